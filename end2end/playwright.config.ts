@@ -1,0 +1,71 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * End-to-end tests for Tollgate.
+ *
+ * The server is the release binary (`cargo leptos build --release`), started by
+ * `start-server.mjs` on a fresh, throwaway data directory. The `setup` project creates the
+ * first administrator on that fresh server; every other test depends on it.
+ *
+ * Chromium is Debian's (`/usr/bin/chromium`): `npx playwright install` cannot download a
+ * browser on these machines.
+ */
+const PORT = 3100;
+const BASE_URL = `http://127.0.0.1:${PORT}`;
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  // One server, one database: tests share state and must not race each other.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [['list']],
+  expect: {
+    // The first page load of a run compiles the wasm on a 2-core machine.
+    timeout: 10_000,
+  },
+
+  use: {
+    browserName: 'chromium',
+    baseURL: BASE_URL,
+    trace: 'retain-on-failure',
+    permissions: ['clipboard-read', 'clipboard-write'],
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+
+  projects: [
+    {
+      name: 'setup',
+      testMatch: /setup\.spec\.ts/,
+    },
+    {
+      name: 'chromium',
+      testIgnore: /setup\.spec\.ts/,
+      dependencies: ['setup'],
+    },
+  ],
+
+  webServer: {
+    command: 'node ./start-server.mjs',
+    url: `${BASE_URL}/healthz`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 120_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    // Let start-server.mjs stop the server and remove its temp dir instead of SIGKILL.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+  },
+});

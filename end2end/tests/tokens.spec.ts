@@ -1,0 +1,227 @@
+import {
+  NEW_TOKEN_PATH,
+  TOKENS_PATH,
+  apiGet,
+  apiPost,
+  createToken,
+  expect,
+  expectApiError,
+  expectPath,
+  gotoHydrated,
+  revealBanner,
+  signIn,
+  submitTokenForm,
+  test,
+  tokenRow,
+  uniqueName,
+  waitForHydration,
+  type Article,
+  type Locator,
+  type Page,
+  type TokenForm,
+  type TokenVerification,
+} from './fixtures';
+
+// The first test needs a server on which no token exists yet, so the order matters.
+test.describe.configure({ mode: 'serial' });
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page);
+});
+
+/** Every row of the token table, header row included. */
+function tokenTableRows(page: Page): Locator {
+  return page.getByRole('table').getByRole('row');
+}
+
+test('the token list starts empty', async ({ page }) => {
+  await expect(page.getByRole('heading', { level: 1, name: 'API Tokens' })).toBeVisible();
+  await expect(page.getByText('You have no API tokens yet')).toBeVisible();
+
+  const create = page.getByRole('link', { name: 'Create new API token' });
+  await expect(create).toBeVisible();
+  await expect(create).toHaveAttribute('href', NEW_TOKEN_PATH);
+});
+
+test('invalid tokens are refused and never listed', async ({ page }) => {
+  // Arrange: a token to collide with, and the list as it is.
+  const existing = uniqueName('Existing');
+  await createToken(page, { name: existing, duration: '30 days', type: 'Read-only' });
+  await gotoHydrated(page, TOKENS_PATH);
+  await expect(tokenRow(page, existing)).toHaveCount(1);
+  const rowsBefore = await tokenTableRows(page).count();
+
+  const refusals: { form: TokenForm; message: string }[] = [
+    { form: { name: '', duration: '30 days', type: 'Read-only' }, message: 'Name is required.' },
+    {
+      form: { name: uniqueName('No permissions'), duration: '30 days', type: 'Custom' },
+      message: 'Choose at least one permission.',
+    },
+    {
+      form: { name: existing, duration: '7 days', type: 'Full access' },
+      message: 'A token with this name already exists.',
+    },
+    {
+      form: { name: 'x'.repeat(101), duration: '30 days', type: 'Read-only' },
+      message: 'Name must be at most 100 characters.',
+    },
+  ];
+
+  for (const { form, message } of refusals) {
+    await test.step(`"${message}"`, async () => {
+      // Act
+      await submitTokenForm(page, form);
+
+      // Assert: the form says why and stays put; the list has not grown.
+      await expect(page.getByText(message)).toBeVisible();
+      await expectPath(page, NEW_TOKEN_PATH);
+
+      await gotoHydrated(page, TOKENS_PATH);
+      await expect(tokenRow(page, existing)).toHaveCount(1);
+      await expect(tokenTableRows(page)).toHaveCount(rowsBefore);
+      await expect(revealBanner(page)).toHaveCount(0);
+      if (form.name !== '' && form.name !== existing) {
+        await expect(tokenRow(page, form.name)).toHaveCount(0);
+      }
+    });
+  }
+});
+
+test('a read-only token is revealed once, copies, and may only read', async ({ page, request }) => {
+  // Arrange
+  const name = uniqueName('Read-only');
+
+  // Act
+  const token = await createToken(page, {
+    name,
+    description: 'Used by the end-to-end tests',
+    duration: '7 days',
+    type: 'Read-only',
+  });
+
+  // Assert: the reveal banner.
+  const banner = revealBanner(page);
+  await expect(
+    banner.getByText("Make sure to copy this token now. You won't be able to see it again."),
+  ).toBeVisible();
+  await banner.getByRole('button', { name: 'Copy', exact: true }).click();
+  await expect(banner.getByRole('button', { name: 'Copied', exact: true })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+
+  // Assert: the API lets it read…
+  const list = await apiGet(request, '/api/articles', token);
+  expect(list.status()).toBe(200);
+  const { data } = (await list.json()) as { data: Article[] };
+  expect(Array.isArray(data)).toBe(true);
+  expect(data.length).toBeGreaterThan(0);
+
+  // …but not write.
+  await expectApiError(await apiPost(request, '/api/articles', token, { title: 'x' }), 403, 'insufficient_scope');
+
+  // Assert: it describes itself.
+  const verify = await apiGet(request, '/api/tokens/verify', token);
+  expect(verify.status()).toBe(200);
+  const verification = (await verify.json()) as TokenVerification;
+  expect(verification.name).toBe(name);
+  expect(verification.type).toBe('read-only');
+});
+
+test('a full-access token may write', async ({ page, request }) => {
+  // Arrange
+  const token = await createToken(page, { name: uniqueName('Full access'), duration: '90 days', type: 'Full access' });
+  const title = uniqueName('Hello');
+
+  // Act
+  const created = await apiPost(request, '/api/articles', token, { title, body: 'World' });
+
+  // Assert
+  expect(created.status()).toBe(201);
+  const { data: article } = (await created.json()) as { data: Article };
+  expect(article).toMatchObject({ title, body: 'World' });
+
+  const list = await apiGet(request, '/api/articles', token);
+  expect(list.status()).toBe(200);
+  const { data } = (await list.json()) as { data: Article[] };
+  expect(data).toContainEqual(expect.objectContaining({ title, body: 'World' }));
+});
+
+test('a custom token may do only what was ticked', async ({ page, request }) => {
+  // Arrange
+  const token = await createToken(page, {
+    name: uniqueName('Custom'),
+    duration: 'Unlimited',
+    type: 'Custom',
+    permissions: ['articles find'],
+  });
+
+  // Act + Assert
+  expect((await apiGet(request, '/api/articles', token)).status()).toBe(200);
+  await expectApiError(await apiGet(request, '/api/authors', token), 403, 'insufficient_scope');
+  await expectApiError(await apiPost(request, '/api/articles', token, { title: 'x' }), 403, 'insufficient_scope');
+});
+
+test('a reload hides the token for good', async ({ page }) => {
+  // Arrange
+  const name = uniqueName('Reload');
+  const token = await createToken(page, { name, duration: '30 days', type: 'Read-only' });
+
+  // Act
+  await page.reload();
+  await waitForHydration(page);
+
+  // Assert
+  await expect(revealBanner(page)).toHaveCount(0);
+  const row = tokenRow(page, name);
+  await expect(row.locator('code')).toHaveText(`tg_\u2026${token.slice(-4)}`);
+  expect(await page.content()).not.toContain(token);
+});
+
+test('a revoked token stops working', async ({ page, request }) => {
+  // Arrange
+  const name = uniqueName('Revoke');
+  const token = await createToken(page, { name, duration: '30 days', type: 'Read-only' });
+  expect((await apiGet(request, '/api/articles', token)).status()).toBe(200);
+
+  const row = tokenRow(page, name);
+  const revokeButton = row.getByRole('button', { name: `Revoke ${name}`, exact: true });
+  const dialog = page.getByRole('dialog');
+
+  // Act: change our mind.
+  await revokeButton.click();
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('heading', { name: `Revoke ${name}?` })).toBeVisible();
+  await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+
+  // Assert: nothing happened.
+  await expect(dialog).toBeHidden();
+  await expect(row).toHaveCount(1);
+  expect((await apiGet(request, '/api/articles', token)).status()).toBe(200);
+
+  // Act: revoke for real.
+  await revokeButton.click();
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'Revoke', exact: true }).click();
+
+  // Assert
+  await expect(dialog).toBeHidden();
+  await expect(row).toHaveCount(0);
+  await expectApiError(await apiGet(request, '/api/articles', token), 401, 'invalid_token');
+});
+
+test('the API refuses a missing or malformed bearer token', async ({ request }) => {
+  expect((await apiGet(request, '/api/articles')).status()).toBe(401);
+  expect((await apiGet(request, '/api/articles', 'tg_garbage')).status()).toBe(401);
+});
+
+test('signing out ends the session', async ({ page }) => {
+  // Act
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+
+  // Assert
+  await expectPath(page, '/login');
+  await waitForHydration(page);
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+
+  await page.goto(TOKENS_PATH);
+  await expectPath(page, '/login');
+});

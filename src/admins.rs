@@ -1,0 +1,191 @@
+use std::fmt;
+use std::sync::LazyLock;
+
+use argon2::password_hash::rand_core::OsRng as PasswordRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine;
+use chrono::{Duration, Utc};
+use rand::TryRngCore;
+use rand::rngs::OsRng;
+use sha2::{Digest, Sha256};
+
+use crate::error::ServiceError;
+use crate::model::{AdminView, NewAdminRequest, SignInRequest};
+use crate::store::{Store, StoreError};
+use crate::validate::{Email, NewAdmin};
+
+/// A session id as sent in the cookie. The database only ever sees its SHA-256.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionSecret(String);
+
+impl SessionSecret {
+    fn generate() -> Self {
+        let mut bytes = [0u8; 32];
+        OsRng.try_fill_bytes(&mut bytes).expect("the OS random generator is available");
+        Self(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    pub fn from_cookie(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    fn hash(&self) -> String {
+        hex::encode(Sha256::digest(self.0.as_bytes()))
+    }
+}
+
+impl fmt::Debug for SessionSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SessionSecret(<redacted>)")
+    }
+}
+
+/// A freshly started session: who, and the secret to put in the cookie.
+#[derive(Debug)]
+pub struct NewSession {
+    pub admin: AdminView,
+    pub secret: SessionSecret,
+    pub max_age: Duration,
+}
+
+/// Administrators: the first-admin set-up, passwords and sessions.
+#[derive(Clone)]
+pub struct Admins {
+    store: Store,
+    session_ttl: Duration,
+}
+
+/// Verified against when an email is unknown, so a wrong email costs as much time as a
+/// wrong password and response times don't reveal which accounts exist.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash_password("not a real password, only for timing"));
+
+impl Admins {
+    pub fn new(store: Store, session_ttl: Duration) -> Self {
+        Self { store, session_ttl }
+    }
+
+    pub async fn needs_setup(&self) -> Result<bool, ServiceError> {
+        Ok(self.store.count_admins().await? == 0)
+    }
+
+    /// Creates the first administrator and signs them in. Refused once any admin exists.
+    pub async fn create_first(&self, request: &NewAdminRequest) -> Result<NewSession, ServiceError> {
+        if !self.needs_setup().await? {
+            return Err(ServiceError::AlreadySetUp);
+        }
+        let new = NewAdmin::parse(request).map_err(ServiceError::Invalid)?;
+        let password = new.password.expose().to_owned();
+        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .expect("password hashing does not panic");
+        let admin = self
+            .store
+            .insert_first_admin(new.email.as_str(), new.name.as_str(), &hash, Utc::now())
+            .await
+            .map_err(|e| match e {
+                StoreError::UniqueViolation => ServiceError::AlreadySetUp,
+                other => other.into(),
+            })?;
+        tracing::info!(admin_id = admin.id, "first administrator created");
+        self.start_session(admin).await
+    }
+
+    /// Checks an email and password; the same error whether the email or the password is wrong.
+    pub async fn sign_in(&self, request: &SignInRequest) -> Result<NewSession, ServiceError> {
+        let credentials = match Email::parse(&request.email) {
+            Ok(email) => self.store.admin_credentials(email.as_str()).await?,
+            Err(_) => None,
+        };
+        let stored_hash = credentials
+            .as_ref()
+            .map_or_else(|| DUMMY_HASH.clone(), |c| c.password_hash.clone());
+        let password = request.password.clone();
+        let matches = tokio::task::spawn_blocking(move || verify_password(&password, &stored_hash))
+            .await
+            .expect("password verification does not panic");
+        match credentials {
+            Some(credentials) if matches => self.start_session(credentials.admin).await,
+            _ => Err(ServiceError::BadCredentials),
+        }
+    }
+
+    /// The admin a session cookie belongs to, if the session exists and has not expired.
+    pub async fn session(&self, secret: &SessionSecret) -> Result<Option<AdminView>, ServiceError> {
+        let hash = secret.hash();
+        let Some(record) = self.store.session(&hash).await? else {
+            return Ok(None);
+        };
+        if record.expires_at <= Utc::now() {
+            self.store.delete_session(&hash).await?;
+            return Ok(None);
+        }
+        Ok(Some(record.admin))
+    }
+
+    pub async fn sign_out(&self, secret: &SessionSecret) -> Result<(), ServiceError> {
+        self.store.delete_session(&secret.hash()).await?;
+        Ok(())
+    }
+
+    /// Deletes ended sessions; run now and then by a background job.
+    pub async fn purge_expired_sessions(&self) -> Result<u64, ServiceError> {
+        Ok(self.store.delete_expired_sessions(Utc::now()).await?)
+    }
+
+    async fn start_session(&self, admin: AdminView) -> Result<NewSession, ServiceError> {
+        let secret = SessionSecret::generate();
+        let now = Utc::now();
+        self.store
+            .insert_session(&secret.hash(), admin.id, now, now + self.session_ttl)
+            .await?;
+        Ok(NewSession {
+            admin,
+            secret,
+            max_age: self.session_ttl,
+        })
+    }
+}
+
+fn hash_password(password: &str) -> String {
+    let salt = SaltString::generate(&mut PasswordRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 accepts any password with a generated salt")
+        .to_string()
+}
+
+fn verify_password(password: &str, stored_hash: &str) -> bool {
+    PasswordHash::new(stored_hash)
+        .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_hashes_are_argon2id_salted_and_verifiable() {
+        let a = hash_password("correct horse battery staple");
+        let b = hash_password("correct horse battery staple");
+        assert!(a.starts_with("$argon2id$"));
+        assert_ne!(a, b, "each hash has its own salt");
+        assert!(verify_password("correct horse battery staple", &a));
+        assert!(!verify_password("correct horse battery stapler", &a));
+        assert!(!verify_password("anything", "not a hash"));
+    }
+
+    #[test]
+    fn session_secrets_are_random_and_hidden_from_debug() {
+        let a = SessionSecret::generate();
+        assert_ne!(a, SessionSecret::generate());
+        assert_eq!(a.expose().len(), 43);
+        assert!(!format!("{a:?}").contains(a.expose()));
+        assert_eq!(a.hash().len(), 64);
+        assert_ne!(a.hash(), a.expose());
+    }
+}

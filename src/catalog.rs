@@ -1,0 +1,200 @@
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::TokenType;
+
+/// What a request does to a resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Action {
+    Find,
+    FindOne,
+    Create,
+    Update,
+    Delete,
+}
+
+impl Action {
+    pub const ALL: [Action; 5] = [
+        Action::Find,
+        Action::FindOne,
+        Action::Create,
+        Action::Update,
+        Action::Delete,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Find => "find",
+            Action::FindOne => "findOne",
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+        }
+    }
+
+    /// Read-only tokens may do exactly these.
+    pub fn is_read(self) -> bool {
+        matches!(self, Action::Find | Action::FindOne)
+    }
+
+    /// The endpoint this action guards, for hints next to the permission checkboxes.
+    pub fn endpoint(self, resource: &str) -> String {
+        match self {
+            Action::Find => format!("GET /api/{resource}"),
+            Action::FindOne => format!("GET /api/{resource}/{{id}}"),
+            Action::Create => format!("POST /api/{resource}"),
+            Action::Update => format!("PUT /api/{resource}/{{id}}"),
+            Action::Delete => format!("DELETE /api/{resource}/{{id}}"),
+        }
+    }
+}
+
+impl FromStr for Action {
+    type Err = ();
+    fn from_str(value: &str) -> Result<Self, ()> {
+        Action::ALL.into_iter().find(|a| a.as_str() == value).ok_or(())
+    }
+}
+
+/// One resource × action pair, written `articles.find` in JSON and in the database.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Permission {
+    pub resource: String,
+    pub action: Action,
+}
+
+impl Permission {
+    pub fn new(resource: impl Into<String>, action: Action) -> Self {
+        Self {
+            resource: resource.into(),
+            action,
+        }
+    }
+}
+
+impl fmt::Display for Permission {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.resource, self.action.as_str())
+    }
+}
+
+impl FromStr for Permission {
+    type Err = String;
+    fn from_str(value: &str) -> Result<Self, String> {
+        let invalid = || format!("`{value}` is not a permission (expected resource.action, e.g. articles.find)");
+        let (resource, action) = value.split_once('.').ok_or_else(invalid)?;
+        if resource.is_empty() {
+            return Err(invalid());
+        }
+        let action = action.parse().map_err(|()| invalid())?;
+        Ok(Permission::new(resource, action))
+    }
+}
+
+impl TryFrom<String> for Permission {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        value.parse()
+    }
+}
+
+impl From<Permission> for String {
+    fn from(permission: Permission) -> String {
+        permission.to_string()
+    }
+}
+
+/// The content resources tokens can be granted access to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalog {
+    pub resources: Vec<String>,
+}
+
+impl Default for Catalog {
+    /// The demo content the protected API serves out of the box.
+    fn default() -> Self {
+        Self {
+            resources: ["articles", "categories", "authors"].map(String::from).to_vec(),
+        }
+    }
+}
+
+impl Catalog {
+    pub fn has_resource(&self, resource: &str) -> bool {
+        self.resources.iter().any(|r| r == resource)
+    }
+
+    pub fn contains(&self, permission: &Permission) -> bool {
+        self.has_resource(&permission.resource)
+    }
+
+    /// Every resource × action, in display order.
+    pub fn all_permissions(&self) -> impl Iterator<Item = Permission> + '_ {
+        self.resources
+            .iter()
+            .flat_map(|r| Action::ALL.map(|a| Permission::new(r.clone(), a)))
+    }
+}
+
+/// Whether a token of `token_type` (with `custom` permissions, for custom tokens) may do
+/// `needed`. The single place this rule is written.
+pub fn allows(catalog: &Catalog, token_type: TokenType, custom: &[Permission], needed: &Permission) -> bool {
+    match token_type {
+        TokenType::ReadOnly => catalog.contains(needed) && needed.action.is_read(),
+        TokenType::FullAccess => catalog.contains(needed),
+        TokenType::Custom => custom.contains(needed),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permissions_round_trip_through_their_text_form() {
+        let p: Permission = "articles.findOne".parse().unwrap();
+        assert_eq!(p, Permission::new("articles", Action::FindOne));
+        assert_eq!(p.to_string(), "articles.findOne");
+        assert_eq!(serde_json::to_string(&p).unwrap(), "\"articles.findOne\"");
+    }
+
+    #[test]
+    fn malformed_permissions_are_refused_with_a_hint() {
+        for bad in ["articles", ".find", "articles.fetch", ""] {
+            let err = bad.parse::<Permission>().unwrap_err();
+            assert!(err.contains("resource.action"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn read_only_allows_reads_of_content_only() {
+        let c = Catalog::default();
+        let ro = TokenType::ReadOnly;
+        assert!(allows(&c, ro, &[], &Permission::new("articles", Action::Find)));
+        assert!(allows(&c, ro, &[], &Permission::new("authors", Action::FindOne)));
+        assert!(!allows(&c, ro, &[], &Permission::new("articles", Action::Create)));
+        assert!(!allows(&c, ro, &[], &Permission::new("secrets", Action::Find)));
+    }
+
+    #[test]
+    fn full_access_allows_every_content_action_but_nothing_outside_the_catalog() {
+        let c = Catalog::default();
+        for p in c.all_permissions() {
+            assert!(allows(&c, TokenType::FullAccess, &[], &p), "{p}");
+        }
+        assert!(!allows(&c, TokenType::FullAccess, &[], &Permission::new("admins", Action::Find)));
+    }
+
+    #[test]
+    fn custom_allows_exactly_its_list() {
+        let c = Catalog::default();
+        let granted = [Permission::new("articles", Action::Find)];
+        assert!(allows(&c, TokenType::Custom, &granted, &granted[0]));
+        assert!(!allows(&c, TokenType::Custom, &granted, &Permission::new("articles", Action::FindOne)));
+        assert!(!allows(&c, TokenType::Custom, &granted, &Permission::new("authors", Action::Find)));
+    }
+}

@@ -1,0 +1,225 @@
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::Permission;
+
+/// What a token may do. Read-only and full access cover every content resource; custom is
+/// an explicit list of resource × action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum TokenType {
+    #[default]
+    ReadOnly,
+    FullAccess,
+    Custom,
+}
+
+impl TokenType {
+    pub const ALL: [TokenType; 3] = [TokenType::ReadOnly, TokenType::FullAccess, TokenType::Custom];
+
+    /// The stable identifier used in the database, the API and form values.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenType::ReadOnly => "read-only",
+            TokenType::FullAccess => "full-access",
+            TokenType::Custom => "custom",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TokenType::ReadOnly => "Read-only",
+            TokenType::FullAccess => "Full access",
+            TokenType::Custom => "Custom",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == value)
+    }
+}
+
+/// How long a new token lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum TokenLifetime {
+    #[serde(rename = "7")]
+    Days7,
+    #[default]
+    #[serde(rename = "30")]
+    Days30,
+    #[serde(rename = "90")]
+    Days90,
+    #[serde(rename = "unlimited")]
+    Unlimited,
+}
+
+impl TokenLifetime {
+    pub const ALL: [TokenLifetime; 4] = [
+        TokenLifetime::Days7,
+        TokenLifetime::Days30,
+        TokenLifetime::Days90,
+        TokenLifetime::Unlimited,
+    ];
+
+    pub fn days(self) -> Option<i64> {
+        match self {
+            TokenLifetime::Days7 => Some(7),
+            TokenLifetime::Days30 => Some(30),
+            TokenLifetime::Days90 => Some(90),
+            TokenLifetime::Unlimited => None,
+        }
+    }
+
+    /// The form value (`7`, `30`, `90`, `unlimited`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenLifetime::Days7 => "7",
+            TokenLifetime::Days30 => "30",
+            TokenLifetime::Days90 => "90",
+            TokenLifetime::Unlimited => "unlimited",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TokenLifetime::Days7 => "7 days",
+            TokenLifetime::Days30 => "30 days",
+            TokenLifetime::Days90 => "90 days",
+            TokenLifetime::Unlimited => "Unlimited",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == value)
+    }
+
+    pub fn expires_at(self, from: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.days().map(|days| from + chrono::Duration::days(days))
+    }
+}
+
+/// A token as the list shows it: never the secret, only a hint of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenView {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    #[serde(rename = "type")]
+    pub token_type: TokenType,
+    pub permissions: Vec<Permission>,
+    /// `tg_…` and the last four characters.
+    pub hint: String,
+    /// The creating admin's name; `None` once that admin is gone.
+    pub created_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl TokenView {
+    pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at.is_some_and(|at| at <= now)
+    }
+}
+
+/// What the create form sends, unvalidated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct NewTokenRequest {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub lifetime: TokenLifetime,
+    #[serde(rename = "type")]
+    pub token_type: TokenType,
+    #[serde(default)]
+    pub permissions: Vec<Permission>,
+}
+
+/// The one response that carries a token's value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedToken {
+    pub token: TokenView,
+    pub secret: RevealedSecret,
+}
+
+/// A token's plaintext on its single way out (create / regenerate response). `Debug` is
+/// redacted so the value can't slip into a log line.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RevealedSecret(pub String);
+
+impl RevealedSecret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for RevealedSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RevealedSecret(<redacted>)")
+    }
+}
+
+/// A signed-in administrator, as pages see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminView {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+}
+
+/// What the first-administrator form sends.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct NewAdminRequest {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+    pub password_confirm: String,
+}
+
+impl fmt::Debug for NewAdminRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewAdminRequest")
+            .field("email", &self.email)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the sign-in form sends.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SignInRequest {
+    pub email: String,
+    pub password: String,
+}
+
+impl fmt::Debug for SignInRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignInRequest")
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One problem with one field of a form or request body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Formats a UTC time the same way on the server and in the browser, so hydration matches.
+pub fn format_time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}

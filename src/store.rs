@@ -1,0 +1,154 @@
+//! One store, two backends. The SQL is shared text (`$1` placeholders work on both), and
+//! [`on_pool!`] runs the same expression against whichever pool is configured, so each
+//! query is written once and type-checked for both databases.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+
+mod admins;
+mod documents;
+mod tokens;
+
+pub use admins::{AdminCredentials, SessionRecord};
+pub use documents::Document;
+pub use tokens::{NewTokenRecord, TokenAuthRecord};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("unsupported database URL scheme `{0}`: use sqlite://PATH or postgres://USER:PASSWORD@HOST/DB")]
+    UnsupportedUrl(String),
+    /// A unique index refused the write; the caller knows which one it touched.
+    #[error("a unique constraint was violated")]
+    UniqueViolation,
+    #[error("database error: {0}")]
+    Database(sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("a stored row is corrupt: {0}")]
+    Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::UniqueViolation,
+            _ => StoreError::Database(error),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A connection pool on SQLite (embedded, the default) or Postgres (shared by instances).
+#[derive(Clone, Debug)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the configured backend's pool.
+macro_rules! on_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match $store {
+            $crate::store::Store::Sqlite($pool) => $body,
+            $crate::store::Store::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+impl Store {
+    /// Connects by URL scheme (`sqlite:` or `postgres:`) and brings the schema up to date.
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let store = Self::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn connect(url: &str) -> StoreResult<Self> {
+        let scheme = url.split(':').next().unwrap_or_default();
+        match scheme {
+            "sqlite" => {
+                let options = SqliteConnectOptions::from_str(url)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5));
+                let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+                Ok(Store::Sqlite(pool))
+            }
+            "postgres" | "postgresql" => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?;
+                Ok(Store::Postgres(pool))
+            }
+            other => Err(StoreError::UnsupportedUrl(other.to_owned())),
+        }
+    }
+
+    pub async fn migrate(&self) -> StoreResult<()> {
+        match self {
+            Store::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Store::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+
+    /// A cheap round trip, for readiness checks.
+    pub async fn ping(&self) -> StoreResult<()> {
+        on_pool!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(drop)?);
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, |pool| pool.close().await)
+    }
+}
+
+/// Turns a database URL into something safe to log: the password is replaced.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_urls_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://tollgate:s3cret@127.0.0.1:5432/db"),
+            "postgres://tollgate:***@127.0.0.1:5432/db"
+        );
+        assert_eq!(redact_url("sqlite://data/tollgate.db"), "sqlite://data/tollgate.db");
+    }
+
+    #[tokio::test]
+    async fn unknown_schemes_are_refused_without_echoing_the_url() {
+        let err = Store::open("mysql://root:hunter2@localhost/db").await.unwrap_err();
+        assert!(err.to_string().contains("`mysql`"));
+        assert!(!err.to_string().contains("hunter2"));
+    }
+}

@@ -1,0 +1,171 @@
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::{Store, StoreError, StoreResult, on_pool};
+use crate::catalog::Permission;
+use crate::model::{TokenType, TokenView};
+
+/// Everything stored for a new token: its hash, never its value.
+pub struct NewTokenRecord<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub token_type: TokenType,
+    pub permissions: &'a [Permission],
+    pub token_hash: &'a str,
+    pub hint: &'a str,
+    pub created_by: i64,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// What verification needs to know about the token a hash belongs to.
+#[derive(Debug, Clone)]
+pub struct TokenAuthRecord {
+    pub id: i64,
+    pub name: String,
+    pub token_type: TokenType,
+    pub permissions: Vec<Permission>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+#[derive(FromRow)]
+struct TokenRow {
+    id: i64,
+    name: String,
+    description: String,
+    token_type: String,
+    permissions: String,
+    hint: String,
+    created_by_name: Option<String>,
+    created_at: DateTime<Utc>,
+    last_used_at: Option<DateTime<Utc>>,
+    expires_at: Option<DateTime<Utc>>,
+}
+
+#[derive(FromRow)]
+struct TokenAuthRow {
+    id: i64,
+    name: String,
+    token_type: String,
+    permissions: String,
+    expires_at: Option<DateTime<Utc>>,
+}
+
+/// A `SELECT` of everything a [`TokenView`] shows, followed by `$tail` (the filter and order).
+macro_rules! select_token_views {
+    ($tail:literal) => {
+        concat!(
+            "SELECT t.id, t.name, t.description, t.token_type, t.permissions, t.hint, ",
+            "a.name AS created_by_name, t.created_at, t.last_used_at, t.expires_at ",
+            "FROM api_tokens t LEFT JOIN admins a ON a.id = t.created_by ",
+            $tail
+        )
+    };
+}
+
+fn parse_type(text: &str) -> StoreResult<TokenType> {
+    TokenType::parse(text).ok_or_else(|| StoreError::Corrupt(format!("unknown token type `{text}`")))
+}
+
+fn parse_permissions(text: &str) -> StoreResult<Vec<Permission>> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("permissions column: {e}")))
+}
+
+impl TryFrom<TokenRow> for TokenView {
+    type Error = StoreError;
+    fn try_from(row: TokenRow) -> StoreResult<Self> {
+        Ok(TokenView {
+            id: row.id,
+            token_type: parse_type(&row.token_type)?,
+            permissions: parse_permissions(&row.permissions)?,
+            name: row.name,
+            description: row.description,
+            hint: row.hint,
+            created_by: row.created_by_name,
+            created_at: row.created_at,
+            last_used_at: row.last_used_at,
+            expires_at: row.expires_at,
+        })
+    }
+}
+
+impl Store {
+    /// Stores a token. A name already used by a working token (ignoring case) fails with
+    /// [`StoreError::UniqueViolation`].
+    pub async fn insert_token(&self, token: &NewTokenRecord<'_>) -> StoreResult<i64> {
+        const SQL: &str = "INSERT INTO api_tokens \
+             (name, description, token_type, permissions, token_hash, hint, created_by, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+        let permissions = serde_json::to_string(token.permissions).expect("permissions serialise");
+        let id: i64 = on_pool!(self, |pool| sqlx::query_scalar(SQL)
+            .bind(token.name)
+            .bind(token.description)
+            .bind(token.token_type.as_str())
+            .bind(&permissions)
+            .bind(token.token_hash)
+            .bind(token.hint)
+            .bind(token.created_by)
+            .bind(token.created_at)
+            .bind(token.expires_at)
+            .fetch_one(pool)
+            .await?);
+        Ok(id)
+    }
+
+    /// Tokens that have not been revoked, newest first.
+    pub async fn list_active_tokens(&self) -> StoreResult<Vec<TokenView>> {
+        const SQL: &str = select_token_views!("WHERE t.revoked_at IS NULL ORDER BY t.created_at DESC, t.id DESC");
+        let rows: Vec<TokenRow> = on_pool!(self, |pool| sqlx::query_as(SQL).fetch_all(pool).await?);
+        rows.into_iter().map(TokenView::try_from).collect()
+    }
+
+    pub async fn token(&self, id: i64) -> StoreResult<Option<TokenView>> {
+        const SQL: &str = select_token_views!("WHERE t.id = $1");
+        let row: Option<TokenRow> = on_pool!(self, |pool| sqlx::query_as(SQL).bind(id).fetch_optional(pool).await?);
+        row.map(TokenView::try_from).transpose()
+    }
+
+    /// The token a hash belongs to, if it still works (revoking clears the hash).
+    pub async fn token_for_hash(&self, token_hash: &str) -> StoreResult<Option<TokenAuthRecord>> {
+        const SQL: &str = "SELECT id, name, token_type, permissions, expires_at FROM api_tokens \
+                           WHERE token_hash = $1 AND revoked_at IS NULL";
+        let row: Option<TokenAuthRow> =
+            on_pool!(self, |pool| sqlx::query_as(SQL).bind(token_hash).fetch_optional(pool).await?);
+        row.map(|r| {
+            Ok(TokenAuthRecord {
+                id: r.id,
+                token_type: parse_type(&r.token_type)?,
+                permissions: parse_permissions(&r.permissions)?,
+                name: r.name,
+                expires_at: r.expires_at,
+            })
+        })
+        .transpose()
+    }
+
+    /// Marks a working token revoked and forgets its hash. Returns false when there was
+    /// no such working token (unknown id, or already revoked).
+    pub async fn revoke_token(&self, id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
+        const SQL: &str = "UPDATE api_tokens SET revoked_at = $1, token_hash = NULL \
+                           WHERE id = $2 AND revoked_at IS NULL";
+        let affected = on_pool!(self, |pool| sqlx::query(SQL).bind(now).bind(id).execute(pool).await?.rows_affected());
+        Ok(affected == 1)
+    }
+
+    /// Writes a batch of last-use times in one transaction; never moves a time backwards.
+    pub async fn record_last_used(&self, uses: &[(i64, DateTime<Utc>)]) -> StoreResult<()> {
+        const SQL: &str = "UPDATE api_tokens SET last_used_at = $1 \
+                           WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)";
+        if uses.is_empty() {
+            return Ok(());
+        }
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for (id, at) in uses {
+                sqlx::query(SQL).bind(*at).bind(*id).execute(&mut *tx).await?;
+            }
+            tx.commit().await?
+        });
+        Ok(())
+    }
+}

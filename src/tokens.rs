@@ -1,0 +1,76 @@
+use std::sync::Arc;
+
+use chrono::Utc;
+
+use crate::catalog::Catalog;
+use crate::error::ServiceError;
+use crate::key::ServerKey;
+use crate::model::{AdminView, CreatedToken, FieldError, NewTokenRequest, RevealedSecret, TokenView};
+use crate::store::{NewTokenRecord, Store, StoreError};
+use crate::token::PlainToken;
+use crate::validate::NewToken;
+
+pub const DUPLICATE_NAME: &str = "A token with this name already exists.";
+
+/// Token use cases for the admin door: create, list, revoke.
+#[derive(Clone)]
+pub struct Tokens {
+    store: Store,
+    key: Arc<ServerKey>,
+    catalog: Arc<Catalog>,
+}
+
+impl Tokens {
+    pub fn new(store: Store, key: Arc<ServerKey>, catalog: Arc<Catalog>) -> Self {
+        Self { store, key, catalog }
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// Validates, generates a value, stores only its hash, and returns the value once.
+    pub async fn create(&self, creator: &AdminView, request: &NewTokenRequest) -> Result<CreatedToken, ServiceError> {
+        let new = NewToken::parse(&self.catalog, request).map_err(ServiceError::Invalid)?;
+        let plain = PlainToken::generate();
+        let hash = plain.hash(&self.key);
+        let hint = plain.hint();
+        let now = Utc::now();
+        let record = NewTokenRecord {
+            name: new.name.as_str(),
+            description: new.description.as_str(),
+            token_type: new.grant.token_type,
+            permissions: &new.grant.permissions,
+            token_hash: hash.as_str(),
+            hint: &hint,
+            created_by: creator.id,
+            created_at: now,
+            expires_at: new.lifetime.expires_at(now),
+        };
+        let id = self.store.insert_token(&record).await.map_err(|e| match e {
+            StoreError::UniqueViolation => ServiceError::Conflict(vec![FieldError::new("name", DUPLICATE_NAME)]),
+            other => other.into(),
+        })?;
+        let token = self.store.token(id).await?.ok_or(ServiceError::NotFound("token"))?;
+        tracing::info!(token_id = id, admin_id = creator.id, token_type = token.token_type.as_str(), "token created");
+        Ok(CreatedToken {
+            token,
+            secret: RevealedSecret(plain.into_exposed()),
+        })
+    }
+
+    /// Every token that has not been revoked, newest first.
+    pub async fn list(&self) -> Result<Vec<TokenView>, ServiceError> {
+        Ok(self.store.list_active_tokens().await?)
+    }
+
+    /// Revokes a working token at once. An unknown or already revoked id is `NotFound`
+    /// and changes nothing.
+    pub async fn revoke(&self, by: &AdminView, id: i64) -> Result<(), ServiceError> {
+        if !self.store.revoke_token(id, Utc::now()).await? {
+            return Err(ServiceError::NotFound("token"));
+        }
+        tracing::info!(token_id = id, admin_id = by.id, "token revoked");
+        Ok(())
+    }
+}
