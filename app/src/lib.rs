@@ -1,0 +1,91 @@
+//! The admin panel: Leptos pages, components and the server functions behind them.
+
+/// Server functions (`/rpc/…`), each an authorised call into a core service.
+pub mod api;
+/// The error server functions return, shared by server and browser.
+pub mod error;
+mod components;
+mod pages;
+/// Server-only plumbing: context, session cookie, statuses.
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+use tollgate::model::CreatedToken;
+
+use crate::api::{AuthState, get_auth_state};
+use crate::error::AppError;
+use crate::pages::{LoginPage, NewTokenPage, NotFound, SetupPage, TokensPage};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Who is signed in, shared by every page; `refresh` re-asks the server after sign-in/out.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub state: Resource<Result<AuthState, AppError>>,
+    version: RwSignal<u32>,
+}
+
+impl Auth {
+    pub fn refresh(&self) {
+        self.version.update(|v| *v += 1);
+    }
+}
+
+/// A just-created token's value, held only in this browser tab's memory until the admin
+/// leaves the token list. Reloading loses it for good, by design.
+#[derive(Clone, Copy)]
+pub struct Revealed(pub RwSignal<Option<CreatedToken>>);
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let version = RwSignal::new(0);
+    provide_context(Auth {
+        state: Resource::new(move || version.get(), |_| get_auth_state()),
+        version,
+    });
+    provide_context(Revealed(RwSignal::new(None)));
+
+    // Tests and people can tell when the buttons work: the wasm has taken over the page.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/tollgate.css" />
+        <Title formatter=|page: String| format!("{page} · Tollgate") />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=|| view! { <Redirect path="/settings/api-tokens" /> } ssr=SsrMode::Async />
+                <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/settings/api-tokens") view=TokensPage ssr=SsrMode::Async />
+                <Route path=path!("/settings/api-tokens/new") view=NewTokenPage ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}

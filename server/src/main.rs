@@ -1,1 +1,39 @@
-fn main() {}
+use std::process::ExitCode;
+
+use clap::Parser;
+use server::Application;
+use server::config::{Cli, Command};
+use server::startup::{StartupError, open_core};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(&cli.config).await,
+        Command::Migrate => open_core(&cli.config).await.map(|_| println!("The database schema is up to date.")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: &server::config::Config) -> Result<(), StartupError> {
+    let app = Application::build(config).await?;
+    let url = format!("http://{}", app.addr());
+    let needs_setup = app.core().admins.needs_setup().await.unwrap_or(false);
+    println!("Tollgate is running at {url}");
+    if needs_setup {
+        println!("No administrator yet: open {url}/setup to create the first one.");
+    } else {
+        println!("Sign in at {url}/login with your administrator's email and password.");
+    }
+    app.run_until_stopped().await
+}

@@ -1,0 +1,8 @@
+//! Server functions: each a thin, authorised call into a core service. They live under
+//! `/rpc/…`, out of the protected REST API's `/api` namespace.
+
+mod auth;
+mod tokens;
+
+pub use auth::*;
+pub use tokens::*;

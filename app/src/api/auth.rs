@@ -1,0 +1,47 @@
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+use tollgate::model::{AdminView, NewAdminRequest, SignInRequest};
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::{clear_session_cookie, core, reject, session_secret, set_session_cookie, signed_in_admin};
+
+/// Where a visitor stands: does Tollgate still need its first admin, and who is signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthState {
+    pub needs_setup: bool,
+    pub admin: Option<AdminView>,
+}
+
+#[server(prefix = "/rpc", endpoint = "auth_state")]
+pub async fn get_auth_state() -> Result<AuthState, AppError> {
+    let needs_setup = core().admins.needs_setup().await.map_err(reject)?;
+    let admin = if needs_setup { None } else { signed_in_admin().await? };
+    Ok(AuthState { needs_setup, admin })
+}
+
+/// Creates the first administrator and signs them in. Refused (409) once one exists,
+/// whatever the UI shows.
+#[server(prefix = "/rpc", endpoint = "create_first_admin", input = Json)]
+pub async fn create_first_admin(input: NewAdminRequest) -> Result<AdminView, AppError> {
+    let session = core().admins.create_first(&input).await.map_err(reject)?;
+    set_session_cookie(&session);
+    Ok(session.admin)
+}
+
+#[server(prefix = "/rpc", endpoint = "sign_in", input = Json)]
+pub async fn sign_in(input: SignInRequest) -> Result<AdminView, AppError> {
+    let session = core().admins.sign_in(&input).await.map_err(reject)?;
+    set_session_cookie(&session);
+    Ok(session.admin)
+}
+
+#[server(prefix = "/rpc", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    if let Some(secret) = session_secret() {
+        core().admins.sign_out(&secret).await.map_err(reject)?;
+    }
+    clear_session_cookie();
+    Ok(())
+}

@@ -1,0 +1,35 @@
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use tollgate::catalog::Catalog;
+use tollgate::model::{CreatedToken, NewTokenRequest, TokenView};
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::{core, no_store, reject, require_admin};
+
+#[server(prefix = "/rpc", endpoint = "list_tokens")]
+pub async fn list_tokens() -> Result<Vec<TokenView>, AppError> {
+    require_admin().await?;
+    core().tokens.list().await.map_err(reject)
+}
+
+/// The resources and actions a custom token can be granted.
+#[server(prefix = "/rpc", endpoint = "permission_catalog")]
+pub async fn permission_catalog() -> Result<Catalog, AppError> {
+    require_admin().await?;
+    Ok(core().tokens.catalog().clone())
+}
+
+/// Creates a token. The only response that carries its value, so nothing may cache it.
+#[server(prefix = "/rpc", endpoint = "create_token", input = Json)]
+pub async fn create_token(input: NewTokenRequest) -> Result<CreatedToken, AppError> {
+    let admin = require_admin().await?;
+    no_store();
+    core().tokens.create(&admin, &input).await.map_err(reject)
+}
+
+#[server(prefix = "/rpc", endpoint = "revoke_token", input = Json)]
+pub async fn revoke_token(id: i64) -> Result<(), AppError> {
+    let admin = require_admin().await?;
+    core().tokens.revoke(&admin, id).await.map_err(reject)
+}

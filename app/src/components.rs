@@ -1,0 +1,11 @@
+mod admin_shell;
+mod confirm_dialog;
+mod field;
+mod permission_matrix;
+mod reveal_banner;
+
+pub use admin_shell::AdminShell;
+pub use confirm_dialog::ConfirmDialog;
+pub use field::{ErrorSummary, FieldMessage, has_error};
+pub use permission_matrix::PermissionMatrix;
+pub use reveal_banner::RevealBanner;

@@ -1,0 +1,61 @@
+use leptos::prelude::*;
+use leptos_router::components::{A, Redirect};
+use leptos_router::hooks::use_navigate;
+
+use crate::Auth;
+use crate::api::{AuthState, sign_out};
+
+/// The frame of every signed-in page. Sends visitors to set-up or sign-in first; the
+/// server functions check the session again on their own.
+#[component]
+pub fn AdminShell(children: ChildrenFn) -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    let sign_out_action = Action::new(|_: &()| sign_out());
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out_action.value().get() {
+            auth.refresh();
+            navigate("/login", Default::default());
+        }
+    });
+
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match auth.state.await {
+                        Ok(AuthState { needs_setup: true, .. }) => view! { <Redirect path="/setup" /> }.into_any(),
+                        Ok(AuthState { admin: None, .. }) => view! { <Redirect path="/login" /> }.into_any(),
+                        Ok(AuthState { admin: Some(admin), .. }) => view! {
+                            <header class="topbar">
+                                <A href="/settings/api-tokens" attr:class="brand">"Tollgate"</A>
+                                <nav aria-label="Settings" class="nav">
+                                    <A href="/settings/api-tokens">"API Tokens"</A>
+                                </nav>
+                                <div class="account">
+                                    <span class="who">"Signed in as " {admin.name}</span>
+                                    <button
+                                        type="button"
+                                        class="button secondary"
+                                        on:click=move |_| { sign_out_action.dispatch(()); }
+                                    >
+                                        "Sign out"
+                                    </button>
+                                </div>
+                            </header>
+                            <main class="page">{children()}</main>
+                        }
+                        .into_any(),
+                        Err(error) => view! {
+                            <main class="page">
+                                <p role="alert" class="alert error">{error.to_string()}</p>
+                            </main>
+                        }
+                        .into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

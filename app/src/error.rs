@@ -1,0 +1,77 @@
+use http::StatusCode;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+use tollgate::model::FieldError;
+
+/// The error every server function returns. It crosses to the browser as JSON, so it holds
+/// only what the user may see: never a secret, never a stack trace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("Please correct the fields marked below.")]
+    Invalid(Vec<FieldError>),
+    #[error("Please correct the fields marked below.")]
+    Conflict(Vec<FieldError>),
+    #[error("Tollgate already has an administrator. Sign in instead.")]
+    AlreadySetUp,
+    #[error("Email or password is incorrect.")]
+    BadCredentials,
+    #[error("The {0} was not found. It may have been revoked or deleted; refresh the page.")]
+    NotFound(String),
+    #[error("Something went wrong on the server. Try again; if it keeps happening, check the server log.")]
+    Internal,
+    /// The request never reached the function or its answer could not be read.
+    #[error("Could not reach the server: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// The per-field messages, for showing next to the inputs.
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            AppError::Invalid(errors) | AppError::Conflict(errors) => errors,
+            _ => &[],
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Invalid(_) | AppError::Transport(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) | AppError::AlreadySetUp => StatusCode::CONFLICT,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<tollgate::ServiceError> for AppError {
+    fn from(error: tollgate::ServiceError) -> Self {
+        use tollgate::ServiceError as E;
+        match error {
+            E::Invalid(errors) => AppError::Invalid(errors),
+            E::Conflict(errors) => AppError::Conflict(errors),
+            E::AlreadySetUp => AppError::AlreadySetUp,
+            E::BadCredentials => AppError::BadCredentials,
+            E::NotFound(what) => AppError::NotFound(what.to_owned()),
+            E::Store(error) => {
+                tracing::error!(%error, "server function failed");
+                AppError::Internal
+            }
+        }
+    }
+}

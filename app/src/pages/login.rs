@@ -1,0 +1,66 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_navigate;
+use tollgate::model::SignInRequest;
+
+use crate::Auth;
+use crate::api::{AuthState, sign_in};
+use crate::components::ErrorSummary;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    view! {
+        <Title text="Sign in" />
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match auth.state.await {
+                    Ok(AuthState { needs_setup: true, .. }) => view! { <Redirect path="/setup" /> }.into_any(),
+                    Ok(AuthState { admin: Some(_), .. }) => view! { <Redirect path="/settings/api-tokens" /> }.into_any(),
+                    _ => view! { <SignInForm /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SignInForm() -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    let navigate = use_navigate();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let submit = Action::new(|request: &SignInRequest| sign_in(request.clone()));
+    let error = Signal::derive(move || submit.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = submit.value().get() {
+            auth.refresh();
+            navigate("/settings/api-tokens", Default::default());
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submit.dispatch(SignInRequest {
+            email: email.get(),
+            password: password.get(),
+        });
+    };
+
+    view! {
+        <main class="auth-page">
+            <form class="card auth-card" on:submit=on_submit novalidate>
+                <h1>"Sign in"</h1>
+                <p class="muted">"Manage the API tokens of your platform."</p>
+                <ErrorSummary error />
+                <label for="email">"Email"</label>
+                <input id="email" type="email" autocomplete="username" bind:value=email />
+                <label for="password">"Password"</label>
+                <input id="password" type="password" autocomplete="current-password" bind:value=password />
+                <button type="submit" class="button primary" disabled=move || submit.pending().get()>
+                    "Sign in"
+                </button>
+            </form>
+        </main>
+    }
+}

@@ -1,0 +1,23 @@
+//! The API door: `/api/{resource}` over the demo content, and `/api/tokens/verify`.
+//! Every handler authenticates first, then checks the one permission it needs.
+
+mod bearer;
+mod content;
+mod error;
+mod verify;
+
+use axum::Router;
+use axum::routing::get;
+
+pub use bearer::Bearer;
+pub use error::ApiError;
+
+use crate::router::AppState;
+
+/// Mounted at `/api`. Unknown paths answer a JSON 404, never the panel's HTML.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/tokens/verify", get(verify::verify_token))
+        .route("/{resource}", get(content::list).post(content::create))
+        .fallback(|| async { ApiError::not_found("No API endpoint at this path.") })
+}

@@ -1,0 +1,140 @@
+use axum::Json;
+use axum::http::header::{CACHE_CONTROL, RETRY_AFTER, WWW_AUTHENTICATE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use tollgate::ServiceError;
+use tollgate::model::FieldError;
+use tollgate::verify::Rejection;
+
+const REALM: &str = "tollgate";
+
+/// Every error of the JSON APIs, in one shape:
+/// `{"error": {"status", "code", "message", "details": [{"field", "message"}]}}`.
+/// 401s and 403s carry an RFC 6750 `WWW-Authenticate` header that says which.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    details: Vec<FieldError>,
+    challenge: Option<String>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            details: Vec::new(),
+            challenge: None,
+        }
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    pub fn bad_request(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let mut error = Self::new(StatusCode::BAD_REQUEST, "invalid_request", message.clone());
+        error.details.push(FieldError::new(field, message));
+        error
+    }
+
+    /// A bearer challenge. `error` is RFC 6750's code; `None` when no credentials were sent.
+    fn unauthorized(code: &'static str, message: String, error: Option<&str>) -> Self {
+        let mut challenge = format!("Bearer realm=\"{REALM}\"");
+        if let Some(error) = error {
+            challenge.push_str(&format!(", error=\"{error}\", error_description=\"{}\"", quote_safe(&message)));
+        }
+        Self {
+            challenge: Some(challenge),
+            ..Self::new(StatusCode::UNAUTHORIZED, code, message)
+        }
+    }
+
+    pub fn not_bearer() -> Self {
+        Self::unauthorized(
+            "invalid_request",
+            "The Authorization header must use the Bearer scheme: `Authorization: Bearer <token>`.".into(),
+            Some("invalid_request"),
+        )
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+/// `error_description` is a quoted string: keep it to characters that need no escaping.
+fn quote_safe(text: &str) -> String {
+    text.chars().filter(|c| *c != '"' && *c != '\\' && (' '..='~').contains(c)).collect()
+}
+
+impl From<Rejection> for ApiError {
+    fn from(rejection: Rejection) -> Self {
+        let message = rejection.to_string();
+        match rejection {
+            Rejection::Missing => Self::unauthorized("missing_token", message, None),
+            Rejection::Malformed(_) | Rejection::Unknown | Rejection::Expired(_) => {
+                Self::unauthorized("invalid_token", message, Some("invalid_token"))
+            }
+            Rejection::Forbidden { needed } => Self {
+                challenge: Some(format!(
+                    "Bearer realm=\"{REALM}\", error=\"insufficient_scope\", error_description=\"{}\", scope=\"{needed}\"",
+                    quote_safe(&message)
+                )),
+                ..Self::new(StatusCode::FORBIDDEN, "insufficient_scope", message)
+            },
+            Rejection::Unavailable => Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message),
+        }
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::Invalid(details) => Self {
+                details,
+                ..Self::new(StatusCode::BAD_REQUEST, "validation_failed", "The request is invalid; see details.")
+            },
+            ServiceError::Conflict(details) => Self {
+                details,
+                ..Self::new(StatusCode::CONFLICT, "conflict", "The request conflicts with existing data; see details.")
+            },
+            ServiceError::NotFound(what) => Self::not_found(format!("The {what} does not exist.")),
+            ServiceError::AlreadySetUp | ServiceError::BadCredentials => {
+                Self::new(StatusCode::BAD_REQUEST, "invalid_request", error.to_string())
+            }
+            ServiceError::Store(error) => {
+                tracing::error!(%error, "API request failed");
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on the server.")
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({
+            "error": {
+                "status": self.status.as_u16(),
+                "code": self.code,
+                "message": self.message,
+                "details": self.details,
+            }
+        });
+        let mut response = (self.status, Json(body)).into_response();
+        let headers = response.headers_mut();
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Some(challenge) = self.challenge.and_then(|c| HeaderValue::from_str(&c).ok()) {
+            headers.insert(WWW_AUTHENTICATE, challenge);
+        }
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            headers.insert(RETRY_AFTER, HeaderValue::from_static("5"));
+        }
+        response
+    }
+}

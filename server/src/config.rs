@@ -1,0 +1,83 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Tollgate: API-token management. Every flag can also be set by the environment variable
+/// named in its help.
+#[derive(Debug, Parser)]
+#[command(name = "tollgate", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the admin panel and the API (the default).
+    Serve,
+    /// Bring the database schema up to date, then exit.
+    Migrate,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Address and port to listen on.
+    #[arg(long, env = "TOLLGATE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    pub addr: SocketAddr,
+
+    /// Folder for the SQLite database and the generated secret key.
+    #[arg(long, env = "TOLLGATE_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// `sqlite://PATH` or `postgres://USER:PASSWORD@HOST:PORT/DB`. Default: SQLite in the
+    /// data folder (`DATA_DIR/tollgate.db`).
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// 64 hex characters keying the token hashes. Default: generated on first start into
+    /// `DATA_DIR/secret.key` (mode 0600). Every instance sharing a database needs the same key.
+    #[arg(long, env = "TOLLGATE_SECRET_KEY", global = true, hide_env_values = true)]
+    pub secret_key: Option<String>,
+
+    /// Folder with the built panel assets (`pkg/`), as produced by `cargo leptos build`.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    pub site_root: PathBuf,
+
+    /// How long an admin stays signed in, in hours.
+    #[arg(long, env = "TOLLGATE_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=720), global = true)]
+    pub session_hours: u32,
+
+    /// Mark the session cookie `Secure` (serve the panel over https). Also set automatically
+    /// per request behind a proxy that sends `X-Forwarded-Proto: https`.
+    #[arg(long, env = "TOLLGATE_SECURE_COOKIES", global = true)]
+    pub secure_cookies: bool,
+
+    /// How often buffered "last used" times are written to the database, in seconds.
+    #[arg(long, env = "TOLLGATE_USAGE_FLUSH_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
+    pub usage_flush_seconds: u64,
+}
+
+impl Config {
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("tollgate.db").display()))
+    }
+
+    /// Defaults for tests: an ephemeral port and everything under `data_dir`.
+    pub fn for_tests(data_dir: PathBuf) -> Self {
+        Self {
+            addr: "127.0.0.1:0".parse().expect("valid address"),
+            site_root: data_dir.join("site"),
+            data_dir,
+            database_url: None,
+            secret_key: None,
+            session_hours: 12,
+            secure_cookies: false,
+            usage_flush_seconds: 5,
+        }
+    }
+}

@@ -1,0 +1,80 @@
+use app::server::ServerContext;
+use app::{App, shell};
+use axum::extract::{FromRef, State};
+use axum::http::header::{REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
+use axum::http::{HeaderValue, Request, StatusCode};
+use axum::routing::get;
+use axum::{Json, Router};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use serde_json::{Value, json};
+use tollgate::Tollgate;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::api;
+
+/// What every handler can reach.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub core: Tollgate,
+    #[from_ref(skip)]
+    pub secure_cookies: bool,
+}
+
+/// The whole server: the panel (pages and `/rpc` server functions), the protected API,
+/// health checks and static assets.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = ServerContext {
+        core: state.core.clone(),
+        secure_cookies: state.secure_cookies,
+    };
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .nest("/api", api::routes())
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let context = context.clone();
+                move || provide_context(context.clone())
+            },
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            move || provide_context(context.clone()),
+            shell,
+        ))
+        .layer(
+            // Log method and path only: query strings may one day carry secrets.
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+            }),
+        )
+        .layer(SetResponseHeaderLayer::overriding(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .with_state(state)
+}
+
+/// Liveness: the process answers.
+async fn healthz() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// Readiness: the database answers too.
+async fn readyz(State(core): State<Tollgate>) -> (StatusCode, Json<Value>) {
+    match core.store.ping().await {
+        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok", "database": core.store.backend() }))),
+        Err(error) => {
+            tracing::warn!(%error, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable" })))
+        }
+    }
+}

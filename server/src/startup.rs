@@ -1,0 +1,139 @@
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use leptos::prelude::LeptosOptions;
+use leptos_config::Env;
+use tokio::net::TcpListener;
+use tollgate::key::{KeyError, ServerKey};
+use tollgate::store::{Store, StoreError, redact_url};
+use tollgate::{Settings, Tollgate};
+
+use crate::config::Config;
+use crate::router::{AppState, router};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot create the data folder {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+    #[error("secret key: {0}")]
+    Key(#[from] KeyError),
+    #[error("database {url}: {source}")]
+    Store { url: String, source: StoreError },
+    #[error("cannot listen on {addr}: {source} (is another Tollgate running? choose another port with --addr)")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("server error: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Opens the store (running migrations) and wires the core.
+pub async fn open_core(config: &Config) -> Result<Tollgate, StartupError> {
+    std::fs::create_dir_all(&config.data_dir).map_err(|source| StartupError::DataDir {
+        path: config.data_dir.display().to_string(),
+        source,
+    })?;
+    let key = match &config.secret_key {
+        Some(hex) => ServerKey::from_hex(hex)?,
+        None => ServerKey::load_or_create(&config.data_dir.join("secret.key"))?,
+    };
+    let url = config.database_url();
+    let store = Store::open(&url).await.map_err(|source| StartupError::Store {
+        url: redact_url(&url),
+        source,
+    })?;
+    let settings = Settings {
+        session_ttl: chrono::Duration::hours(i64::from(config.session_hours)),
+    };
+    Ok(Tollgate::new(store, key, settings))
+}
+
+/// A bound, ready-to-run server. Tests bind port 0 and read [`Application::addr`].
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    usage_flush: Duration,
+}
+
+impl Application {
+    pub async fn build(config: &Config) -> Result<Self, StartupError> {
+        let core = open_core(config).await?;
+        let listener = TcpListener::bind(config.addr).await.map_err(|source| StartupError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+        let addr = listener.local_addr().map_err(StartupError::Serve)?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name("tollgate")
+            .site_root(config.site_root.display().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .env(Env::PROD)
+            .build();
+        let state = AppState {
+            leptos_options,
+            core,
+            secure_cookies: config.secure_cookies,
+        };
+        Ok(Self {
+            listener,
+            state,
+            usage_flush: Duration::from_secs(config.usage_flush_seconds),
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    pub fn core(&self) -> &Tollgate {
+        &self.state.core
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then writes the last buffered usage and closes the pool.
+    pub async fn run_until_stopped(self) -> Result<(), StartupError> {
+        let core = self.state.core.clone();
+        let jobs = tokio::spawn(background_jobs(core.clone(), self.usage_flush));
+        let app = router(self.state);
+        let served = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await;
+        jobs.abort();
+        core.flush_usage().await;
+        core.store.close().await;
+        served.map_err(StartupError::Serve)
+    }
+}
+
+/// Flushes token usage every `flush` and purges ended sessions every hour.
+async fn background_jobs(core: Tollgate, flush: Duration) {
+    let mut flush_tick = tokio::time::interval(flush);
+    let mut purge_tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tokio::select! {
+            _ = flush_tick.tick() => core.flush_usage().await,
+            _ = purge_tick.tick() => {
+                if let Err(error) = core.admins.purge_expired_sessions().await {
+                    tracing::warn!(%error, "could not purge expired sessions");
+                }
+            }
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

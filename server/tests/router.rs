@@ -1,0 +1,323 @@
+//! The router, request by request, with `tower::ServiceExt::oneshot`: the API door's
+//! statuses and headers, and the panel's server functions' authorisation.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use serde_json::{Value, json};
+use server::config::Config;
+use server::router::{AppState, router};
+use server::startup::open_core;
+use tollgate::Tollgate;
+use tollgate::model::{AdminView, NewAdminRequest, NewTokenRequest, TokenLifetime, TokenType};
+use tower::ServiceExt;
+
+struct TestApp {
+    router: Router,
+    core: Tollgate,
+    _dir: tempfile::TempDir,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Value,
+}
+
+impl Reply {
+    fn header(&self, name: header::HeaderName) -> &str {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+}
+
+async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::for_tests(dir.path().to_path_buf());
+    let core = open_core(&config).await.unwrap();
+    let leptos_options = LeptosOptions::builder()
+        .output_name("tollgate")
+        .site_root(dir.path().display().to_string())
+        .build();
+    let state = AppState {
+        leptos_options,
+        core: core.clone(),
+        secure_cookies: false,
+    };
+    TestApp {
+        router: router(state),
+        core,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply { status, headers, body }
+    }
+
+    async fn get(&self, path: &str, authorization: Option<&str>) -> Reply {
+        let mut request = Request::get(path);
+        if let Some(value) = authorization {
+            request = request.header(header::AUTHORIZATION, value);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    async fn post_json(&self, path: &str, authorization: Option<&str>, body: &Value) -> Reply {
+        let mut request = Request::post(path).header(header::CONTENT_TYPE, "application/json");
+        if let Some(value) = authorization {
+            request = request.header(header::AUTHORIZATION, value);
+        }
+        self.send(request.body(Body::from(body.to_string())).unwrap()).await
+    }
+
+    async fn rpc(&self, name: &str, cookie: Option<&str>, body: &Value) -> Reply {
+        let mut request = Request::post(format!("/rpc/{name}")).header(header::CONTENT_TYPE, "application/json");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::from(body.to_string())).unwrap()).await
+    }
+
+    async fn admin(&self) -> AdminView {
+        let request = NewAdminRequest {
+            email: "ada@example.com".into(),
+            name: "Ada".into(),
+            password: "correct horse battery staple".into(),
+            password_confirm: "correct horse battery staple".into(),
+        };
+        self.core.admins.create_first(&request).await.unwrap().admin
+    }
+
+    /// A token of `token_type` and its `Authorization` header value.
+    async fn token(&self, admin: &AdminView, name: &str, token_type: TokenType, permissions: &[&str]) -> (i64, String) {
+        let request = NewTokenRequest {
+            name: name.into(),
+            description: String::new(),
+            lifetime: TokenLifetime::Days7,
+            token_type,
+            permissions: permissions.iter().map(|p| p.parse().unwrap()).collect(),
+        };
+        let created = self.core.tokens.create(admin, &request).await.unwrap();
+        (created.token.id, format!("Bearer {}", created.secret.expose()))
+    }
+}
+
+#[tokio::test]
+async fn healthz_answers_without_credentials() {
+    let app = spawn_app().await;
+    let reply = app.get("/healthz", None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.body["status"], "ok");
+    assert_eq!(app.get("/readyz", None).await.body["database"], "sqlite");
+}
+
+#[tokio::test]
+async fn a_request_without_a_token_gets_a_bare_bearer_challenge() {
+    let app = spawn_app().await;
+    let reply = app.get("/api/articles", None).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.header(header::WWW_AUTHENTICATE), "Bearer realm=\"tollgate\"");
+    assert_eq!(reply.body["error"]["code"], "missing_token");
+    assert_eq!(reply.body["error"]["status"], 401);
+    assert_eq!(reply.header(header::CACHE_CONTROL), "no-store");
+}
+
+#[tokio::test]
+async fn malformed_and_unknown_tokens_are_invalid_token() {
+    let app = spawn_app().await;
+    let never_issued = format!("Bearer {}", tollgate::token::PlainToken::generate().expose());
+    for (authorization, why) in [
+        ("Bearer tg_garbage", "wrong length"),
+        ("Bearer ghp_0123456789012345678901234567890123456789", "does not start with tg_"),
+        (never_issued.as_str(), "unknown or has been revoked"),
+    ] {
+        let reply = app.get("/api/articles", Some(authorization)).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{authorization}");
+        assert_eq!(reply.body["error"]["code"], "invalid_token");
+        assert!(reply.body["error"]["message"].as_str().unwrap().contains(why), "{}", reply.body);
+        let challenge = reply.header(header::WWW_AUTHENTICATE);
+        assert!(challenge.starts_with("Bearer realm=\"tollgate\", error=\"invalid_token\", error_description=\""), "{challenge}");
+    }
+}
+
+#[tokio::test]
+async fn other_authorization_schemes_are_refused_with_advice() {
+    let app = spawn_app().await;
+    let reply = app.get("/api/articles", Some("Basic YWRhOnNlY3JldA==")).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.body["error"]["code"], "invalid_request");
+    assert!(reply.body["error"]["message"].as_str().unwrap().contains("Bearer"));
+}
+
+#[tokio::test]
+async fn a_read_only_token_reads_but_may_not_write() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, bearer) = app.token(&admin, "reader", TokenType::ReadOnly, &[]).await;
+
+    let list = app.get("/api/articles", Some(&bearer)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(list.body["data"].as_array().unwrap().len(), 3);
+
+    let write = app.post_json("/api/articles", Some(&bearer), &json!({"title": "x"})).await;
+    assert_eq!(write.status, StatusCode::FORBIDDEN);
+    assert_eq!(write.body["error"]["code"], "insufficient_scope");
+    let challenge = write.header(header::WWW_AUTHENTICATE);
+    assert!(challenge.contains("error=\"insufficient_scope\""), "{challenge}");
+    assert!(challenge.contains("scope=\"articles.create\""), "{challenge}");
+}
+
+#[tokio::test]
+async fn a_full_access_token_creates_documents() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, bearer) = app.token(&admin, "writer", TokenType::FullAccess, &[]).await;
+
+    let created = app.post_json("/api/articles", Some(&bearer), &json!({"title": "Hello"})).await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    assert_eq!(created.body["data"]["title"], "Hello");
+    assert!(created.body["data"]["id"].is_i64());
+
+    let not_an_object = app.post_json("/api/articles", Some(&bearer), &json!(["Hello"])).await;
+    assert_eq!(not_an_object.status, StatusCode::BAD_REQUEST);
+    assert_eq!(not_an_object.body["error"]["details"][0]["field"], "body");
+
+    let request = Request::post("/api/articles")
+        .header(header::AUTHORIZATION, &bearer)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{not json"))
+        .unwrap();
+    let broken = app.send(request).await;
+    assert_eq!(broken.status, StatusCode::BAD_REQUEST);
+    assert_eq!(broken.body["error"]["code"], "invalid_request");
+}
+
+#[tokio::test]
+async fn a_custom_token_may_do_exactly_its_permissions() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, bearer) = app.token(&admin, "articles only", TokenType::Custom, &["articles.find"]).await;
+    assert_eq!(app.get("/api/articles", Some(&bearer)).await.status, StatusCode::OK);
+    assert_eq!(app.get("/api/authors", Some(&bearer)).await.status, StatusCode::FORBIDDEN);
+    let write = app.post_json("/api/articles", Some(&bearer), &json!({"title": "x"})).await;
+    assert_eq!(write.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn unknown_resources_are_404_only_for_authenticated_callers() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, bearer) = app.token(&admin, "reader", TokenType::ReadOnly, &[]).await;
+    let known = app.get("/api/secrets", Some(&bearer)).await;
+    assert_eq!(known.status, StatusCode::NOT_FOUND);
+    assert_eq!(known.body["error"]["code"], "not_found");
+    assert_eq!(app.get("/api/secrets", None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get("/api/a/b/c", Some(&bearer)).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn verify_describes_the_presented_token() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (id, bearer) = app.token(&admin, "ci", TokenType::ReadOnly, &[]).await;
+    let reply = app.get("/api/tokens/verify", Some(&bearer)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.body["status"], "active");
+    assert_eq!(reply.body["id"], id);
+    assert_eq!(reply.body["name"], "ci");
+    assert_eq!(reply.body["type"], "read-only");
+    let permissions: Vec<&str> = reply.body["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    assert!(permissions.contains(&"articles.find") && permissions.contains(&"authors.findOne"));
+    assert!(!permissions.contains(&"articles.create"));
+    assert!(reply.body["expires_in_seconds"].as_i64().unwrap() > 6 * 24 * 3600);
+    assert_eq!(app.get("/api/tokens/verify", None).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_revoked_token_is_refused_on_the_next_request() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (id, bearer) = app.token(&admin, "short-lived", TokenType::ReadOnly, &[]).await;
+    assert_eq!(app.get("/api/articles", Some(&bearer)).await.status, StatusCode::OK);
+    app.core.tokens.revoke(&admin, id).await.unwrap();
+    let reply = app.get("/api/articles", Some(&bearer)).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.body["error"]["code"], "invalid_token");
+}
+
+fn session_cookie(reply: &Reply) -> String {
+    let set_cookie = reply.header(header::SET_COOKIE);
+    set_cookie.split(';').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_first_admin_server_function_works_once_and_sets_a_strict_cookie() {
+    let app = spawn_app().await;
+    let input = json!({"input": {"email": "ada@example.com", "name": "Ada", "password": "correct horse battery staple", "password_confirm": "correct horse battery staple"}});
+    let first = app.rpc("create_first_admin", None, &input).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let set_cookie = first.header(header::SET_COOKIE);
+    assert!(set_cookie.starts_with("tollgate_session="));
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=43200"] {
+        assert!(set_cookie.contains(attribute), "{set_cookie} lacks {attribute}");
+    }
+    assert!(!set_cookie.contains("Secure"));
+
+    let second = app.rpc("create_first_admin", None, &input).await;
+    assert_eq!(second.status, StatusCode::CONFLICT);
+    assert_eq!(app.core.store.count_admins().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn token_server_functions_need_a_session() {
+    let app = spawn_app().await;
+    let body = json!({"input": {"name": "x", "lifetime": "30", "type": "read-only"}});
+    let anonymous = app.rpc("create_token", None, &body).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.rpc("list_tokens", Some("tollgate_session=forged"), &json!({})).await.status, StatusCode::UNAUTHORIZED);
+    assert!(app.core.tokens.list().await.unwrap().is_empty(), "nothing was written");
+}
+
+#[tokio::test]
+async fn creating_a_token_through_the_panel_returns_it_once_uncached() {
+    let app = spawn_app().await;
+    let input = json!({"input": {"email": "ada@example.com", "name": "Ada", "password": "correct horse battery staple", "password_confirm": "correct horse battery staple"}});
+    let cookie = session_cookie(&app.rpc("create_first_admin", None, &input).await);
+
+    let body = json!({"input": {"name": "deploy", "description": "", "lifetime": "90", "type": "custom", "permissions": ["articles.find"]}});
+    let created = app.rpc("create_token", Some(&cookie), &body).await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    assert_eq!(created.header(header::CACHE_CONTROL), "no-store");
+    let secret = created.body["secret"].as_str().unwrap();
+    assert!(secret.starts_with("tg_"));
+
+    let listed = app.rpc("list_tokens", Some(&cookie), &json!({})).await;
+    assert_eq!(listed.body[0]["name"], "deploy");
+    assert!(!listed.body.to_string().contains(secret), "the list never carries the value");
+
+    let duplicate = app.rpc("create_token", Some(&cookie), &body).await;
+    assert_eq!(duplicate.status, StatusCode::CONFLICT);
+    let invalid = json!({"input": {"name": "", "lifetime": "30", "type": "custom", "permissions": []}});
+    let refused = app.rpc("create_token", Some(&cookie), &invalid).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.core.tokens.list().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session() {
+    let app = spawn_app().await;
+    let input = json!({"input": {"email": "ada@example.com", "name": "Ada", "password": "correct horse battery staple", "password_confirm": "correct horse battery staple"}});
+    let cookie = session_cookie(&app.rpc("create_first_admin", None, &input).await);
+    assert_eq!(app.rpc("list_tokens", Some(&cookie), &json!({})).await.status, StatusCode::OK);
+    let out = app.rpc("sign_out", Some(&cookie), &json!({})).await;
+    assert!(out.header(header::SET_COOKIE).contains("Max-Age=0"));
+    assert_eq!(app.rpc("list_tokens", Some(&cookie), &json!({})).await.status, StatusCode::UNAUTHORIZED);
+}
