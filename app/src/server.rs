@@ -1,5 +1,10 @@
 //! Server-only plumbing for server functions: the core from context, the session cookie,
 //! and turning errors into HTTP statuses.
+//!
+//! Leptos only guarantees reactive context until a server function's first `.await` (when
+//! a page render calls it directly, later polls run outside the owner). So every server
+//! function starts with [`Rpc::current`], which takes everything it needs from context at
+//! once, and uses that afterwards.
 
 use http::header::{CACHE_CONTROL, COOKIE, SET_COOKIE};
 use http::{HeaderValue, request::Parts};
@@ -21,73 +26,97 @@ pub struct ServerContext {
     pub secure_cookies: bool,
 }
 
-pub fn core() -> Tollgate {
-    expect_context::<ServerContext>().core
+/// One server-function call: the core, the request, and the response being built.
+pub struct Rpc {
+    pub core: Tollgate,
+    secure_cookies: bool,
+    request: Option<Parts>,
+    response: Option<ResponseOptions>,
 }
 
-/// Sets the response status that matches `error` and passes it on: `.map_err(reject)`.
-pub fn reject(error: impl Into<AppError>) -> AppError {
-    let error = error.into();
-    if let Some(response) = use_context::<ResponseOptions>() {
-        response.set_status(error.status());
+impl Rpc {
+    /// Captures the call's context. Call before the first `.await`.
+    pub fn current() -> Self {
+        let ServerContext { core, secure_cookies } = expect_context::<ServerContext>();
+        Self {
+            core,
+            secure_cookies,
+            request: use_context::<Parts>(),
+            response: use_context::<ResponseOptions>(),
+        }
     }
-    error
-}
 
-/// The session id from the request's cookie, if any.
-pub fn session_secret() -> Option<SessionSecret> {
-    let parts = use_context::<Parts>()?;
-    parts
-        .headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| SessionSecret::from_cookie(value))
-}
-
-/// The signed-in administrator, or `None`.
-pub async fn signed_in_admin() -> Result<Option<AdminView>, AppError> {
-    match session_secret() {
-        Some(secret) => core().admins.session(&secret).await.map_err(reject),
-        None => Ok(None),
+    /// Sets the response status that matches `error` and passes it on:
+    /// `.map_err(|e| rpc.reject(e))`.
+    pub fn reject(&self, error: impl Into<AppError>) -> AppError {
+        let error = error.into();
+        if let Some(response) = &self.response {
+            response.set_status(error.status());
+        }
+        error
     }
-}
 
-/// The signed-in administrator, or a 401. Every protected server function starts here.
-pub async fn require_admin() -> Result<AdminView, AppError> {
-    signed_in_admin().await?.ok_or_else(|| reject(AppError::Unauthenticated))
-}
+    /// The session id from the request's cookie, if any.
+    pub fn session_secret(&self) -> Option<SessionSecret> {
+        self.request
+            .as_ref()?
+            .headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == SESSION_COOKIE)
+            .map(|(_, value)| SessionSecret::from_cookie(value))
+    }
 
-pub fn set_session_cookie(session: &NewSession) {
-    let max_age = session.max_age.num_seconds();
-    write_cookie(&format!("{SESSION_COOKIE}={}; Max-Age={max_age}", session.secret.expose()));
-}
+    /// The signed-in administrator, or `None`.
+    pub async fn signed_in_admin(&self) -> Result<Option<AdminView>, AppError> {
+        match self.session_secret() {
+            Some(secret) => self.core.admins.session(&secret).await.map_err(|e| self.reject(e)),
+            None => Ok(None),
+        }
+    }
 
-pub fn clear_session_cookie() {
-    write_cookie(&format!("{SESSION_COOKIE}=; Max-Age=0"));
-}
+    /// The signed-in administrator, or a 401. Every protected server function starts here.
+    pub async fn require_admin(&self) -> Result<AdminView, AppError> {
+        self.signed_in_admin().await?.ok_or_else(|| self.reject(AppError::Unauthenticated))
+    }
 
-fn write_cookie(value_and_age: &str) {
-    let secure = expect_context::<ServerContext>().secure_cookies || request_is_https();
-    let cookie = format!(
-        "{value_and_age}; Path=/; HttpOnly; SameSite=Strict{}",
-        if secure { "; Secure" } else { "" }
-    );
-    let response = expect_context::<ResponseOptions>();
-    response.append_header(SET_COOKIE, HeaderValue::from_str(&cookie).expect("cookie is ASCII"));
-}
+    pub fn set_session_cookie(&self, session: &NewSession) {
+        let max_age = session.max_age.num_seconds();
+        self.write_cookie(&format!("{SESSION_COOKIE}={}; Max-Age={max_age}", session.secret.expose()));
+    }
 
-/// Behind a TLS-terminating proxy the request itself is plain http.
-fn request_is_https() -> bool {
-    use_context::<Parts>().is_some_and(|parts| {
-        parts.headers.get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
-    })
-}
+    pub fn clear_session_cookie(&self) {
+        self.write_cookie(&format!("{SESSION_COOKIE}=; Max-Age=0"));
+    }
 
-/// For responses that carry a token's value: no cache may keep them.
-pub fn no_store() {
-    expect_context::<ResponseOptions>().insert_header(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    fn write_cookie(&self, value_and_age: &str) {
+        let secure = self.secure_cookies || self.request_is_https();
+        let cookie = format!(
+            "{value_and_age}; Path=/; HttpOnly; SameSite=Strict{}",
+            if secure { "; Secure" } else { "" }
+        );
+        if let Some(response) = &self.response {
+            response.append_header(SET_COOKIE, HeaderValue::from_str(&cookie).expect("cookie is ASCII"));
+        }
+    }
+
+    /// Behind a TLS-terminating proxy the request itself is plain http.
+    fn request_is_https(&self) -> bool {
+        self.request.as_ref().is_some_and(|parts| {
+            parts
+                .headers
+                .get("x-forwarded-proto")
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+        })
+    }
+
+    /// For responses that carry a token's value: no cache may keep them.
+    pub fn no_store(&self) {
+        if let Some(response) = &self.response {
+            response.insert_header(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+    }
 }

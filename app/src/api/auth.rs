@@ -5,7 +5,7 @@ use tollgate::model::{AdminView, NewAdminRequest, SignInRequest};
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::{clear_session_cookie, core, reject, session_secret, set_session_cookie, signed_in_admin};
+use crate::server::Rpc;
 
 /// Where a visitor stands: does Tollgate still need its first admin, and who is signed in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,8 +16,9 @@ pub struct AuthState {
 
 #[server(prefix = "/rpc", endpoint = "auth_state")]
 pub async fn get_auth_state() -> Result<AuthState, AppError> {
-    let needs_setup = core().admins.needs_setup().await.map_err(reject)?;
-    let admin = if needs_setup { None } else { signed_in_admin().await? };
+    let rpc = Rpc::current();
+    let needs_setup = rpc.core.admins.needs_setup().await.map_err(|e| rpc.reject(e))?;
+    let admin = if needs_setup { None } else { rpc.signed_in_admin().await? };
     Ok(AuthState { needs_setup, admin })
 }
 
@@ -25,23 +26,26 @@ pub async fn get_auth_state() -> Result<AuthState, AppError> {
 /// whatever the UI shows.
 #[server(prefix = "/rpc", endpoint = "create_first_admin", input = Json)]
 pub async fn create_first_admin(input: NewAdminRequest) -> Result<AdminView, AppError> {
-    let session = core().admins.create_first(&input).await.map_err(reject)?;
-    set_session_cookie(&session);
+    let rpc = Rpc::current();
+    let session = rpc.core.admins.create_first(&input).await.map_err(|e| rpc.reject(e))?;
+    rpc.set_session_cookie(&session);
     Ok(session.admin)
 }
 
 #[server(prefix = "/rpc", endpoint = "sign_in", input = Json)]
 pub async fn sign_in(input: SignInRequest) -> Result<AdminView, AppError> {
-    let session = core().admins.sign_in(&input).await.map_err(reject)?;
-    set_session_cookie(&session);
+    let rpc = Rpc::current();
+    let session = rpc.core.admins.sign_in(&input).await.map_err(|e| rpc.reject(e))?;
+    rpc.set_session_cookie(&session);
     Ok(session.admin)
 }
 
 #[server(prefix = "/rpc", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    if let Some(secret) = session_secret() {
-        core().admins.sign_out(&secret).await.map_err(reject)?;
+    let rpc = Rpc::current();
+    if let Some(secret) = rpc.session_secret() {
+        rpc.core.admins.sign_out(&secret).await.map_err(|e| rpc.reject(e))?;
     }
-    clear_session_cookie();
+    rpc.clear_session_cookie();
     Ok(())
 }

@@ -5,31 +5,35 @@ use tollgate::model::{CreatedToken, NewTokenRequest, TokenView};
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::{core, no_store, reject, require_admin};
+use crate::server::Rpc;
 
 #[server(prefix = "/rpc", endpoint = "list_tokens")]
 pub async fn list_tokens() -> Result<Vec<TokenView>, AppError> {
-    require_admin().await?;
-    core().tokens.list().await.map_err(reject)
+    let rpc = Rpc::current();
+    rpc.require_admin().await?;
+    rpc.core.tokens.list().await.map_err(|e| rpc.reject(e))
 }
 
 /// The resources and actions a custom token can be granted.
 #[server(prefix = "/rpc", endpoint = "permission_catalog")]
 pub async fn permission_catalog() -> Result<Catalog, AppError> {
-    require_admin().await?;
-    Ok(core().tokens.catalog().clone())
+    let rpc = Rpc::current();
+    rpc.require_admin().await?;
+    Ok(rpc.core.tokens.catalog().clone())
 }
 
 /// Creates a token. The only response that carries its value, so nothing may cache it.
 #[server(prefix = "/rpc", endpoint = "create_token", input = Json)]
 pub async fn create_token(input: NewTokenRequest) -> Result<CreatedToken, AppError> {
-    let admin = require_admin().await?;
-    no_store();
-    core().tokens.create(&admin, &input).await.map_err(reject)
+    let rpc = Rpc::current();
+    rpc.no_store();
+    let admin = rpc.require_admin().await?;
+    rpc.core.tokens.create(&admin, &input).await.map_err(|e| rpc.reject(e))
 }
 
 #[server(prefix = "/rpc", endpoint = "revoke_token", input = Json)]
 pub async fn revoke_token(id: i64) -> Result<(), AppError> {
-    let admin = require_admin().await?;
-    core().tokens.revoke(&admin, id).await.map_err(reject)
+    let rpc = Rpc::current();
+    let admin = rpc.require_admin().await?;
+    rpc.core.tokens.revoke(&admin, id).await.map_err(|e| rpc.reject(e))
 }
