@@ -1,9 +1,9 @@
 use std::fmt;
 use std::sync::LazyLock;
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng as PasswordRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use base64::Engine;
 use chrono::{Duration, Utc};
 use rand::TryRngCore;
@@ -22,7 +22,9 @@ pub struct SessionSecret(String);
 impl SessionSecret {
     fn generate() -> Self {
         let mut bytes = [0u8; 32];
-        OsRng.try_fill_bytes(&mut bytes).expect("the OS random generator is available");
+        OsRng
+            .try_fill_bytes(&mut bytes)
+            .expect("the OS random generator is available");
         Self(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
     }
 
@@ -62,7 +64,8 @@ pub struct Admins {
 
 /// Verified against when an email is unknown, so a wrong email costs as much time as a
 /// wrong password and response times don't reveal which accounts exist.
-static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash_password("not a real password, only for timing"));
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| hash_password("not a real password, only for timing"));
 
 impl Admins {
     pub fn new(store: Store, session_ttl: Duration) -> Self {
@@ -74,7 +77,10 @@ impl Admins {
     }
 
     /// Creates the first administrator and signs them in. Refused once any admin exists.
-    pub async fn create_first(&self, request: &NewAdminRequest) -> Result<NewSession, ServiceError> {
+    pub async fn create_first(
+        &self,
+        request: &NewAdminRequest,
+    ) -> Result<NewSession, ServiceError> {
         if !self.needs_setup().await? {
             return Err(ServiceError::AlreadySetUp);
         }
@@ -160,8 +166,11 @@ fn hash_password(password: &str) -> String {
 }
 
 fn verify_password(password: &str, stored_hash: &str) -> bool {
-    PasswordHash::new(stored_hash)
-        .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(stored_hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 #[cfg(test)]

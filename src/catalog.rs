@@ -55,7 +55,10 @@ impl Action {
 impl FromStr for Action {
     type Err = ();
     fn from_str(value: &str) -> Result<Self, ()> {
-        Action::ALL.into_iter().find(|a| a.as_str() == value).ok_or(())
+        Action::ALL
+            .into_iter()
+            .find(|a| a.as_str() == value)
+            .ok_or(())
     }
 }
 
@@ -85,7 +88,9 @@ impl fmt::Display for Permission {
 impl FromStr for Permission {
     type Err = String;
     fn from_str(value: &str) -> Result<Self, String> {
-        let invalid = || format!("`{value}` is not a permission (expected resource.action, e.g. articles.find)");
+        let invalid = || {
+            format!("`{value}` is not a permission (expected resource.action, e.g. articles.find)")
+        };
         let (resource, action) = value.split_once('.').ok_or_else(invalid)?;
         if resource.is_empty() {
             return Err(invalid());
@@ -118,7 +123,9 @@ impl Default for Catalog {
     /// The demo content the protected API serves out of the box.
     fn default() -> Self {
         Self {
-            resources: ["articles", "categories", "authors"].map(String::from).to_vec(),
+            resources: ["articles", "categories", "authors"]
+                .map(String::from)
+                .to_vec(),
         }
     }
 }
@@ -142,7 +149,12 @@ impl Catalog {
 
 /// Whether a token of `token_type` (with `custom` permissions, for custom tokens) may do
 /// `needed`. The single place this rule is written.
-pub fn allows(catalog: &Catalog, token_type: TokenType, custom: &[Permission], needed: &Permission) -> bool {
+pub fn allows(
+    catalog: &Catalog,
+    token_type: TokenType,
+    custom: &[Permission],
+    needed: &Permission,
+) -> bool {
     match token_type {
         TokenType::ReadOnly => catalog.contains(needed) && needed.action.is_read(),
         TokenType::FullAccess => catalog.contains(needed),
@@ -174,10 +186,30 @@ mod tests {
     fn read_only_allows_reads_of_content_only() {
         let c = Catalog::default();
         let ro = TokenType::ReadOnly;
-        assert!(allows(&c, ro, &[], &Permission::new("articles", Action::Find)));
-        assert!(allows(&c, ro, &[], &Permission::new("authors", Action::FindOne)));
-        assert!(!allows(&c, ro, &[], &Permission::new("articles", Action::Create)));
-        assert!(!allows(&c, ro, &[], &Permission::new("secrets", Action::Find)));
+        assert!(allows(
+            &c,
+            ro,
+            &[],
+            &Permission::new("articles", Action::Find)
+        ));
+        assert!(allows(
+            &c,
+            ro,
+            &[],
+            &Permission::new("authors", Action::FindOne)
+        ));
+        assert!(!allows(
+            &c,
+            ro,
+            &[],
+            &Permission::new("articles", Action::Create)
+        ));
+        assert!(!allows(
+            &c,
+            ro,
+            &[],
+            &Permission::new("secrets", Action::Find)
+        ));
     }
 
     #[test]
@@ -186,7 +218,12 @@ mod tests {
         for p in c.all_permissions() {
             assert!(allows(&c, TokenType::FullAccess, &[], &p), "{p}");
         }
-        assert!(!allows(&c, TokenType::FullAccess, &[], &Permission::new("admins", Action::Find)));
+        assert!(!allows(
+            &c,
+            TokenType::FullAccess,
+            &[],
+            &Permission::new("admins", Action::Find)
+        ));
     }
 
     #[test]
@@ -194,7 +231,17 @@ mod tests {
         let c = Catalog::default();
         let granted = [Permission::new("articles", Action::Find)];
         assert!(allows(&c, TokenType::Custom, &granted, &granted[0]));
-        assert!(!allows(&c, TokenType::Custom, &granted, &Permission::new("articles", Action::FindOne)));
-        assert!(!allows(&c, TokenType::Custom, &granted, &Permission::new("authors", Action::Find)));
+        assert!(!allows(
+            &c,
+            TokenType::Custom,
+            &granted,
+            &Permission::new("articles", Action::FindOne)
+        ));
+        assert!(!allows(
+            &c,
+            TokenType::Custom,
+            &granted,
+            &Permission::new("authors", Action::Find)
+        ));
     }
 }

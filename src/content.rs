@@ -41,17 +41,32 @@ impl Content {
             return Err(ServiceError::NotFound("resource"));
         }
         let Value::Object(fields) = body else {
-            return Err(ServiceError::invalid("body", "The request body must be a JSON object."));
+            return Err(ServiceError::invalid(
+                "body",
+                "The request body must be a JSON object.",
+            ));
         };
         if fields.is_empty() {
-            return Err(ServiceError::invalid("body", "The document needs at least one field."));
+            return Err(ServiceError::invalid(
+                "body",
+                "The document needs at least one field.",
+            ));
         }
         if fields.contains_key("id") || fields.contains_key("created_at") {
-            return Err(ServiceError::invalid("body", "`id` and `created_at` are set by the server; leave them out."));
+            return Err(ServiceError::invalid(
+                "body",
+                "`id` and `created_at` are set by the server; leave them out.",
+            ));
         }
         if serde_json::to_string(&fields).map_or(0, |s| s.len()) > MAX_DOCUMENT_BYTES {
-            return Err(ServiceError::invalid("body", "The document must be at most 64 KiB of JSON."));
+            return Err(ServiceError::invalid(
+                "body",
+                "The document must be at most 64 KiB of JSON.",
+            ));
         }
-        Ok(self.store.insert_document(resource, &fields, Utc::now()).await?)
+        Ok(self
+            .store
+            .insert_document(resource, &fields, Utc::now())
+            .await?)
     }
 }

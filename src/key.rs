@@ -13,10 +13,15 @@ pub struct ServerKey([u8; 32]);
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
-    #[error("the secret key must be 64 hexadecimal characters (32 bytes); generate one with `openssl rand -hex 32`")]
+    #[error(
+        "the secret key must be 64 hexadecimal characters (32 bytes); generate one with `openssl rand -hex 32`"
+    )]
     Malformed,
     #[error("could not read or write the key file {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 impl ServerKey {
@@ -26,7 +31,9 @@ impl ServerKey {
 
     pub fn generate() -> Self {
         let mut bytes = [0u8; 32];
-        OsRng.try_fill_bytes(&mut bytes).expect("the OS random generator is available");
+        OsRng
+            .try_fill_bytes(&mut bytes)
+            .expect("the OS random generator is available");
         Self(bytes)
     }
 

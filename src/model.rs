@@ -17,7 +17,11 @@ pub enum TokenType {
 }
 
 impl TokenType {
-    pub const ALL: [TokenType; 3] = [TokenType::ReadOnly, TokenType::FullAccess, TokenType::Custom];
+    pub const ALL: [TokenType; 3] = [
+        TokenType::ReadOnly,
+        TokenType::FullAccess,
+        TokenType::Custom,
+    ];
 
     /// The stable identifier used in the database, the API and form values.
     pub fn as_str(self) -> &'static str {

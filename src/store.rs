@@ -18,7 +18,9 @@ pub use tokens::{NewTokenRecord, TokenAuthRecord};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("unsupported database URL scheme `{0}`: use sqlite://PATH or postgres://USER:PASSWORD@HOST/DB")]
+    #[error(
+        "unsupported database URL scheme `{0}`: use sqlite://PATH or postgres://USER:PASSWORD@HOST/DB"
+    )]
     UnsupportedUrl(String),
     /// A unique index refused the write; the caller knows which one it touched.
     #[error("a unique constraint was violated")]
@@ -77,7 +79,10 @@ impl Store {
                     .journal_mode(SqliteJournalMode::Wal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(5));
-                let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(options)
+                    .await?;
                 Ok(Store::Sqlite(pool))
             }
             "postgres" | "postgresql" => {
@@ -109,7 +114,10 @@ impl Store {
 
     /// A cheap round trip, for readiness checks.
     pub async fn ping(&self) -> StoreResult<()> {
-        on_pool!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(drop)?);
+        on_pool!(self, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .map(drop)?);
         Ok(())
     }
 
@@ -142,12 +150,17 @@ mod tests {
             redact_url("postgres://tollgate:s3cret@127.0.0.1:5432/db"),
             "postgres://tollgate:***@127.0.0.1:5432/db"
         );
-        assert_eq!(redact_url("sqlite://data/tollgate.db"), "sqlite://data/tollgate.db");
+        assert_eq!(
+            redact_url("sqlite://data/tollgate.db"),
+            "sqlite://data/tollgate.db"
+        );
     }
 
     #[tokio::test]
     async fn unknown_schemes_are_refused_without_echoing_the_url() {
-        let err = Store::open("mysql://root:hunter2@localhost/db").await.unwrap_err();
+        let err = Store::open("mysql://root:hunter2@localhost/db")
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("`mysql`"));
         assert!(!err.to_string().contains("hunter2"));
     }

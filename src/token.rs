@@ -39,7 +39,9 @@ impl fmt::Display for ParseError {
             ParseError::Prefix => "the token does not start with tg_",
             ParseError::Length => "the token has the wrong length",
             ParseError::Alphabet => "the token contains characters that are not letters or digits",
-            ParseError::Checksum => "the token's checksum does not match (a typo, or not a Tollgate token)",
+            ParseError::Checksum => {
+                "the token's checksum does not match (a typo, or not a Tollgate token)"
+            }
         })
     }
 }
@@ -87,7 +89,8 @@ impl PlainToken {
     }
 
     pub fn hash(&self, key: &ServerKey) -> TokenHash {
-        let mut mac = Hmac::<Sha256>::new_from_slice(key.bytes()).expect("HMAC takes keys of any length");
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(key.bytes()).expect("HMAC takes keys of any length");
         mac.update(self.0.as_bytes());
         TokenHash(hex::encode(mac.finalize().into_bytes()))
     }
@@ -148,9 +151,18 @@ mod tests {
     #[test]
     fn parse_names_what_is_wrong() {
         let good = PlainToken::generate().into_exposed();
-        assert_eq!(PlainToken::parse(&good.replacen("tg_", "gh_", 1)), Err(ParseError::Prefix));
-        assert_eq!(PlainToken::parse(&good[..good.len() - 1]), Err(ParseError::Length));
-        assert_eq!(PlainToken::parse(&format!("{good}x")), Err(ParseError::Length));
+        assert_eq!(
+            PlainToken::parse(&good.replacen("tg_", "gh_", 1)),
+            Err(ParseError::Prefix)
+        );
+        assert_eq!(
+            PlainToken::parse(&good[..good.len() - 1]),
+            Err(ParseError::Length)
+        );
+        assert_eq!(
+            PlainToken::parse(&format!("{good}x")),
+            Err(ParseError::Length)
+        );
         let mut bad_alphabet = good.clone();
         bad_alphabet.replace_range(5..6, "-");
         assert_eq!(PlainToken::parse(&bad_alphabet), Err(ParseError::Alphabet));

@@ -5,7 +5,9 @@ use chrono::Utc;
 use crate::catalog::Catalog;
 use crate::error::ServiceError;
 use crate::key::ServerKey;
-use crate::model::{AdminView, CreatedToken, FieldError, NewTokenRequest, RevealedSecret, TokenView};
+use crate::model::{
+    AdminView, CreatedToken, FieldError, NewTokenRequest, RevealedSecret, TokenView,
+};
 use crate::store::{NewTokenRecord, Store, StoreError};
 use crate::token::PlainToken;
 use crate::validate::NewToken;
@@ -22,7 +24,11 @@ pub struct Tokens {
 
 impl Tokens {
     pub fn new(store: Store, key: Arc<ServerKey>, catalog: Arc<Catalog>) -> Self {
-        Self { store, key, catalog }
+        Self {
+            store,
+            key,
+            catalog,
+        }
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -30,7 +36,11 @@ impl Tokens {
     }
 
     /// Validates, generates a value, stores only its hash, and returns the value once.
-    pub async fn create(&self, creator: &AdminView, request: &NewTokenRequest) -> Result<CreatedToken, ServiceError> {
+    pub async fn create(
+        &self,
+        creator: &AdminView,
+        request: &NewTokenRequest,
+    ) -> Result<CreatedToken, ServiceError> {
         let new = NewToken::parse(&self.catalog, request).map_err(ServiceError::Invalid)?;
         let plain = PlainToken::generate();
         let hash = plain.hash(&self.key);
@@ -47,12 +57,27 @@ impl Tokens {
             created_at: now,
             expires_at: new.lifetime.expires_at(now),
         };
-        let id = self.store.insert_token(&record).await.map_err(|e| match e {
-            StoreError::UniqueViolation => ServiceError::Conflict(vec![FieldError::new("name", DUPLICATE_NAME)]),
-            other => other.into(),
-        })?;
-        let token = self.store.token(id).await?.ok_or(ServiceError::NotFound("token"))?;
-        tracing::info!(token_id = id, admin_id = creator.id, token_type = token.token_type.as_str(), "token created");
+        let id = self
+            .store
+            .insert_token(&record)
+            .await
+            .map_err(|e| match e {
+                StoreError::UniqueViolation => {
+                    ServiceError::Conflict(vec![FieldError::new("name", DUPLICATE_NAME)])
+                }
+                other => other.into(),
+            })?;
+        let token = self
+            .store
+            .token(id)
+            .await?
+            .ok_or(ServiceError::NotFound("token"))?;
+        tracing::info!(
+            token_id = id,
+            admin_id = creator.id,
+            token_type = token.token_type.as_str(),
+            "token created"
+        );
         Ok(CreatedToken {
             token,
             secret: RevealedSecret(plain.into_exposed()),

@@ -39,7 +39,10 @@ impl UsageRecorder {
     }
 
     pub fn pending(&self) -> usize {
-        self.pending.lock().expect("usage lock is never poisoned").len()
+        self.pending
+            .lock()
+            .expect("usage lock is never poisoned")
+            .len()
     }
 }
 

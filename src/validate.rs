@@ -22,10 +22,16 @@ impl Name {
             return Err(FieldError::new(field, "Name is required."));
         }
         if name.chars().count() > NAME_MAX {
-            return Err(FieldError::new(field, format!("Name must be at most {NAME_MAX} characters.")));
+            return Err(FieldError::new(
+                field,
+                format!("Name must be at most {NAME_MAX} characters."),
+            ));
         }
         if name.chars().any(char::is_control) {
-            return Err(FieldError::new(field, "Name may not contain control characters."));
+            return Err(FieldError::new(
+                field,
+                "Name may not contain control characters.",
+            ));
         }
         Ok(Self(name.to_owned()))
     }
@@ -65,7 +71,11 @@ pub struct Grant {
 }
 
 impl Grant {
-    pub fn parse(catalog: &Catalog, token_type: TokenType, permissions: &[Permission]) -> Result<Self, FieldError> {
+    pub fn parse(
+        catalog: &Catalog,
+        token_type: TokenType,
+        permissions: &[Permission],
+    ) -> Result<Self, FieldError> {
         let field = "permissions";
         if token_type != TokenType::Custom {
             if !permissions.is_empty() {
@@ -74,12 +84,18 @@ impl Grant {
                     "Only custom tokens list permissions; read-only and full access tokens get theirs from their type.",
                 ));
             }
-            return Ok(Self { token_type, permissions: Vec::new() });
+            return Ok(Self {
+                token_type,
+                permissions: Vec::new(),
+            });
         }
         if let Some(unknown) = permissions.iter().find(|p| !catalog.contains(p)) {
             return Err(FieldError::new(
                 field,
-                format!("Unknown permission {unknown}: the resource `{}` does not exist.", unknown.resource),
+                format!(
+                    "Unknown permission {unknown}: the resource `{}` does not exist.",
+                    unknown.resource
+                ),
             ));
         }
         let unique: BTreeSet<Permission> = permissions.iter().cloned().collect();
@@ -136,7 +152,10 @@ impl Email {
                 if !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
                     && !domain.ends_with('.') && !domain.contains('@'));
         if !well_formed {
-            return Err(FieldError::new("email", "Enter a valid email address, like ada@example.com."));
+            return Err(FieldError::new(
+                "email",
+                "Enter a valid email address, like ada@example.com.",
+            ));
         }
         Ok(Self(email))
     }
@@ -165,7 +184,10 @@ impl NewPassword {
             ));
         }
         if password != confirm {
-            return Err(FieldError::new("password_confirm", "Passwords do not match."));
+            return Err(FieldError::new(
+                "password_confirm",
+                "Passwords do not match.",
+            ));
         }
         Ok(Self(password.to_owned()))
     }
@@ -195,7 +217,11 @@ impl NewAdmin {
         let name = Name::parse("name", &request.name);
         let password = NewPassword::parse(&request.password, &request.password_confirm);
         match (email, name, password) {
-            (Ok(email), Ok(name), Ok(password)) => Ok(Self { email, name, password }),
+            (Ok(email), Ok(name), Ok(password)) => Ok(Self {
+                email,
+                name,
+                password,
+            }),
             (email, name, password) => Err([email.err(), name.err(), password.err()]
                 .into_iter()
                 .flatten()
@@ -221,8 +247,14 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(Name::parse("name", "  CI deploy  ").unwrap().as_str(), "CI deploy");
-        assert_eq!(Name::parse("name", "   ").unwrap_err().message, "Name is required.");
+        assert_eq!(
+            Name::parse("name", "  CI deploy  ").unwrap().as_str(),
+            "CI deploy"
+        );
+        assert_eq!(
+            Name::parse("name", "   ").unwrap_err().message,
+            "Name is required."
+        );
         assert!(Name::parse("name", &"x".repeat(100)).is_ok());
         assert_eq!(
             Name::parse("name", &"x".repeat(101)).unwrap_err().message,
@@ -235,14 +267,23 @@ mod tests {
     fn descriptions_are_optional_and_bounded() {
         assert_eq!(Description::parse("  ").unwrap().as_str(), "");
         assert!(Description::parse(&"é".repeat(500)).is_ok());
-        assert_eq!(Description::parse(&"x".repeat(501)).unwrap_err().field, "description");
+        assert_eq!(
+            Description::parse(&"x".repeat(501)).unwrap_err().field,
+            "description"
+        );
     }
 
     #[test]
     fn custom_tokens_need_known_permissions() {
         let c = Catalog::default();
         let err = NewToken::parse(&c, &request("a", TokenType::Custom, vec![])).unwrap_err();
-        assert_eq!(err, vec![FieldError::new("permissions", "Choose at least one permission.")]);
+        assert_eq!(
+            err,
+            vec![FieldError::new(
+                "permissions",
+                "Choose at least one permission."
+            )]
+        );
         let unknown = vec![Permission::new("secrets", Action::Find)];
         let err = NewToken::parse(&c, &request("a", TokenType::Custom, unknown)).unwrap_err();
         assert!(err[0].message.contains("secrets.find"));
@@ -253,8 +294,15 @@ mod tests {
         let c = Catalog::default();
         let find = Permission::new("articles", Action::Find);
         let create = Permission::new("articles", Action::Create);
-        let token = NewToken::parse(&c, &request("a", TokenType::Custom, vec![create.clone(), find.clone(), find.clone()]))
-            .unwrap();
+        let token = NewToken::parse(
+            &c,
+            &request(
+                "a",
+                TokenType::Custom,
+                vec![create.clone(), find.clone(), find.clone()],
+            ),
+        )
+        .unwrap();
         assert_eq!(token.grant.permissions, vec![find, create]);
     }
 
@@ -271,24 +319,48 @@ mod tests {
         let c = Catalog::default();
         let mut req = request("", TokenType::Custom, vec![]);
         req.description = "x".repeat(600);
-        let fields: Vec<_> = NewToken::parse(&c, &req).unwrap_err().into_iter().map(|e| e.field).collect();
+        let fields: Vec<_> = NewToken::parse(&c, &req)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, ["name", "description", "permissions"]);
     }
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(Email::parse(" Ada@Example.COM ").unwrap().as_str(), "ada@example.com");
-        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a da@example.com", "ada@.com"] {
+        assert_eq!(
+            Email::parse(" Ada@Example.COM ").unwrap().as_str(),
+            "ada@example.com"
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a da@example.com",
+            "ada@.com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn passwords_need_length_and_a_matching_confirmation() {
-        assert_eq!(NewPassword::parse("short", "short").unwrap_err().field, "password");
+        assert_eq!(
+            NewPassword::parse("short", "short").unwrap_err().field,
+            "password"
+        );
         let mismatch = NewPassword::parse("long enough pass", "long enough pazz").unwrap_err();
         assert_eq!(mismatch.message, "Passwords do not match.");
         assert!(NewPassword::parse("long enough pass", "long enough pass").is_ok());
-        assert!(!format!("{:?}", NewPassword::parse("long enough pass", "long enough pass").unwrap()).contains("long"));
+        assert!(
+            !format!(
+                "{:?}",
+                NewPassword::parse("long enough pass", "long enough pass").unwrap()
+            )
+            .contains("long")
+        );
     }
 }

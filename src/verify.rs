@@ -36,7 +36,9 @@ pub enum Rejection {
     Unknown,
     Expired(DateTime<Utc>),
     /// Authenticated, but the token lacks the permission.
-    Forbidden { needed: Permission },
+    Forbidden {
+        needed: Permission,
+    },
     /// The store could not be asked; the request may be retried.
     Unavailable,
 }
@@ -44,12 +46,18 @@ pub enum Rejection {
 impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Rejection::Missing => f.write_str("An API token is required: send it as `Authorization: Bearer <token>`."),
+            Rejection::Missing => {
+                f.write_str("An API token is required: send it as `Authorization: Bearer <token>`.")
+            }
             Rejection::Malformed(why) => write!(f, "The token is malformed: {why}."),
             Rejection::Unknown => f.write_str("The token is unknown or has been revoked."),
             Rejection::Expired(at) => write!(f, "The token expired at {}.", at.to_rfc3339()),
-            Rejection::Forbidden { needed } => write!(f, "The token lacks the permission `{needed}`."),
-            Rejection::Unavailable => f.write_str("Token verification is temporarily unavailable; retry shortly."),
+            Rejection::Forbidden { needed } => {
+                write!(f, "The token lacks the permission `{needed}`.")
+            }
+            Rejection::Unavailable => {
+                f.write_str("Token verification is temporarily unavailable; retry shortly.")
+            }
         }
     }
 }
@@ -63,7 +71,12 @@ pub struct Verifier {
 }
 
 impl Verifier {
-    pub fn new(store: Store, key: Arc<ServerKey>, catalog: Arc<Catalog>, usage: UsageRecorder) -> Self {
+    pub fn new(
+        store: Store,
+        key: Arc<ServerKey>,
+        catalog: Arc<Catalog>,
+        usage: UsageRecorder,
+    ) -> Self {
         Self {
             store,
             key,
@@ -77,7 +90,11 @@ impl Verifier {
         self.authenticate_at(presented, Utc::now()).await
     }
 
-    pub async fn authenticate_at(&self, presented: Option<&str>, now: DateTime<Utc>) -> Result<VerifiedToken, Rejection> {
+    pub async fn authenticate_at(
+        &self,
+        presented: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<VerifiedToken, Rejection> {
         let presented = presented.ok_or(Rejection::Missing)?;
         let plain = PlainToken::parse(presented).map_err(Rejection::Malformed)?;
         let hash = plain.hash(&self.key);
@@ -108,12 +125,18 @@ impl Verifier {
         if allows(&self.catalog, token.token_type, &token.permissions, needed) {
             Ok(())
         } else {
-            Err(Rejection::Forbidden { needed: needed.clone() })
+            Err(Rejection::Forbidden {
+                needed: needed.clone(),
+            })
         }
     }
 
     /// Both steps: the whole check one protected request needs.
-    pub async fn verify(&self, presented: Option<&str>, needed: &Permission) -> Result<VerifiedToken, Rejection> {
+    pub async fn verify(
+        &self,
+        presented: Option<&str>,
+        needed: &Permission,
+    ) -> Result<VerifiedToken, Rejection> {
         let token = self.authenticate(presented).await?;
         self.authorize(&token, needed)?;
         Ok(token)

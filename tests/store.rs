@@ -4,7 +4,9 @@
 
 use chrono::{Duration, Utc};
 use tollgate::catalog::{Action, Permission};
-use tollgate::model::{AdminView, NewAdminRequest, NewTokenRequest, SignInRequest, TokenLifetime, TokenType};
+use tollgate::model::{
+    AdminView, NewAdminRequest, NewTokenRequest, SignInRequest, TokenLifetime, TokenType,
+};
 use tollgate::store::Store;
 use tollgate::tokens::DUPLICATE_NAME;
 use tollgate::verify::Rejection;
@@ -42,9 +44,17 @@ impl TestDb {
         Self::with_store(store, None, Some((base, schema)))
     }
 
-    fn with_store(store: Store, dir: Option<tempfile::TempDir>, pg_schema: Option<(String, String)>) -> Self {
+    fn with_store(
+        store: Store,
+        dir: Option<tempfile::TempDir>,
+        pg_schema: Option<(String, String)>,
+    ) -> Self {
         let core = Tollgate::new(store, ServerKey::generate(), Settings::default());
-        Self { core, _dir: dir, pg_schema }
+        Self {
+            core,
+            _dir: dir,
+            pg_schema,
+        }
     }
 
     async fn finish(self) {
@@ -58,13 +68,21 @@ impl TestDb {
 }
 
 async fn run_pg(store: &Store, sql: &str) {
-    let Store::Postgres(pool) = store else { panic!("not postgres") };
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(pool).await.unwrap();
+    let Store::Postgres(pool) = store else {
+        panic!("not postgres")
+    };
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+        .execute(pool)
+        .await
+        .unwrap();
 }
 
 fn rand_suffix() -> String {
     use std::time::{SystemTime, UNIX_EPOCH};
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
     format!("{nanos:x}{:x}", std::process::id())
 }
 
@@ -117,10 +135,18 @@ fn admin_request() -> NewAdminRequest {
 }
 
 async fn first_admin(core: &Tollgate) -> AdminView {
-    core.admins.create_first(&admin_request()).await.unwrap().admin
+    core.admins
+        .create_first(&admin_request())
+        .await
+        .unwrap()
+        .admin
 }
 
-fn token_request(name: &str, token_type: TokenType, permissions: Vec<Permission>) -> NewTokenRequest {
+fn token_request(
+    name: &str,
+    token_type: TokenType,
+    permissions: Vec<Permission>,
+) -> NewTokenRequest {
     NewTokenRequest {
         name: name.into(),
         description: "for tests".into(),
@@ -138,7 +164,10 @@ async fn the_first_admin_can_be_created_exactly_once(core: &Tollgate) {
 
     let mut second = admin_request();
     second.email = "eve@example.com".into();
-    assert!(matches!(core.admins.create_first(&second).await, Err(ServiceError::AlreadySetUp)));
+    assert!(matches!(
+        core.admins.create_first(&second).await,
+        Err(ServiceError::AlreadySetUp)
+    ));
     assert_eq!(core.store.count_admins().await.unwrap(), 1);
 }
 
@@ -146,7 +175,10 @@ async fn racing_first_admin_requests_create_one_admin(core: &Tollgate) {
     let ada = admin_request();
     let mut eve = admin_request();
     eve.email = "eve@example.com".into();
-    let (a, b) = tokio::join!(core.admins.create_first(&ada), core.admins.create_first(&eve));
+    let (a, b) = tokio::join!(
+        core.admins.create_first(&ada),
+        core.admins.create_first(&eve)
+    );
     assert_eq!([a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(), 1);
     assert_eq!(core.store.count_admins().await.unwrap(), 1);
 }
@@ -157,11 +189,26 @@ async fn sign_in_needs_the_right_email_and_password(core: &Tollgate) {
         email: email.into(),
         password: password.into(),
     };
-    let ok = core.admins.sign_in(&sign_in(" ADA@example.com", PASSWORD)).await.unwrap();
+    let ok = core
+        .admins
+        .sign_in(&sign_in(" ADA@example.com", PASSWORD))
+        .await
+        .unwrap();
     assert_eq!(ok.admin.name, "Ada Admin");
-    for (email, password) in [("ada@example.com", "wrong password!"), ("bob@example.com", PASSWORD), ("", "")] {
-        let err = core.admins.sign_in(&sign_in(email, password)).await.unwrap_err();
-        assert!(matches!(err, ServiceError::BadCredentials), "{email}: {err}");
+    for (email, password) in [
+        ("ada@example.com", "wrong password!"),
+        ("bob@example.com", PASSWORD),
+        ("", ""),
+    ] {
+        let err = core
+            .admins
+            .sign_in(&sign_in(email, password))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, ServiceError::BadCredentials),
+            "{email}: {err}"
+        );
     }
 }
 
@@ -184,23 +231,38 @@ async fn expired_sessions_are_refused(core: &Tollgate) {
         .await
         .unwrap();
     assert_eq!(core.admins.session(&session.secret).await.unwrap(), None);
-    assert_eq!(core.admins.purge_expired_sessions().await.unwrap(), 0, "the expired session was already removed");
+    assert_eq!(
+        core.admins.purge_expired_sessions().await.unwrap(),
+        0,
+        "the expired session was already removed"
+    );
 }
 
 async fn a_created_token_is_listed_and_verifies(core: &Tollgate) {
     let admin = first_admin(core).await;
     let created = core
         .tokens
-        .create(&admin, &token_request("  CI deploy  ", TokenType::ReadOnly, vec![]))
+        .create(
+            &admin,
+            &token_request("  CI deploy  ", TokenType::ReadOnly, vec![]),
+        )
         .await
         .unwrap();
     let secret = created.secret.expose();
     assert!(secret.starts_with("tg_"));
     assert_eq!(created.token.name, "CI deploy");
-    assert_eq!(created.token.hint, format!("tg_…{}", &secret[secret.len() - 4..]));
+    assert_eq!(
+        created.token.hint,
+        format!("tg_…{}", &secret[secret.len() - 4..])
+    );
     assert_eq!(created.token.created_by.as_deref(), Some("Ada Admin"));
     let expires = created.token.expires_at.unwrap();
-    assert!((expires - (Utc::now() + Duration::days(30))).num_seconds().abs() < 60);
+    assert!(
+        (expires - (Utc::now() + Duration::days(30)))
+            .num_seconds()
+            .abs()
+            < 60
+    );
 
     let list = core.tokens.list().await.unwrap();
     assert_eq!(list, vec![created.token.clone()]);
@@ -223,7 +285,10 @@ async fn token_types_grant_what_they_promise(core: &Tollgate) {
     for (i, (token_type, permissions, expected)) in cases.into_iter().enumerate() {
         let created = core
             .tokens
-            .create(&admin, &token_request(&format!("t{i}"), token_type, permissions))
+            .create(
+                &admin,
+                &token_request(&format!("t{i}"), token_type, permissions),
+            )
             .await
             .unwrap();
         let secret = Some(created.secret.expose());
@@ -231,7 +296,12 @@ async fn token_types_grant_what_they_promise(core: &Tollgate) {
             let result = core.verifier.verify(secret, needed).await;
             assert_eq!(result.is_ok(), allowed, "{token_type:?} {needed}");
             if !allowed {
-                assert_eq!(result.unwrap_err(), Rejection::Forbidden { needed: needed.clone() });
+                assert_eq!(
+                    result.unwrap_err(),
+                    Rejection::Forbidden {
+                        needed: needed.clone()
+                    }
+                );
             }
         }
     }
@@ -239,10 +309,20 @@ async fn token_types_grant_what_they_promise(core: &Tollgate) {
 
 async fn duplicate_names_conflict_until_the_first_is_revoked(core: &Tollgate) {
     let admin = first_admin(core).await;
-    let first = core.tokens.create(&admin, &token_request("Deploy", TokenType::ReadOnly, vec![])).await.unwrap();
+    let first = core
+        .tokens
+        .create(
+            &admin,
+            &token_request("Deploy", TokenType::ReadOnly, vec![]),
+        )
+        .await
+        .unwrap();
     let err = core
         .tokens
-        .create(&admin, &token_request(" deploy ", TokenType::FullAccess, vec![]))
+        .create(
+            &admin,
+            &token_request(" deploy ", TokenType::FullAccess, vec![]),
+        )
         .await
         .unwrap_err();
     match err {
@@ -250,7 +330,13 @@ async fn duplicate_names_conflict_until_the_first_is_revoked(core: &Tollgate) {
         other => panic!("expected a conflict, got {other:?}"),
     }
     core.tokens.revoke(&admin, first.token.id).await.unwrap();
-    core.tokens.create(&admin, &token_request("Deploy", TokenType::ReadOnly, vec![])).await.unwrap();
+    core.tokens
+        .create(
+            &admin,
+            &token_request("Deploy", TokenType::ReadOnly, vec![]),
+        )
+        .await
+        .unwrap();
 }
 
 async fn invalid_requests_save_nothing(core: &Tollgate) {
@@ -259,7 +345,11 @@ async fn invalid_requests_save_nothing(core: &Tollgate) {
         token_request("", TokenType::ReadOnly, vec![]),
         token_request("x", TokenType::Custom, vec![]),
         token_request(&"x".repeat(101), TokenType::ReadOnly, vec![]),
-        token_request("x", TokenType::Custom, vec![Permission::new("secrets", Action::Find)]),
+        token_request(
+            "x",
+            TokenType::Custom,
+            vec![Permission::new("secrets", Action::Find)],
+        ),
     ];
     for request in bad {
         let err = core.tokens.create(&admin, &request).await.unwrap_err();
@@ -270,18 +360,51 @@ async fn invalid_requests_save_nothing(core: &Tollgate) {
 
 async fn revoking_stops_a_token_at_once(core: &Tollgate) {
     let admin = first_admin(core).await;
-    let keep = core.tokens.create(&admin, &token_request("keep", TokenType::ReadOnly, vec![])).await.unwrap();
-    let gone = core.tokens.create(&admin, &token_request("gone", TokenType::ReadOnly, vec![])).await.unwrap();
-    core.verifier.authenticate(Some(gone.secret.expose())).await.unwrap();
+    let keep = core
+        .tokens
+        .create(&admin, &token_request("keep", TokenType::ReadOnly, vec![]))
+        .await
+        .unwrap();
+    let gone = core
+        .tokens
+        .create(&admin, &token_request("gone", TokenType::ReadOnly, vec![]))
+        .await
+        .unwrap();
+    core.verifier
+        .authenticate(Some(gone.secret.expose()))
+        .await
+        .unwrap();
 
     core.tokens.revoke(&admin, gone.token.id).await.unwrap();
 
-    assert_eq!(core.verifier.authenticate(Some(gone.secret.expose())).await, Err(Rejection::Unknown));
-    assert!(core.verifier.authenticate(Some(keep.secret.expose())).await.is_ok(), "revoking one token leaves others alone");
-    let names: Vec<_> = core.tokens.list().await.unwrap().into_iter().map(|t| t.name).collect();
+    assert_eq!(
+        core.verifier.authenticate(Some(gone.secret.expose())).await,
+        Err(Rejection::Unknown)
+    );
+    assert!(
+        core.verifier
+            .authenticate(Some(keep.secret.expose()))
+            .await
+            .is_ok(),
+        "revoking one token leaves others alone"
+    );
+    let names: Vec<_> = core
+        .tokens
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
     assert_eq!(names, ["keep"]);
-    assert!(matches!(core.tokens.revoke(&admin, gone.token.id).await, Err(ServiceError::NotFound(_))));
-    assert!(matches!(core.tokens.revoke(&admin, 999_999).await, Err(ServiceError::NotFound(_))));
+    assert!(matches!(
+        core.tokens.revoke(&admin, gone.token.id).await,
+        Err(ServiceError::NotFound(_))
+    ));
+    assert!(matches!(
+        core.tokens.revoke(&admin, 999_999).await,
+        Err(ServiceError::NotFound(_))
+    ));
 }
 
 async fn expired_tokens_are_refused(core: &Tollgate) {
@@ -292,27 +415,58 @@ async fn expired_tokens_are_refused(core: &Tollgate) {
     let secret = Some(created.secret.expose());
     let expires = created.token.expires_at.unwrap();
 
-    assert!(core.verifier.authenticate_at(secret, expires - Duration::seconds(1)).await.is_ok());
-    assert_eq!(core.verifier.authenticate_at(secret, expires).await, Err(Rejection::Expired(expires)));
+    assert!(
+        core.verifier
+            .authenticate_at(secret, expires - Duration::seconds(1))
+            .await
+            .is_ok()
+    );
+    assert_eq!(
+        core.verifier.authenticate_at(secret, expires).await,
+        Err(Rejection::Expired(expires))
+    );
 
     let mut forever = token_request("forever", TokenType::ReadOnly, vec![]);
     forever.lifetime = TokenLifetime::Unlimited;
     let forever = core.tokens.create(&admin, &forever).await.unwrap();
     assert_eq!(forever.token.expires_at, None);
     let far_future = Utc::now() + Duration::days(365 * 50);
-    assert!(core.verifier.authenticate_at(Some(forever.secret.expose()), far_future).await.is_ok());
+    assert!(
+        core.verifier
+            .authenticate_at(Some(forever.secret.expose()), far_future)
+            .await
+            .is_ok()
+    );
 }
 
 async fn garbage_and_unknown_tokens_are_refused(core: &Tollgate) {
-    assert_eq!(core.verifier.authenticate(None).await, Err(Rejection::Missing));
-    assert!(matches!(core.verifier.authenticate(Some("tg_garbage")).await, Err(Rejection::Malformed(_))));
+    assert_eq!(
+        core.verifier.authenticate(None).await,
+        Err(Rejection::Missing)
+    );
+    assert!(matches!(
+        core.verifier.authenticate(Some("tg_garbage")).await,
+        Err(Rejection::Malformed(_))
+    ));
     let never_issued = tollgate::token::PlainToken::generate();
-    assert_eq!(core.verifier.authenticate(Some(never_issued.expose())).await, Err(Rejection::Unknown));
+    assert_eq!(
+        core.verifier
+            .authenticate(Some(never_issued.expose()))
+            .await,
+        Err(Rejection::Unknown)
+    );
 }
 
 async fn the_database_never_holds_a_token_value(core: &Tollgate) {
     let admin = first_admin(core).await;
-    let created = core.tokens.create(&admin, &token_request("secret", TokenType::FullAccess, vec![])).await.unwrap();
+    let created = core
+        .tokens
+        .create(
+            &admin,
+            &token_request("secret", TokenType::FullAccess, vec![]),
+        )
+        .await
+        .unwrap();
     let random_part = &created.secret.expose()[3..];
     let sql = "SELECT name || description || token_type || permissions || COALESCE(token_hash, '') || hint FROM api_tokens";
     let rows: Vec<String> = match &core.store {
@@ -325,14 +479,27 @@ async fn the_database_never_holds_a_token_value(core: &Tollgate) {
 
 async fn usage_is_flushed_in_batches(core: &Tollgate) {
     let admin = first_admin(core).await;
-    let created = core.tokens.create(&admin, &token_request("used", TokenType::ReadOnly, vec![])).await.unwrap();
+    let created = core
+        .tokens
+        .create(&admin, &token_request("used", TokenType::ReadOnly, vec![]))
+        .await
+        .unwrap();
     assert_eq!(created.token.last_used_at, None);
     for _ in 0..3 {
-        core.verifier.authenticate(Some(created.secret.expose())).await.unwrap();
+        core.verifier
+            .authenticate(Some(created.secret.expose()))
+            .await
+            .unwrap();
     }
-    assert_eq!(core.tokens.list().await.unwrap()[0].last_used_at, None, "nothing is written per request");
+    assert_eq!(
+        core.tokens.list().await.unwrap()[0].last_used_at,
+        None,
+        "nothing is written per request"
+    );
     assert_eq!(core.usage.flush(&core.store).await.unwrap(), 1);
-    let last_used = core.tokens.list().await.unwrap()[0].last_used_at.expect("flushed");
+    let last_used = core.tokens.list().await.unwrap()[0]
+        .last_used_at
+        .expect("flushed");
     assert!((Utc::now() - last_used).num_seconds() < 60);
 }
 
@@ -346,6 +513,14 @@ async fn content_is_seeded_and_accepts_new_documents(core: &Tollgate) {
     assert_eq!(created.fields["title"], "Hello");
     assert_eq!(core.content.list("articles").await.unwrap().len(), 4);
 
-    assert!(matches!(core.content.create("articles", serde_json::json!([1])).await, Err(ServiceError::Invalid(_))));
-    assert!(matches!(core.content.list("secrets").await, Err(ServiceError::NotFound(_))));
+    assert!(matches!(
+        core.content
+            .create("articles", serde_json::json!([1]))
+            .await,
+        Err(ServiceError::Invalid(_))
+    ));
+    assert!(matches!(
+        core.content.list("secrets").await,
+        Err(ServiceError::NotFound(_))
+    ));
 }

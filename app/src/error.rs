@@ -22,7 +22,9 @@ pub enum AppError {
     BadCredentials,
     #[error("The {0} was not found. It may have been revoked or deleted; refresh the page.")]
     NotFound(String),
-    #[error("Something went wrong on the server. Try again; if it keeps happening, check the server log.")]
+    #[error(
+        "Something went wrong on the server. Try again; if it keeps happening, check the server log."
+    )]
     Internal,
     /// The request never reached the function or its answer could not be read.
     #[error("Could not reach the server: {0}")]

@@ -2,9 +2,9 @@
 
 /// Server functions (`/rpc/…`), each an authorised call into a core service.
 pub mod api;
+mod components;
 /// The error server functions return, shared by server and browser.
 pub mod error;
-mod components;
 mod pages;
 /// Server-only plumbing: context, session cookie, statuses.
 #[cfg(feature = "ssr")]

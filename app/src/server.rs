@@ -37,7 +37,10 @@ pub struct Rpc {
 impl Rpc {
     /// Captures the call's context. Call before the first `.await`.
     pub fn current() -> Self {
-        let ServerContext { core, secure_cookies } = expect_context::<ServerContext>();
+        let ServerContext {
+            core,
+            secure_cookies,
+        } = expect_context::<ServerContext>();
         Self {
             core,
             secure_cookies,
@@ -73,19 +76,29 @@ impl Rpc {
     /// The signed-in administrator, or `None`.
     pub async fn signed_in_admin(&self) -> Result<Option<AdminView>, AppError> {
         match self.session_secret() {
-            Some(secret) => self.core.admins.session(&secret).await.map_err(|e| self.reject(e)),
+            Some(secret) => self
+                .core
+                .admins
+                .session(&secret)
+                .await
+                .map_err(|e| self.reject(e)),
             None => Ok(None),
         }
     }
 
     /// The signed-in administrator, or a 401. Every protected server function starts here.
     pub async fn require_admin(&self) -> Result<AdminView, AppError> {
-        self.signed_in_admin().await?.ok_or_else(|| self.reject(AppError::Unauthenticated))
+        self.signed_in_admin()
+            .await?
+            .ok_or_else(|| self.reject(AppError::Unauthenticated))
     }
 
     pub fn set_session_cookie(&self, session: &NewSession) {
         let max_age = session.max_age.num_seconds();
-        self.write_cookie(&format!("{SESSION_COOKIE}={}; Max-Age={max_age}", session.secret.expose()));
+        self.write_cookie(&format!(
+            "{SESSION_COOKIE}={}; Max-Age={max_age}",
+            session.secret.expose()
+        ));
     }
 
     pub fn clear_session_cookie(&self) {
@@ -99,7 +112,10 @@ impl Rpc {
             if secure { "; Secure" } else { "" }
         );
         if let Some(response) = &self.response {
-            response.append_header(SET_COOKIE, HeaderValue::from_str(&cookie).expect("cookie is ASCII"));
+            response.append_header(
+                SET_COOKIE,
+                HeaderValue::from_str(&cookie).expect("cookie is ASCII"),
+            );
         }
     }
 

@@ -25,7 +25,12 @@ pub enum Command {
 #[derive(Debug, Clone, clap::Args)]
 pub struct Config {
     /// Address and port to listen on.
-    #[arg(long, env = "TOLLGATE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "TOLLGATE_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     pub addr: SocketAddr,
 
     /// Folder for the SQLite database and the generated secret key.
@@ -39,11 +44,21 @@ pub struct Config {
 
     /// 64 hex characters keying the token hashes. Default: generated on first start into
     /// `DATA_DIR/secret.key` (mode 0600). Every instance sharing a database needs the same key.
-    #[arg(long, env = "TOLLGATE_SECRET_KEY", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "TOLLGATE_SECRET_KEY",
+        global = true,
+        hide_env_values = true
+    )]
     pub secret_key: Option<String>,
 
     /// Folder with the built panel assets (`pkg/`), as produced by `cargo leptos build`.
-    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
     pub site_root: PathBuf,
 
     /// How long an admin stays signed in, in hours.

@@ -9,12 +9,16 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .init();
     let cli = Cli::parse();
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(&cli.config).await,
-        Command::Migrate => open_core(&cli.config).await.map(|_| println!("The database schema is up to date.")),
+        Command::Migrate => open_core(&cli.config)
+            .await
+            .map(|_| println!("The database schema is up to date.")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

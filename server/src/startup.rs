@@ -14,13 +14,21 @@ use crate::router::{AppState, router};
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error("cannot create the data folder {path}: {source}")]
-    DataDir { path: String, source: std::io::Error },
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("secret key: {0}")]
     Key(#[from] KeyError),
     #[error("database {url}: {source}")]
     Store { url: String, source: StoreError },
-    #[error("cannot listen on {addr}: {source} (is another Tollgate running? choose another port with --addr)")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error(
+        "cannot listen on {addr}: {source} (is another Tollgate running? choose another port with --addr)"
+    )]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("server error: {0}")]
     Serve(std::io::Error),
 }
@@ -36,10 +44,12 @@ pub async fn open_core(config: &Config) -> Result<Tollgate, StartupError> {
         None => ServerKey::load_or_create(&config.data_dir.join("secret.key"))?,
     };
     let url = config.database_url();
-    let store = Store::open(&url).await.map_err(|source| StartupError::Store {
-        url: redact_url(&url),
-        source,
-    })?;
+    let store = Store::open(&url)
+        .await
+        .map_err(|source| StartupError::Store {
+            url: redact_url(&url),
+            source,
+        })?;
     let settings = Settings {
         session_ttl: chrono::Duration::hours(i64::from(config.session_hours)),
     };
@@ -56,10 +66,13 @@ pub struct Application {
 impl Application {
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
         let core = open_core(config).await?;
-        let listener = TcpListener::bind(config.addr).await.map_err(|source| StartupError::Bind {
-            addr: config.addr,
-            source,
-        })?;
+        let listener =
+            TcpListener::bind(config.addr)
+                .await
+                .map_err(|source| StartupError::Bind {
+                    addr: config.addr,
+                    source,
+                })?;
         let addr = listener.local_addr().map_err(StartupError::Serve)?;
         let leptos_options = LeptosOptions::builder()
             .output_name("tollgate")
@@ -81,7 +94,9 @@ impl Application {
     }
 
     pub fn addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
     pub fn core(&self) -> &Tollgate {
@@ -93,9 +108,12 @@ impl Application {
         let core = self.state.core.clone();
         let jobs = tokio::spawn(background_jobs(core.clone(), self.usage_flush));
         let app = router(self.state);
-        let served = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await;
+        let served = axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
         jobs.abort();
         core.flush_usage().await;
         core.store.close().await;

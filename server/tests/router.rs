@@ -28,7 +28,10 @@ struct Reply {
 
 impl Reply {
     fn header(&self, name: header::HeaderName) -> &str {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 }
 
@@ -59,7 +62,11 @@ impl TestApp {
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Reply { status, headers, body }
+        Reply {
+            status,
+            headers,
+            body,
+        }
     }
 
     async fn get(&self, path: &str, authorization: Option<&str>) -> Reply {
@@ -75,15 +82,18 @@ impl TestApp {
         if let Some(value) = authorization {
             request = request.header(header::AUTHORIZATION, value);
         }
-        self.send(request.body(Body::from(body.to_string())).unwrap()).await
+        self.send(request.body(Body::from(body.to_string())).unwrap())
+            .await
     }
 
     async fn rpc(&self, name: &str, cookie: Option<&str>, body: &Value) -> Reply {
-        let mut request = Request::post(format!("/rpc/{name}")).header(header::CONTENT_TYPE, "application/json");
+        let mut request =
+            Request::post(format!("/rpc/{name}")).header(header::CONTENT_TYPE, "application/json");
         if let Some(cookie) = cookie {
             request = request.header(header::COOKIE, cookie);
         }
-        self.send(request.body(Body::from(body.to_string())).unwrap()).await
+        self.send(request.body(Body::from(body.to_string())).unwrap())
+            .await
     }
 
     async fn admin(&self) -> AdminView {
@@ -97,7 +107,13 @@ impl TestApp {
     }
 
     /// A token of `token_type` and its `Authorization` header value.
-    async fn token(&self, admin: &AdminView, name: &str, token_type: TokenType, permissions: &[&str]) -> (i64, String) {
+    async fn token(
+        &self,
+        admin: &AdminView,
+        name: &str,
+        token_type: TokenType,
+        permissions: &[&str],
+    ) -> (i64, String) {
         let request = NewTokenRequest {
             name: name.into(),
             description: String::new(),
@@ -106,7 +122,10 @@ impl TestApp {
             permissions: permissions.iter().map(|p| p.parse().unwrap()).collect(),
         };
         let created = self.core.tokens.create(admin, &request).await.unwrap();
-        (created.token.id, format!("Bearer {}", created.secret.expose()))
+        (
+            created.token.id,
+            format!("Bearer {}", created.secret.expose()),
+        )
     }
 }
 
@@ -124,7 +143,10 @@ async fn a_request_without_a_token_gets_a_bare_bearer_challenge() {
     let app = spawn_app().await;
     let reply = app.get("/api/articles", None).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(reply.header(header::WWW_AUTHENTICATE), "Bearer realm=\"tollgate\"");
+    assert_eq!(
+        reply.header(header::WWW_AUTHENTICATE),
+        "Bearer realm=\"tollgate\""
+    );
     assert_eq!(reply.body["error"]["code"], "missing_token");
     assert_eq!(reply.body["error"]["status"], 401);
     assert_eq!(reply.header(header::CACHE_CONTROL), "no-store");
@@ -133,28 +155,53 @@ async fn a_request_without_a_token_gets_a_bare_bearer_challenge() {
 #[tokio::test]
 async fn malformed_and_unknown_tokens_are_invalid_token() {
     let app = spawn_app().await;
-    let never_issued = format!("Bearer {}", tollgate::token::PlainToken::generate().expose());
+    let never_issued = format!(
+        "Bearer {}",
+        tollgate::token::PlainToken::generate().expose()
+    );
     for (authorization, why) in [
         ("Bearer tg_garbage", "wrong length"),
-        ("Bearer ghp_0123456789012345678901234567890123456789", "does not start with tg_"),
+        (
+            "Bearer ghp_0123456789012345678901234567890123456789",
+            "does not start with tg_",
+        ),
         (never_issued.as_str(), "unknown or has been revoked"),
     ] {
         let reply = app.get("/api/articles", Some(authorization)).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{authorization}");
         assert_eq!(reply.body["error"]["code"], "invalid_token");
-        assert!(reply.body["error"]["message"].as_str().unwrap().contains(why), "{}", reply.body);
+        assert!(
+            reply.body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains(why),
+            "{}",
+            reply.body
+        );
         let challenge = reply.header(header::WWW_AUTHENTICATE);
-        assert!(challenge.starts_with("Bearer realm=\"tollgate\", error=\"invalid_token\", error_description=\""), "{challenge}");
+        assert!(
+            challenge.starts_with(
+                "Bearer realm=\"tollgate\", error=\"invalid_token\", error_description=\""
+            ),
+            "{challenge}"
+        );
     }
 }
 
 #[tokio::test]
 async fn other_authorization_schemes_are_refused_with_advice() {
     let app = spawn_app().await;
-    let reply = app.get("/api/articles", Some("Basic YWRhOnNlY3JldA==")).await;
+    let reply = app
+        .get("/api/articles", Some("Basic YWRhOnNlY3JldA=="))
+        .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(reply.body["error"]["code"], "invalid_request");
-    assert!(reply.body["error"]["message"].as_str().unwrap().contains("Bearer"));
+    assert!(
+        reply.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Bearer")
+    );
 }
 
 #[tokio::test]
@@ -167,26 +214,40 @@ async fn a_read_only_token_reads_but_may_not_write() {
     assert_eq!(list.status, StatusCode::OK);
     assert_eq!(list.body["data"].as_array().unwrap().len(), 3);
 
-    let write = app.post_json("/api/articles", Some(&bearer), &json!({"title": "x"})).await;
+    let write = app
+        .post_json("/api/articles", Some(&bearer), &json!({"title": "x"}))
+        .await;
     assert_eq!(write.status, StatusCode::FORBIDDEN);
     assert_eq!(write.body["error"]["code"], "insufficient_scope");
     let challenge = write.header(header::WWW_AUTHENTICATE);
-    assert!(challenge.contains("error=\"insufficient_scope\""), "{challenge}");
-    assert!(challenge.contains("scope=\"articles.create\""), "{challenge}");
+    assert!(
+        challenge.contains("error=\"insufficient_scope\""),
+        "{challenge}"
+    );
+    assert!(
+        challenge.contains("scope=\"articles.create\""),
+        "{challenge}"
+    );
 }
 
 #[tokio::test]
 async fn a_full_access_token_creates_documents() {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    let (_, bearer) = app.token(&admin, "writer", TokenType::FullAccess, &[]).await;
+    let (_, bearer) = app
+        .token(&admin, "writer", TokenType::FullAccess, &[])
+        .await;
 
-    let created = app.post_json("/api/articles", Some(&bearer), &json!({"title": "Hello"})).await;
+    let created = app
+        .post_json("/api/articles", Some(&bearer), &json!({"title": "Hello"}))
+        .await;
     assert_eq!(created.status, StatusCode::CREATED);
     assert_eq!(created.body["data"]["title"], "Hello");
     assert!(created.body["data"]["id"].is_i64());
 
-    let not_an_object = app.post_json("/api/articles", Some(&bearer), &json!(["Hello"])).await;
+    let not_an_object = app
+        .post_json("/api/articles", Some(&bearer), &json!(["Hello"]))
+        .await;
     assert_eq!(not_an_object.status, StatusCode::BAD_REQUEST);
     assert_eq!(not_an_object.body["error"]["details"][0]["field"], "body");
 
@@ -204,10 +265,25 @@ async fn a_full_access_token_creates_documents() {
 async fn a_custom_token_may_do_exactly_its_permissions() {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    let (_, bearer) = app.token(&admin, "articles only", TokenType::Custom, &["articles.find"]).await;
-    assert_eq!(app.get("/api/articles", Some(&bearer)).await.status, StatusCode::OK);
-    assert_eq!(app.get("/api/authors", Some(&bearer)).await.status, StatusCode::FORBIDDEN);
-    let write = app.post_json("/api/articles", Some(&bearer), &json!({"title": "x"})).await;
+    let (_, bearer) = app
+        .token(
+            &admin,
+            "articles only",
+            TokenType::Custom,
+            &["articles.find"],
+        )
+        .await;
+    assert_eq!(
+        app.get("/api/articles", Some(&bearer)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get("/api/authors", Some(&bearer)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let write = app
+        .post_json("/api/articles", Some(&bearer), &json!({"title": "x"}))
+        .await;
     assert_eq!(write.status, StatusCode::FORBIDDEN);
 }
 
@@ -219,8 +295,14 @@ async fn unknown_resources_are_404_only_for_authenticated_callers() {
     let known = app.get("/api/secrets", Some(&bearer)).await;
     assert_eq!(known.status, StatusCode::NOT_FOUND);
     assert_eq!(known.body["error"]["code"], "not_found");
-    assert_eq!(app.get("/api/secrets", None).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(app.get("/api/a/b/c", Some(&bearer)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/api/secrets", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.get("/api/a/b/c", Some(&bearer)).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -234,19 +316,32 @@ async fn verify_describes_the_presented_token() {
     assert_eq!(reply.body["id"], id);
     assert_eq!(reply.body["name"], "ci");
     assert_eq!(reply.body["type"], "read-only");
-    let permissions: Vec<&str> = reply.body["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    let permissions: Vec<&str> = reply.body["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
     assert!(permissions.contains(&"articles.find") && permissions.contains(&"authors.findOne"));
     assert!(!permissions.contains(&"articles.create"));
     assert!(reply.body["expires_in_seconds"].as_i64().unwrap() > 6 * 24 * 3600);
-    assert_eq!(app.get("/api/tokens/verify", None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get("/api/tokens/verify", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
 async fn a_revoked_token_is_refused_on_the_next_request() {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    let (id, bearer) = app.token(&admin, "short-lived", TokenType::ReadOnly, &[]).await;
-    assert_eq!(app.get("/api/articles", Some(&bearer)).await.status, StatusCode::OK);
+    let (id, bearer) = app
+        .token(&admin, "short-lived", TokenType::ReadOnly, &[])
+        .await;
+    assert_eq!(
+        app.get("/api/articles", Some(&bearer)).await.status,
+        StatusCode::OK
+    );
     app.core.tokens.revoke(&admin, id).await.unwrap();
     let reply = app.get("/api/articles", Some(&bearer)).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
@@ -267,7 +362,10 @@ async fn the_first_admin_server_function_works_once_and_sets_a_strict_cookie() {
     let set_cookie = first.header(header::SET_COOKIE);
     assert!(set_cookie.starts_with("tollgate_session="));
     for attribute in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=43200"] {
-        assert!(set_cookie.contains(attribute), "{set_cookie} lacks {attribute}");
+        assert!(
+            set_cookie.contains(attribute),
+            "{set_cookie} lacks {attribute}"
+        );
     }
     assert!(!set_cookie.contains("Secure"));
 
@@ -282,8 +380,16 @@ async fn token_server_functions_need_a_session() {
     let body = json!({"input": {"name": "x", "lifetime": "30", "type": "read-only"}});
     let anonymous = app.rpc("create_token", None, &body).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(app.rpc("list_tokens", Some("tollgate_session=forged"), &json!({})).await.status, StatusCode::UNAUTHORIZED);
-    assert!(app.core.tokens.list().await.unwrap().is_empty(), "nothing was written");
+    assert_eq!(
+        app.rpc("list_tokens", Some("tollgate_session=forged"), &json!({}))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(
+        app.core.tokens.list().await.unwrap().is_empty(),
+        "nothing was written"
+    );
 }
 
 #[tokio::test]
@@ -301,11 +407,15 @@ async fn creating_a_token_through_the_panel_returns_it_once_uncached() {
 
     let listed = app.rpc("list_tokens", Some(&cookie), &json!({})).await;
     assert_eq!(listed.body[0]["name"], "deploy");
-    assert!(!listed.body.to_string().contains(secret), "the list never carries the value");
+    assert!(
+        !listed.body.to_string().contains(secret),
+        "the list never carries the value"
+    );
 
     let duplicate = app.rpc("create_token", Some(&cookie), &body).await;
     assert_eq!(duplicate.status, StatusCode::CONFLICT);
-    let invalid = json!({"input": {"name": "", "lifetime": "30", "type": "custom", "permissions": []}});
+    let invalid =
+        json!({"input": {"name": "", "lifetime": "30", "type": "custom", "permissions": []}});
     let refused = app.rpc("create_token", Some(&cookie), &invalid).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert_eq!(app.core.tokens.list().await.unwrap().len(), 1);
@@ -316,8 +426,18 @@ async fn signing_out_ends_the_session() {
     let app = spawn_app().await;
     let input = json!({"input": {"email": "ada@example.com", "name": "Ada", "password": "correct horse battery staple", "password_confirm": "correct horse battery staple"}});
     let cookie = session_cookie(&app.rpc("create_first_admin", None, &input).await);
-    assert_eq!(app.rpc("list_tokens", Some(&cookie), &json!({})).await.status, StatusCode::OK);
+    assert_eq!(
+        app.rpc("list_tokens", Some(&cookie), &json!({}))
+            .await
+            .status,
+        StatusCode::OK
+    );
     let out = app.rpc("sign_out", Some(&cookie), &json!({})).await;
     assert!(out.header(header::SET_COOKIE).contains("Max-Age=0"));
-    assert_eq!(app.rpc("list_tokens", Some(&cookie), &json!({})).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.rpc("list_tokens", Some(&cookie), &json!({}))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
 }

@@ -51,9 +51,11 @@ struct SessionRow {
 
 impl Store {
     pub async fn count_admins(&self) -> StoreResult<i64> {
-        let count: i64 = on_pool!(self, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM admins")
-            .fetch_one(pool)
-            .await?);
+        let count: i64 = on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM admins"
+        )
+        .fetch_one(pool)
+        .await?);
         Ok(count)
     }
 
@@ -88,8 +90,10 @@ impl Store {
 
     pub async fn admin_credentials(&self, email: &str) -> StoreResult<Option<AdminCredentials>> {
         const SQL: &str = "SELECT id, email, name, password_hash FROM admins WHERE email = $1";
-        let row: Option<CredentialsRow> =
-            on_pool!(self, |pool| sqlx::query_as(SQL).bind(email).fetch_optional(pool).await?);
+        let row: Option<CredentialsRow> = on_pool!(self, |pool| sqlx::query_as(SQL)
+            .bind(email)
+            .fetch_optional(pool)
+            .await?);
         Ok(row.map(|r| AdminCredentials {
             admin: AdminView {
                 id: r.id,
@@ -107,8 +111,7 @@ impl Store {
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        const SQL: &str =
-            "INSERT INTO admin_sessions (id_hash, admin_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
+        const SQL: &str = "INSERT INTO admin_sessions (id_hash, admin_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
         on_pool!(self, |pool| sqlx::query(SQL)
             .bind(id_hash)
             .bind(admin_id)
@@ -123,8 +126,10 @@ impl Store {
     pub async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>> {
         const SQL: &str = "SELECT a.id, a.email, a.name, s.expires_at \
                            FROM admin_sessions s JOIN admins a ON a.id = s.admin_id WHERE s.id_hash = $1";
-        let row: Option<SessionRow> =
-            on_pool!(self, |pool| sqlx::query_as(SQL).bind(id_hash).fetch_optional(pool).await?);
+        let row: Option<SessionRow> = on_pool!(self, |pool| sqlx::query_as(SQL)
+            .bind(id_hash)
+            .fetch_optional(pool)
+            .await?);
         Ok(row.map(|r| SessionRecord {
             admin: AdminView {
                 id: r.id,
@@ -136,21 +141,25 @@ impl Store {
     }
 
     pub async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
-        on_pool!(self, |pool| sqlx::query("DELETE FROM admin_sessions WHERE id_hash = $1")
-            .bind(id_hash)
-            .execute(pool)
-            .await
-            .map(drop)?);
+        on_pool!(self, |pool| sqlx::query(
+            "DELETE FROM admin_sessions WHERE id_hash = $1"
+        )
+        .bind(id_hash)
+        .execute(pool)
+        .await
+        .map(drop)?);
         Ok(())
     }
 
     /// Removes sessions that ended before `now`; returns how many.
     pub async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> StoreResult<u64> {
-        let result = on_pool!(self, |pool| sqlx::query("DELETE FROM admin_sessions WHERE expires_at < $1")
-            .bind(now)
-            .execute(pool)
-            .await?
-            .rows_affected());
+        let result = on_pool!(self, |pool| sqlx::query(
+            "DELETE FROM admin_sessions WHERE expires_at < $1"
+        )
+        .bind(now)
+        .execute(pool)
+        .await?
+        .rows_affected());
         Ok(result)
     }
 }

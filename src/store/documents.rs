@@ -25,7 +25,8 @@ struct DocumentRow {
 impl TryFrom<DocumentRow> for Document {
     type Error = StoreError;
     fn try_from(row: DocumentRow) -> StoreResult<Self> {
-        let fields = serde_json::from_str(&row.body).map_err(|e| StoreError::Corrupt(format!("document {}: {e}", row.id)))?;
+        let fields = serde_json::from_str(&row.body)
+            .map_err(|e| StoreError::Corrupt(format!("document {}: {e}", row.id)))?;
         Ok(Document {
             id: row.id,
             created_at: row.created_at,
@@ -37,9 +38,13 @@ impl TryFrom<DocumentRow> for Document {
 impl Store {
     /// A resource's documents in insertion order, at most `limit` of them.
     pub async fn list_documents(&self, resource: &str, limit: i64) -> StoreResult<Vec<Document>> {
-        const SQL: &str = "SELECT id, body, created_at FROM documents WHERE resource = $1 ORDER BY id LIMIT $2";
-        let rows: Vec<DocumentRow> =
-            on_pool!(self, |pool| sqlx::query_as(SQL).bind(resource).bind(limit).fetch_all(pool).await?);
+        const SQL: &str =
+            "SELECT id, body, created_at FROM documents WHERE resource = $1 ORDER BY id LIMIT $2";
+        let rows: Vec<DocumentRow> = on_pool!(self, |pool| sqlx::query_as(SQL)
+            .bind(resource)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?);
         rows.into_iter().map(Document::try_from).collect()
     }
 
@@ -49,8 +54,7 @@ impl Store {
         fields: &Map<String, Value>,
         now: DateTime<Utc>,
     ) -> StoreResult<Document> {
-        const SQL: &str =
-            "INSERT INTO documents (resource, body, created_at) VALUES ($1, $2, $3) RETURNING id, body, created_at";
+        const SQL: &str = "INSERT INTO documents (resource, body, created_at) VALUES ($1, $2, $3) RETURNING id, body, created_at";
         let body = serde_json::to_string(fields).expect("a JSON map serialises");
         let row: DocumentRow = on_pool!(self, |pool| sqlx::query_as(SQL)
             .bind(resource)

@@ -64,7 +64,8 @@ macro_rules! select_token_views {
 }
 
 fn parse_type(text: &str) -> StoreResult<TokenType> {
-    TokenType::parse(text).ok_or_else(|| StoreError::Corrupt(format!("unknown token type `{text}`")))
+    TokenType::parse(text)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown token type `{text}`")))
 }
 
 fn parse_permissions(text: &str) -> StoreResult<Vec<Permission>> {
@@ -114,14 +115,19 @@ impl Store {
 
     /// Tokens that have not been revoked, newest first.
     pub async fn list_active_tokens(&self) -> StoreResult<Vec<TokenView>> {
-        const SQL: &str = select_token_views!("WHERE t.revoked_at IS NULL ORDER BY t.created_at DESC, t.id DESC");
-        let rows: Vec<TokenRow> = on_pool!(self, |pool| sqlx::query_as(SQL).fetch_all(pool).await?);
+        const SQL: &str =
+            select_token_views!("WHERE t.revoked_at IS NULL ORDER BY t.created_at DESC, t.id DESC");
+        let rows: Vec<TokenRow> =
+            on_pool!(self, |pool| sqlx::query_as(SQL).fetch_all(pool).await?);
         rows.into_iter().map(TokenView::try_from).collect()
     }
 
     pub async fn token(&self, id: i64) -> StoreResult<Option<TokenView>> {
         const SQL: &str = select_token_views!("WHERE t.id = $1");
-        let row: Option<TokenRow> = on_pool!(self, |pool| sqlx::query_as(SQL).bind(id).fetch_optional(pool).await?);
+        let row: Option<TokenRow> = on_pool!(self, |pool| sqlx::query_as(SQL)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?);
         row.map(TokenView::try_from).transpose()
     }
 
@@ -129,8 +135,10 @@ impl Store {
     pub async fn token_for_hash(&self, token_hash: &str) -> StoreResult<Option<TokenAuthRecord>> {
         const SQL: &str = "SELECT id, name, token_type, permissions, expires_at FROM api_tokens \
                            WHERE token_hash = $1 AND revoked_at IS NULL";
-        let row: Option<TokenAuthRow> =
-            on_pool!(self, |pool| sqlx::query_as(SQL).bind(token_hash).fetch_optional(pool).await?);
+        let row: Option<TokenAuthRow> = on_pool!(self, |pool| sqlx::query_as(SQL)
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?);
         row.map(|r| {
             Ok(TokenAuthRecord {
                 id: r.id,
@@ -148,7 +156,12 @@ impl Store {
     pub async fn revoke_token(&self, id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
         const SQL: &str = "UPDATE api_tokens SET revoked_at = $1, token_hash = NULL \
                            WHERE id = $2 AND revoked_at IS NULL";
-        let affected = on_pool!(self, |pool| sqlx::query(SQL).bind(now).bind(id).execute(pool).await?.rows_affected());
+        let affected = on_pool!(self, |pool| sqlx::query(SQL)
+            .bind(now)
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected());
         Ok(affected == 1)
     }
 
@@ -162,7 +175,11 @@ impl Store {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             for (id, at) in uses {
-                sqlx::query(SQL).bind(*at).bind(*id).execute(&mut *tx).await?;
+                sqlx::query(SQL)
+                    .bind(*at)
+                    .bind(*id)
+                    .execute(&mut *tx)
+                    .await?;
             }
             tx.commit().await?
         });

@@ -17,8 +17,17 @@ pub struct AuthState {
 #[server(prefix = "/rpc", endpoint = "auth_state")]
 pub async fn get_auth_state() -> Result<AuthState, AppError> {
     let rpc = Rpc::current();
-    let needs_setup = rpc.core.admins.needs_setup().await.map_err(|e| rpc.reject(e))?;
-    let admin = if needs_setup { None } else { rpc.signed_in_admin().await? };
+    let needs_setup = rpc
+        .core
+        .admins
+        .needs_setup()
+        .await
+        .map_err(|e| rpc.reject(e))?;
+    let admin = if needs_setup {
+        None
+    } else {
+        rpc.signed_in_admin().await?
+    };
     Ok(AuthState { needs_setup, admin })
 }
 
@@ -27,7 +36,12 @@ pub async fn get_auth_state() -> Result<AuthState, AppError> {
 #[server(prefix = "/rpc", endpoint = "create_first_admin", input = Json)]
 pub async fn create_first_admin(input: NewAdminRequest) -> Result<AdminView, AppError> {
     let rpc = Rpc::current();
-    let session = rpc.core.admins.create_first(&input).await.map_err(|e| rpc.reject(e))?;
+    let session = rpc
+        .core
+        .admins
+        .create_first(&input)
+        .await
+        .map_err(|e| rpc.reject(e))?;
     rpc.set_session_cookie(&session);
     Ok(session.admin)
 }
@@ -35,7 +49,12 @@ pub async fn create_first_admin(input: NewAdminRequest) -> Result<AdminView, App
 #[server(prefix = "/rpc", endpoint = "sign_in", input = Json)]
 pub async fn sign_in(input: SignInRequest) -> Result<AdminView, AppError> {
     let rpc = Rpc::current();
-    let session = rpc.core.admins.sign_in(&input).await.map_err(|e| rpc.reject(e))?;
+    let session = rpc
+        .core
+        .admins
+        .sign_in(&input)
+        .await
+        .map_err(|e| rpc.reject(e))?;
     rpc.set_session_cookie(&session);
     Ok(session.admin)
 }
@@ -44,7 +63,11 @@ pub async fn sign_in(input: SignInRequest) -> Result<AdminView, AppError> {
 pub async fn sign_out() -> Result<(), AppError> {
     let rpc = Rpc::current();
     if let Some(secret) = rpc.session_secret() {
-        rpc.core.admins.sign_out(&secret).await.map_err(|e| rpc.reject(e))?;
+        rpc.core
+            .admins
+            .sign_out(&secret)
+            .await
+            .map_err(|e| rpc.reject(e))?;
     }
     rpc.clear_session_cookie();
     Ok(())

@@ -28,12 +28,20 @@ pub async fn create_token(input: NewTokenRequest) -> Result<CreatedToken, AppErr
     let rpc = Rpc::current();
     rpc.no_store();
     let admin = rpc.require_admin().await?;
-    rpc.core.tokens.create(&admin, &input).await.map_err(|e| rpc.reject(e))
+    rpc.core
+        .tokens
+        .create(&admin, &input)
+        .await
+        .map_err(|e| rpc.reject(e))
 }
 
 #[server(prefix = "/rpc", endpoint = "revoke_token", input = Json)]
 pub async fn revoke_token(id: i64) -> Result<(), AppError> {
     let rpc = Rpc::current();
     let admin = rpc.require_admin().await?;
-    rpc.core.tokens.revoke(&admin, id).await.map_err(|e| rpc.reject(e))
+    rpc.core
+        .tokens
+        .revoke(&admin, id)
+        .await
+        .map_err(|e| rpc.reject(e))
 }

@@ -6,7 +6,10 @@ use tollgate::catalog::{Action, Catalog, Permission};
 /// One row per resource, one checkbox per action, and a "select all" per resource. Each
 /// checkbox's hint names the endpoint it unlocks.
 #[component]
-pub fn PermissionMatrix(catalog: Catalog, selected: RwSignal<BTreeSet<Permission>>) -> impl IntoView {
+pub fn PermissionMatrix(
+    catalog: Catalog,
+    selected: RwSignal<BTreeSet<Permission>>,
+) -> impl IntoView {
     let toggle = move |permission: Permission, on: bool| {
         selected.update(|set| {
             if on {

@@ -46,10 +46,20 @@ fn curl_example(created: &CreatedToken, secret: &str) -> String {
                 (method.to_owned(), path.to_owned())
             })
             .unwrap_or_else(|| ("GET".into(), "/api/articles".into())),
-        _ => ("GET".into(), Action::Find.endpoint("articles")[4..].to_owned()),
+        _ => (
+            "GET".into(),
+            Action::Find.endpoint("articles")[4..].to_owned(),
+        ),
     };
-    let method = if method == "GET" { String::new() } else { format!("-X {method} ") };
-    format!("curl {method}-H \"Authorization: Bearer {secret}\" {}{path}", origin())
+    let method = if method == "GET" {
+        String::new()
+    } else {
+        format!("-X {method} ")
+    };
+    format!(
+        "curl {method}-H \"Authorization: Bearer {secret}\" {}{path}",
+        origin()
+    )
 }
 
 #[cfg(feature = "hydrate")]
@@ -65,7 +75,9 @@ fn origin() -> String {
 #[cfg(feature = "hydrate")]
 async fn copy_to_clipboard(text: &str) -> bool {
     let clipboard = window().navigator().clipboard();
-    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text)).await.is_ok()
+    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text))
+        .await
+        .is_ok()
 }
 
 #[cfg(not(feature = "hydrate"))]

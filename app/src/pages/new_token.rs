@@ -50,12 +50,18 @@ fn NewTokenForm() -> impl IntoView {
             lifetime: lifetime.get(),
             token_type,
             // Only custom tokens carry a list; the others get theirs from the type.
-            permissions: if token_type == TokenType::Custom { selected.get().into_iter().collect() } else { Vec::new() },
+            permissions: if token_type == TokenType::Custom {
+                selected.get().into_iter().collect()
+            } else {
+                Vec::new()
+            },
         });
     };
     let expiry_preview = move || match lifetime.get().expires_at(Utc::now()) {
         Some(at) => format!("Expires {}", format_time(at)),
-        None => "Never expires. Prefer a lifetime for tokens that leave your infrastructure.".to_owned(),
+        None => {
+            "Never expires. Prefer a lifetime for tokens that leave your infrastructure.".to_owned()
+        }
     };
 
     view! {

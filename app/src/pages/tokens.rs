@@ -75,10 +75,14 @@ fn TokenTable(tokens: Vec<TokenView>, to_revoke: RwSignal<Option<TokenView>>) ->
         .map(|token| {
             let expires = match token.expires_at {
                 None => view! { <span>"Never"</span> }.into_any(),
-                Some(_) if token.is_expired(now) => view! { <span class="badge danger">"Expired"</span> }.into_any(),
+                Some(_) if token.is_expired(now) => {
+                    view! { <span class="badge danger">"Expired"</span> }.into_any()
+                }
                 Some(at) => view! { <span>{format_time(at)}</span> }.into_any(),
             };
-            let last_used = token.last_used_at.map_or_else(|| "Never".to_owned(), format_time);
+            let last_used = token
+                .last_used_at
+                .map_or_else(|| "Never".to_owned(), format_time);
             let revoke_label = format!("Revoke {}", token.name);
             let row_token = token.clone();
             view! {
@@ -132,7 +136,11 @@ fn TokenTable(tokens: Vec<TokenView>, to_revoke: RwSignal<Option<TokenView>>) ->
 }
 
 #[component]
-fn RevokeDialog(token: TokenView, to_revoke: RwSignal<Option<TokenView>>, version: RwSignal<u32>) -> impl IntoView {
+fn RevokeDialog(
+    token: TokenView,
+    to_revoke: RwSignal<Option<TokenView>>,
+    version: RwSignal<u32>,
+) -> impl IntoView {
     let revoke = Action::new(|id: &i64| revoke_token(*id));
     Effect::new(move |_| {
         if let Some(Ok(())) = revoke.value().get() {

@@ -22,7 +22,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Bearer {
             return Ok(Bearer(None));
         };
         let value = value.to_str().map_err(|_| ApiError::not_bearer())?;
-        let (scheme, token) = value.trim().split_once(' ').ok_or_else(ApiError::not_bearer)?;
+        let (scheme, token) = value
+            .trim()
+            .split_once(' ')
+            .ok_or_else(ApiError::not_bearer)?;
         if !scheme.eq_ignore_ascii_case("bearer") {
             return Err(ApiError::not_bearer());
         }

@@ -11,18 +11,29 @@ use crate::router::AppState;
 
 /// Authenticates, then checks that the resource exists and the token may do `action` on it.
 /// Authentication comes first so unauthenticated callers learn nothing about resources.
-async fn guard(state: &AppState, bearer: &Bearer, resource: &str, action: Action) -> Result<VerifiedToken, ApiError> {
+async fn guard(
+    state: &AppState,
+    bearer: &Bearer,
+    resource: &str,
+    action: Action,
+) -> Result<VerifiedToken, ApiError> {
     let verifier = &state.core.verifier;
     let token = verifier.authenticate(bearer.presented()).await?;
     if !state.core.content.has_resource(resource) {
-        return Err(ApiError::not_found(format!("There is no resource `{resource}`.")));
+        return Err(ApiError::not_found(format!(
+            "There is no resource `{resource}`."
+        )));
     }
     verifier.authorize(&token, &Permission::new(resource, action))?;
     Ok(token)
 }
 
 /// `GET /api/{resource}`: needs `{resource}.find`.
-pub async fn list(State(state): State<AppState>, Path(resource): Path<String>, bearer: Bearer) -> Result<Json<Value>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    Path(resource): Path<String>,
+    bearer: Bearer,
+) -> Result<Json<Value>, ApiError> {
     guard(&state, &bearer, &resource, Action::Find).await?;
     let documents = state.core.content.list(&resource).await?;
     Ok(Json(json!({ "data": documents })))
@@ -36,7 +47,8 @@ pub async fn create(
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     guard(&state, &bearer, &resource, Action::Create).await?;
-    let Json(body) = body.map_err(|rejection| ApiError::bad_request("body", rejection.body_text()))?;
+    let Json(body) =
+        body.map_err(|rejection| ApiError::bad_request("body", rejection.body_text()))?;
     let document = state.core.content.create(&resource, body).await?;
     Ok((StatusCode::CREATED, Json(json!({ "data": document }))))
 }

@@ -47,7 +47,10 @@ impl ApiError {
     fn unauthorized(code: &'static str, message: String, error: Option<&str>) -> Self {
         let mut challenge = format!("Bearer realm=\"{REALM}\"");
         if let Some(error) = error {
-            challenge.push_str(&format!(", error=\"{error}\", error_description=\"{}\"", quote_safe(&message)));
+            challenge.push_str(&format!(
+                ", error=\"{error}\", error_description=\"{}\"",
+                quote_safe(&message)
+            ));
         }
         Self {
             challenge: Some(challenge),
@@ -58,7 +61,8 @@ impl ApiError {
     pub fn not_bearer() -> Self {
         Self::unauthorized(
             "invalid_request",
-            "The Authorization header must use the Bearer scheme: `Authorization: Bearer <token>`.".into(),
+            "The Authorization header must use the Bearer scheme: `Authorization: Bearer <token>`."
+                .into(),
             Some("invalid_request"),
         )
     }
@@ -70,7 +74,9 @@ impl ApiError {
 
 /// `error_description` is a quoted string: keep it to characters that need no escaping.
 fn quote_safe(text: &str) -> String {
-    text.chars().filter(|c| *c != '"' && *c != '\\' && (' '..='~').contains(c)).collect()
+    text.chars()
+        .filter(|c| *c != '"' && *c != '\\' && (' '..='~').contains(c))
+        .collect()
 }
 
 impl From<Rejection> for ApiError {
@@ -88,7 +94,9 @@ impl From<Rejection> for ApiError {
                 )),
                 ..Self::new(StatusCode::FORBIDDEN, "insufficient_scope", message)
             },
-            Rejection::Unavailable => Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message),
+            Rejection::Unavailable => {
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
+            }
         }
     }
 }
@@ -98,19 +106,33 @@ impl From<ServiceError> for ApiError {
         match error {
             ServiceError::Invalid(details) => Self {
                 details,
-                ..Self::new(StatusCode::BAD_REQUEST, "validation_failed", "The request is invalid; see details.")
+                ..Self::new(
+                    StatusCode::BAD_REQUEST,
+                    "validation_failed",
+                    "The request is invalid; see details.",
+                )
             },
             ServiceError::Conflict(details) => Self {
                 details,
-                ..Self::new(StatusCode::CONFLICT, "conflict", "The request conflicts with existing data; see details.")
+                ..Self::new(
+                    StatusCode::CONFLICT,
+                    "conflict",
+                    "The request conflicts with existing data; see details.",
+                )
             },
             ServiceError::NotFound(what) => Self::not_found(format!("The {what} does not exist.")),
-            ServiceError::AlreadySetUp | ServiceError::BadCredentials => {
-                Self::new(StatusCode::BAD_REQUEST, "invalid_request", error.to_string())
-            }
+            ServiceError::AlreadySetUp | ServiceError::BadCredentials => Self::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                error.to_string(),
+            ),
             ServiceError::Store(error) => {
                 tracing::error!(%error, "API request failed");
-                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on the server.")
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Something went wrong on the server.",
+                )
             }
         }
     }

@@ -8,7 +8,10 @@ use crate::router::AppState;
 
 /// `GET /api/tokens/verify`: is the presented token valid, what may it do, when does it
 /// expire. Any valid token may ask about itself.
-pub async fn verify_token(State(state): State<AppState>, bearer: Bearer) -> Result<Json<Value>, ApiError> {
+pub async fn verify_token(
+    State(state): State<AppState>,
+    bearer: Bearer,
+) -> Result<Json<Value>, ApiError> {
     let verifier = &state.core.verifier;
     let token = verifier.authenticate(bearer.presented()).await?;
     let expires_in_seconds = token.expires_at.map(|at| (at - Utc::now()).num_seconds());

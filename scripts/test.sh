@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, the core's unit tests, the store suite on SQLite
+# and on Postgres, the router tests, and the Playwright suite in Chromium against the
+# release build. Stops at the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/setup.sh
+
+say "starting Postgres for the store tests"
+TOLLGATE_TEST_POSTGRES_URL="$(scripts/postgres.sh)"
+export TOLLGATE_TEST_POSTGRES_URL
+
+say "formatting and lints"
+cargo fmt --all --check
+# Per package: the app crate must never be built with `ssr` and `hydrate` together.
+cargo clippy -p tollgate -p server --all-targets -- -D warnings
+cargo clippy -p app --features ssr -- -D warnings
+cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+
+say "core, store (SQLite + Postgres) and router tests"
+cargo test -p tollgate -p server
+
+say "release build for the browser tests"
+cargo leptos build --release
+
+say "Playwright in Chromium"
+(cd end2end && CI=1 npx playwright test)
