@@ -92,9 +92,9 @@ fn TokenTable(tokens: Vec<TokenView>, to_revoke: RwSignal<Option<TokenView>>) ->
                     <td><span class="badge">{token.token_type.label()}</span></td>
                     <td><code>{token.hint.clone()}</code></td>
                     <td>{token.created_by.clone().unwrap_or_else(|| "(removed admin)".into())}</td>
-                    <td>{format_time(token.created_at)}</td>
-                    <td>{last_used}</td>
-                    <td>{expires}</td>
+                    <td class="when">{format_time(token.created_at)}</td>
+                    <td class="when">{last_used}</td>
+                    <td class="when">{expires}</td>
                     <td class="row-actions">
                         <button
                             type="button"
