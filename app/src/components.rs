@@ -6,6 +6,6 @@ mod reveal_banner;
 
 pub use admin_shell::AdminShell;
 pub use confirm_dialog::ConfirmDialog;
-pub use field::{ErrorSummary, FieldMessage, has_error};
+pub use field::{ErrorSummary, FieldMessage, TextField, has_error};
 pub use permission_matrix::PermissionMatrix;
 pub use reveal_banner::RevealBanner;

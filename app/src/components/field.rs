@@ -44,3 +44,32 @@ pub fn ErrorSummary(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoV
             .map(|e| view! { <p role="alert" class="alert error">{e.to_string()}</p> })
     }
 }
+
+/// A labelled input with its error message (from `error`, matched by `field`) under it.
+#[component]
+pub fn TextField(
+    /// The request field this input fills; errors are matched by it.
+    field: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    /// The element id, when `field` would clash with another on the page.
+    #[prop(optional)]
+    id: Option<&'static str>,
+) -> impl IntoView {
+    let id = id.unwrap_or(field);
+    view! {
+        <label for=id>{label}</label>
+        <input
+            id=id
+            type=kind
+            autocomplete=autocomplete
+            aria-describedby=format!("{field}-error")
+            aria-invalid=move || has_error(&error, field).to_string()
+            bind:value=value
+        />
+        <FieldMessage field error />
+    }
+}

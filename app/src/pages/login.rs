@@ -1,12 +1,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::use_navigate;
 use tollgate::model::SignInRequest;
 
+use super::open_tokens_after;
 use crate::Auth;
 use crate::api::{AuthState, sign_in};
-use crate::components::ErrorSummary;
+use crate::components::{ErrorSummary, TextField};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -27,18 +27,11 @@ pub fn LoginPage() -> impl IntoView {
 
 #[component]
 fn SignInForm() -> impl IntoView {
-    let auth = expect_context::<Auth>();
-    let navigate = use_navigate();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let submit = Action::new(|request: &SignInRequest| sign_in(request.clone()));
     let error = Signal::derive(move || submit.value().get().and_then(Result::err));
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = submit.value().get() {
-            auth.refresh();
-            navigate("/settings/api-tokens", Default::default());
-        }
-    });
+    open_tokens_after(submit);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         submit.dispatch(SignInRequest {
@@ -53,10 +46,8 @@ fn SignInForm() -> impl IntoView {
                 <h1>"Sign in"</h1>
                 <p class="muted">"Manage the API tokens of your platform."</p>
                 <ErrorSummary error />
-                <label for="email">"Email"</label>
-                <input id="email" type="email" autocomplete="username" bind:value=email />
-                <label for="password">"Password"</label>
-                <input id="password" type="password" autocomplete="current-password" bind:value=password />
+                <TextField field="email" label="Email" kind="email" autocomplete="username" value=email error />
+                <TextField field="password" label="Password" kind="password" autocomplete="current-password" value=password error />
                 <button type="submit" class="button primary" disabled=move || submit.pending().get()>
                     "Sign in"
                 </button>

@@ -10,7 +10,9 @@ use tollgate::model::{NewTokenRequest, TokenLifetime, TokenType, format_time};
 
 use crate::Revealed;
 use crate::api::{create_token, permission_catalog};
-use crate::components::{AdminShell, ErrorSummary, FieldMessage, PermissionMatrix, has_error};
+use crate::components::{
+    AdminShell, ErrorSummary, FieldMessage, PermissionMatrix, TextField, has_error,
+};
 
 #[component]
 pub fn NewTokenPage() -> impl IntoView {
@@ -75,11 +77,7 @@ fn NewTokenForm() -> impl IntoView {
             <ErrorSummary error />
             <div class="grid">
                 <div class="field">
-                    <label for="token-name">"Name"</label>
-                    <input id="token-name" type="text" aria-describedby="name-error"
-                        aria-invalid=move || has_error(&error, "name").to_string()
-                        bind:value=name />
-                    <FieldMessage field="name" error />
+                    <TextField field="name" id="token-name" label="Name" value=name error />
                 </div>
                 <div class="field">
                     <label for="token-description">"Description"</label>
