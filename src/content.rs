@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use chrono::Utc;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::catalog::Catalog;
 use crate::error::ServiceError;
@@ -29,44 +29,90 @@ impl Content {
     }
 
     pub async fn list(&self, resource: &str) -> Result<Vec<Document>, ServiceError> {
-        if !self.has_resource(resource) {
-            return Err(ServiceError::NotFound("resource"));
-        }
+        self.require_resource(resource)?;
         Ok(self.store.list_documents(resource, LIST_LIMIT).await?)
+    }
+
+    pub async fn get(&self, resource: &str, id: i64) -> Result<Document, ServiceError> {
+        self.require_resource(resource)?;
+        self.store
+            .document(resource, id)
+            .await?
+            .ok_or(ServiceError::NotFound("document"))
     }
 
     /// Stores a new document. The body must be a JSON object of at most 64 KiB.
     pub async fn create(&self, resource: &str, body: Value) -> Result<Document, ServiceError> {
-        if !self.has_resource(resource) {
-            return Err(ServiceError::NotFound("resource"));
-        }
-        let Value::Object(fields) = body else {
-            return Err(ServiceError::invalid(
-                "body",
-                "The request body must be a JSON object.",
-            ));
-        };
-        if fields.is_empty() {
-            return Err(ServiceError::invalid(
-                "body",
-                "The document needs at least one field.",
-            ));
-        }
-        if fields.contains_key("id") || fields.contains_key("created_at") {
-            return Err(ServiceError::invalid(
-                "body",
-                "`id` and `created_at` are set by the server; leave them out.",
-            ));
-        }
-        if serde_json::to_string(&fields).map_or(0, |s| s.len()) > MAX_DOCUMENT_BYTES {
-            return Err(ServiceError::invalid(
-                "body",
-                "The document must be at most 64 KiB of JSON.",
-            ));
-        }
+        self.require_resource(resource)?;
+        let fields = document_fields(body)?;
         Ok(self
             .store
             .insert_document(resource, &fields, Utc::now())
             .await?)
     }
+
+    /// Replaces a document's fields (the same rules as [`Content::create`]).
+    pub async fn replace(
+        &self,
+        resource: &str,
+        id: i64,
+        body: Value,
+    ) -> Result<Document, ServiceError> {
+        self.require_resource(resource)?;
+        let fields = document_fields(body)?;
+        self.store
+            .replace_document(resource, id, &fields, Utc::now())
+            .await?
+            .ok_or(ServiceError::NotFound("document"))
+    }
+
+    pub async fn delete(&self, resource: &str, id: i64) -> Result<(), ServiceError> {
+        self.require_resource(resource)?;
+        if self.store.delete_document(resource, id).await? {
+            Ok(())
+        } else {
+            Err(ServiceError::NotFound("document"))
+        }
+    }
+
+    fn require_resource(&self, resource: &str) -> Result<(), ServiceError> {
+        if self.has_resource(resource) {
+            Ok(())
+        } else {
+            Err(ServiceError::NotFound("resource"))
+        }
+    }
+}
+
+/// A document body: a non-empty JSON object of at most 64 KiB, without the fields the
+/// server sets.
+fn document_fields(body: Value) -> Result<Map<String, Value>, ServiceError> {
+    let Value::Object(fields) = body else {
+        return Err(ServiceError::invalid(
+            "body",
+            "The request body must be a JSON object.",
+        ));
+    };
+    if fields.is_empty() {
+        return Err(ServiceError::invalid(
+            "body",
+            "The document needs at least one field.",
+        ));
+    }
+    if ["id", "created_at", "updated_at"]
+        .iter()
+        .any(|reserved| fields.contains_key(*reserved))
+    {
+        return Err(ServiceError::invalid(
+            "body",
+            "`id`, `created_at` and `updated_at` are set by the server; leave them out.",
+        ));
+    }
+    if serde_json::to_string(&fields).map_or(0, |s| s.len()) > MAX_DOCUMENT_BYTES {
+        return Err(ServiceError::invalid(
+            "body",
+            "The document must be at most 64 KiB of JSON.",
+        ));
+    }
+    Ok(fields)
 }

@@ -1,12 +1,15 @@
 use std::sync::Arc;
+use std::time::Duration as StdDuration;
 
 use chrono::Duration;
 
 use crate::admins::Admins;
+use crate::cache::TokenCache;
 use crate::catalog::Catalog;
 use crate::content::Content;
 use crate::key::ServerKey;
-use crate::store::Store;
+use crate::store::{Store, TokenChange};
+use crate::throttle::{self, FailureThrottle};
 use crate::tokens::Tokens;
 use crate::usage::UsageRecorder;
 use crate::verify::Verifier;
@@ -16,12 +19,20 @@ use crate::verify::Verifier;
 pub struct Settings {
     /// How long a sign-in lasts.
     pub session_ttl: Duration,
+    /// Failed verifications one client address may make per `throttle_window`; 0 = no limit.
+    pub throttle_limit: u32,
+    pub throttle_window: StdDuration,
+    /// The content resources tokens can be granted.
+    pub catalog: Catalog,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             session_ttl: Duration::hours(12),
+            throttle_limit: throttle::DEFAULT_LIMIT,
+            throttle_window: throttle::DEFAULT_WINDOW,
+            catalog: Catalog::default(),
         }
     }
 }
@@ -35,19 +46,29 @@ pub struct Tollgate {
     pub verifier: Verifier,
     pub content: Content,
     pub usage: UsageRecorder,
+    cache: TokenCache,
 }
 
 impl Tollgate {
     pub fn new(store: Store, key: ServerKey, settings: Settings) -> Self {
         let key = Arc::new(key);
-        let catalog = Arc::new(Catalog::default());
+        let catalog = Arc::new(settings.catalog);
         let usage = UsageRecorder::default();
+        let cache = TokenCache::default();
         Self {
             admins: Admins::new(store.clone(), settings.session_ttl),
-            tokens: Tokens::new(store.clone(), key.clone(), catalog.clone()),
-            verifier: Verifier::new(store.clone(), key, catalog.clone(), usage.clone()),
+            tokens: Tokens::new(store.clone(), key.clone(), catalog.clone(), cache.clone()),
+            verifier: Verifier {
+                store: store.clone(),
+                key,
+                catalog: catalog.clone(),
+                cache: cache.clone(),
+                throttle: FailureThrottle::new(settings.throttle_limit, settings.throttle_window),
+                usage: usage.clone(),
+            },
             content: Content::new(store.clone(), catalog),
             usage,
+            cache,
             store,
         }
     }
@@ -57,5 +78,31 @@ impl Tollgate {
         if let Err(error) = self.usage.flush(&self.store).await {
             tracing::warn!(%error, "could not record token usage; will retry");
         }
+    }
+
+    /// On Postgres, keeps this instance's token cache in step with changes any instance
+    /// makes, for as long as the returned future runs. Resolves at once on SQLite.
+    /// Subscribes before returning the loop, so no change made after start-up is missed.
+    pub async fn follow_token_changes(
+        &self,
+    ) -> Result<impl Future<Output = ()> + use<>, crate::store::StoreError> {
+        let subscription = self.store.subscribe_token_changes().await?;
+        let cache = self.cache.clone();
+        Ok(async move {
+            let Some(mut changes) = subscription else {
+                return;
+            };
+            loop {
+                match changes.next().await {
+                    Ok(TokenChange::Changed(hash)) => cache.invalidate(&hash),
+                    Ok(TokenChange::MaybeMissed) => cache.invalidate_all(),
+                    Err(error) => {
+                        tracing::warn!(%error, "lost the token change feed; reconnecting");
+                        cache.invalidate_all();
+                        tokio::time::sleep(StdDuration::from_secs(1)).await;
+                    }
+                }
+            }
+        })
     }
 }

@@ -12,6 +12,9 @@ pub mod model;
 /// Administrators: first-admin set-up, passwords, sessions.
 #[cfg(feature = "server")]
 pub mod admins;
+/// Working tokens by hash, in memory, invalidated on every change.
+#[cfg(feature = "server")]
+pub mod cache;
 /// Demo content (stored JSON documents) served by the protected API.
 #[cfg(feature = "server")]
 pub mod content;
@@ -27,13 +30,16 @@ pub mod key;
 /// Persistence on SQLite or Postgres, with migrations.
 #[cfg(feature = "server")]
 pub mod store;
+/// Failed verifications per client address: refuses guessing at speed.
+#[cfg(feature = "server")]
+pub mod throttle;
 /// The token format: generation, parsing with checksum, keyed hashing.
 #[cfg(feature = "server")]
 pub mod token;
-/// Token use cases: create, list, revoke.
+/// Token use cases: create, list, revoke, usage.
 #[cfg(feature = "server")]
 pub mod tokens;
-/// `last_used_at` bookkeeping, buffered in memory and flushed in batches.
+/// Usage (last use, per-day counts), buffered in memory and flushed in batches.
 #[cfg(feature = "server")]
 pub mod usage;
 /// Input validation: domain types parsed once at the edge.

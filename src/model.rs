@@ -1,6 +1,6 @@
 use std::fmt;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Permission;
@@ -119,6 +119,8 @@ pub struct TokenView {
     pub created_by: Option<String>,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
+    /// The client address of that last use.
+    pub last_used_ip: Option<String>,
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -126,6 +128,27 @@ impl TokenView {
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
         self.expires_at.is_some_and(|at| at <= now)
     }
+}
+
+/// Requests that presented one token, and how many of them were refused.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(sqlx::FromRow))]
+pub struct UsageCounts {
+    pub requests: i64,
+    /// Refused as expired (401).
+    pub unauthorized: i64,
+    /// Refused for a missing permission (403).
+    pub forbidden: i64,
+}
+
+/// One token's usage on one UTC day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(sqlx::FromRow))]
+pub struct DailyUsage {
+    pub day: NaiveDate,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "server", sqlx(flatten))]
+    pub counts: UsageCounts,
 }
 
 /// What the create form sends, unvalidated.

@@ -9,10 +9,12 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
 mod admins;
+mod changes;
 mod documents;
 mod tokens;
 
 pub use admins::{AdminCredentials, SessionRecord};
+pub use changes::{TOKEN_CHANGES_CHANNEL, TokenChange, TokenChanges};
 pub use documents::Document;
 pub use tokens::{NewTokenRecord, TokenAuthRecord};
 

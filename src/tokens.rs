@@ -2,11 +2,12 @@ use std::sync::Arc;
 
 use chrono::Utc;
 
+use crate::cache::TokenCache;
 use crate::catalog::Catalog;
 use crate::error::ServiceError;
 use crate::key::ServerKey;
 use crate::model::{
-    AdminView, CreatedToken, FieldError, NewTokenRequest, RevealedSecret, TokenView,
+    AdminView, CreatedToken, DailyUsage, FieldError, NewTokenRequest, RevealedSecret, TokenView,
 };
 use crate::store::{NewTokenRecord, Store, StoreError};
 use crate::token::PlainToken;
@@ -20,14 +21,22 @@ pub struct Tokens {
     store: Store,
     key: Arc<ServerKey>,
     catalog: Arc<Catalog>,
+    /// The verifier's cache: every change to a token drops its entry here.
+    cache: TokenCache,
 }
 
 impl Tokens {
-    pub fn new(store: Store, key: Arc<ServerKey>, catalog: Arc<Catalog>) -> Self {
+    pub fn new(
+        store: Store,
+        key: Arc<ServerKey>,
+        catalog: Arc<Catalog>,
+        cache: TokenCache,
+    ) -> Self {
         Self {
             store,
             key,
             catalog,
+            cache,
         }
     }
 
@@ -84,6 +93,26 @@ impl Tokens {
         })
     }
 
+    /// One token's requests per day over the last `days` days, oldest first, with the
+    /// days it made none filled in as zeros (what a chart needs).
+    pub async fn usage(&self, id: i64, days: u32) -> Result<Vec<DailyUsage>, ServiceError> {
+        let today = Utc::now().date_naive();
+        let since = today - chrono::Days::new(u64::from(days.saturating_sub(1)));
+        let stored = self.store.token_usage(id, since).await?;
+        Ok(since
+            .iter_days()
+            .take_while(|day| *day <= today)
+            .map(|day| {
+                let counts = stored
+                    .iter()
+                    .find(|u| u.day == day)
+                    .map(|u| u.counts)
+                    .unwrap_or_default();
+                DailyUsage { day, counts }
+            })
+            .collect())
+    }
+
     /// Every token that has not been revoked, newest first.
     pub async fn list(&self) -> Result<Vec<TokenView>, ServiceError> {
         Ok(self.store.list_active_tokens().await?)
@@ -92,9 +121,11 @@ impl Tokens {
     /// Revokes a working token at once. An unknown or already revoked id is `NotFound`
     /// and changes nothing.
     pub async fn revoke(&self, by: &AdminView, id: i64) -> Result<(), ServiceError> {
-        if !self.store.revoke_token(id, Utc::now()).await? {
+        let Some(old_hash) = self.store.revoke_token(id, Utc::now()).await? else {
             return Err(ServiceError::NotFound("token"));
-        }
+        };
+        // This instance at once; on Postgres the others hear it from the database.
+        self.cache.invalidate(&old_hash);
         tracing::info!(token_id = id, admin_id = by.id, "token revoked");
         Ok(())
     }

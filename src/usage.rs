@@ -1,48 +1,131 @@
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+//! Token usage, counted in memory so the hot path never writes to the database: when and
+//! from where each token was last used, and per token and day how many requests it made
+//! and how many of them were refused (401 expired, 403 missing permission). A background
+//! job calls [`UsageRecorder::flush`] every few seconds and at shutdown, one batch a time.
 
-use chrono::{DateTime, Utc};
+use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
 
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::model::UsageCounts;
 use crate::store::{Store, StoreResult};
 
-/// Remembers when each token was last used, in memory, so the hot path never writes to
-/// the database. A background job calls [`UsageRecorder::flush`] every few seconds and at
-/// shutdown.
+/// How one presented token fared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Allowed,
+    /// Known but refused as expired (401).
+    Unauthorized,
+    /// Authenticated but lacking the permission (403).
+    Forbidden,
+}
+
+impl UsageCounts {
+    fn add(&mut self, outcome: Outcome) {
+        self.requests += 1;
+        match outcome {
+            Outcome::Allowed => {}
+            Outcome::Unauthorized => self.unauthorized += 1,
+            Outcome::Forbidden => self.forbidden += 1,
+        }
+    }
+
+    fn add_all(&mut self, other: UsageCounts) {
+        self.requests += other.requests;
+        self.unauthorized += other.unauthorized;
+        self.forbidden += other.forbidden;
+    }
+}
+
+/// The latest authenticated use of one token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LastUse {
+    pub at: DateTime<Utc>,
+    pub ip: Option<IpAddr>,
+}
+
+/// Everything recorded since the last flush.
+#[derive(Debug, Default)]
+pub struct UsageBatch {
+    pub last_uses: HashMap<i64, LastUse>,
+    pub days: HashMap<(i64, NaiveDate), UsageCounts>,
+}
+
+impl UsageBatch {
+    pub fn is_empty(&self) -> bool {
+        self.last_uses.is_empty() && self.days.is_empty()
+    }
+
+    fn record(&mut self, token_id: i64, at: DateTime<Utc>, ip: Option<IpAddr>, outcome: Outcome) {
+        self.days
+            .entry((token_id, at.date_naive()))
+            .or_default()
+            .add(outcome);
+        // An expired token was not *used*; everything else authenticated was.
+        if outcome != Outcome::Unauthorized {
+            self.note_use(token_id, LastUse { at, ip });
+        }
+    }
+
+    fn note_use(&mut self, token_id: i64, new: LastUse) {
+        let last = self.last_uses.entry(token_id).or_insert(new);
+        if last.at < new.at {
+            *last = new;
+        }
+    }
+
+    /// Puts a batch that could not be written back, merging with what came in meanwhile.
+    fn merge(&mut self, other: UsageBatch) {
+        for (id, last) in other.last_uses {
+            self.note_use(id, last);
+        }
+        for (key, counts) in other.days {
+            self.days.entry(key).or_default().add_all(counts);
+        }
+    }
+}
+
 #[derive(Clone, Default)]
 pub struct UsageRecorder {
-    pending: Arc<Mutex<HashMap<i64, DateTime<Utc>>>>,
+    pending: Arc<Mutex<UsageBatch>>,
 }
 
 impl UsageRecorder {
-    pub fn record(&self, token_id: i64, at: DateTime<Utc>) {
-        let mut pending = self.pending.lock().expect("usage lock is never poisoned");
-        let latest = pending.entry(token_id).or_insert(at);
-        if *latest < at {
-            *latest = at;
-        }
+    pub fn record(&self, token_id: i64, at: DateTime<Utc>, ip: Option<IpAddr>, outcome: Outcome) {
+        self.lock().record(token_id, at, ip, outcome);
     }
 
-    /// Writes everything recorded so far in one batch. On failure the batch is put back,
-    /// so nothing is lost to a passing database error.
+    /// Writes everything recorded so far in one transaction. On failure the batch is put
+    /// back, so nothing is lost to a passing database error.
     pub async fn flush(&self, store: &Store) -> StoreResult<usize> {
-        let batch: Vec<(i64, DateTime<Utc>)> = {
-            let mut pending = self.pending.lock().expect("usage lock is never poisoned");
-            pending.drain().collect()
-        };
-        if let Err(error) = store.record_last_used(&batch).await {
-            for (id, at) in batch {
-                self.record(id, at);
-            }
-            return Err(error);
+        let batch = std::mem::take(&mut *self.lock());
+        if batch.is_empty() {
+            return Ok(0);
         }
-        Ok(batch.len())
+        match store.record_usage(&batch).await {
+            Ok(()) => Ok(batch.last_uses.len().max(batch.days.len())),
+            Err(error) => {
+                self.lock().merge(batch);
+                Err(error)
+            }
+        }
     }
 
+    /// Tokens with unwritten usage.
     pub fn pending(&self) -> usize {
+        let batch = self.lock();
+        let tokens: HashSet<i64> = batch.days.keys().map(|(id, _)| *id).collect();
+        tokens.len()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, UsageBatch> {
+        // A panic while holding this lock can only come from a bug in the few lines above;
+        // the counts are still consistent enough to keep going.
         self.pending
             .lock()
-            .expect("usage lock is never poisoned")
-            .len()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -50,15 +133,68 @@ impl UsageRecorder {
 mod tests {
     use super::*;
 
+    const IP: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+
     #[test]
-    fn repeated_uses_collapse_to_the_latest_time() {
+    fn uses_collapse_to_the_latest_time_and_address() {
         let usage = UsageRecorder::default();
         let t0 = Utc::now();
-        usage.record(1, t0);
-        usage.record(1, t0 - chrono::Duration::seconds(5));
-        usage.record(2, t0);
+        usage.record(1, t0, IP, Outcome::Allowed);
+        usage.record(1, t0 - chrono::Duration::seconds(5), None, Outcome::Allowed);
+        usage.record(2, t0, None, Outcome::Forbidden);
         assert_eq!(usage.pending(), 2);
-        let pending = usage.pending.lock().unwrap();
-        assert_eq!(pending[&1], t0);
+        let batch = usage.lock();
+        assert_eq!(batch.last_uses[&1], LastUse { at: t0, ip: IP });
+        assert!(batch.last_uses.contains_key(&2), "a 403 is still a use");
+    }
+
+    #[test]
+    fn each_day_counts_requests_and_refusals() {
+        let usage = UsageRecorder::default();
+        let now = Utc::now();
+        for outcome in [
+            Outcome::Allowed,
+            Outcome::Allowed,
+            Outcome::Forbidden,
+            Outcome::Unauthorized,
+        ] {
+            usage.record(7, now, IP, outcome);
+        }
+        let batch = usage.lock();
+        assert_eq!(
+            batch.days[&(7, now.date_naive())],
+            UsageCounts {
+                requests: 4,
+                unauthorized: 1,
+                forbidden: 1
+            }
+        );
+    }
+
+    #[test]
+    fn an_expired_token_is_counted_but_not_marked_used() {
+        let usage = UsageRecorder::default();
+        usage.record(3, Utc::now(), IP, Outcome::Unauthorized);
+        let batch = usage.lock();
+        assert!(batch.last_uses.is_empty());
+        assert_eq!(batch.days.len(), 1);
+    }
+
+    #[test]
+    fn a_batch_put_back_adds_to_what_came_in_meanwhile() {
+        let now = Utc::now();
+        let mut later = UsageBatch::default();
+        later.record(1, now, None, Outcome::Allowed);
+        let mut failed = UsageBatch::default();
+        failed.record(
+            1,
+            now - chrono::Duration::seconds(1),
+            IP,
+            Outcome::Forbidden,
+        );
+        later.merge(failed);
+        let day = later.days[&(1, now.date_naive())];
+        assert_eq!((day.requests, day.forbidden), (2, 1));
+        assert_eq!(later.last_uses[&1].at, now);
     }
 }

@@ -1,31 +1,41 @@
-//! The API door's check: parse → checksum → HMAC → one indexed read → expired? →
-//! permission. Everything before the read is pure computation, so garbage costs nothing.
+//! The API door's check, the product's hot path: parse → checksum → HMAC → cache →
+//! (on a miss) one indexed read → expired? → permission → usage counted in memory.
+//! Everything before the cache is pure computation, so garbage costs nothing, and a
+//! client that keeps presenting bad tokens is refused before any of it.
 
 use std::fmt;
+use std::net::IpAddr;
+use std::ops::Deref;
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 
+use crate::cache::TokenCache;
 use crate::catalog::{Catalog, Permission, allows};
 use crate::key::ServerKey;
-use crate::model::TokenType;
-use crate::store::Store;
+use crate::store::{Store, TokenAuthRecord};
+use crate::throttle::FailureThrottle;
 use crate::token::{ParseError, PlainToken};
-use crate::usage::UsageRecorder;
+use crate::usage::{Outcome, UsageRecorder};
 
-/// A token that passed authentication, as the handlers and the self-check endpoint see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A token that passed authentication: the stored record (shared with the cache, so the
+/// hot path copies nothing) and the address that presented it.
+#[derive(Debug, Clone)]
 pub struct VerifiedToken {
-    pub id: i64,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub token_type: TokenType,
-    pub permissions: Vec<Permission>,
-    pub expires_at: Option<DateTime<Utc>>,
+    record: Arc<TokenAuthRecord>,
+    client_ip: Option<IpAddr>,
 }
 
-/// Why a request was turned away. Every variant but `Forbidden` and `Unavailable` is a 401.
+impl Deref for VerifiedToken {
+    type Target = TokenAuthRecord;
+    fn deref(&self) -> &TokenAuthRecord {
+        &self.record
+    }
+}
+
+/// Why a request was turned away. Every variant but `Forbidden`, `Throttled` and
+/// `Unavailable` is a 401.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rejection {
     /// No credentials at all.
@@ -38,6 +48,10 @@ pub enum Rejection {
     /// Authenticated, but the token lacks the permission.
     Forbidden {
         needed: Permission,
+    },
+    /// Too many failed verifications from this client address; retry after this long.
+    Throttled {
+        retry_after: Duration,
     },
     /// The store could not be asked; the request may be retried.
     Unavailable,
@@ -55,6 +69,11 @@ impl fmt::Display for Rejection {
             Rejection::Forbidden { needed } => {
                 write!(f, "The token lacks the permission `{needed}`.")
             }
+            Rejection::Throttled { retry_after } => write!(
+                f,
+                "Too many requests with invalid tokens from this address; retry in {} seconds.",
+                retry_after.as_secs()
+            ),
             Rejection::Unavailable => {
                 f.write_str("Token verification is temporarily unavailable; retry shortly.")
             }
@@ -62,82 +81,114 @@ impl fmt::Display for Rejection {
     }
 }
 
+/// The verifier's parts; the cache, throttle and usage recorder are shared with the
+/// services that invalidate, configure and flush them.
 #[derive(Clone)]
 pub struct Verifier {
-    store: Store,
-    key: Arc<ServerKey>,
-    catalog: Arc<Catalog>,
-    usage: UsageRecorder,
+    pub(crate) store: Store,
+    pub(crate) key: Arc<ServerKey>,
+    pub(crate) catalog: Arc<Catalog>,
+    pub(crate) cache: TokenCache,
+    pub(crate) throttle: FailureThrottle,
+    pub(crate) usage: UsageRecorder,
 }
 
 impl Verifier {
-    pub fn new(
-        store: Store,
-        key: Arc<ServerKey>,
-        catalog: Arc<Catalog>,
-        usage: UsageRecorder,
-    ) -> Self {
-        Self {
-            store,
-            key,
-            catalog,
-            usage,
-        }
-    }
-
-    /// Authenticates a presented token value (`None` when the request carried none).
-    pub async fn authenticate(&self, presented: Option<&str>) -> Result<VerifiedToken, Rejection> {
-        self.authenticate_at(presented, Utc::now()).await
+    /// Authenticates a presented token value (`None` when the request carried none) from
+    /// `client_ip` (`None` when unknown, e.g. in-process callers: never throttled).
+    pub async fn authenticate(
+        &self,
+        presented: Option<&str>,
+        client_ip: Option<IpAddr>,
+    ) -> Result<VerifiedToken, Rejection> {
+        self.authenticate_at(presented, client_ip, Utc::now()).await
     }
 
     pub async fn authenticate_at(
         &self,
         presented: Option<&str>,
+        client_ip: Option<IpAddr>,
         now: DateTime<Utc>,
     ) -> Result<VerifiedToken, Rejection> {
-        let presented = presented.ok_or(Rejection::Missing)?;
-        let plain = PlainToken::parse(presented).map_err(Rejection::Malformed)?;
-        let hash = plain.hash(&self.key);
-        let record = self
-            .store
-            .token_for_hash(hash.as_str())
-            .await
-            .map_err(|error| {
-                tracing::error!(%error, "token lookup failed");
-                Rejection::Unavailable
-            })?
-            .ok_or(Rejection::Unknown)?;
-        if let Some(expires_at) = record.expires_at.filter(|at| *at <= now) {
-            return Err(Rejection::Expired(expires_at));
+        if let Some(ip) = client_ip {
+            self.throttle
+                .check(ip)
+                .map_err(|retry_after| Rejection::Throttled { retry_after })?;
         }
-        self.usage.record(record.id, now);
-        Ok(VerifiedToken {
-            id: record.id,
-            name: record.name,
-            token_type: record.token_type,
-            permissions: record.permissions,
-            expires_at: record.expires_at,
-        })
+        let presented = presented.ok_or(Rejection::Missing)?;
+        let result = self.look_up(presented, client_ip, now).await;
+        if let (
+            Err(Rejection::Malformed(_) | Rejection::Unknown | Rejection::Expired(_)),
+            Some(ip),
+        ) = (&result, client_ip)
+        {
+            self.throttle.record_failure(ip);
+        }
+        result.map(|record| VerifiedToken { record, client_ip })
     }
 
-    /// Whether an authenticated token may do `needed`.
+    async fn look_up(
+        &self,
+        presented: &str,
+        client_ip: Option<IpAddr>,
+        now: DateTime<Utc>,
+    ) -> Result<Arc<TokenAuthRecord>, Rejection> {
+        let plain = PlainToken::parse(presented).map_err(Rejection::Malformed)?;
+        let hash = plain.hash(&self.key);
+        let record = match self.cache.get(&hash) {
+            Some(record) => record,
+            None => {
+                let seen = self.cache.generation();
+                let record = self
+                    .store
+                    .token_for_hash(hash.as_str())
+                    .await
+                    .map_err(|error| {
+                        tracing::error!(%error, "token lookup failed");
+                        Rejection::Unavailable
+                    })?
+                    .ok_or(Rejection::Unknown)?;
+                let record = Arc::new(record);
+                self.cache.insert_if_unchanged(&hash, record.clone(), seen);
+                record
+            }
+        };
+        if let Some(expires_at) = record.expires_at.filter(|at| *at <= now) {
+            self.usage
+                .record(record.id, now, client_ip, Outcome::Unauthorized);
+            return Err(Rejection::Expired(expires_at));
+        }
+        Ok(record)
+    }
+
+    /// Whether an authenticated token may do `needed`; counts the request either way.
     pub fn authorize(&self, token: &VerifiedToken, needed: &Permission) -> Result<(), Rejection> {
         if allows(&self.catalog, token.token_type, &token.permissions, needed) {
+            self.accept(token);
             Ok(())
         } else {
+            self.usage
+                .record(token.id, Utc::now(), token.client_ip, Outcome::Forbidden);
             Err(Rejection::Forbidden {
                 needed: needed.clone(),
             })
         }
     }
 
+    /// Counts a request that needs no particular permission (the self-check endpoint).
+    pub fn accept(&self, token: &VerifiedToken) {
+        self.usage
+            .record(token.id, Utc::now(), token.client_ip, Outcome::Allowed);
+    }
+
     /// Both steps: the whole check one protected request needs.
     pub async fn verify(
         &self,
         presented: Option<&str>,
+        client_ip: Option<IpAddr>,
         needed: &Permission,
     ) -> Result<VerifiedToken, Rejection> {
-        let token = self.authenticate(presented).await?;
+        let token = self.authenticate(presented, client_ip).await?;
         self.authorize(&token, needed)?;
         Ok(token)
     }

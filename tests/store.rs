@@ -6,6 +6,7 @@ use chrono::{Duration, Utc};
 use tollgate::catalog::{Action, Permission};
 use tollgate::model::{
     AdminView, NewAdminRequest, NewTokenRequest, SignInRequest, TokenLifetime, TokenType,
+    UsageCounts,
 };
 use tollgate::store::Store;
 use tollgate::tokens::DUPLICATE_NAME;
@@ -19,6 +20,9 @@ struct TestDb {
     core: Tollgate,
     _dir: Option<tempfile::TempDir>,
     pg_schema: Option<(String, String)>,
+    /// How to open the same database again, with the same key: a second instance.
+    url: String,
+    key: [u8; 32],
 }
 
 impl TestDb {
@@ -26,7 +30,7 @@ impl TestDb {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let store = Store::open(&url).await.unwrap();
-        Self::with_store(store, Some(dir), None)
+        Self::with_store(store, url, Some(dir), None)
     }
 
     async fn postgres() -> Self {
@@ -41,20 +45,30 @@ impl TestDb {
         let separator = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
         let store = Store::open(&url).await.unwrap();
-        Self::with_store(store, None, Some((base, schema)))
+        Self::with_store(store, url, None, Some((base, schema)))
     }
 
     fn with_store(
         store: Store,
+        url: String,
         dir: Option<tempfile::TempDir>,
         pg_schema: Option<(String, String)>,
     ) -> Self {
-        let core = Tollgate::new(store, ServerKey::generate(), Settings::default());
+        let key: [u8; 32] = ServerKey::generate().bytes().try_into().unwrap();
+        let core = Tollgate::new(store, ServerKey::from_bytes(key), Settings::default());
         Self {
             core,
             _dir: dir,
             pg_schema,
+            url,
+            key,
         }
+    }
+
+    /// Another instance on the same database and key, as a second server would be.
+    async fn second_instance(&self) -> Tollgate {
+        let store = Store::open(&self.url).await.unwrap();
+        Tollgate::new(store, ServerKey::from_bytes(self.key), Settings::default())
     }
 
     async fn finish(self) {
@@ -122,8 +136,78 @@ store_tests!(
     garbage_and_unknown_tokens_are_refused,
     the_database_never_holds_a_token_value,
     usage_is_flushed_in_batches,
+    an_expired_token_counts_as_a_refusal_not_a_use,
     content_is_seeded_and_accepts_new_documents,
+    documents_can_be_read_replaced_and_deleted,
 );
+
+/// Instance B caches a token, instance A revokes it: B must refuse it as soon as the
+/// database tells it, with no request to B in between doing anything special.
+#[tokio::test]
+async fn postgres_a_token_revoked_on_one_instance_is_refused_by_another() {
+    let db = TestDb::postgres().await;
+    let a = &db.core;
+    let b = db.second_instance().await;
+    let follow = tokio::spawn(b.follow_token_changes().await.unwrap());
+
+    let admin = first_admin(a).await;
+    let created = a
+        .tokens
+        .create(
+            &admin,
+            &token_request("shared", TokenType::ReadOnly, vec![]),
+        )
+        .await
+        .unwrap();
+    let secret = Some(created.secret.expose());
+    b.verifier.authenticate(secret, None).await.unwrap();
+    b.verifier.authenticate(secret, None).await.unwrap(); // now answered from B's cache
+
+    let revoked_at = std::time::Instant::now();
+    a.tokens.revoke(&admin, created.token.id).await.unwrap();
+    let deadline = revoked_at + std::time::Duration::from_secs(5);
+    loop {
+        match b.verifier.authenticate(secret, None).await {
+            Err(Rejection::Unknown) => break,
+            Ok(_) => assert!(
+                std::time::Instant::now() < deadline,
+                "instance B still accepts the token 5 s after the revoke"
+            ),
+            Err(other) => panic!("unexpected rejection {other:?}"),
+        }
+        tokio::task::yield_now().await;
+    }
+    println!("cross-instance revocation took {:?}", revoked_at.elapsed());
+    // The listener holds one of B's connections until its task ends.
+    follow.abort();
+    let _ = follow.await;
+    b.store.close().await;
+    db.finish().await;
+}
+
+/// Without the change feed a second instance would keep serving its cached copy: this is
+/// what makes the test above meaningful.
+#[tokio::test]
+async fn postgres_an_instance_not_following_changes_keeps_its_cached_copy() {
+    let db = TestDb::postgres().await;
+    let a = &db.core;
+    let b = db.second_instance().await;
+    let admin = first_admin(a).await;
+    let created = a
+        .tokens
+        .create(
+            &admin,
+            &token_request("shared", TokenType::ReadOnly, vec![]),
+        )
+        .await
+        .unwrap();
+    let secret = Some(created.secret.expose());
+    b.verifier.authenticate(secret, None).await.unwrap();
+    a.tokens.revoke(&admin, created.token.id).await.unwrap();
+    assert!(b.verifier.authenticate(secret, None).await.is_ok());
+    b.store.close().await;
+    db.finish().await;
+}
 
 fn admin_request() -> NewAdminRequest {
     NewAdminRequest {
@@ -267,7 +351,11 @@ async fn a_created_token_is_listed_and_verifies(core: &Tollgate) {
     let list = core.tokens.list().await.unwrap();
     assert_eq!(list, vec![created.token.clone()]);
 
-    let verified = core.verifier.authenticate(Some(secret)).await.unwrap();
+    let verified = core
+        .verifier
+        .authenticate(Some(secret), None)
+        .await
+        .unwrap();
     assert_eq!(verified.id, created.token.id);
     assert_eq!(verified.token_type, TokenType::ReadOnly);
 }
@@ -293,7 +381,7 @@ async fn token_types_grant_what_they_promise(core: &Tollgate) {
             .unwrap();
         let secret = Some(created.secret.expose());
         for (needed, allowed) in [&find, &create, &authors].into_iter().zip(expected) {
-            let result = core.verifier.verify(secret, needed).await;
+            let result = core.verifier.verify(secret, None, needed).await;
             assert_eq!(result.is_ok(), allowed, "{token_type:?} {needed}");
             if !allowed {
                 assert_eq!(
@@ -371,19 +459,22 @@ async fn revoking_stops_a_token_at_once(core: &Tollgate) {
         .await
         .unwrap();
     core.verifier
-        .authenticate(Some(gone.secret.expose()))
+        .authenticate(Some(gone.secret.expose()), None)
         .await
         .unwrap();
 
     core.tokens.revoke(&admin, gone.token.id).await.unwrap();
 
     assert_eq!(
-        core.verifier.authenticate(Some(gone.secret.expose())).await,
-        Err(Rejection::Unknown)
+        core.verifier
+            .authenticate(Some(gone.secret.expose()), None)
+            .await
+            .unwrap_err(),
+        Rejection::Unknown
     );
     assert!(
         core.verifier
-            .authenticate(Some(keep.secret.expose()))
+            .authenticate(Some(keep.secret.expose()), None)
             .await
             .is_ok(),
         "revoking one token leaves others alone"
@@ -417,13 +508,16 @@ async fn expired_tokens_are_refused(core: &Tollgate) {
 
     assert!(
         core.verifier
-            .authenticate_at(secret, expires - Duration::seconds(1))
+            .authenticate_at(secret, None, expires - Duration::seconds(1))
             .await
             .is_ok()
     );
     assert_eq!(
-        core.verifier.authenticate_at(secret, expires).await,
-        Err(Rejection::Expired(expires))
+        core.verifier
+            .authenticate_at(secret, None, expires)
+            .await
+            .unwrap_err(),
+        Rejection::Expired(expires)
     );
 
     let mut forever = token_request("forever", TokenType::ReadOnly, vec![]);
@@ -433,7 +527,7 @@ async fn expired_tokens_are_refused(core: &Tollgate) {
     let far_future = Utc::now() + Duration::days(365 * 50);
     assert!(
         core.verifier
-            .authenticate_at(Some(forever.secret.expose()), far_future)
+            .authenticate_at(Some(forever.secret.expose()), None, far_future)
             .await
             .is_ok()
     );
@@ -441,19 +535,20 @@ async fn expired_tokens_are_refused(core: &Tollgate) {
 
 async fn garbage_and_unknown_tokens_are_refused(core: &Tollgate) {
     assert_eq!(
-        core.verifier.authenticate(None).await,
-        Err(Rejection::Missing)
+        core.verifier.authenticate(None, None).await.unwrap_err(),
+        Rejection::Missing
     );
     assert!(matches!(
-        core.verifier.authenticate(Some("tg_garbage")).await,
+        core.verifier.authenticate(Some("tg_garbage"), None).await,
         Err(Rejection::Malformed(_))
     ));
     let never_issued = tollgate::token::PlainToken::generate();
     assert_eq!(
         core.verifier
-            .authenticate(Some(never_issued.expose()))
-            .await,
-        Err(Rejection::Unknown)
+            .authenticate(Some(never_issued.expose()), None)
+            .await
+            .unwrap_err(),
+        Rejection::Unknown
     );
 }
 
@@ -485,22 +580,112 @@ async fn usage_is_flushed_in_batches(core: &Tollgate) {
         .await
         .unwrap();
     assert_eq!(created.token.last_used_at, None);
+    let secret = Some(created.secret.expose());
+    let client = Some("203.0.113.7".parse().unwrap());
+    let find = Permission::new("articles", Action::Find);
+    let create = Permission::new("articles", Action::Create);
     for _ in 0..3 {
-        core.verifier
-            .authenticate(Some(created.secret.expose()))
-            .await
-            .unwrap();
+        core.verifier.verify(secret, client, &find).await.unwrap();
     }
+    core.verifier
+        .verify(secret, client, &create)
+        .await
+        .unwrap_err();
     assert_eq!(
         core.tokens.list().await.unwrap()[0].last_used_at,
         None,
         "nothing is written per request"
     );
+
     assert_eq!(core.usage.flush(&core.store).await.unwrap(), 1);
-    let last_used = core.tokens.list().await.unwrap()[0]
-        .last_used_at
-        .expect("flushed");
+
+    let listed = &core.tokens.list().await.unwrap()[0];
+    let last_used = listed.last_used_at.expect("flushed");
     assert!((Utc::now() - last_used).num_seconds() < 60);
+    assert_eq!(listed.last_used_ip.as_deref(), Some("203.0.113.7"));
+    let days = core.tokens.usage(created.token.id, 30).await.unwrap();
+    assert_eq!(days.len(), 30, "every day of the window, zeros included");
+    assert_eq!(days.last().unwrap().day, Utc::now().date_naive());
+    assert_eq!(
+        days.last().unwrap().counts,
+        UsageCounts {
+            requests: 4,
+            unauthorized: 0,
+            forbidden: 1
+        }
+    );
+    assert!(
+        days[..29]
+            .iter()
+            .all(|d| d.counts == UsageCounts::default())
+    );
+
+    // A second batch adds to the day instead of overwriting it.
+    core.verifier.verify(secret, None, &find).await.unwrap();
+    core.usage.flush(&core.store).await.unwrap();
+    let days = core.tokens.usage(created.token.id, 1).await.unwrap();
+    assert_eq!(days[0].counts.requests, 5);
+    assert_eq!(core.usage.flush(&core.store).await.unwrap(), 0);
+}
+
+async fn an_expired_token_counts_as_a_refusal_not_a_use(core: &Tollgate) {
+    let admin = first_admin(core).await;
+    let created = core
+        .tokens
+        .create(&admin, &token_request("old", TokenType::ReadOnly, vec![]))
+        .await
+        .unwrap();
+    let after_expiry = created.token.expires_at.unwrap() + Duration::seconds(1);
+    core.verifier
+        .authenticate_at(Some(created.secret.expose()), None, after_expiry)
+        .await
+        .unwrap_err();
+    core.usage.flush(&core.store).await.unwrap();
+    assert_eq!(core.tokens.list().await.unwrap()[0].last_used_at, None);
+    let counts = core
+        .store
+        .token_usage(created.token.id, after_expiry.date_naive())
+        .await
+        .unwrap();
+    assert_eq!(counts[0].counts.unauthorized, 1);
+}
+
+async fn documents_can_be_read_replaced_and_deleted(core: &Tollgate) {
+    let first = core.content.list("articles").await.unwrap()[0].clone();
+    let found = core.content.get("articles", first.id).await.unwrap();
+    assert_eq!(found, first);
+    assert!(matches!(
+        core.content.get("authors", first.id).await,
+        Err(ServiceError::NotFound("document")),
+    ));
+
+    let replaced = core
+        .content
+        .replace("articles", first.id, serde_json::json!({"title": "New"}))
+        .await
+        .unwrap();
+    assert_eq!(replaced.fields.len(), 1);
+    assert_eq!(replaced.fields["title"], "New");
+    assert!(replaced.updated_at.is_some());
+    assert_eq!(replaced.created_at, first.created_at);
+    assert!(matches!(
+        core.content
+            .replace("articles", first.id, serde_json::json!({"id": 5}))
+            .await,
+        Err(ServiceError::Invalid(_)),
+    ));
+
+    core.content.delete("articles", first.id).await.unwrap();
+    assert!(matches!(
+        core.content.delete("articles", first.id).await,
+        Err(ServiceError::NotFound("document")),
+    ));
+    assert!(matches!(
+        core.content
+            .replace("articles", first.id, serde_json::json!({"title": "x"}))
+            .await,
+        Err(ServiceError::NotFound("document")),
+    ));
 }
 
 async fn content_is_seeded_and_accepts_new_documents(core: &Tollgate) {

@@ -1,4 +1,4 @@
-//! The API door: `/api/{resource}` over the demo content, and `/api/tokens/verify`.
+//! The API door: `/api/{resource}[/{id}]` over the demo content, and `/api/tokens/verify`.
 //! Every handler authenticates first, then checks the one permission it needs.
 
 mod bearer;
@@ -19,5 +19,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/tokens/verify", get(verify::verify_token))
         .route("/{resource}", get(content::list).post(content::create))
+        .route(
+            "/{resource}/{id}",
+            get(content::find_one)
+                .put(content::replace)
+                .delete(content::delete),
+        )
         .fallback(|| async { ApiError::not_found("No API endpoint at this path.") })
 }

@@ -73,6 +73,30 @@ pub struct Config {
     /// How often buffered "last used" times are written to the database, in seconds.
     #[arg(long, env = "TOLLGATE_USAGE_FLUSH_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
     pub usage_flush_seconds: u64,
+
+    /// Accept the token as `?access_token=` too (RFC 6750 §2.3). Off by default: URLs end
+    /// up in browser histories and proxy logs. Tollgate itself never logs query strings.
+    #[arg(long, env = "TOLLGATE_ALLOW_QUERY_TOKEN", global = true)]
+    pub allow_query_token: bool,
+
+    /// Failed token verifications one client address may make per `--throttle-window-seconds`
+    /// before it gets 429 for the rest of the window; 0 turns throttling off.
+    #[arg(
+        long,
+        env = "TOLLGATE_THROTTLE_LIMIT",
+        default_value_t = 30,
+        global = true
+    )]
+    pub throttle_limit: u32,
+
+    #[arg(long, env = "TOLLGATE_THROTTLE_WINDOW_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400), global = true)]
+    pub throttle_window_seconds: u64,
+
+    /// Behind a reverse proxy: take the client address from `X-Forwarded-For` (its last
+    /// entry) or `X-Real-IP`, for throttling and "last used from". Only set this when
+    /// every request comes through the proxy, or clients can pick their own address.
+    #[arg(long, env = "TOLLGATE_TRUST_FORWARDED_FOR", global = true)]
+    pub trust_forwarded_for: bool,
 }
 
 impl Config {
@@ -93,6 +117,10 @@ impl Config {
             session_hours: 12,
             secure_cookies: false,
             usage_flush_seconds: 5,
+            allow_query_token: false,
+            throttle_limit: 30,
+            throttle_window_seconds: 60,
+            trust_forwarded_for: false,
         }
     }
 }

@@ -21,6 +21,17 @@ pub struct AppState {
     pub core: Tollgate,
     #[from_ref(skip)]
     pub secure_cookies: bool,
+    #[from_ref(skip)]
+    pub api: ApiSettings,
+}
+
+/// How the API door reads requests.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ApiSettings {
+    /// Accept `?access_token=` as well as the Authorization header.
+    pub allow_query_token: bool,
+    /// Take the client address from `X-Forwarded-For` / `X-Real-IP` (behind a proxy).
+    pub trust_forwarded_for: bool,
 }
 
 /// The whole server: the panel (pages and `/rpc` server functions), the protected API,
@@ -52,7 +63,7 @@ pub fn router(state: AppState) -> Router {
             shell,
         ))
         .layer(
-            // Log method and path only: query strings may one day carry secrets.
+            // Log method and path only: the query string may carry `access_token`.
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
                 tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
             }),

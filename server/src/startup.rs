@@ -9,7 +9,7 @@ use tollgate::store::{Store, StoreError, redact_url};
 use tollgate::{Settings, Tollgate};
 
 use crate::config::Config;
-use crate::router::{AppState, router};
+use crate::router::{ApiSettings, AppState, router};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -29,6 +29,8 @@ pub enum StartupError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("cannot follow token changes in the database: {0}")]
+    Changes(StoreError),
     #[error("server error: {0}")]
     Serve(std::io::Error),
 }
@@ -52,6 +54,9 @@ pub async fn open_core(config: &Config) -> Result<Tollgate, StartupError> {
         })?;
     let settings = Settings {
         session_ttl: chrono::Duration::hours(i64::from(config.session_hours)),
+        throttle_limit: config.throttle_limit,
+        throttle_window: Duration::from_secs(config.throttle_window_seconds),
+        ..Settings::default()
     };
     Ok(Tollgate::new(store, key, settings))
 }
@@ -85,6 +90,10 @@ impl Application {
             leptos_options,
             core,
             secure_cookies: config.secure_cookies,
+            api: ApiSettings {
+                allow_query_token: config.allow_query_token,
+                trust_forwarded_for: config.trust_forwarded_for,
+            },
         };
         Ok(Self {
             listener,
@@ -106,6 +115,12 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, then writes the last buffered usage and closes the pool.
     pub async fn run_until_stopped(self) -> Result<(), StartupError> {
         let core = self.state.core.clone();
+        // Subscribed before the first request is served, so no change is missed.
+        let follow_changes = core
+            .follow_token_changes()
+            .await
+            .map_err(StartupError::Changes)?;
+        let changes = tokio::spawn(follow_changes);
         let jobs = tokio::spawn(background_jobs(core.clone(), self.usage_flush));
         let app = router(self.state);
         let served = axum::serve(
@@ -115,6 +130,9 @@ impl Application {
         .with_graceful_shutdown(shutdown_signal())
         .await;
         jobs.abort();
+        // The change feed holds a pooled connection; closing the pool waits for it.
+        changes.abort();
+        let _ = changes.await;
         core.flush_usage().await;
         core.store.close().await;
         served.map_err(StartupError::Serve)

@@ -1,133 +1,13 @@
 //! The router, request by request, with `tower::ServiceExt::oneshot`: the API door's
 //! statuses and headers, and the panel's server functions' authorisation.
 
-use axum::Router;
+mod common;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use leptos::prelude::LeptosOptions;
-use serde_json::{Value, json};
-use server::config::Config;
-use server::router::{AppState, router};
-use server::startup::open_core;
-use tollgate::Tollgate;
-use tollgate::model::{AdminView, NewAdminRequest, NewTokenRequest, TokenLifetime, TokenType};
-use tower::ServiceExt;
-
-struct TestApp {
-    router: Router,
-    core: Tollgate,
-    _dir: tempfile::TempDir,
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Value,
-}
-
-impl Reply {
-    fn header(&self, name: header::HeaderName) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
-}
-
-async fn spawn_app() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config::for_tests(dir.path().to_path_buf());
-    let core = open_core(&config).await.unwrap();
-    let leptos_options = LeptosOptions::builder()
-        .output_name("tollgate")
-        .site_root(dir.path().display().to_string())
-        .build();
-    let state = AppState {
-        leptos_options,
-        core: core.clone(),
-        secure_cookies: false,
-    };
-    TestApp {
-        router: router(state),
-        core,
-        _dir: dir,
-    }
-}
-
-impl TestApp {
-    async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Reply {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    async fn get(&self, path: &str, authorization: Option<&str>) -> Reply {
-        let mut request = Request::get(path);
-        if let Some(value) = authorization {
-            request = request.header(header::AUTHORIZATION, value);
-        }
-        self.send(request.body(Body::empty()).unwrap()).await
-    }
-
-    async fn post_json(&self, path: &str, authorization: Option<&str>, body: &Value) -> Reply {
-        let mut request = Request::post(path).header(header::CONTENT_TYPE, "application/json");
-        if let Some(value) = authorization {
-            request = request.header(header::AUTHORIZATION, value);
-        }
-        self.send(request.body(Body::from(body.to_string())).unwrap())
-            .await
-    }
-
-    async fn rpc(&self, name: &str, cookie: Option<&str>, body: &Value) -> Reply {
-        let mut request =
-            Request::post(format!("/rpc/{name}")).header(header::CONTENT_TYPE, "application/json");
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        self.send(request.body(Body::from(body.to_string())).unwrap())
-            .await
-    }
-
-    async fn admin(&self) -> AdminView {
-        let request = NewAdminRequest {
-            email: "ada@example.com".into(),
-            name: "Ada".into(),
-            password: "correct horse battery staple".into(),
-            password_confirm: "correct horse battery staple".into(),
-        };
-        self.core.admins.create_first(&request).await.unwrap().admin
-    }
-
-    /// A token of `token_type` and its `Authorization` header value.
-    async fn token(
-        &self,
-        admin: &AdminView,
-        name: &str,
-        token_type: TokenType,
-        permissions: &[&str],
-    ) -> (i64, String) {
-        let request = NewTokenRequest {
-            name: name.into(),
-            description: String::new(),
-            lifetime: TokenLifetime::Days7,
-            token_type,
-            permissions: permissions.iter().map(|p| p.parse().unwrap()).collect(),
-        };
-        let created = self.core.tokens.create(admin, &request).await.unwrap();
-        (
-            created.token.id,
-            format!("Bearer {}", created.secret.expose()),
-        )
-    }
-}
+use common::{Reply, spawn_app};
+use serde_json::json;
+use tollgate::model::TokenType;
 
 #[tokio::test]
 async fn healthz_answers_without_credentials() {

@@ -1,9 +1,10 @@
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 
 use super::{Store, StoreError, StoreResult, on_pool};
 use crate::catalog::Permission;
-use crate::model::{TokenType, TokenView};
+use crate::model::{DailyUsage, TokenType, TokenView};
+use crate::usage::UsageBatch;
 
 /// Everything stored for a new token: its hash, never its value.
 pub struct NewTokenRecord<'a> {
@@ -39,6 +40,7 @@ struct TokenRow {
     created_by_name: Option<String>,
     created_at: DateTime<Utc>,
     last_used_at: Option<DateTime<Utc>>,
+    last_used_ip: Option<String>,
     expires_at: Option<DateTime<Utc>>,
 }
 
@@ -56,7 +58,7 @@ macro_rules! select_token_views {
     ($tail:literal) => {
         concat!(
             "SELECT t.id, t.name, t.description, t.token_type, t.permissions, t.hint, ",
-            "a.name AS created_by_name, t.created_at, t.last_used_at, t.expires_at ",
+            "a.name AS created_by_name, t.created_at, t.last_used_at, t.last_used_ip, t.expires_at ",
             "FROM api_tokens t LEFT JOIN admins a ON a.id = t.created_by ",
             $tail
         )
@@ -85,6 +87,7 @@ impl TryFrom<TokenRow> for TokenView {
             created_by: row.created_by_name,
             created_at: row.created_at,
             last_used_at: row.last_used_at,
+            last_used_ip: row.last_used_ip,
             expires_at: row.expires_at,
         })
     }
@@ -151,38 +154,80 @@ impl Store {
         .transpose()
     }
 
-    /// Marks a working token revoked and forgets its hash. Returns false when there was
-    /// no such working token (unknown id, or already revoked).
-    pub async fn revoke_token(&self, id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
-        const SQL: &str = "UPDATE api_tokens SET revoked_at = $1, token_hash = NULL \
-                           WHERE id = $2 AND revoked_at IS NULL";
-        let affected = on_pool!(self, |pool| sqlx::query(SQL)
-            .bind(now)
-            .bind(id)
-            .execute(pool)
-            .await?
-            .rows_affected());
-        Ok(affected == 1)
+    /// Marks a working token revoked and forgets its hash. Returns the hash it had (so
+    /// caches keyed by it can drop it), or `None` when there was no such working token
+    /// (unknown id, or already revoked).
+    pub async fn revoke_token(&self, id: i64, now: DateTime<Utc>) -> StoreResult<Option<String>> {
+        const FIND: &str = "SELECT token_hash FROM api_tokens WHERE id = $1 AND revoked_at IS NULL";
+        const REVOKE: &str = "UPDATE api_tokens SET revoked_at = $1, token_hash = NULL \
+                              WHERE id = $2 AND revoked_at IS NULL";
+        let revoked = on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let hash: Option<Option<String>> = sqlx::query_scalar(FIND)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let affected = sqlx::query(REVOKE)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            hash.flatten().filter(|_| affected == 1)
+        });
+        Ok(revoked)
     }
 
-    /// Writes a batch of last-use times in one transaction; never moves a time backwards.
-    pub async fn record_last_used(&self, uses: &[(i64, DateTime<Utc>)]) -> StoreResult<()> {
-        const SQL: &str = "UPDATE api_tokens SET last_used_at = $1 \
-                           WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)";
-        if uses.is_empty() {
-            return Ok(());
-        }
+    /// Writes a batch of usage in one transaction: last use (never moved backwards) and
+    /// the per-day counters (added to what is stored).
+    pub async fn record_usage(&self, batch: &UsageBatch) -> StoreResult<()> {
+        const LAST_USE: &str = "UPDATE api_tokens SET last_used_at = $1, last_used_ip = $2 \
+                                WHERE id = $3 AND (last_used_at IS NULL OR last_used_at < $1)";
+        // `WHERE EXISTS` skips counts of a token deleted meanwhile instead of failing the
+        // whole batch on the foreign key (and retrying it forever).
+        const ADD_DAY: &str = "INSERT INTO token_usage_daily \
+                 (token_id, day, requests, unauthorized, forbidden) \
+             SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM api_tokens WHERE id = $1) \
+             ON CONFLICT (token_id, day) DO UPDATE SET \
+                 requests = token_usage_daily.requests + excluded.requests, \
+                 unauthorized = token_usage_daily.unauthorized + excluded.unauthorized, \
+                 forbidden = token_usage_daily.forbidden + excluded.forbidden";
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            for (id, at) in uses {
-                sqlx::query(SQL)
-                    .bind(*at)
+            for (id, last) in &batch.last_uses {
+                sqlx::query(LAST_USE)
+                    .bind(last.at)
+                    .bind(last.ip.map(|ip| ip.to_string()))
                     .bind(*id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for ((id, day), counts) in &batch.days {
+                sqlx::query(ADD_DAY)
+                    .bind(*id)
+                    .bind(*day)
+                    .bind(counts.requests)
+                    .bind(counts.unauthorized)
+                    .bind(counts.forbidden)
                     .execute(&mut *tx)
                     .await?;
             }
             tx.commit().await?
         });
         Ok(())
+    }
+
+    /// One token's counts for each day from `since` on (days without requests left out),
+    /// oldest first.
+    pub async fn token_usage(&self, id: i64, since: NaiveDate) -> StoreResult<Vec<DailyUsage>> {
+        const SQL: &str = "SELECT day, requests, unauthorized, forbidden FROM token_usage_daily \
+                           WHERE token_id = $1 AND day >= $2 ORDER BY day";
+        let rows: Vec<DailyUsage> = on_pool!(self, |pool| sqlx::query_as(SQL)
+            .bind(id)
+            .bind(since)
+            .fetch_all(pool)
+            .await?);
+        Ok(rows)
     }
 }

@@ -83,6 +83,10 @@ fn TokenTable(tokens: Vec<TokenView>, to_revoke: RwSignal<Option<TokenView>>) ->
             let last_used = token
                 .last_used_at
                 .map_or_else(|| "Never".to_owned(), format_time);
+            let last_ip = token
+                .last_used_ip
+                .clone()
+                .map(|ip| view! { <span class="muted ip">{format!("from {ip}")}</span> });
             let revoke_label = format!("Revoke {}", token.name);
             let row_token = token.clone();
             view! {
@@ -93,7 +97,7 @@ fn TokenTable(tokens: Vec<TokenView>, to_revoke: RwSignal<Option<TokenView>>) ->
                     <td><code>{token.hint.clone()}</code></td>
                     <td>{token.created_by.clone().unwrap_or_else(|| "(removed admin)".into())}</td>
                     <td class="when">{format_time(token.created_at)}</td>
-                    <td class="when">{last_used}</td>
+                    <td class="when">{last_used}{last_ip}</td>
                     <td class="when">{expires}</td>
                     <td class="row-actions">
                         <button

@@ -1,34 +1,97 @@
-use axum::extract::FromRequestParts;
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
 use super::ApiError;
+use crate::router::AppState;
 
-/// The token a request presents in `Authorization: Bearer <token>`, or `None` when it has no
-/// Authorization header. Any other scheme is refused here, with advice.
-pub struct Bearer(pub Option<String>);
+/// The query parameter RFC 6750 §2.3 allows, when the configuration enables it.
+const QUERY_PARAMETER: &str = "access_token";
+
+/// What a request to the API door presents: the token (from `Authorization: Bearer`, or
+/// `?access_token=` where enabled; `None` when it sent none) and the client's address.
+/// A scheme other than Bearer, or a token sent two ways at once, is refused here.
+pub struct Bearer {
+    presented: Option<String>,
+    pub client_ip: Option<IpAddr>,
+}
 
 impl Bearer {
     pub fn presented(&self) -> Option<&str> {
-        self.0.as_deref()
+        self.presented.as_deref()
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Bearer {
+impl FromRequestParts<AppState> for Bearer {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
-        let Some(value) = parts.headers.get(AUTHORIZATION) else {
-            return Ok(Bearer(None));
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let from_header = header_token(parts)?;
+        let from_query = query_token(parts);
+        let presented = match (from_header, from_query) {
+            (Some(_), Some(_)) => return Err(ApiError::token_sent_twice()),
+            (None, Some(_)) if !state.api.allow_query_token => {
+                return Err(ApiError::query_token_disabled());
+            }
+            (header, query) => header.or(query),
         };
-        let value = value.to_str().map_err(|_| ApiError::not_bearer())?;
-        let (scheme, token) = value
-            .trim()
-            .split_once(' ')
-            .ok_or_else(ApiError::not_bearer)?;
-        if !scheme.eq_ignore_ascii_case("bearer") {
-            return Err(ApiError::not_bearer());
-        }
-        Ok(Bearer(Some(token.trim().to_owned())))
+        Ok(Bearer {
+            presented,
+            client_ip: client_ip(parts, state.api.trust_forwarded_for),
+        })
     }
+}
+
+fn header_token(parts: &Parts) -> Result<Option<String>, ApiError> {
+    let Some(value) = parts.headers.get(AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value.to_str().map_err(|_| ApiError::not_bearer())?;
+    let (scheme, token) = value
+        .trim()
+        .split_once(' ')
+        .ok_or_else(ApiError::not_bearer)?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(ApiError::not_bearer());
+    }
+    Ok(Some(token.trim().to_owned()))
+}
+
+fn query_token(parts: &Parts) -> Option<String> {
+    let query = parts.uri.query()?;
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(name, _)| name == QUERY_PARAMETER)
+        .map(|(_, value)| value.into_owned())
+}
+
+/// The peer's address, or behind a trusted reverse proxy the address it reports: the
+/// last `X-Forwarded-For` entry (the one the proxy itself added), else `X-Real-IP`.
+pub fn client_ip(parts: &Parts, trust_forwarded_for: bool) -> Option<IpAddr> {
+    if trust_forwarded_for {
+        // Only the last entry: the earlier ones are whatever the client sent the proxy.
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|ip| ip.trim().parse().ok());
+        let real_ip = || {
+            parts
+                .headers
+                .get("x-real-ip")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse().ok())
+        };
+        if let Some(ip) = forwarded.or_else(real_ip) {
+            return Some(ip);
+        }
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())
 }

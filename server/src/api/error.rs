@@ -19,6 +19,8 @@ pub struct ApiError {
     message: String,
     details: Vec<FieldError>,
     challenge: Option<String>,
+    /// Seconds, for `Retry-After`.
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -29,6 +31,7 @@ impl ApiError {
             message: message.into(),
             details: Vec::new(),
             challenge: None,
+            retry_after: None,
         }
     }
 
@@ -67,6 +70,24 @@ impl ApiError {
         )
     }
 
+    /// RFC 6750 §2: a client must not send its token in more than one way.
+    pub fn token_sent_twice() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Send the token once: either the Authorization header or the access_token parameter, not both.",
+        )
+    }
+
+    pub fn query_token_disabled() -> Self {
+        Self::unauthorized(
+            "invalid_request",
+            "Tokens in the URL are turned off on this server (URLs end up in logs); send `Authorization: Bearer <token>` instead."
+                .into(),
+            Some("invalid_request"),
+        )
+    }
+
     pub fn status(&self) -> StatusCode {
         self.status
     }
@@ -94,9 +115,14 @@ impl From<Rejection> for ApiError {
                 )),
                 ..Self::new(StatusCode::FORBIDDEN, "insufficient_scope", message)
             },
-            Rejection::Unavailable => {
-                Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
-            }
+            Rejection::Throttled { retry_after } => Self {
+                retry_after: Some(retry_after.as_secs()),
+                ..Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message)
+            },
+            Rejection::Unavailable => Self {
+                retry_after: Some(5),
+                ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
+            },
         }
     }
 }
@@ -154,8 +180,8 @@ impl IntoResponse for ApiError {
         if let Some(challenge) = self.challenge.and_then(|c| HeaderValue::from_str(&c).ok()) {
             headers.insert(WWW_AUTHENTICATE, challenge);
         }
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
-            headers.insert(RETRY_AFTER, HeaderValue::from_static("5"));
+        if let Some(seconds) = self.retry_after {
+            headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

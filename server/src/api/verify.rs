@@ -13,7 +13,10 @@ pub async fn verify_token(
     bearer: Bearer,
 ) -> Result<Json<Value>, ApiError> {
     let verifier = &state.core.verifier;
-    let token = verifier.authenticate(bearer.presented()).await?;
+    let token = verifier
+        .authenticate(bearer.presented(), bearer.client_ip)
+        .await?;
+    verifier.accept(&token);
     let expires_in_seconds = token.expires_at.map(|at| (at - Utc::now()).num_seconds());
     Ok(Json(json!({
         "status": "active",

@@ -1,0 +1,156 @@
+//! What every router test needs: an app on a throwaway SQLite database, driven request by
+//! request with `tower::ServiceExt::oneshot`.
+#![allow(dead_code)] // each test file uses its own part of this
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use serde_json::Value;
+use server::config::Config;
+use server::router::{ApiSettings, AppState, router};
+use server::startup::open_core;
+use tollgate::Tollgate;
+use tollgate::model::{AdminView, NewAdminRequest, NewTokenRequest, TokenLifetime, TokenType};
+use tower::ServiceExt;
+
+/// The client address requests come from unless a test says otherwise.
+pub const CLIENT: &str = "127.0.0.1:40000";
+
+pub struct TestApp {
+    pub router: Router,
+    pub core: Tollgate,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn header(&self, name: header::HeaderName) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// An app whose configuration `adjust` has changed from the test defaults.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_tests(dir.path().to_path_buf());
+    adjust(&mut config);
+    let core = open_core(&config).await.unwrap();
+    let leptos_options = LeptosOptions::builder()
+        .output_name("tollgate")
+        .site_root(dir.path().display().to_string())
+        .build();
+    let state = AppState {
+        leptos_options,
+        core: core.clone(),
+        secure_cookies: false,
+        api: ApiSettings {
+            allow_query_token: config.allow_query_token,
+            trust_forwarded_for: config.trust_forwarded_for,
+        },
+    };
+    TestApp {
+        router: router(state),
+        core,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    /// Sends `request` as if from [`CLIENT`] (unless it names its own peer address).
+    pub async fn send(&self, mut request: Request<Body>) -> Reply {
+        if request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .is_none()
+        {
+            let peer: SocketAddr = CLIENT.parse().unwrap();
+            request.extensions_mut().insert(ConnectInfo(peer));
+        }
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, authorization: Option<&str>) -> Reply {
+        let mut request = Request::get(path);
+        if let Some(value) = authorization {
+            request = request.header(header::AUTHORIZATION, value);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post_json(&self, path: &str, authorization: Option<&str>, body: &Value) -> Reply {
+        let mut request = Request::post(path).header(header::CONTENT_TYPE, "application/json");
+        if let Some(value) = authorization {
+            request = request.header(header::AUTHORIZATION, value);
+        }
+        self.send(request.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+
+    pub async fn rpc(&self, name: &str, cookie: Option<&str>, body: &Value) -> Reply {
+        let mut request =
+            Request::post(format!("/rpc/{name}")).header(header::CONTENT_TYPE, "application/json");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+
+    pub async fn admin(&self) -> AdminView {
+        let request = NewAdminRequest {
+            email: "ada@example.com".into(),
+            name: "Ada".into(),
+            password: "correct horse battery staple".into(),
+            password_confirm: "correct horse battery staple".into(),
+        };
+        self.core.admins.create_first(&request).await.unwrap().admin
+    }
+
+    /// A token of `token_type` and its `Authorization` header value.
+    pub async fn token(
+        &self,
+        admin: &AdminView,
+        name: &str,
+        token_type: TokenType,
+        permissions: &[&str],
+    ) -> (i64, String) {
+        let request = NewTokenRequest {
+            name: name.into(),
+            description: String::new(),
+            lifetime: TokenLifetime::Days7,
+            token_type,
+            permissions: permissions.iter().map(|p| p.parse().unwrap()).collect(),
+        };
+        let created = self.core.tokens.create(admin, &request).await.unwrap();
+        (
+            created.token.id,
+            format!("Bearer {}", created.secret.expose()),
+        )
+    }
+}
