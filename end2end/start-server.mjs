@@ -40,7 +40,8 @@ const env = {
 
 const child = spawn(
   binary,
-  ['serve', '--addr', ADDR, '--data-dir', dataDir, '--site-root', siteRoot],
+  // Usage is flushed every second so the usage chart test waits one second, not five.
+  ['serve', '--addr', ADDR, '--data-dir', dataDir, '--site-root', siteRoot, '--usage-flush-seconds', '1'],
   { cwd: repo, env, stdio: 'inherit' },
 );
 

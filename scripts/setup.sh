@@ -41,10 +41,13 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
   npm install --prefix "$ROOT/.tools" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
 fi
 
-if [ ! -x /usr/bin/chromium ]; then
-  say "installing Chromium (Debian package) for the browser tests"
+missing_packages=()
+[ -x /usr/bin/chromium ] || missing_packages+=(chromium)      # the browser tests
+[ -x /usr/sbin/nginx ] || missing_packages+=(nginx)           # the forward-auth test
+if [ ${#missing_packages[@]} -gt 0 ]; then
+  say "installing ${missing_packages[*]} (Debian packages)"
   as_root apt-get update -qq
-  as_root apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing_packages[@]}" >/dev/null
 fi
 
 installed_playwright=$(cd "$ROOT/end2end" && node -p "require('@playwright/test/package.json').version" 2>/dev/null || true)

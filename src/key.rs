@@ -3,13 +3,20 @@ use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
+use hmac::{Hmac, Mac};
 use rand::TryRngCore;
 use rand::rngs::OsRng;
+use sha2::Sha256;
 
 /// The 32-byte key that keys token hashes. Losing it invalidates every token; leaking it
 /// lets an attacker test guesses offline, so it is kept out of `Debug` and logs.
 #[derive(Clone)]
-pub struct ServerKey([u8; 32]);
+pub struct ServerKey {
+    bytes: [u8; 32],
+    /// HMAC-SHA256 with the key already absorbed: hashing a token clones this instead of
+    /// re-deriving the key pads on every request.
+    keyed: Hmac<Sha256>,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
@@ -26,7 +33,8 @@ pub enum KeyError {
 
 impl ServerKey {
     pub fn from_bytes(bytes: [u8; 32]) -> Self {
-        Self(bytes)
+        let keyed = Hmac::new_from_slice(&bytes).expect("HMAC takes keys of any length");
+        Self { bytes, keyed }
     }
 
     pub fn generate() -> Self {
@@ -34,14 +42,14 @@ impl ServerKey {
         OsRng
             .try_fill_bytes(&mut bytes)
             .expect("the OS random generator is available");
-        Self(bytes)
+        Self::from_bytes(bytes)
     }
 
     /// Parses the hex form used in configuration and in the key file.
     pub fn from_hex(text: &str) -> Result<Self, KeyError> {
         let bytes = hex::decode(text.trim()).map_err(|_| KeyError::Malformed)?;
         let bytes: [u8; 32] = bytes.try_into().map_err(|_| KeyError::Malformed)?;
-        Ok(Self(bytes))
+        Ok(Self::from_bytes(bytes))
     }
 
     /// Reads `path`, or on first start creates it (owner read/write only) with a new key.
@@ -63,7 +71,7 @@ impl ServerKey {
                     .mode(0o600)
                     .open(path)
                     .map_err(io)?;
-                writeln!(file, "{}", hex::encode(key.0)).map_err(io)?;
+                writeln!(file, "{}", hex::encode(key.bytes)).map_err(io)?;
                 Ok(key)
             }
             Err(e) => Err(io(e)),
@@ -71,7 +79,12 @@ impl ServerKey {
     }
 
     pub fn bytes(&self) -> &[u8] {
-        &self.0
+        &self.bytes
+    }
+
+    /// A fresh HMAC-SHA256 state keyed with this key.
+    pub fn mac(&self) -> Hmac<Sha256> {
+        self.keyed.clone()
     }
 }
 

@@ -27,6 +27,11 @@ pub mod error;
 /// The server key that keys token hashes, from configuration or the data folder.
 #[cfg(feature = "server")]
 pub mod key;
+/// Which permission a method and path need (forward-auth).
+pub mod routes;
+/// Many tokens at once, for load tests.
+#[cfg(feature = "server")]
+pub mod seed;
 /// Persistence on SQLite or Postgres, with migrations.
 #[cfg(feature = "server")]
 pub mod store;

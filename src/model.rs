@@ -151,6 +151,17 @@ pub struct DailyUsage {
     pub counts: UsageCounts,
 }
 
+/// One token's page: the token and its usage over the last [`USAGE_DAYS`] days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenDetails {
+    pub token: TokenView,
+    /// One entry per day, oldest first, days without requests included as zeros.
+    pub usage: Vec<DailyUsage>,
+}
+
+/// How many days of usage a token's page charts.
+pub const USAGE_DAYS: u32 = 30;
+
 /// What the create form sends, unvalidated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct NewTokenRequest {

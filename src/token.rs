@@ -5,11 +5,10 @@
 
 use std::fmt;
 
-use hmac::{Hmac, Mac};
+use hmac::Mac;
 use rand::TryRngCore;
 use rand::distr::{Alphanumeric, Distribution};
 use rand::rngs::OsRng;
-use sha2::Sha256;
 
 use crate::key::ServerKey;
 
@@ -89,8 +88,7 @@ impl PlainToken {
     }
 
     pub fn hash(&self, key: &ServerKey) -> TokenHash {
-        let mut mac =
-            Hmac::<Sha256>::new_from_slice(key.bytes()).expect("HMAC takes keys of any length");
+        let mut mac = key.mac();
         mac.update(self.0.as_bytes());
         TokenHash(hex::encode(mac.finalize().into_bytes()))
     }

@@ -7,7 +7,8 @@ use crate::catalog::Catalog;
 use crate::error::ServiceError;
 use crate::key::ServerKey;
 use crate::model::{
-    AdminView, CreatedToken, DailyUsage, FieldError, NewTokenRequest, RevealedSecret, TokenView,
+    AdminView, CreatedToken, DailyUsage, FieldError, NewTokenRequest, RevealedSecret, TokenDetails,
+    TokenView, USAGE_DAYS,
 };
 use crate::store::{NewTokenRecord, Store, StoreError};
 use crate::token::PlainToken;
@@ -62,7 +63,7 @@ impl Tokens {
             permissions: &new.grant.permissions,
             token_hash: hash.as_str(),
             hint: &hint,
-            created_by: creator.id,
+            created_by: Some(creator.id),
             created_at: now,
             expires_at: new.lifetime.expires_at(now),
         };
@@ -111,6 +112,26 @@ impl Tokens {
                 DailyUsage { day, counts }
             })
             .collect())
+    }
+
+    /// A token (revoked ones too) and its usage chart's data.
+    pub async fn details(&self, id: i64) -> Result<TokenDetails, ServiceError> {
+        let token = self
+            .store
+            .token(id)
+            .await?
+            .ok_or(ServiceError::NotFound("token"))?;
+        let usage = self.usage(id, USAGE_DAYS).await?;
+        Ok(TokenDetails { token, usage })
+    }
+
+    /// Stores `count` read-only load-test tokens; returns the first `keep` values.
+    pub async fn seed_for_load_test(
+        &self,
+        count: usize,
+        keep: usize,
+    ) -> Result<Vec<PlainToken>, ServiceError> {
+        crate::seed::seed_tokens(&self.store, &self.key, count, keep).await
     }
 
     /// Every token that has not been revoked, newest first.

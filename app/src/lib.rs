@@ -18,7 +18,7 @@ use tollgate::model::CreatedToken;
 
 use crate::api::{AuthState, get_auth_state};
 use crate::error::AppError;
-use crate::pages::{LoginPage, NewTokenPage, NotFound, SetupPage, TokensPage};
+use crate::pages::{LoginPage, NewTokenPage, NotFound, SetupPage, TokenDetailsPage, TokensPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/api-tokens") view=TokensPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/api-tokens/new") view=NewTokenPage ssr=SsrMode::Async />
+                <Route path=path!("/settings/api-tokens/:id") view=TokenDetailsPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

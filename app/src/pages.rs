@@ -2,12 +2,14 @@ mod login;
 mod new_token;
 mod not_found;
 mod setup;
+mod token_details;
 mod tokens;
 
 pub use login::LoginPage;
 pub use new_token::NewTokenPage;
 pub use not_found::NotFound;
 pub use setup::SetupPage;
+pub use token_details::TokenDetailsPage;
 pub use tokens::TokensPage;
 
 use leptos::prelude::*;

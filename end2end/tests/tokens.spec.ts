@@ -208,6 +208,37 @@ test('a revoked token stops working', async ({ page, request }) => {
   await expectApiError(await apiGet(request, '/api/articles', token), 401, 'invalid_token');
 });
 
+test("a token's page charts its requests and refusals", async ({ page, request }) => {
+  // Arrange: a token used three times today, once for something it may not do.
+  const name = uniqueName('Charted');
+  const token = await createToken(page, { name, duration: '30 days', type: 'Read-only' });
+  expect((await apiGet(request, '/api/articles', token)).status()).toBe(200);
+  expect((await apiGet(request, '/api/tokens/verify', token)).status()).toBe(200);
+  await expectApiError(await apiPost(request, '/api/articles', token, { title: 'x' }), 403, 'insufficient_scope');
+
+  // Act: open it from the list.
+  await gotoHydrated(page, TOKENS_PATH);
+  await tokenRow(page, name).getByRole('link', { name, exact: true }).click();
+  await waitForHydration(page);
+
+  // Assert: usage is written in batches (every second in these tests), so reload until
+  // the batch has landed.
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await expect(page.getByText('Read-only', { exact: true })).toBeVisible();
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        return page.locator('.usage-summary').textContent();
+      },
+      { timeout: 15_000 },
+    )
+    .toBe('3 requests, 1 refused, in the last 30 days.');
+  await expect(page.getByRole('img', { name: '3 requests, 1 refused, in the last 30 days.' })).toBeVisible();
+  await expect(page.getByText(/from 127\.0\.0\.1$/)).toBeVisible();
+  expect(await page.content()).not.toContain(token);
+});
+
 test('the API refuses a missing or malformed bearer token', async ({ request }) => {
   expect((await apiGet(request, '/api/articles')).status()).toBe(401);
   expect((await apiGet(request, '/api/articles', 'tg_garbage')).status()).toBe(401);

@@ -4,6 +4,7 @@
 mod bearer;
 mod content;
 mod error;
+mod forward;
 mod verify;
 
 use axum::Router;
@@ -11,6 +12,7 @@ use axum::routing::get;
 
 pub use bearer::Bearer;
 pub use error::ApiError;
+pub use forward::forward_auth;
 
 use crate::router::AppState;
 

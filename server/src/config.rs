@@ -3,6 +3,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::router::ApiSettings;
+
 /// Tollgate: API-token management. Every flag can also be set by the environment variable
 /// named in its help.
 #[derive(Debug, Parser)]
@@ -20,6 +22,14 @@ pub enum Command {
     Serve,
     /// Bring the database schema up to date, then exit.
     Migrate,
+    /// For load tests: store COUNT read-only tokens (no expiry) and print the values of
+    /// the first PRINT of them, one per line. Never on a production database.
+    SeedTokens {
+        #[arg(long)]
+        count: usize,
+        #[arg(long, default_value_t = 10)]
+        print: usize,
+    },
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -97,9 +107,29 @@ pub struct Config {
     /// every request comes through the proxy, or clients can pick their own address.
     #[arg(long, env = "TOLLGATE_TRUST_FORWARDED_FOR", global = true)]
     pub trust_forwarded_for: bool,
+
+    /// Forward-auth (`/auth/forward`): the path prefix of the protected service's API.
+    /// `GET PREFIX/articles` needs `articles.find`, `DELETE PREFIX/articles/7` needs
+    /// `articles.delete`, and so on; every other path is refused.
+    #[arg(
+        long,
+        env = "TOLLGATE_FORWARD_AUTH_PREFIX",
+        default_value = "/api",
+        global = true
+    )]
+    pub forward_auth_prefix: String,
 }
 
 impl Config {
+    /// How the API door reads requests, from these flags.
+    pub fn api_settings(&self) -> ApiSettings {
+        ApiSettings {
+            allow_query_token: self.allow_query_token,
+            trust_forwarded_for: self.trust_forwarded_for,
+            forward_prefix: self.forward_auth_prefix.clone(),
+        }
+    }
+
     pub fn database_url(&self) -> String {
         self.database_url
             .clone()
@@ -121,6 +151,7 @@ impl Config {
             throttle_limit: 30,
             throttle_window_seconds: 60,
             trust_forwarded_for: false,
+            forward_auth_prefix: "/api".into(),
         }
     }
 }

@@ -19,6 +19,7 @@ async fn main() -> ExitCode {
         Command::Migrate => open_core(&cli.config)
             .await
             .map(|_| println!("The database schema is up to date.")),
+        Command::SeedTokens { count, print } => seed_tokens(&cli.config, count, print).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -27,6 +28,26 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn seed_tokens(
+    config: &server::config::Config,
+    count: usize,
+    print: usize,
+) -> Result<(), StartupError> {
+    let core = open_core(config).await?;
+    let started = std::time::Instant::now();
+    let kept = core
+        .tokens
+        .seed_for_load_test(count, print)
+        .await
+        .map_err(StartupError::Seed)?;
+    eprintln!("stored {count} tokens in {:.1?}", started.elapsed());
+    for token in kept {
+        println!("{}", token.expose());
+    }
+    core.store.close().await;
+    Ok(())
 }
 
 async fn serve(config: &server::config::Config) -> Result<(), StartupError> {

@@ -1,12 +1,14 @@
+use std::sync::OnceLock;
+
 use app::server::ServerContext;
 use app::{App, shell};
 use axum::extract::{FromRef, State};
 use axum::http::header::{REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
 use axum::http::{HeaderValue, Request, StatusCode};
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::{Json, Router};
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use serde_json::{Value, json};
 use tollgate::Tollgate;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -26,18 +28,20 @@ pub struct AppState {
 }
 
 /// How the API door reads requests.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ApiSettings {
     /// Accept `?access_token=` as well as the Authorization header.
     pub allow_query_token: bool,
     /// Take the client address from `X-Forwarded-For` / `X-Real-IP` (behind a proxy).
     pub trust_forwarded_for: bool,
+    /// Forward-auth maps `{prefix}/{resource}[/{id}]` to permissions.
+    pub forward_prefix: String,
 }
 
 /// The whole server: the panel (pages and `/rpc` server functions), the protected API,
 /// health checks and static assets.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = panel_routes();
     let context = ServerContext {
         core: state.core.clone(),
         secure_cookies: state.secure_cookies,
@@ -46,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .nest("/api", api::routes())
+        .route("/auth/forward", any(api::forward_auth))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -72,6 +77,14 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .with_state(state)
+}
+
+/// The panel's routes. Listing them renders the app once, and two listings at the same time
+/// in one process (several routers, as the tests build) can trip over each other's reactive
+/// context: list them once, and hand out copies.
+fn panel_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Liveness: the process answers.

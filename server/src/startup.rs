@@ -9,7 +9,7 @@ use tollgate::store::{Store, StoreError, redact_url};
 use tollgate::{Settings, Tollgate};
 
 use crate::config::Config;
-use crate::router::{ApiSettings, AppState, router};
+use crate::router::{AppState, router};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -31,6 +31,8 @@ pub enum StartupError {
     },
     #[error("cannot follow token changes in the database: {0}")]
     Changes(StoreError),
+    #[error("seeding failed: {0}")]
+    Seed(tollgate::ServiceError),
     #[error("server error: {0}")]
     Serve(std::io::Error),
 }
@@ -90,10 +92,7 @@ impl Application {
             leptos_options,
             core,
             secure_cookies: config.secure_cookies,
-            api: ApiSettings {
-                allow_query_token: config.allow_query_token,
-                trust_forwarded_for: config.trust_forwarded_for,
-            },
+            api: config.api_settings(),
         };
         Ok(Self {
             listener,

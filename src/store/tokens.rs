@@ -14,7 +14,8 @@ pub struct NewTokenRecord<'a> {
     pub permissions: &'a [Permission],
     pub token_hash: &'a str,
     pub hint: &'a str,
-    pub created_by: i64,
+    /// The creating admin; `None` for tokens no admin made (load-test seeding).
+    pub created_by: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
 }
@@ -65,6 +66,30 @@ macro_rules! select_token_views {
     };
 }
 
+const INSERT_TOKEN: &str = "INSERT INTO api_tokens \
+     (name, description, token_type, permissions, token_hash, hint, created_by, created_at, expires_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+
+/// [`INSERT_TOKEN`] with a [`NewTokenRecord`] bound, for whichever backend runs it.
+macro_rules! insert_token_query {
+    ($token:expr, $permissions:expr) => {
+        sqlx::query_scalar::<_, i64>(INSERT_TOKEN)
+            .bind($token.name)
+            .bind($token.description)
+            .bind($token.token_type.as_str())
+            .bind($permissions)
+            .bind($token.token_hash)
+            .bind($token.hint)
+            .bind($token.created_by)
+            .bind($token.created_at)
+            .bind($token.expires_at)
+    };
+}
+
+fn permissions_json(permissions: &[Permission]) -> String {
+    serde_json::to_string(permissions).expect("permissions serialise")
+}
+
 fn parse_type(text: &str) -> StoreResult<TokenType> {
     TokenType::parse(text)
         .ok_or_else(|| StoreError::Corrupt(format!("unknown token type `{text}`")))
@@ -97,23 +122,26 @@ impl Store {
     /// Stores a token. A name already used by a working token (ignoring case) fails with
     /// [`StoreError::UniqueViolation`].
     pub async fn insert_token(&self, token: &NewTokenRecord<'_>) -> StoreResult<i64> {
-        const SQL: &str = "INSERT INTO api_tokens \
-             (name, description, token_type, permissions, token_hash, hint, created_by, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
-        let permissions = serde_json::to_string(token.permissions).expect("permissions serialise");
-        let id: i64 = on_pool!(self, |pool| sqlx::query_scalar(SQL)
-            .bind(token.name)
-            .bind(token.description)
-            .bind(token.token_type.as_str())
-            .bind(&permissions)
-            .bind(token.token_hash)
-            .bind(token.hint)
-            .bind(token.created_by)
-            .bind(token.created_at)
-            .bind(token.expires_at)
+        let permissions = permissions_json(token.permissions);
+        let id = on_pool!(self, |pool| insert_token_query!(token, &permissions)
             .fetch_one(pool)
             .await?);
         Ok(id)
+    }
+
+    /// Stores many tokens in one transaction (for seeding load tests); all or none.
+    pub async fn insert_tokens(&self, tokens: &[NewTokenRecord<'_>]) -> StoreResult<()> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for token in tokens {
+                let permissions = permissions_json(token.permissions);
+                insert_token_query!(token, &permissions)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?
+        });
+        Ok(())
     }
 
     /// Tokens that have not been revoked, newest first.

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use tollgate::catalog::Catalog;
-use tollgate::model::{CreatedToken, NewTokenRequest, TokenView};
+use tollgate::model::{CreatedToken, NewTokenRequest, TokenDetails, TokenView};
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
@@ -12,6 +12,14 @@ pub async fn list_tokens() -> Result<Vec<TokenView>, AppError> {
     let rpc = Rpc::current();
     rpc.require_admin().await?;
     rpc.core.tokens.list().await.map_err(|e| rpc.reject(e))
+}
+
+/// One token and its usage over the last 30 days, for its page.
+#[server(prefix = "/rpc", endpoint = "token_details", input = Json)]
+pub async fn get_token_details(id: i64) -> Result<TokenDetails, AppError> {
+    let rpc = Rpc::current();
+    rpc.require_admin().await?;
+    rpc.core.tokens.details(id).await.map_err(|e| rpc.reject(e))
 }
 
 /// The resources and actions a custom token can be granted.

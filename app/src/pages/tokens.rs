@@ -91,7 +91,9 @@ fn TokenTable(tokens: Vec<TokenView>, to_revoke: RwSignal<Option<TokenView>>) ->
             let row_token = token.clone();
             view! {
                 <tr>
-                    <td class="name">{token.name.clone()}</td>
+                    <td class="name">
+                        <A href=format!("/settings/api-tokens/{}", token.id)>{token.name.clone()}</A>
+                    </td>
                     <td class="description">{token.description.clone()}</td>
                     <td><span class="badge">{token.token_type.label()}</span></td>
                     <td><code>{token.hint.clone()}</code></td>

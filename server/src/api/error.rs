@@ -88,6 +88,16 @@ impl ApiError {
         )
     }
 
+    /// Forward-auth: no permission maps to this request, so no token may make it.
+    pub fn no_route(method: &str, uri: &str) -> Self {
+        let path = uri.split('?').next().unwrap_or_default();
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "no_matching_route",
+            format!("No token permission covers {method} {path}, so Tollgate refuses it."),
+        )
+    }
+
     pub fn status(&self) -> StatusCode {
         self.status
     }

@@ -12,7 +12,7 @@ use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
 use serde_json::Value;
 use server::config::Config;
-use server::router::{ApiSettings, AppState, router};
+use server::router::{AppState, router};
 use server::startup::open_core;
 use tollgate::Tollgate;
 use tollgate::model::{AdminView, NewAdminRequest, NewTokenRequest, TokenLifetime, TokenType};
@@ -60,10 +60,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         leptos_options,
         core: core.clone(),
         secure_cookies: false,
-        api: ApiSettings {
-            allow_query_token: config.allow_query_token,
-            trust_forwarded_for: config.trust_forwarded_for,
-        },
+        api: config.api_settings(),
     };
     TestApp {
         router: router(state),

@@ -1,0 +1,179 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use tollgate::model::{DailyUsage, TokenDetails, USAGE_DAYS, format_time};
+
+use crate::api::get_token_details;
+use crate::components::AdminShell;
+use crate::error::AppError;
+
+/// Settings > API Tokens > one token: what it is, and how much it was used lately.
+#[component]
+pub fn TokenDetailsPage() -> impl IntoView {
+    view! {
+        <Title text="API token" />
+        <AdminShell>
+            <TokenDetailsView />
+        </AdminShell>
+    }
+}
+
+#[component]
+fn TokenDetailsView() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
+    let details = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_token_details(id).await,
+            None => Err(AppError::NotFound("token".into())),
+        }
+    });
+    view! {
+        <A href="/settings/api-tokens" attr:class="back">"← API Tokens"</A>
+        <Transition fallback=|| view! { <p class="loading">"Loading the token…"</p> }>
+            {move || Suspend::new(async move {
+                match details.await {
+                    Ok(details) => view! { <TokenSummary details /> }.into_any(),
+                    Err(error) => view! { <p role="alert" class="alert error">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn TokenSummary(details: TokenDetails) -> impl IntoView {
+    let TokenDetails { token, usage } = details;
+    let never = || "Never".to_owned();
+    let last_used = match (token.last_used_at, &token.last_used_ip) {
+        (Some(at), Some(ip)) => format!("{} from {ip}", format_time(at)),
+        (Some(at), None) => format_time(at),
+        (None, _) => never(),
+    };
+    let permissions = if token.permissions.is_empty() {
+        format!(
+            "Everything a {} token may do",
+            token.token_type.label().to_lowercase()
+        )
+    } else {
+        token
+            .permissions
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    view! {
+        <div class="page-header">
+            <div>
+                <h1>{token.name.clone()}</h1>
+                <p class="muted">{token.description.clone()}</p>
+            </div>
+        </div>
+        <section class="card">
+            <dl class="facts">
+                <dt>"Type"</dt><dd><span class="badge">{token.token_type.label()}</span></dd>
+                <dt>"Token"</dt><dd><code>{token.hint.clone()}</code></dd>
+                <dt>"Permissions"</dt><dd>{permissions}</dd>
+                <dt>"Created"</dt>
+                <dd>{format!("{} by {}", format_time(token.created_at), token.created_by.clone().unwrap_or_else(|| "(removed admin)".into()))}</dd>
+                <dt>"Last used"</dt><dd>{last_used}</dd>
+                <dt>"Expires"</dt><dd>{token.expires_at.map_or_else(never, format_time)}</dd>
+            </dl>
+        </section>
+        <section class="card">
+            <h2>{format!("Usage, last {USAGE_DAYS} days")}</h2>
+            <UsageChart usage />
+        </section>
+    }
+}
+
+/// Requests per day as bars; the refused part of each day (401 expired, 403 missing
+/// permission) in the warning colour at its foot. Hovering a bar names the day's numbers;
+/// the summary and the table below say the same for screen readers.
+#[component]
+fn UsageChart(usage: Vec<DailyUsage>) -> impl IntoView {
+    const HEIGHT: f64 = 100.0;
+    const BAR: f64 = 10.0;
+    let requests: i64 = usage.iter().map(|d| d.counts.requests).sum();
+    let refused: i64 = usage
+        .iter()
+        .map(|d| d.counts.unauthorized + d.counts.forbidden)
+        .sum();
+    let busiest = usage
+        .iter()
+        .map(|d| d.counts.requests)
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let summary = format!("{requests} requests, {refused} refused, in the last {USAGE_DAYS} days.");
+    let width = BAR * usage.len().max(1) as f64;
+
+    let bars = usage
+        .iter()
+        .enumerate()
+        .map(|(i, day)| {
+            let x = i as f64 * BAR + 1.0;
+            let total = day.counts.requests as f64 / busiest * HEIGHT;
+            let denied = (day.counts.unauthorized + day.counts.forbidden) as f64 / busiest * HEIGHT;
+            let label = format!(
+                "{}: {} requests, {} refused (401: {}, 403: {})",
+                day.day,
+                day.counts.requests,
+                day.counts.unauthorized + day.counts.forbidden,
+                day.counts.unauthorized,
+                day.counts.forbidden
+            );
+            view! {
+                <g>
+                    <title>{label}</title>
+                    <rect class="bar" x=x y=HEIGHT - total width=BAR - 2.0 height=total />
+                    <rect class="bar refused" x=x y=HEIGHT - denied width=BAR - 2.0 height=denied />
+                </g>
+            }
+        })
+        .collect_view();
+
+    let used_days = usage
+        .iter()
+        .filter(|d| d.counts.requests > 0)
+        .map(|d| {
+            view! {
+                <tr>
+                    <td>{d.day.to_string()}</td>
+                    <td>{d.counts.requests}</td>
+                    <td>{d.counts.unauthorized}</td>
+                    <td>{d.counts.forbidden}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <figure class="usage">
+            <svg
+                viewBox=format!("0 0 {width} {HEIGHT}")
+                preserveAspectRatio="none"
+                role="img"
+                aria-label=summary.clone()
+                class="chart"
+            >
+                {bars}
+            </svg>
+            <figcaption class="usage-summary">{summary}</figcaption>
+        </figure>
+        <table class="sr-only">
+            <caption>"Requests per day"</caption>
+            <thead>
+                <tr><th scope="col">"Day"</th><th scope="col">"Requests"</th><th scope="col">"401"</th><th scope="col">"403"</th></tr>
+            </thead>
+            <tbody>{used_days}</tbody>
+        </table>
+    }
+}

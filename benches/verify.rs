@@ -1,0 +1,94 @@
+//! The hot path, piece by piece: `cargo bench -p tollgate --bench verify`.
+//! Numbers and the machine they were measured on: docs/PERFORMANCE.md.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use tollgate::catalog::{Action, Permission};
+use tollgate::key::ServerKey;
+use tollgate::model::{NewAdminRequest, NewTokenRequest, TokenLifetime, TokenType};
+use tollgate::store::Store;
+use tollgate::token::PlainToken;
+use tollgate::{Settings, Tollgate};
+
+fn parse_and_hash(c: &mut Criterion) {
+    let key = ServerKey::generate();
+    let token = PlainToken::generate().into_exposed();
+    c.bench_function("parse + checksum", |b| {
+        b.iter(|| PlainToken::parse(black_box(&token)).unwrap())
+    });
+    c.bench_function("parse + checksum + HMAC", |b| {
+        b.iter(|| PlainToken::parse(black_box(&token)).unwrap().hash(&key))
+    });
+    let garbage = format!("{}x", &token[..token.len() - 1]);
+    c.bench_function("refuse a typo (checksum)", |b| {
+        b.iter(|| PlainToken::parse(black_box(&garbage)).unwrap_err())
+    });
+}
+
+/// A core on a throwaway SQLite database with one read-only token.
+fn core_with_token(runtime: &tokio::runtime::Runtime) -> (Tollgate, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    runtime.block_on(async {
+        let store = Store::open(&url).await.unwrap();
+        let core = Tollgate::new(store, ServerKey::generate(), Settings::default());
+        let password = "correct horse battery staple".to_owned();
+        let admin = core
+            .admins
+            .create_first(&NewAdminRequest {
+                email: "bench@example.com".into(),
+                name: "Bench".into(),
+                password: password.clone(),
+                password_confirm: password,
+            })
+            .await
+            .unwrap()
+            .admin;
+        let request = NewTokenRequest {
+            name: "bench".into(),
+            description: String::new(),
+            lifetime: TokenLifetime::Unlimited,
+            token_type: TokenType::ReadOnly,
+            permissions: Vec::new(),
+        };
+        let created = core.tokens.create(&admin, &request).await.unwrap();
+        (core, created.secret.expose().to_owned(), dir)
+    })
+}
+
+fn verify(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (core, token, _dir) = core_with_token(&runtime);
+    let needed = Permission::new("articles", Action::FindOne);
+    let client = Some("192.0.2.1".parse().unwrap());
+
+    c.bench_function("full verify, cache hit", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(
+                    core.verifier
+                        .verify(Some(black_box(&token)), client, &needed),
+                )
+                .unwrap()
+        })
+    });
+    // A well-formed token nobody issued: the cache cannot help, one indexed read.
+    let unknown = PlainToken::generate().into_exposed();
+    c.bench_function("verify an unknown token (database read)", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(
+                    core.verifier
+                        .verify(Some(black_box(&unknown)), None, &needed),
+                )
+                .unwrap_err()
+        })
+    });
+}
+
+criterion_group!(benches, parse_and_hash, verify);
+criterion_main!(benches);
