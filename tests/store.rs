@@ -5,8 +5,8 @@
 use chrono::{Duration, Utc};
 use tollgate::catalog::{Action, Permission};
 use tollgate::model::{
-    AdminView, NewAdminRequest, NewTokenRequest, SignInRequest, TokenLifetime, TokenType,
-    UsageCounts,
+    AdminView, CreatedToken, NewAdminRequest, NewTokenRequest, SignInRequest, TokenLifetime,
+    TokenType, UsageCounts,
 };
 use tollgate::store::Store;
 use tollgate::tokens::DUPLICATE_NAME;
@@ -141,17 +141,13 @@ store_tests!(
     documents_can_be_read_replaced_and_deleted,
 );
 
-/// Instance B caches a token, instance A revokes it: B must refuse it as soon as the
-/// database tells it, with no request to B in between doing anything special.
-#[tokio::test]
-async fn postgres_a_token_revoked_on_one_instance_is_refused_by_another() {
-    let db = TestDb::postgres().await;
-    let a = &db.core;
+/// A second instance B on `db`'s database, and a token made by A that B has verified once
+/// (so B holds it in its cache).
+async fn a_token_cached_by_a_second_instance(db: &TestDb) -> (Tollgate, AdminView, CreatedToken) {
     let b = db.second_instance().await;
-    let follow = tokio::spawn(b.follow_token_changes().await.unwrap());
-
-    let admin = first_admin(a).await;
-    let created = a
+    let admin = first_admin(&db.core).await;
+    let created = db
+        .core
         .tokens
         .create(
             &admin,
@@ -159,8 +155,22 @@ async fn postgres_a_token_revoked_on_one_instance_is_refused_by_another() {
         )
         .await
         .unwrap();
+    b.verifier
+        .authenticate(Some(created.secret.expose()), None)
+        .await
+        .unwrap();
+    (b, admin, created)
+}
+
+/// Instance B caches a token, instance A revokes it: B must refuse it as soon as the
+/// database tells it, with no request to B in between doing anything special.
+#[tokio::test]
+async fn postgres_a_token_revoked_on_one_instance_is_refused_by_another() {
+    let db = TestDb::postgres().await;
+    let a = &db.core;
+    let (b, admin, created) = a_token_cached_by_a_second_instance(&db).await;
+    let follow = tokio::spawn(b.follow_token_changes().await.unwrap());
     let secret = Some(created.secret.expose());
-    b.verifier.authenticate(secret, None).await.unwrap();
     b.verifier.authenticate(secret, None).await.unwrap(); // now answered from B's cache
 
     let revoked_at = std::time::Instant::now();
@@ -191,18 +201,8 @@ async fn postgres_a_token_revoked_on_one_instance_is_refused_by_another() {
 async fn postgres_an_instance_not_following_changes_keeps_its_cached_copy() {
     let db = TestDb::postgres().await;
     let a = &db.core;
-    let b = db.second_instance().await;
-    let admin = first_admin(a).await;
-    let created = a
-        .tokens
-        .create(
-            &admin,
-            &token_request("shared", TokenType::ReadOnly, vec![]),
-        )
-        .await
-        .unwrap();
+    let (b, admin, created) = a_token_cached_by_a_second_instance(&db).await;
     let secret = Some(created.secret.expose());
-    b.verifier.authenticate(secret, None).await.unwrap();
     a.tokens.revoke(&admin, created.token.id).await.unwrap();
     assert!(b.verifier.authenticate(secret, None).await.is_ok());
     b.store.close().await;

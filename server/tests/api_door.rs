@@ -48,6 +48,15 @@ impl TestApp {
     }
 }
 
+/// A request with a garbage token, as a proxy forwards it for `forwarded`.
+fn bad_token_via_proxy(forwarded: &str) -> Request<Body> {
+    Request::get("/api/articles")
+        .header(header::AUTHORIZATION, "Bearer tg_garbage")
+        .header("x-forwarded-for", forwarded)
+        .body(Body::empty())
+        .unwrap()
+}
+
 fn never_issued() -> String {
     format!(
         "Bearer {}",
@@ -224,24 +233,19 @@ async fn behind_a_trusted_proxy_the_forwarded_address_is_the_client() {
         config.trust_forwarded_for = true;
     })
     .await;
-    let from = |forwarded: &str| {
-        Request::get("/api/articles")
-            .header(header::AUTHORIZATION, "Bearer tg_garbage")
-            .header("x-forwarded-for", forwarded)
-            .body(Body::empty())
-            .unwrap()
-    };
     assert_eq!(
-        app.send(from("203.0.113.1")).await.status,
+        app.send(bad_token_via_proxy("203.0.113.1")).await.status,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        app.send(from("203.0.113.1")).await.status,
+        app.send(bad_token_via_proxy("203.0.113.1")).await.status,
         StatusCode::TOO_MANY_REQUESTS
     );
     // Same proxy (same peer address), another client behind it.
     assert_eq!(
-        app.send(from("203.0.113.1, 203.0.113.2")).await.status,
+        app.send(bad_token_via_proxy("203.0.113.1, 203.0.113.2"))
+            .await
+            .status,
         StatusCode::UNAUTHORIZED
     );
 }
@@ -249,19 +253,12 @@ async fn behind_a_trusted_proxy_the_forwarded_address_is_the_client() {
 #[tokio::test]
 async fn forwarded_headers_are_ignored_unless_trusted() {
     let app = spawn_app_with(|config| config.throttle_limit = 1).await;
-    let from = |forwarded: &str| {
-        Request::get("/api/articles")
-            .header(header::AUTHORIZATION, "Bearer tg_garbage")
-            .header("x-forwarded-for", forwarded)
-            .body(Body::empty())
-            .unwrap()
-    };
     assert_eq!(
-        app.send(from("203.0.113.1")).await.status,
+        app.send(bad_token_via_proxy("203.0.113.1")).await.status,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        app.send(from("203.0.113.99")).await.status,
+        app.send(bad_token_via_proxy("203.0.113.99")).await.status,
         StatusCode::TOO_MANY_REQUESTS,
         "a client cannot dodge the throttle by naming another address"
     );
