@@ -130,7 +130,44 @@ impl Default for Catalog {
     }
 }
 
+/// The most resources a catalog may list; the permission matrix shows them all at once.
+pub const MAX_RESOURCES: usize = 100;
+
 impl Catalog {
+    /// Reads a catalog file: `{"resources": ["articles", "invoices", …]}`. Each name is
+    /// 1–64 lowercase letters, digits, `-` or `_`, listed once; it becomes the path
+    /// segment of `/api/{resource}` and the first half of its permissions.
+    #[cfg(feature = "server")]
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let catalog: Catalog = serde_json::from_str(text).map_err(|e| {
+            format!("{e} (expected {{\"resources\": [\"articles\", \"authors\"]}})")
+        })?;
+        if catalog.resources.is_empty() {
+            return Err("list at least one resource".into());
+        }
+        if catalog.resources.len() > MAX_RESOURCES {
+            return Err(format!("list at most {MAX_RESOURCES} resources"));
+        }
+        for (i, name) in catalog.resources.iter().enumerate() {
+            let well_formed = (1..=64).contains(&name.len())
+                && name.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
+                });
+            if !well_formed {
+                return Err(format!(
+                    "`{name}` is not a resource name: use 1 to 64 lowercase letters, digits, - or _"
+                ));
+            }
+            if name == "tokens" {
+                return Err("`tokens` is reserved: /api/tokens/verify lives there".into());
+            }
+            if catalog.resources[..i].contains(name) {
+                return Err(format!("`{name}` is listed twice"));
+            }
+        }
+        Ok(catalog)
+    }
+
     pub fn has_resource(&self, resource: &str) -> bool {
         self.resources.iter().any(|r| r == resource)
     }
@@ -179,6 +216,29 @@ mod tests {
         for bad in ["articles", ".find", "articles.fetch", ""] {
             let err = bad.parse::<Permission>().unwrap_err();
             assert!(err.contains("resource.action"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_catalog_file_lists_resources() {
+        let catalog = Catalog::from_json(r#"{"resources": ["invoices", "line_items"]}"#).unwrap();
+        assert!(catalog.has_resource("line_items"));
+        assert!(!catalog.has_resource("articles"));
+    }
+
+    #[test]
+    fn bad_catalog_files_say_what_to_fix() {
+        for (text, hint) in [
+            ("{}", "missing field `resources`"),
+            (r#"{"resources": []}"#, "at least one"),
+            (r#"{"resources": ["Invoices"]}"#, "lowercase"),
+            (r#"{"resources": ["a/b"]}"#, "lowercase"),
+            (r#"{"resources": ["tokens"]}"#, "reserved"),
+            (r#"{"resources": ["a", "a"]}"#, "twice"),
+            ("not json", "expected"),
+        ] {
+            let err = Catalog::from_json(text).unwrap_err();
+            assert!(err.contains(hint), "{text}: {err}");
         }
     }
 

@@ -108,6 +108,12 @@ pub struct Config {
     #[arg(long, env = "TOLLGATE_TRUST_FORWARDED_FOR", global = true)]
     pub trust_forwarded_for: bool,
 
+    /// A JSON file listing the content resources tokens can be granted and the API serves:
+    /// `{"resources": ["articles", "invoices"]}`. Default: the demo resources `articles`,
+    /// `categories` and `authors`.
+    #[arg(long, env = "TOLLGATE_CATALOG", global = true)]
+    pub catalog: Option<PathBuf>,
+
     /// Forward-auth (`/auth/forward`): the path prefix of the protected service's API.
     /// `GET PREFIX/articles` needs `articles.find`, `DELETE PREFIX/articles/7` needs
     /// `articles.delete`, and so on; every other path is refused.
@@ -152,6 +158,7 @@ impl Config {
             throttle_window_seconds: 60,
             trust_forwarded_for: false,
             forward_auth_prefix: "/api".into(),
+            catalog: None,
         }
     }
 }

@@ -4,6 +4,7 @@ use std::time::Duration;
 use leptos::prelude::LeptosOptions;
 use leptos_config::Env;
 use tokio::net::TcpListener;
+use tollgate::catalog::Catalog;
 use tollgate::key::{KeyError, ServerKey};
 use tollgate::store::{Store, StoreError, redact_url};
 use tollgate::{Settings, Tollgate};
@@ -18,6 +19,8 @@ pub enum StartupError {
         path: String,
         source: std::io::Error,
     },
+    #[error("resource catalog {path}: {reason}")]
+    Catalog { path: String, reason: String },
     #[error("secret key: {0}")]
     Key(#[from] KeyError),
     #[error("database {url}: {source}")]
@@ -54,11 +57,24 @@ pub async fn open_core(config: &Config) -> Result<Tollgate, StartupError> {
             url: redact_url(&url),
             source,
         })?;
+    let catalog = match &config.catalog {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| StartupError::Catalog {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            Catalog::from_json(&text).map_err(|reason| StartupError::Catalog {
+                path: path.display().to_string(),
+                reason,
+            })?
+        }
+        None => Catalog::default(),
+    };
     let settings = Settings {
         session_ttl: chrono::Duration::hours(i64::from(config.session_hours)),
         throttle_limit: config.throttle_limit,
         throttle_window: Duration::from_secs(config.throttle_window_seconds),
-        ..Settings::default()
+        catalog,
     };
     Ok(Tollgate::new(store, key, settings))
 }

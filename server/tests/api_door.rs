@@ -371,3 +371,37 @@ async fn usage_records_the_client_address_and_refusals() {
         (3, 1, 0)
     );
 }
+
+#[tokio::test]
+async fn a_catalog_file_decides_which_resources_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("catalog.json");
+    std::fs::write(&path, r#"{"resources": ["invoices"]}"#).unwrap();
+    let app = spawn_app_with(|config| config.catalog = Some(path.clone())).await;
+    let admin = app.admin().await;
+    let (_, full) = app.token(&admin, "full", TokenType::FullAccess, &[]).await;
+
+    let created = app
+        .post_json("/api/invoices", Some(&full), &json!({"total": 42}))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let listed = app.get("/api/invoices", Some(&full)).await;
+    assert_eq!(listed.body["data"][0]["total"], 42);
+    assert_eq!(
+        app.get("/api/articles", Some(&full)).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_broken_catalog_file_stops_start_up_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("catalog.json");
+    std::fs::write(&path, r#"{"resources": ["Invoices"]}"#).unwrap();
+    let mut config = server::config::Config::for_tests(dir.path().join("data"));
+    config.catalog = Some(path);
+    let error = server::startup::open_core(&config).await.err().unwrap();
+    let message = error.to_string();
+    assert!(message.contains("catalog.json"), "{message}");
+    assert!(message.contains("lowercase"), "{message}");
+}
