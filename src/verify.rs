@@ -81,8 +81,8 @@ impl fmt::Display for Rejection {
     }
 }
 
-/// The verifier's parts; the cache, throttle and usage recorder are shared with the
-/// services that invalidate, configure and flush them.
+/// The API door's check. Its cache, throttle and usage recorder are shared with the
+/// services that invalidate, configure and flush them (wired in [`crate::Tollgate::new`]).
 #[derive(Clone)]
 pub struct Verifier {
     pub(crate) store: Store,
