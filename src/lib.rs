@@ -28,6 +28,7 @@ pub mod error;
 #[cfg(feature = "server")]
 pub mod key;
 /// Which permission a method and path need (forward-auth).
+#[cfg(feature = "server")]
 pub mod routes;
 /// Many tokens at once, for load tests.
 #[cfg(feature = "server")]

@@ -20,11 +20,13 @@ use crate::token::{ParseError, PlainToken};
 use crate::usage::{Outcome, UsageRecorder};
 
 /// A token that passed authentication: the stored record (shared with the cache, so the
-/// hot path copies nothing) and the address that presented it.
+/// hot path copies nothing), the address that presented it, and when (the time its use is
+/// counted at).
 #[derive(Debug, Clone)]
 pub struct VerifiedToken {
     record: Arc<TokenAuthRecord>,
     client_ip: Option<IpAddr>,
+    at: DateTime<Utc>,
 }
 
 impl Deref for VerifiedToken {
@@ -124,7 +126,11 @@ impl Verifier {
         {
             self.throttle.record_failure(ip);
         }
-        result.map(|record| VerifiedToken { record, client_ip })
+        result.map(|record| VerifiedToken {
+            record,
+            client_ip,
+            at: now,
+        })
     }
 
     async fn look_up(
@@ -168,7 +174,7 @@ impl Verifier {
             Ok(())
         } else {
             self.usage
-                .record(token.id, Utc::now(), token.client_ip, Outcome::Forbidden);
+                .record(token.id, token.at, token.client_ip, Outcome::Forbidden);
             Err(Rejection::Forbidden {
                 needed: needed.clone(),
             })
@@ -178,7 +184,7 @@ impl Verifier {
     /// Counts a request that needs no particular permission (the self-check endpoint).
     pub fn accept(&self, token: &VerifiedToken) {
         self.usage
-            .record(token.id, Utc::now(), token.client_ip, Outcome::Allowed);
+            .record(token.id, token.at, token.client_ip, Outcome::Allowed);
     }
 
     /// Both steps: the whole check one protected request needs.

@@ -42,6 +42,8 @@ pub enum StartupError {
 
 /// Opens the store (running migrations) and wires the core.
 pub async fn open_core(config: &Config) -> Result<Tollgate, StartupError> {
+    // A bad catalog file stops start-up before anything touches the database.
+    let catalog = load_catalog(config)?;
     std::fs::create_dir_all(&config.data_dir).map_err(|source| StartupError::DataDir {
         path: config.data_dir.display().to_string(),
         source,
@@ -57,19 +59,6 @@ pub async fn open_core(config: &Config) -> Result<Tollgate, StartupError> {
             url: redact_url(&url),
             source,
         })?;
-    let catalog = match &config.catalog {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| StartupError::Catalog {
-                path: path.display().to_string(),
-                reason: e.to_string(),
-            })?;
-            Catalog::from_json(&text).map_err(|reason| StartupError::Catalog {
-                path: path.display().to_string(),
-                reason,
-            })?
-        }
-        None => Catalog::default(),
-    };
     let settings = Settings {
         session_ttl: chrono::Duration::hours(i64::from(config.session_hours)),
         throttle_limit: config.throttle_limit,
@@ -77,6 +66,20 @@ pub async fn open_core(config: &Config) -> Result<Tollgate, StartupError> {
         catalog,
     };
     Ok(Tollgate::new(store, key, settings))
+}
+
+/// The configured catalog file, or the demo resources.
+fn load_catalog(config: &Config) -> Result<Catalog, StartupError> {
+    let Some(path) = &config.catalog else {
+        return Ok(Catalog::default());
+    };
+    std::fs::read_to_string(path)
+        .map_err(|e| e.to_string())
+        .and_then(|text| Catalog::from_json(&text))
+        .map_err(|reason| StartupError::Catalog {
+            path: path.display().to_string(),
+            reason,
+        })
 }
 
 /// A bound, ready-to-run server. Tests bind port 0 and read [`Application::addr`].

@@ -68,7 +68,7 @@ fn query_token(parts: &Parts) -> Option<String> {
 
 /// The peer's address, or behind a trusted reverse proxy the address it reports: the
 /// last `X-Forwarded-For` entry (the one the proxy itself added), else `X-Real-IP`.
-pub fn client_ip(parts: &Parts, trust_forwarded_for: bool) -> Option<IpAddr> {
+fn client_ip(parts: &Parts, trust_forwarded_for: bool) -> Option<IpAddr> {
     if trust_forwarded_for {
         // Only the last entry: the earlier ones are whatever the client sent the proxy.
         let forwarded = parts
