@@ -10,7 +10,8 @@ import { defineConfig } from '@playwright/test';
  * Chromium is Debian's (`/usr/bin/chromium`): `npx playwright install` cannot download a
  * browser on these machines.
  */
-const PORT = 3100;
+// E2E_PORT lets two checkouts on one machine run their suites side by side.
+const PORT = Number(process.env.E2E_PORT ?? 3100);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 export default defineConfig({

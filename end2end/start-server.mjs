@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ADDR = '127.0.0.1:3100';
+const ADDR = `127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
