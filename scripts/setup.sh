@@ -11,7 +11,6 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132
-PLAYWRIGHT_VERSION=1.65.1
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -50,8 +49,12 @@ if [ ${#missing_packages[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing_packages[@]}" >/dev/null
 fi
 
-installed_playwright=$(cd "$ROOT/end2end" && node -p "require('@playwright/test/package.json').version" 2>/dev/null || true)
-if [ "$installed_playwright" != "$PLAYWRIGHT_VERSION" ]; then
+# npm ci again whenever package-lock.json changed since the last install (a stamp in
+# node_modules records which lock file it installed).
+lock_hash=$(sha256sum "$ROOT/end2end/package-lock.json" | cut -d' ' -f1)
+lock_stamp="$ROOT/end2end/node_modules/.installed-lock-sha256"
+if [ "$(cat "$lock_stamp" 2>/dev/null)" != "$lock_hash" ]; then
   say "installing the end-to-end test packages (npm ci in end2end/)"
   (cd "$ROOT/end2end" && npm ci --no-audit --no-fund --silent)
+  echo "$lock_hash" > "$lock_stamp"
 fi

@@ -2,7 +2,9 @@
 //! `/rpc/…`, out of the protected REST API's `/api` namespace.
 
 mod auth;
+mod reference;
 mod tokens;
 
 pub use auth::*;
+pub use reference::*;
 pub use tokens::*;

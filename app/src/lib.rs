@@ -18,7 +18,9 @@ use tollgate::model::CreatedToken;
 
 use crate::api::{AuthState, get_auth_state};
 use crate::error::AppError;
-use crate::pages::{LoginPage, NewTokenPage, NotFound, SetupPage, TokenDetailsPage, TokensPage};
+use crate::pages::{
+    ApiDocsPage, LoginPage, NewTokenPage, NotFound, SetupPage, TokenDetailsPage, TokensPage,
+};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -87,6 +89,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings/api-tokens") view=TokensPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/api-tokens/new") view=NewTokenPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/api-tokens/:id") view=TokenDetailsPage ssr=SsrMode::Async />
+                <Route path=path!("/settings/api-docs") view=ApiDocsPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -1,3 +1,4 @@
+mod api_docs;
 mod login;
 mod new_token;
 mod not_found;
@@ -5,6 +6,7 @@ mod setup;
 mod token_details;
 mod tokens;
 
+pub use api_docs::ApiDocsPage;
 pub use login::LoginPage;
 pub use new_token::NewTokenPage;
 pub use not_found::NotFound;

@@ -6,6 +6,8 @@
 //! function starts with [`Rpc::current`], which takes everything it needs from context at
 //! once, and uses that afterwards.
 
+use std::sync::Arc;
+
 use http::header::{CACHE_CONTROL, COOKIE, SET_COOKIE};
 use http::{HeaderValue, request::Parts};
 use leptos::prelude::*;
@@ -14,6 +16,7 @@ use tollgate::Tollgate;
 use tollgate::admins::{NewSession, SessionSecret};
 use tollgate::model::AdminView;
 
+use crate::api::ApiReference;
 use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "tollgate_session";
@@ -24,11 +27,14 @@ pub struct ServerContext {
     pub core: Tollgate,
     /// Mark cookies `Secure` (the panel is served over https).
     pub secure_cookies: bool,
+    /// The API reference page's content, read from the OpenAPI document at start-up.
+    pub api_reference: Arc<ApiReference>,
 }
 
 /// One server-function call: the core, the request, and the response being built.
 pub struct Rpc {
     pub core: Tollgate,
+    pub api_reference: Arc<ApiReference>,
     secure_cookies: bool,
     request: Option<Parts>,
     response: Option<ResponseOptions>,
@@ -40,9 +46,11 @@ impl Rpc {
         let ServerContext {
             core,
             secure_cookies,
+            api_reference,
         } = expect_context::<ServerContext>();
         Self {
             core,
+            api_reference,
             secure_cookies,
             request: use_context::<Parts>(),
             response: use_context::<ResponseOptions>(),

@@ -5,6 +5,8 @@
 pub mod api;
 /// Command line and environment configuration.
 pub mod config;
+/// The OpenAPI document of the API, and the panel's reference read from it.
+pub mod openapi;
 /// Everything behind one axum `Router`.
 pub mod router;
 /// Opening the store, binding the port, background jobs, graceful shutdown.

@@ -1,9 +1,10 @@
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use app::server::ServerContext;
 use app::{App, shell};
+use axum::body::Bytes;
 use axum::extract::{FromRef, State};
-use axum::http::header::{REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
+use axum::http::header::{CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
 use axum::http::{HeaderValue, Request, StatusCode};
 use axum::routing::{any, get};
 use axum::{Json, Router};
@@ -14,7 +15,7 @@ use tollgate::Tollgate;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api;
+use crate::{api, openapi};
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
@@ -42,13 +43,21 @@ pub struct ApiSettings {
 /// health checks and static assets.
 pub fn router(state: AppState) -> Router {
     let routes = panel_routes();
+    let document = openapi::document(state.core.tokens.catalog(), &state.api);
     let context = ServerContext {
         core: state.core.clone(),
         secure_cookies: state.secure_cookies,
+        api_reference: Arc::new(openapi::reference(&document)),
     };
+    // Served as built: the document only changes with the configuration.
+    let document = Bytes::from(document.to_json().expect("an OpenAPI document serializes"));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route(
+            "/api/openapi.json",
+            get(move || std::future::ready(([(CONTENT_TYPE, "application/json")], document.clone()))),
+        )
         .nest("/api", api::routes())
         .route("/auth/forward", any(api::forward_auth))
         .leptos_routes_with_context(

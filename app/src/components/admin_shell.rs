@@ -32,6 +32,7 @@ pub fn AdminShell(children: ChildrenFn) -> impl IntoView {
                                 <A href="/settings/api-tokens" attr:class="brand">"Tollgate"</A>
                                 <nav aria-label="Settings" class="nav">
                                     <A href="/settings/api-tokens">"API Tokens"</A>
+                                    <A href="/settings/api-docs">"API documentation"</A>
                                 </nav>
                                 <div class="account">
                                     <span class="who">"Signed in as " {admin.name}</span>

@@ -3,8 +3,11 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 use tollgate::catalog::{Action, Catalog, Permission};
 
+use crate::api::api_reference_href;
+
 /// One row per resource, one checkbox per action, and a "select all" per resource. Each
-/// checkbox's hint names the endpoint it unlocks.
+/// checkbox's hint names the endpoint it unlocks, and links to that endpoint's entry in the
+/// API documentation (in a new tab, so the form keeps what was typed).
 #[component]
 pub fn PermissionMatrix(
     catalog: Catalog,
@@ -37,6 +40,8 @@ pub fn PermissionMatrix(
                     let permission = Permission::new(resource.clone(), action);
                     let label = format!("{resource} {}", action.as_str());
                     let hint = action.endpoint(&resource);
+                    let docs = api_reference_href(&permission.to_string());
+                    let docs_label = format!("Documentation of {hint}");
                     let checked = {
                         let permission = permission.clone();
                         move || selected.with(|set| set.contains(&permission))
@@ -46,10 +51,13 @@ pub fn PermissionMatrix(
                             <input
                                 type="checkbox"
                                 aria-label=label
-                                title=hint
+                                title=hint.clone()
                                 prop:checked=checked
                                 on:change=move |ev| toggle(permission.clone(), event_target_checked(&ev))
                             />
+                            <a class="doc-link" href=docs target="_blank" rel="noopener" title=hint aria-label=docs_label>
+                                "?"
+                            </a>
                         </td>
                     }
                 })

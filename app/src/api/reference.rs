@@ -1,0 +1,68 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::Rpc;
+
+/// The API reference the panel shows: the server's OpenAPI document, read into what a page
+/// needs. Built once at start-up (`server::openapi::reference`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ApiReference {
+    pub title: String,
+    pub version: String,
+    pub description: String,
+    pub groups: Vec<ApiGroup>,
+}
+
+/// The operations of one OpenAPI tag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiGroup {
+    pub tag: String,
+    pub description: String,
+    pub endpoints: Vec<ApiEndpoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiEndpoint {
+    /// The operationId; for content routes the permission (`articles.find`). The page uses
+    /// it as the anchor the permission matrix links to.
+    pub id: String,
+    pub method: String,
+    pub path: String,
+    pub summary: String,
+    pub description: String,
+    /// What the operation needs; `None` for public ones.
+    pub permission: Option<String>,
+    pub parameters: Vec<ApiParameter>,
+    /// What the request body must be, when it has one.
+    pub body: Option<String>,
+    pub responses: Vec<ApiResponse>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiParameter {
+    pub name: String,
+    /// `path`, `query` or `header`.
+    pub location: String,
+    pub required: bool,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiResponse {
+    pub status: String,
+    pub description: String,
+}
+
+/// The anchor of an operation on the reference page, for links from elsewhere.
+pub fn api_reference_href(operation_id: &str) -> String {
+    format!("/settings/api-docs#{operation_id}")
+}
+
+#[server(prefix = "/rpc", endpoint = "api_reference")]
+pub async fn get_api_reference() -> Result<ApiReference, AppError> {
+    let rpc = Rpc::current();
+    rpc.require_admin().await?;
+    Ok(rpc.api_reference.as_ref().clone())
+}

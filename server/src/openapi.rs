@@ -1,0 +1,158 @@
+//! The OpenAPI 3.1 document served at `/api/openapi.json`, built at start-up from the
+//! resource catalog and the configuration, so it describes exactly the routes this server
+//! answers. The panel's API reference page is rendered from the same document.
+
+mod operation;
+mod paths;
+mod reference;
+mod schemas;
+
+use tollgate::catalog::Catalog;
+use utoipa::ToSchema;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{ComponentsBuilder, ObjectBuilder};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::tag::TagBuilder;
+use utoipa::openapi::{Components, Content, InfoBuilder, OpenApi, OpenApiBuilder, Tag};
+
+use self::operation::{Failure, TokenSchemes, schema_ref};
+use crate::router::ApiSettings;
+
+pub use operation::{ANY_TOKEN, PERMISSION_EXTENSION};
+pub use reference::reference;
+
+/// The whole document for a server with this catalog and these settings.
+pub fn document(catalog: &Catalog, settings: &ApiSettings) -> OpenApi {
+    let schemes = TokenSchemes {
+        query: settings.allow_query_token,
+    };
+    let mut paths = paths::content(catalog, schemes);
+    paths.merge(paths::door(schemes, &settings.forward_prefix));
+    OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("Tollgate API")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some(
+                    "Every request presents an API token as `Authorization: Bearer tg_…`. Each operation names the permission it needs (`x-tollgate-permission`, and the role list of its security requirement). Errors share one shape (`Error`); 401 and 403 also carry an RFC 6750 `WWW-Authenticate` header.",
+                ))
+                .build(),
+        )
+        .paths(paths)
+        .components(Some(components(schemes)))
+        .tags(Some(tags(catalog)))
+        .build()
+}
+
+fn components(schemes: TokenSchemes) -> Components {
+    let mut components = ComponentsBuilder::new()
+        .schema_from::<schemas::ErrorResponse>()
+        .schema_from::<schemas::ErrorBody>()
+        .schema_from::<schemas::FieldProblem>()
+        .schema_from::<schemas::TokenStatus>()
+        .schema_from::<schemas::ForwardGranted>()
+        .schema_from::<schemas::Health>()
+        .schema_from::<schemas::Readiness>()
+        .schema("Document", schemas::document())
+        .schema(
+            "DocumentFields",
+            ObjectBuilder::new().description(Some("Any JSON object.")),
+        )
+        .security_scheme(
+            TokenSchemes::BEARER,
+            SecurityScheme::Http(
+                Http::builder()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("tg_ + 32 base62 characters + a 6-character checksum")
+                    .description(Some("An API token, created in Settings › API Tokens."))
+                    .build(),
+            ),
+        );
+    if schemes.query {
+        components = components.security_scheme(
+            TokenSchemes::QUERY,
+            SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
+                "access_token",
+                "The token as a query parameter (RFC 6750 §2.3), enabled on this server. Prefer the header: URLs end up in logs.",
+            ))),
+        );
+    }
+    Failure::ALL
+        .into_iter()
+        .fold(components, |components, failure| {
+            components.response(failure.name(), failure_response(failure))
+        })
+        .build()
+}
+
+fn failure_response(failure: Failure) -> utoipa::openapi::Response {
+    let description = match failure {
+        Failure::BadRequest => {
+            "The request is malformed: a bad id or body (`details` names the field), or the token sent two ways at once."
+        }
+        Failure::Unauthorized => {
+            "No usable token: `missing_token`, `invalid_token` (malformed, unknown, revoked or expired; the message says which) or `invalid_request`."
+        }
+        Failure::Forbidden => {
+            "The token is valid but lacks the permission (`insufficient_scope`; `scope` in `WWW-Authenticate` names it)."
+        }
+        Failure::NotFound => "No such document.",
+        Failure::TooManyRequests => {
+            "Too many invalid tokens from this client address; every request from it waits `Retry-After` seconds."
+        }
+        Failure::Unavailable => {
+            "The database did not answer; try again after `Retry-After` seconds."
+        }
+    };
+    let mut response = ResponseBuilder::new().description(description).content(
+        "application/json",
+        Content::new(Some(schema_ref(&schemas::ErrorResponse::name()))),
+    );
+    let header = match failure {
+        Failure::Unauthorized | Failure::Forbidden => Some((
+            "WWW-Authenticate",
+            "The RFC 6750 challenge: `Bearer realm=\"tollgate\"`, with `error`, `error_description` and, for 403, `scope`.",
+        )),
+        Failure::TooManyRequests | Failure::Unavailable => {
+            Some(("Retry-After", "Seconds to wait before trying again."))
+        }
+        _ => None,
+    };
+    if let Some((name, description)) = header {
+        response = response.header(
+            name,
+            HeaderBuilder::new()
+                .schema(operation::string())
+                .description(Some(description))
+                .build(),
+        );
+    }
+    response.build()
+}
+
+fn tags(catalog: &Catalog) -> Vec<Tag> {
+    let resources = catalog.resources.iter().map(|resource| {
+        TagBuilder::new()
+            .name(resource)
+            .description(Some(format!(
+                "Stored JSON documents of `{resource}`: one permission per action."
+            )))
+            .build()
+    });
+    let fixed = [
+        ("tokens", "What a token may learn about itself."),
+        (
+            "forward-auth",
+            "Tollgate in front of any service, for reverse proxies.",
+        ),
+        ("meta", "Health checks and this document."),
+    ]
+    .map(|(name, description)| {
+        TagBuilder::new()
+            .name(name)
+            .description(Some(description))
+            .build()
+    });
+    resources.chain(fixed).collect()
+}

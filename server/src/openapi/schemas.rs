@@ -1,0 +1,139 @@
+//! The JSON shapes the API answers with, as OpenAPI schemas. These types exist only to be
+//! described: the handlers build the same shapes with `serde_json::json!`, and the router
+//! tests check that what they answer matches what is documented here.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tollgate::model::TokenType;
+use utoipa::ToSchema;
+use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Type};
+use utoipa::openapi::{RefOr, Schema};
+
+/// Every error: `{"error": {"status", "code", "message", "details"}}`.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorResponse {
+    pub error: ErrorBody,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// The HTTP status, repeated for clients that only keep the body.
+    #[schema(example = 403)]
+    pub status: u16,
+    /// A stable, machine-readable reason: `missing_token`, `invalid_token`,
+    /// `invalid_request`, `insufficient_scope`, `validation_failed`, `not_found`,
+    /// `too_many_requests`, `no_matching_route`, `unavailable`, `internal`.
+    #[schema(example = "insufficient_scope")]
+    pub code: String,
+    /// What went wrong and how to fix it, for people.
+    #[schema(example = "The token lacks the permission `articles.create`.")]
+    pub message: String,
+    /// One entry per field at fault; empty when the error is not about a field.
+    pub details: Vec<FieldProblem>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = FieldError)]
+pub struct FieldProblem {
+    #[schema(example = "id")]
+    pub field: String,
+    #[schema(example = "The document id must be a whole number.")]
+    pub message: String,
+}
+
+/// `GET /api/tokens/verify`: the presented token, as far as its holder may know it.
+#[derive(Serialize, ToSchema)]
+pub struct TokenStatus {
+    #[schema(example = "active")]
+    pub status: String,
+    #[schema(example = 42)]
+    pub id: i64,
+    #[schema(example = "CI publisher")]
+    pub name: String,
+    #[serde(rename = "type")]
+    #[schema(schema_with = token_type)]
+    pub token_type: String,
+    /// Every permission the token holds, its type's included (`resource.action`).
+    #[schema(example = json!(["articles.find", "articles.findOne"]))]
+    pub permissions: Vec<String>,
+    /// `null` for a token that never expires.
+    pub expires_at: Option<DateTime<Utc>>,
+    pub expires_in_seconds: Option<i64>,
+}
+
+/// `GET /auth/forward`: who may pass.
+#[derive(Serialize, ToSchema)]
+pub struct ForwardGranted {
+    /// The token's id (also in `X-Tollgate-Token-Id`).
+    #[schema(example = 42)]
+    pub id: i64,
+    /// The token's name (also in `X-Tollgate-Token-Name`, percent-encoded when not ASCII).
+    #[schema(example = "CI publisher")]
+    pub name: String,
+    /// The permission the original request needed.
+    #[schema(example = "articles.find")]
+    pub permission: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    #[schema(example = "ok")]
+    pub status: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    /// `ok`, or `unavailable` when the database does not answer.
+    #[schema(example = "ok")]
+    pub status: String,
+    /// `sqlite` or `postgres`; absent when unavailable.
+    #[schema(example = "sqlite")]
+    pub database: Option<String>,
+}
+
+/// The token types, named as everywhere in the API; read from the core, so they can't drift.
+fn token_type() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some("The token's type."))
+        .enum_values(Some(TokenType::ALL.map(TokenType::as_str)))
+}
+
+/// A stored JSON document: its own fields, plus `id`, `created_at` and, once replaced,
+/// `updated_at`. Built by hand because its fields are whatever clients stored.
+pub fn document() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .description(Some(
+            "A stored JSON document: the fields its client sent, plus `id`, `created_at` and, once replaced, `updated_at`.",
+        ))
+        .property("id", ObjectBuilder::new().schema_type(Type::Integer))
+        .property(
+            "created_at",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                    utoipa::openapi::KnownFormat::DateTime,
+                ))),
+        )
+        .property(
+            "updated_at",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                    utoipa::openapi::KnownFormat::DateTime,
+                ))),
+        )
+        .required("id")
+        .required("created_at")
+        .additional_properties(Some(AdditionalProperties::FreeForm(true)))
+        .into()
+}
+
+/// `{"data": …}` around one document or a list of them.
+pub fn data_of(inner: RefOr<Schema>) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .property("data", inner)
+        .required("data")
+        .into()
+}

@@ -1,0 +1,280 @@
+//! The OpenAPI document at `/api/openapi.json`: it lists every route with the permission
+//! it needs, and each documented operation answers as the document says. (Playwright also
+//! validates the document against the OpenAPI 3.1 schema.)
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use common::{TestApp, spawn_app, spawn_app_with};
+use serde_json::{Value, json};
+use tollgate::catalog::{Action, Catalog, Permission};
+use tollgate::model::TokenType;
+
+const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+async fn document(app: &TestApp) -> Value {
+    let reply = app.get("/api/openapi.json", None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.header(header::CONTENT_TYPE), "application/json");
+    reply.body
+}
+
+/// Every operation in the document: (method, path, operation).
+fn operations(document: &Value) -> Vec<(String, String, Value)> {
+    let mut found = Vec::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for method in METHODS {
+            if let Some(operation) = item.get(method) {
+                found.push((method.to_owned(), path.clone(), operation.clone()));
+            }
+        }
+    }
+    found
+}
+
+fn documented_statuses(operation: &Value) -> Vec<String> {
+    operation["responses"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect()
+}
+
+#[tokio::test]
+async fn every_content_route_is_documented_with_the_permission_it_needs() {
+    let app = spawn_app().await;
+    let document = document(&app).await;
+    assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
+
+    for resource in Catalog::default().resources {
+        for action in Action::ALL {
+            let permission = Permission::new(resource.as_str(), action).to_string();
+            let (method, path) = action
+                .endpoint(&resource)
+                .split_once(' ')
+                .map(|(m, p)| (m.to_lowercase(), p.to_owned()))
+                .unwrap();
+            let operation = &document["paths"][&path][&method];
+            assert_eq!(operation["operationId"], permission, "{method} {path}");
+            assert_eq!(operation["x-tollgate-permission"], permission);
+            assert_eq!(
+                operation["security"],
+                json!([{ "bearer": [permission] }]),
+                "{method} {path} names its permission in its security requirement"
+            );
+            for status in ["401", "403", "429"] {
+                assert!(
+                    documented_statuses(operation).contains(&status.to_owned()),
+                    "{method} {path} documents {status}"
+                );
+            }
+        }
+    }
+    for fixed in [
+        "/api/tokens/verify",
+        "/auth/forward",
+        "/healthz",
+        "/readyz",
+        "/api/openapi.json",
+    ] {
+        assert!(
+            document["paths"][fixed]["get"].is_object(),
+            "{fixed} is documented"
+        );
+    }
+    assert_eq!(
+        document["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    assert!(
+        document["components"]["securitySchemes"]
+            .get("accessTokenQuery")
+            .is_none(),
+        "query tokens are off, so the document does not offer them"
+    );
+}
+
+/// Walks the document and calls each token-protected operation three ways: without a
+/// token, with a token lacking its permission, and with a full-access token. Each answer
+/// must be one the document lists for that operation.
+#[tokio::test]
+async fn each_documented_operation_answers_only_documented_statuses() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, full) = app.token(&admin, "full", TokenType::FullAccess, &[]).await;
+    // Two narrow tokens: for each operation, one of them lacks its permission.
+    let (_, authors_reader) = app
+        .token(
+            &admin,
+            "authors reader",
+            TokenType::Custom,
+            &["authors.find"],
+        )
+        .await;
+    let (_, articles_reader) = app
+        .token(
+            &admin,
+            "articles reader",
+            TokenType::Custom,
+            &["articles.find"],
+        )
+        .await;
+    let document = document(&app).await;
+    let mut checked = 0;
+
+    for (method, path, operation) in operations(&document) {
+        let Some(permission) = operation["x-tollgate-permission"].as_str() else {
+            continue;
+        };
+        if path == "/auth/forward" {
+            continue; // it answers for another request: server/tests/forward_auth.rs
+        }
+        let lacking = if permission == "authors.find" {
+            &articles_reader
+        } else {
+            &authors_reader
+        };
+        let statuses = documented_statuses(&operation);
+        let uri = match path.strip_suffix("/{id}") {
+            Some(collection) => {
+                let listed = app.get(collection, Some(&full)).await;
+                format!("{collection}/{}", listed.body["data"][0]["id"])
+            }
+            None => path.clone(),
+        };
+        let send = |authorization: Option<String>| {
+            let mut request = Request::builder()
+                .method(Method::from_bytes(method.to_uppercase().as_bytes()).unwrap())
+                .uri(uri.clone())
+                .header(header::CONTENT_TYPE, "application/json");
+            if let Some(value) = authorization {
+                request = request.header(header::AUTHORIZATION, value);
+            }
+            let body = if matches!(method.as_str(), "post" | "put") {
+                Body::from(json!({"title": "Documented"}).to_string())
+            } else {
+                Body::empty()
+            };
+            app.send(request.body(body).unwrap())
+        };
+
+        let anonymous = send(None).await;
+        assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{method} {uri}");
+        assert!(statuses.contains(&"401".to_owned()));
+
+        if permission != tollgate_any_token() {
+            let refused = send(Some(lacking.clone())).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{method} {uri}");
+            assert!(statuses.contains(&"403".to_owned()));
+        }
+
+        let granted = send(Some(full.clone())).await;
+        assert!(
+            statuses.contains(&granted.status.as_u16().to_string()),
+            "{method} {uri} answered {} but documents {statuses:?}",
+            granted.status
+        );
+        assert!(
+            granted.status.is_success(),
+            "{method} {uri}: {:?}",
+            granted.body
+        );
+        checked += 1;
+    }
+    // 3 demo resources × 5 actions, plus the self-check.
+    assert_eq!(checked, 16);
+}
+
+fn tollgate_any_token() -> &'static str {
+    server::openapi::ANY_TOKEN
+}
+
+#[tokio::test]
+async fn the_document_follows_the_catalog_file_and_the_query_token_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("catalog.json");
+    std::fs::write(&path, r#"{"resources": ["invoices"]}"#).unwrap();
+    let app = spawn_app_with(|config| {
+        config.catalog = Some(path.clone());
+        config.allow_query_token = true;
+    })
+    .await;
+    let document = document(&app).await;
+
+    assert_eq!(
+        document["paths"]["/api/invoices/{id}"]["delete"]["operationId"],
+        "invoices.delete"
+    );
+    assert!(document["paths"].get("/api/articles").is_none());
+    assert_eq!(
+        document["components"]["securitySchemes"]["accessTokenQuery"]["in"],
+        "query"
+    );
+    assert_eq!(
+        document["paths"]["/api/invoices"]["get"]["security"],
+        json!([{ "bearer": ["invoices.find"] }, { "accessTokenQuery": ["invoices.find"] }])
+    );
+}
+
+#[tokio::test]
+async fn the_panel_reference_is_read_from_the_document_for_signed_in_admins_only() {
+    let app = spawn_app().await;
+    let refused = app.rpc("api_reference", None, &json!({})).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+
+    let input = json!({"input": {"email": "ada@example.com", "name": "Ada", "password": "correct horse battery staple", "password_confirm": "correct horse battery staple"}});
+    let created = app.rpc("create_first_admin", None, &input).await;
+    let cookie = created
+        .header(header::SET_COOKIE)
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let reference = app.rpc("api_reference", Some(&cookie), &json!({})).await;
+    assert_eq!(reference.status, StatusCode::OK);
+
+    let groups = reference.body["groups"].as_array().unwrap();
+    let tags: Vec<&str> = groups.iter().map(|g| g["tag"].as_str().unwrap()).collect();
+    assert_eq!(
+        tags,
+        [
+            "articles",
+            "categories",
+            "authors",
+            "tokens",
+            "forward-auth",
+            "meta"
+        ]
+    );
+    let create = groups[0]["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "articles.create")
+        .unwrap();
+    assert_eq!(create["method"], "POST");
+    assert_eq!(create["path"], "/api/articles");
+    assert_eq!(create["permission"], "articles.create");
+    let statuses: Vec<&str> = create["responses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert!(statuses.contains(&"201") && statuses.contains(&"403"));
+    let forbidden = create["responses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["status"] == "403")
+        .unwrap();
+    assert!(
+        forbidden["description"]
+            .as_str()
+            .unwrap()
+            .contains("insufficient_scope"),
+        "shared responses are resolved for the page"
+    );
+}
