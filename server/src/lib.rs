@@ -9,6 +9,8 @@ pub mod config;
 pub mod openapi;
 /// Everything behind one axum `Router`.
 pub mod router;
+/// Content-Security-Policy with nonces, and refusing cross-site state changes.
+pub mod security;
 /// Opening the store, binding the port, background jobs, graceful shutdown.
 pub mod startup;
 

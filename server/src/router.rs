@@ -4,7 +4,9 @@ use app::server::ServerContext;
 use app::{App, shell};
 use axum::body::Bytes;
 use axum::extract::{FromRef, State};
-use axum::http::header::{CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
+use axum::http::header::{
+    CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
 use axum::http::{HeaderValue, Request, StatusCode};
 use axum::routing::{any, get};
 use axum::{Json, Router};
@@ -15,7 +17,7 @@ use tollgate::Tollgate;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::{api, openapi};
+use crate::{api, openapi, security};
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
@@ -65,7 +67,10 @@ pub fn router(state: AppState) -> Router {
             routes,
             {
                 let context = context.clone();
-                move || provide_context(context.clone())
+                move || {
+                    provide_context(context.clone());
+                    security::set_page_policy();
+                }
             },
             {
                 let options = state.leptos_options.clone();
@@ -73,15 +78,21 @@ pub fn router(state: AppState) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            move || provide_context(context.clone()),
+            move || {
+                provide_context(context.clone());
+                security::set_page_policy();
+            },
             shell,
         ))
+        .layer(axum::middleware::from_fn(security::refuse_cross_site))
         .layer(
             // Log method and path only: the query string may carry `access_token`.
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
                 tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
             }),
         )
+        // Pages set their own policy, with their nonce; everything else gets the strict one.
+        .layer(SetResponseHeaderLayer::if_not_present(CONTENT_SECURITY_POLICY, HeaderValue::from_static(security::DEFAULT_POLICY)))
         .layer(SetResponseHeaderLayer::overriding(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(REFERRER_POLICY, HeaderValue::from_static("no-referrer")))

@@ -98,6 +98,15 @@ impl ApiError {
         )
     }
 
+    /// A browser sent a state-changing request from another site with the admin's cookie.
+    pub fn cross_site() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "cross_site_request",
+            "This request came from another site, so Tollgate refused it. Use the panel itself, or a script with a token.",
+        )
+    }
+
     pub fn status(&self) -> StatusCode {
         self.status
     }

@@ -1,0 +1,135 @@
+//! Browser-facing protections: the Content-Security-Policy of each page (scripts only by
+//! per-response nonce), the other security headers, and the refusal of cross-site requests
+//! that would change state with an admin's cookie.
+
+use axum::extract::Request;
+use axum::http::header::{CONTENT_SECURITY_POLICY, HOST, ORIGIN};
+use axum::http::{HeaderMap, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use leptos::nonce::use_nonce;
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+
+use crate::api::ApiError;
+
+/// For every response that is not a page (JSON, static files): nothing may be loaded or
+/// framed on its behalf.
+pub const DEFAULT_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/// A page's policy: its scripts are the ones carrying this response's nonce (the hydration
+/// loader), plus the wasm they compile. No inline script without the nonce runs, so injected
+/// markup cannot execute. Styles allow inline `style` attributes (the usage chart's bars).
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Called in every page render's context: Leptos has made this response's nonce (and puts
+/// it on its hydration scripts); the policy names it.
+pub fn set_page_policy() {
+    let (Some(nonce), Some(response)) = (use_nonce(), use_context::<ResponseOptions>()) else {
+        return; // a server function call, not a page
+    };
+    if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce)) {
+        response.insert_header(CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// Where requests are authenticated by the admin's session cookie. The bearer-token API is
+/// not: a cross-site page cannot make a browser send a token it does not have.
+const COOKIE_AUTHENTICATED: [&str; 2] = ["/rpc/", "/admin/"];
+
+/// Refuses a state-changing request that a browser says came from another site. The
+/// session cookie is `SameSite=Strict` already; this is the second lock, for browsers or
+/// proxies that lose the attribute. Requests without these headers (scripts, curl) are not
+/// browser requests riding on a cookie and pass.
+pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let by_cookie = COOKIE_AUTHENTICATED
+        .iter()
+        .any(|prefix| path.starts_with(prefix));
+    let changes_state = by_cookie
+        && !matches!(
+            *request.method(),
+            Method::GET | Method::HEAD | Method::OPTIONS
+        );
+    if changes_state && is_cross_site(request.headers()) {
+        return ApiError::cross_site().into_response();
+    }
+    next.run(request).await
+}
+
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    if let Some(site) = text("sec-fetch-site") {
+        // `none`: typed in the address bar or a bookmark, so the user's own doing.
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (text(ORIGIN.as_str()), text(HOST.as_str())) {
+        (Some(origin), Some(host)) => origin_host(origin) != Some(host),
+        // `Origin: null` (sandboxed frames, some redirects) without a Host to compare.
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
+
+/// `https://panel.example.com:8443` → `panel.example.com:8443`.
+fn origin_host(origin: &str) -> Option<&str> {
+    origin.split_once("://").map(|(_, host)| host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(name, value)| (name.parse().unwrap(), HeaderValue::from_static(value)))
+            .collect()
+    }
+
+    #[test]
+    fn fetch_metadata_decides_when_present() {
+        assert!(!is_cross_site(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
+        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "none")])));
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")])));
+    }
+
+    #[test]
+    fn otherwise_the_origin_must_match_the_host() {
+        let same = headers(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000"),
+        ]);
+        assert!(!is_cross_site(&same));
+        let other = headers(&[
+            ("origin", "https://evil.example"),
+            ("host", "127.0.0.1:3000"),
+        ]);
+        assert!(is_cross_site(&other));
+        let null = headers(&[("origin", "null"), ("host", "127.0.0.1:3000")]);
+        assert!(is_cross_site(&null));
+        assert!(!is_cross_site(&headers(&[("host", "127.0.0.1:3000")])));
+    }
+
+    #[test]
+    fn the_page_policy_allows_only_nonced_scripts() {
+        let policy = page_policy("abc123");
+        assert!(policy.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval'"));
+        assert!(!policy.contains("script-src 'self' 'unsafe-inline'"));
+        assert!(policy.contains("frame-ancestors 'none'"));
+    }
+}

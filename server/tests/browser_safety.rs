@@ -1,0 +1,167 @@
+//! What protects the panel inside a browser: a Content-Security-Policy whose scripts are
+//! exactly the page's nonced ones, and the refusal of cross-site state changes made with
+//! an admin's cookie.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{TestApp, spawn_app};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const FIRST_ADMIN: &str = r#"{"input": {"email": "ada@example.com", "name": "Ada", "password": "correct horse battery staple", "password_confirm": "correct horse battery staple"}}"#;
+
+async fn signed_in(app: &TestApp) -> String {
+    let input: Value = serde_json::from_str(FIRST_ADMIN).unwrap();
+    let reply = app.rpc("create_first_admin", None, &input).await;
+    reply
+        .header(header::SET_COOKIE)
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// `create_token` with the admin's cookie and the given browser headers.
+fn create_token_request(cookie: &str, headers: &[(&str, &str)]) -> Request<Body> {
+    let body = json!({"input": {"name": "from elsewhere", "description": "", "lifetime": "7", "type": "read-only", "permissions": []}});
+    let mut request = Request::post("/rpc/create_token")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, cookie)
+        .header(header::HOST, "127.0.0.1:3000");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.body(Body::from(body.to_string())).unwrap()
+}
+
+#[tokio::test]
+async fn a_cross_site_post_with_the_admins_cookie_is_refused_and_writes_nothing() {
+    let app = spawn_app().await;
+    let cookie = signed_in(&app).await;
+
+    for headers in [
+        &[("origin", "https://evil.example")][..],
+        &[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://evil.example"),
+        ][..],
+        &[
+            ("sec-fetch-site", "same-site"),
+            ("origin", "https://panel.example"),
+        ][..],
+    ] {
+        let reply = app.send(create_token_request(&cookie, headers)).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{headers:?}");
+        assert_eq!(reply.body["error"]["code"], "cross_site_request");
+    }
+    assert!(app.core.tokens.list().await.unwrap().is_empty());
+
+    let same_origin = app
+        .send(create_token_request(
+            &cookie,
+            &[
+                ("sec-fetch-site", "same-origin"),
+                ("origin", "http://127.0.0.1:3000"),
+            ],
+        ))
+        .await;
+    assert_eq!(same_origin.status, StatusCode::OK, "{:?}", same_origin.body);
+    assert_eq!(app.core.tokens.list().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_bearer_api_is_not_subject_to_the_cookie_rule() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, bearer) = app
+        .token(
+            &admin,
+            "writer",
+            tollgate::model::TokenType::FullAccess,
+            &[],
+        )
+        .await;
+    let request = Request::post("/api/articles")
+        .header(header::AUTHORIZATION, bearer)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("origin", "https://partner.example")
+        .body(Body::from(r#"{"title": "From a partner's page"}"#))
+        .unwrap();
+    assert_eq!(app.send(request).await.status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn pages_allow_only_the_scripts_that_carry_their_nonce() {
+    let app = spawn_app().await;
+    let response = app
+        .router
+        .clone()
+        .oneshot(Request::get("/login").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let policy = response.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let html = String::from_utf8(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("the policy names a nonce");
+    assert!(nonce.len() >= 16, "{nonce}");
+    let script_src = policy
+        .split(';')
+        .map(str::trim)
+        .find(|directive| directive.starts_with("script-src"))
+        .unwrap();
+    assert!(!script_src.contains("unsafe-inline"), "{script_src}");
+    assert!(policy.contains("frame-ancestors 'none'"));
+    let scripts = html.matches("<script").count();
+    assert!(scripts > 0, "the page loads its hydration script");
+    assert_eq!(
+        html.matches(&format!("nonce=\"{nonce}\"")).count(),
+        scripts,
+        "every script carries the nonce: {html}"
+    );
+
+    let again = app
+        .router
+        .clone()
+        .oneshot(Request::get("/login").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert!(
+        !again.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .contains(nonce),
+        "each response has its own nonce"
+    );
+}
+
+#[tokio::test]
+async fn json_answers_get_the_strict_default_policy_and_the_other_headers() {
+    let app = spawn_app().await;
+    let reply = app.get("/healthz", None).await;
+    assert_eq!(
+        reply.header(header::CONTENT_SECURITY_POLICY),
+        server::security::DEFAULT_POLICY
+    );
+    assert_eq!(reply.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+    assert_eq!(reply.header(header::X_FRAME_OPTIONS), "DENY");
+    assert_eq!(reply.header(header::REFERRER_POLICY), "no-referrer");
+}
