@@ -114,7 +114,7 @@ impl Verifier {
     ) -> Result<VerifiedToken, Rejection> {
         if let Some(ip) = client_ip {
             self.throttle
-                .check(ip)
+                .check(&ip)
                 .map_err(|retry_after| Rejection::Throttled { retry_after })?;
         }
         let presented = presented.ok_or(Rejection::Missing)?;
