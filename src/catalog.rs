@@ -184,6 +184,70 @@ impl Catalog {
     }
 }
 
+/// Predefined permission sets a custom token can start from, then be adjusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PermissionPreset {
+    ContentReader,
+    ContentEditor,
+    CiPublisher,
+}
+
+impl PermissionPreset {
+    pub const ALL: [PermissionPreset; 3] = [
+        PermissionPreset::ContentReader,
+        PermissionPreset::ContentEditor,
+        PermissionPreset::CiPublisher,
+    ];
+
+    /// The form value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PermissionPreset::ContentReader => "content-reader",
+            PermissionPreset::ContentEditor => "content-editor",
+            PermissionPreset::CiPublisher => "ci-publisher",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == value)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PermissionPreset::ContentReader => "Content reader",
+            PermissionPreset::ContentEditor => "Content editor",
+            PermissionPreset::CiPublisher => "CI publisher",
+        }
+    }
+
+    /// What the preset is for, shown next to its name.
+    pub fn description(self) -> &'static str {
+        match self {
+            PermissionPreset::ContentReader => "reads every resource",
+            PermissionPreset::ContentEditor => {
+                "reads, adds and changes every resource; never deletes"
+            }
+            PermissionPreset::CiPublisher => "adds and changes every resource without reading it",
+        }
+    }
+
+    fn grants(self, action: Action) -> bool {
+        match self {
+            PermissionPreset::ContentReader => action.is_read(),
+            PermissionPreset::ContentEditor => action != Action::Delete,
+            PermissionPreset::CiPublisher => matches!(action, Action::Create | Action::Update),
+        }
+    }
+
+    /// The preset's permissions in `catalog`.
+    pub fn permissions(self, catalog: &Catalog) -> Vec<Permission> {
+        catalog
+            .all_permissions()
+            .filter(|p| self.grants(p.action))
+            .collect()
+    }
+}
+
 /// Whether a token of `token_type` (with `custom` permissions, for custom tokens) may do
 /// `needed`. The single place this rule is written.
 pub fn allows(
@@ -202,6 +266,23 @@ pub fn allows(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn presets_cover_every_resource_with_their_actions() {
+        let catalog = Catalog::default();
+        let reader = PermissionPreset::ContentReader.permissions(&catalog);
+        assert_eq!(reader.len(), 6);
+        assert!(reader.iter().all(|p| p.action.is_read()));
+        let editor = PermissionPreset::ContentEditor.permissions(&catalog);
+        assert_eq!(editor.len(), 12);
+        assert!(!editor.iter().any(|p| p.action == Action::Delete));
+        let publisher = PermissionPreset::CiPublisher.permissions(&catalog);
+        assert!(publisher.contains(&"authors.update".parse().unwrap()));
+        assert!(!publisher.iter().any(|p| p.action.is_read()));
+        for preset in PermissionPreset::ALL {
+            assert_eq!(PermissionPreset::parse(preset.as_str()), Some(preset));
+        }
+    }
 
     #[test]
     fn permissions_round_trip_through_their_text_form() {

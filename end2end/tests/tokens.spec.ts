@@ -1,3 +1,5 @@
+import fs from 'node:fs/promises';
+
 import {
   NEW_TOKEN_PATH,
   TOKENS_PATH,
@@ -107,6 +109,15 @@ test('a read-only token is revealed once, copies, and may only read', async ({ p
   await banner.getByRole('button', { name: 'Copy', exact: true }).click();
   await expect(banner.getByRole('button', { name: 'Copied', exact: true })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    banner.getByRole('link', { name: 'Download', exact: true }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^tollgate-token-read-only-[0-9a-z-]+\.txt$/);
+  const saved = await fs.readFile(await download.path(), 'utf8');
+  expect(saved).toContain(`Name: ${name}`);
+  expect(saved).toContain(`Token: ${token}`);
+  expect(saved).toMatch(/Expires: \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
 
   // Assert: the API lets it read…
   const list = await apiGet(request, '/api/articles', token);

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tollgate::catalog::Action;
-use tollgate::model::{CreatedToken, TokenType};
+use tollgate::model::{CreatedToken, TokenType, format_time};
 
 /// The one time a token's value is shown: copy it now or never.
 #[component]
@@ -9,6 +9,7 @@ pub fn RevealBanner(created: CreatedToken) -> impl IntoView {
     let copied = RwSignal::new(false);
     let secret = created.secret.expose().to_owned();
     let curl = curl_example(&created, &secret);
+    let (download_name, download_href) = download(&created, &secret);
     let copy = {
         let secret = secret.clone();
         move |_| {
@@ -26,11 +27,53 @@ pub fn RevealBanner(created: CreatedToken) -> impl IntoView {
                 <button type="button" class="button primary" on:click=copy>
                     {move || if copied.get() { "Copied" } else { "Copy" }}
                 </button>
+                <a class="button secondary" href=download_href download=download_name>"Download"</a>
             </div>
             <p class="muted">"Try it:"</p>
             <pre class="curl"><code>{curl}</code></pre>
         </section>
     }
+}
+
+/// The token as a `.txt` file (name, expiry, value), as a `data:` link: nothing leaves the
+/// browser.
+fn download(created: &CreatedToken, secret: &str) -> (String, String) {
+    let token = &created.token;
+    let expires = token
+        .expires_at
+        .map_or_else(|| "never".to_owned(), format_time);
+    let text = format!(
+        "Tollgate API token\nName: {}\nExpires: {expires}\nToken: {secret}\n\nSend it as the header  Authorization: Bearer {secret}\n",
+        token.name
+    );
+    let slug: String = token
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let name = format!("tollgate-token-{}.txt", slug.trim_matches('-'));
+    (
+        name,
+        format!("data:text/plain;charset=utf-8,{}", percent_encode(&text)),
+    )
+}
+
+/// Encodes every byte but RFC 3986's unreserved characters.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// A ready-to-paste request to an endpoint this token may call.
