@@ -8,6 +8,8 @@ use crate::cache::TokenCache;
 use crate::catalog::Catalog;
 use crate::content::Content;
 use crate::key::ServerKey;
+use crate::mailer::Mailer;
+use crate::notifications::Notifications;
 use crate::store::{Store, TokenChange};
 use crate::throttle::{self, FailureThrottle};
 use crate::tokens::Tokens;
@@ -24,6 +26,8 @@ pub struct Settings {
     pub throttle_window: StdDuration,
     /// The content resources tokens can be granted.
     pub catalog: Catalog,
+    /// Where notifications are mailed; `None` notifies in the panel only.
+    pub mailer: Option<Mailer>,
 }
 
 impl Default for Settings {
@@ -33,6 +37,7 @@ impl Default for Settings {
             throttle_limit: throttle::DEFAULT_LIMIT,
             throttle_window: throttle::DEFAULT_WINDOW,
             catalog: Catalog::default(),
+            mailer: None,
         }
     }
 }
@@ -46,6 +51,7 @@ pub struct Tollgate {
     pub verifier: Verifier,
     pub content: Content,
     pub usage: UsageRecorder,
+    pub notifications: Notifications,
     cache: TokenCache,
 }
 
@@ -55,9 +61,16 @@ impl Tollgate {
         let catalog = Arc::new(settings.catalog);
         let usage = UsageRecorder::default();
         let cache = TokenCache::default();
+        let notifications = Notifications::new(store.clone(), settings.mailer);
         Self {
             admins: Admins::new(store.clone(), settings.session_ttl),
-            tokens: Tokens::new(store.clone(), key.clone(), catalog.clone(), cache.clone()),
+            tokens: Tokens::new(
+                store.clone(),
+                key.clone(),
+                catalog.clone(),
+                cache.clone(),
+                notifications.clone(),
+            ),
             verifier: Verifier {
                 store: store.clone(),
                 key,
@@ -68,6 +81,7 @@ impl Tollgate {
             },
             content: Content::new(store.clone(), catalog),
             usage,
+            notifications,
             cache,
             store,
         }

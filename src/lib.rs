@@ -8,6 +8,8 @@
 pub mod catalog;
 /// Plain data that crosses to the browser: views, requests, field errors.
 pub mod model;
+/// Telling admins about new tokens: in the panel and by email.
+pub mod notifications;
 
 /// Administrators: first-admin set-up, passwords, sessions.
 #[cfg(feature = "server")]
@@ -27,6 +29,9 @@ pub mod error;
 /// The server key that keys token hashes, from configuration or the data folder.
 #[cfg(feature = "server")]
 pub mod key;
+/// Email over SMTP, for notifications.
+#[cfg(feature = "server")]
+pub mod mailer;
 /// Which permission a method and path need (forward-auth).
 #[cfg(feature = "server")]
 pub mod routes;

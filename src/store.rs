@@ -11,11 +11,13 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 mod admins;
 mod changes;
 mod documents;
+mod notifications;
 mod tokens;
 
 pub use admins::{AdminCredentials, SessionRecord};
 pub use changes::{TOKEN_CHANGES_CHANNEL, TokenChange, TokenChanges};
 pub use documents::Document;
+pub use notifications::Recipient;
 pub use tokens::{NewTokenRecord, TokenAuthRecord};
 
 #[derive(Debug, thiserror::Error)]

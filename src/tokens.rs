@@ -10,6 +10,7 @@ use crate::model::{
     AdminView, CreatedToken, DailyUsage, FieldError, NewTokenRequest, RevealedSecret, TokenDetails,
     TokenView, USAGE_DAYS,
 };
+use crate::notifications::Notifications;
 use crate::store::{NewTokenRecord, Store, StoreError};
 use crate::token::PlainToken;
 use crate::validate::NewToken;
@@ -24,6 +25,7 @@ pub struct Tokens {
     catalog: Arc<Catalog>,
     /// The verifier's cache: every change to a token drops its entry here.
     cache: TokenCache,
+    notifications: Notifications,
 }
 
 impl Tokens {
@@ -32,12 +34,14 @@ impl Tokens {
         key: Arc<ServerKey>,
         catalog: Arc<Catalog>,
         cache: TokenCache,
+        notifications: Notifications,
     ) -> Self {
         Self {
             store,
             key,
             catalog,
             cache,
+            notifications,
         }
     }
 
@@ -88,6 +92,7 @@ impl Tokens {
             token_type = token.token_type.as_str(),
             "token created"
         );
+        self.notifications.token_created(creator, &token).await;
         Ok(CreatedToken {
             token,
             secret: RevealedSecret(plain.into_exposed()),

@@ -39,9 +39,7 @@ impl TestDb {
              (run `make test`, or `./scripts/postgres.sh` and export the URL it prints)",
         );
         let schema = format!("t_{}", rand_suffix());
-        let admin = Store::open(&base).await.unwrap();
-        run_pg(&admin, &format!("CREATE SCHEMA {schema}")).await;
-        admin.close().await;
+        run_pg(&base, &format!("CREATE SCHEMA {schema}")).await;
         let separator = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
         let store = Store::open(&url).await.unwrap();
@@ -74,21 +72,20 @@ impl TestDb {
     async fn finish(self) {
         self.core.store.close().await;
         if let Some((base, schema)) = self.pg_schema {
-            let admin = Store::open(&base).await.unwrap();
-            run_pg(&admin, &format!("DROP SCHEMA {schema} CASCADE")).await;
-            admin.close().await;
+            run_pg(&base, &format!("DROP SCHEMA {schema} CASCADE")).await;
         }
     }
 }
 
-async fn run_pg(store: &Store, sql: &str) {
-    let Store::Postgres(pool) = store else {
-        panic!("not postgres")
-    };
+/// Runs `sql` on the base database itself. Only schemas are made and dropped there: it is
+/// never migrated, so checkouts with different migrations can share one Postgres.
+async fn run_pg(base_url: &str, sql: &str) {
+    let pool = sqlx::PgPool::connect(base_url).await.unwrap();
     sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
-        .execute(pool)
+        .execute(&pool)
         .await
         .unwrap();
+    pool.close().await;
 }
 
 fn rand_suffix() -> String {
@@ -139,6 +136,7 @@ store_tests!(
     an_expired_token_counts_as_a_refusal_not_a_use,
     content_is_seeded_and_accepts_new_documents,
     documents_can_be_read_replaced_and_deleted,
+    new_tokens_are_announced_in_the_inbox_masked,
 );
 
 /// A second instance B on `db`'s database, and a token made by A that B has verified once
@@ -708,4 +706,43 @@ async fn content_is_seeded_and_accepts_new_documents(core: &Tollgate) {
         core.content.list("secrets").await,
         Err(ServiceError::NotFound(_))
     ));
+}
+
+async fn new_tokens_are_announced_in_the_inbox_masked(core: &Tollgate) {
+    let admin = first_admin(core).await;
+    assert_eq!(core.notifications.inbox(&admin).await.unwrap().unread, 0);
+
+    let created = core
+        .tokens
+        .create(&admin, &token_request("ci", TokenType::ReadOnly, vec![]))
+        .await
+        .unwrap();
+    core.tokens
+        .create(
+            &admin,
+            &token_request("partner", TokenType::ReadOnly, vec![]),
+        )
+        .await
+        .unwrap();
+
+    let inbox = core.notifications.inbox(&admin).await.unwrap();
+    assert_eq!(inbox.unread, 2);
+    let oldest = &inbox.items[1];
+    assert!(
+        oldest
+            .message
+            .contains("Ada Admin created the API token “ci”")
+    );
+    assert!(oldest.message.contains(&created.token.hint));
+    assert!(!oldest.message.contains(created.secret.expose()));
+    assert_eq!(
+        oldest.link.as_deref(),
+        Some(format!("/settings/api-tokens/{}", created.token.id).as_str())
+    );
+    assert!(inbox.items[0].message.contains("“partner”"), "newest first");
+
+    core.notifications.mark_all_read(&admin).await.unwrap();
+    let inbox = core.notifications.inbox(&admin).await.unwrap();
+    assert_eq!(inbox.unread, 0);
+    assert!(inbox.items.iter().all(|n| n.read));
 }

@@ -2,9 +2,11 @@
 //! `/rpc/…`, out of the protected REST API's `/api` namespace.
 
 mod auth;
+mod notifications;
 mod reference;
 mod tokens;
 
 pub use auth::*;
+pub use notifications::*;
 pub use reference::*;
 pub use tokens::*;

@@ -124,6 +124,22 @@ pub struct Config {
         global = true
     )]
     pub forward_auth_prefix: String,
+
+    /// Mail notifications (a new token, to every admin who may read tokens) through this
+    /// SMTP server: `smtp://USER:PASSWORD@HOST:587` (STARTTLS when offered; add
+    /// `?tls=required` to insist), `smtps://USER:PASSWORD@HOST:465`, or
+    /// `smtp://127.0.0.1:25` for a local relay. Default: notify in the panel only.
+    #[arg(long, env = "TOLLGATE_SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The From of those mails.
+    #[arg(
+        long,
+        env = "TOLLGATE_SMTP_FROM",
+        default_value = "Tollgate <tollgate@localhost>",
+        global = true
+    )]
+    pub smtp_from: String,
 }
 
 impl Config {
@@ -159,6 +175,8 @@ impl Config {
             trust_forwarded_for: false,
             forward_auth_prefix: "/api".into(),
             catalog: None,
+            smtp_url: None,
+            smtp_from: "Tollgate <tollgate@localhost>".into(),
         }
     }
 }

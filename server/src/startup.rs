@@ -6,6 +6,7 @@ use leptos_config::Env;
 use tokio::net::TcpListener;
 use tollgate::catalog::Catalog;
 use tollgate::key::{KeyError, ServerKey};
+use tollgate::mailer::{MailError, MailSettings, Mailer};
 use tollgate::store::{Store, StoreError, redact_url};
 use tollgate::{Settings, Tollgate};
 
@@ -34,6 +35,8 @@ pub enum StartupError {
     },
     #[error("cannot follow token changes in the database: {0}")]
     Changes(StoreError),
+    #[error("mail (--smtp-url / --smtp-from): {0}")]
+    Mail(#[from] MailError),
     #[error("seeding failed: {0}")]
     Seed(tollgate::ServiceError),
     #[error("server error: {0}")]
@@ -42,8 +45,18 @@ pub enum StartupError {
 
 /// Opens the store (running migrations) and wires the core.
 pub async fn open_core(config: &Config) -> Result<Tollgate, StartupError> {
-    // A bad catalog file stops start-up before anything touches the database.
+    // A bad catalog file or mail setting stops start-up before anything touches the database.
     let catalog = load_catalog(config)?;
+    let mailer = config
+        .smtp_url
+        .as_ref()
+        .map(|smtp_url| {
+            Mailer::new(&MailSettings {
+                smtp_url: smtp_url.clone(),
+                from: config.smtp_from.clone(),
+            })
+        })
+        .transpose()?;
     std::fs::create_dir_all(&config.data_dir).map_err(|source| StartupError::DataDir {
         path: config.data_dir.display().to_string(),
         source,
@@ -64,6 +77,7 @@ pub async fn open_core(config: &Config) -> Result<Tollgate, StartupError> {
         throttle_limit: config.throttle_limit,
         throttle_window: Duration::from_secs(config.throttle_window_seconds),
         catalog,
+        mailer,
     };
     Ok(Tollgate::new(store, key, settings))
 }

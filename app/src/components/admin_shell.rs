@@ -4,6 +4,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::Auth;
 use crate::api::{AuthState, sign_out};
+use crate::components::NotificationBell;
 
 /// The frame of every signed-in page. Sends visitors to set-up or sign-in first; the
 /// server functions check the session again on their own.
@@ -35,6 +36,7 @@ pub fn AdminShell(children: ChildrenFn) -> impl IntoView {
                                     <A href="/settings/api-docs">"API documentation"</A>
                                 </nav>
                                 <div class="account">
+                                    <NotificationBell />
                                     <span class="who">"Signed in as " {admin.name}</span>
                                     <button
                                         type="button"

@@ -1,0 +1,104 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use tollgate::model::format_time;
+use tollgate::notifications::{Inbox, NotificationView};
+
+use crate::api::{get_inbox, mark_notifications_read};
+
+/// The bell in the top bar: how many notifications are unread, and the newest of them.
+/// Opening it re-asks the server; "Mark all read" clears the count.
+#[component]
+pub fn NotificationBell() -> impl IntoView {
+    let open = RwSignal::new(false);
+    let version = RwSignal::new(0u32);
+    let inbox = Resource::new(move || version.get(), |_| get_inbox());
+    let mark_read = Action::new(|_: &()| mark_notifications_read());
+    Effect::new(move |_| {
+        if let Some(Ok(())) = mark_read.value().get() {
+            version.update(|v| *v += 1);
+        }
+    });
+    let toggle = move |_| {
+        open.update(|o| *o = !*o);
+        if open.get_untracked() {
+            version.update(|v| *v += 1);
+        }
+    };
+    let unread = move || {
+        inbox
+            .get()
+            .and_then(Result::ok)
+            .map_or(0, |inbox| inbox.unread)
+    };
+    let label = move || match unread() {
+        0 => "Notifications".to_owned(),
+        n => format!("Notifications, {n} unread"),
+    };
+
+    view! {
+        <div class="bell" on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
+            <button type="button" class="bell-button" aria-label=label
+                aria-expanded=move || open.get().to_string() aria-controls="notifications"
+                on:click=toggle>
+                <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
+                    <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />
+                </svg>
+                <Transition fallback=|| ()>
+                    {move || (unread() > 0).then(|| view! { <span class="count" data-testid="unread-count">{unread()}</span> })}
+                </Transition>
+            </button>
+            <Show when=move || open.get()>
+                <section id="notifications" class="bell-panel" aria-label="Notifications">
+                    <div class="bell-head">
+                        <h2>"Notifications"</h2>
+                        <button type="button" class="button small secondary"
+                            disabled=move || unread() == 0
+                            on:click=move |_| { mark_read.dispatch(()); }>
+                            "Mark all read"
+                        </button>
+                    </div>
+                    <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                        {move || Suspend::new(async move {
+                            match inbox.await {
+                                Ok(inbox) => view! { <NotificationList inbox /> }.into_any(),
+                                Err(error) => view! { <p role="alert" class="alert error">{error.to_string()}</p> }.into_any(),
+                            }
+                        })}
+                    </Transition>
+                </section>
+            </Show>
+        </div>
+    }
+}
+
+#[component]
+fn NotificationList(inbox: Inbox) -> impl IntoView {
+    if inbox.items.is_empty() {
+        return view! { <p class="muted">"Nothing yet. You will hear here when someone creates an API token."</p> }.into_any();
+    }
+    let items = inbox
+        .items
+        .into_iter()
+        .map(
+            |NotificationView {
+                 message,
+                 link,
+                 created_at,
+                 read,
+                 ..
+             }| {
+                let text = match link {
+                    Some(link) => view! { <A href=link>{message}</A> }.into_any(),
+                    None => view! { <span>{message}</span> }.into_any(),
+                };
+                view! {
+                    <li class:unread=!read>
+                        {text}
+                        <time class="muted">{format_time(created_at)}</time>
+                    </li>
+                }
+            },
+        )
+        .collect_view();
+    view! { <ul class="bell-list">{items}</ul> }.into_any()
+}

@@ -1,0 +1,153 @@
+//! Telling admins what changed: every admin who may read tokens hears when one is created
+//! (who, when, the masked token; never its value), in the panel and, with SMTP configured,
+//! by email.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One line in an admin's notification list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationView {
+    pub id: i64,
+    pub message: String,
+    /// Where the panel takes the admin for details.
+    pub link: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
+}
+
+/// The newest notifications and how many are unread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Inbox {
+    pub unread: i64,
+    pub items: Vec<NotificationView>,
+}
+
+#[cfg(feature = "server")]
+pub use service::Notifications;
+
+#[cfg(feature = "server")]
+mod service {
+    use chrono::Utc;
+
+    use super::Inbox;
+    use crate::error::ServiceError;
+    use crate::mailer::{Email, Mailer};
+    use crate::model::{AdminView, TokenView, format_time};
+    use crate::store::{Recipient, Store};
+
+    /// How many notifications the bell lists.
+    const INBOX_SIZE: i64 = 20;
+
+    #[derive(Clone)]
+    pub struct Notifications {
+        store: Store,
+        mailer: Option<Mailer>,
+    }
+
+    impl Notifications {
+        pub fn new(store: Store, mailer: Option<Mailer>) -> Self {
+            Self { store, mailer }
+        }
+
+        /// Records the news for every admin who may read tokens and mails them in the
+        /// background. Never fails the creation it reports: a lost notification is logged.
+        pub async fn token_created(&self, creator: &AdminView, token: &TokenView) {
+            if let Err(error) = self.tell_about_token(creator, token).await {
+                tracing::warn!(%error, token_id = token.id, "could not notify admins of a new token");
+            }
+        }
+
+        async fn tell_about_token(
+            &self,
+            creator: &AdminView,
+            token: &TokenView,
+        ) -> Result<(), ServiceError> {
+            let recipients = self.store.token_news_recipients().await?;
+            let news = TokenNews::new(creator, token);
+            let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
+            let link = format!("/settings/api-tokens/{}", token.id);
+            self.store
+                .insert_notifications(&ids, &news.summary, Some(&link), Utc::now())
+                .await?;
+            if let Some(mailer) = &self.mailer {
+                let mailer = mailer.clone();
+                // SMTP can take seconds; the admin who created the token does not wait.
+                tokio::spawn(async move { news.mail(&mailer, recipients).await });
+            }
+            Ok(())
+        }
+
+        pub async fn inbox(&self, admin: &AdminView) -> Result<Inbox, ServiceError> {
+            let (items, unread) = self.store.inbox(admin.id, INBOX_SIZE).await?;
+            Ok(Inbox { unread, items })
+        }
+
+        pub async fn mark_all_read(&self, admin: &AdminView) -> Result<(), ServiceError> {
+            Ok(self
+                .store
+                .mark_notifications_read(admin.id, Utc::now())
+                .await?)
+        }
+    }
+
+    /// What to say about a new token: the masked hint only.
+    struct TokenNews {
+        subject: String,
+        summary: String,
+        body: String,
+    }
+
+    impl TokenNews {
+        fn new(creator: &AdminView, token: &TokenView) -> Self {
+            let expires = token
+                .expires_at
+                .map_or_else(|| "never".to_owned(), format_time);
+            let summary = format!(
+                "{} created the API token “{}” ({}, {}).",
+                creator.name,
+                token.name,
+                token.hint,
+                token.token_type.label()
+            );
+            let body = format!(
+                "A new API token was created in Tollgate.\n\n\
+                 Name:       {name}\n\
+                 Token:      {hint} (masked; the value is shown only to its creator, once)\n\
+                 Type:       {kind}\n\
+                 Expires:    {expires}\n\
+                 Created by: {creator} <{email}>\n\
+                 Created at: {created}\n\n\
+                 If you did not expect it, review or revoke it under Settings > API Tokens.\n",
+                name = token.name,
+                hint = token.hint,
+                kind = token.token_type.label(),
+                creator = creator.name,
+                email = creator.email,
+                created = format_time(token.created_at),
+            );
+            Self {
+                subject: format!(
+                    "New API token \"{}\" created by {}",
+                    token.name, creator.name
+                ),
+                summary,
+                body,
+            }
+        }
+
+        async fn mail(&self, mailer: &Mailer, recipients: Vec<Recipient>) {
+            for recipient in recipients {
+                let email = Email {
+                    to_name: recipient.name.clone(),
+                    to_address: recipient.email.clone(),
+                    subject: self.subject.clone(),
+                    body: self.body.clone(),
+                };
+                if let Err(error) = mailer.send(email).await {
+                    tracing::warn!(%error, admin_id = recipient.id, "could not email a notification");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! Notification emails against a real SMTP conversation: a minimal SMTP sink on
+//! 127.0.0.1 that accepts whatever it is sent and hands the messages to the test.
+
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tollgate::mailer::{MailSettings, Mailer};
+use tollgate::model::{NewAdminRequest, NewTokenRequest, TokenLifetime, TokenType};
+use tollgate::store::Store;
+use tollgate::{Settings, Tollgate, key::ServerKey};
+
+/// One delivered message: the envelope recipient and the DATA section.
+struct Delivered {
+    recipient: String,
+    data: String,
+}
+
+/// Starts the sink; returns its port and where delivered messages arrive.
+async fn smtp_sink() -> (u16, mpsc::UnboundedReceiver<Delivered>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (sent, received) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let sent = sent.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+                let mut recipient = String::new();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let verb = line.get(..4).unwrap_or_default().to_ascii_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 sink\r\n",
+                        "RCPT" => {
+                            recipient = line[8..].trim_matches(['<', '>', ' ']).to_owned();
+                            b"250 OK\r\n"
+                        }
+                        "DATA" => {
+                            write.write_all(b"354 go ahead\r\n").await.unwrap();
+                            let mut data = String::new();
+                            while let Ok(Some(line)) = lines.next_line().await {
+                                if line == "." {
+                                    break;
+                                }
+                                data.push_str(&line);
+                                data.push('\n');
+                            }
+                            let _ = sent.send(Delivered {
+                                recipient: recipient.clone(),
+                                data,
+                            });
+                            b"250 queued\r\n"
+                        }
+                        "QUIT" => {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            return;
+                        }
+                        _ => b"250 OK\r\n", // MAIL FROM, RSET, NOOP
+                    };
+                    write.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, received)
+}
+
+/// The body comes quoted-printable when it holds non-ASCII text (the hint's `…`).
+fn decode_quoted_printable(text: &str) -> String {
+    let joined = text.replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match hex.map(|h| u8::from_str_radix(h, 16)) {
+            Some(Ok(byte)) if bytes[i] == b'=' => {
+                decoded.push(byte);
+                i += 3;
+            }
+            _ => {
+                decoded.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(decoded).unwrap()
+}
+
+#[tokio::test]
+async fn every_admin_is_mailed_the_masked_token_never_its_value() {
+    // Arrange
+    let (port, mut inbox) = smtp_sink().await;
+    let mailer = Mailer::new(&MailSettings {
+        smtp_url: format!("smtp://127.0.0.1:{port}"),
+        from: "Tollgate <tollgate@example.com>".into(),
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite://{}", dir.path().join("t.db").display()))
+        .await
+        .unwrap();
+    let settings = Settings {
+        mailer: Some(mailer),
+        ..Settings::default()
+    };
+    let core = Tollgate::new(store, ServerKey::generate(), settings);
+    let admin = core
+        .admins
+        .create_first(&NewAdminRequest {
+            email: "ada@example.com".into(),
+            name: "Ada".into(),
+            password: "correct horse battery staple".into(),
+            password_confirm: "correct horse battery staple".into(),
+        })
+        .await
+        .unwrap()
+        .admin;
+
+    // Act
+    let created = core
+        .tokens
+        .create(
+            &admin,
+            &NewTokenRequest {
+                name: "deploy bot".into(),
+                description: String::new(),
+                lifetime: TokenLifetime::Days30,
+                token_type: TokenType::FullAccess,
+                permissions: Vec::new(),
+            },
+        )
+        .await
+        .unwrap();
+
+    // Assert: the mail arrives (sent in the background; wait for it, bounded).
+    let mail = tokio::time::timeout(Duration::from_secs(10), inbox.recv())
+        .await
+        .expect("a notification mail within 10 s")
+        .unwrap();
+    assert_eq!(mail.recipient, "ada@example.com");
+    let mail = Delivered {
+        data: decode_quoted_printable(&mail.data),
+        ..mail
+    };
+    assert!(
+        mail.data
+            .contains("Subject: New API token \"deploy bot\" created by Ada"),
+        "{}",
+        mail.data
+    );
+    assert!(mail.data.contains("deploy bot"));
+    assert!(mail.data.contains(&created.token.hint), "{}", mail.data);
+    assert!(mail.data.contains("Created by: Ada <ada@example.com>"));
+    assert!(mail.data.contains("Full access"));
+    assert!(
+        !mail.data.contains(created.secret.expose()),
+        "the value never leaves in a mail"
+    );
+    let inbox = core.notifications.inbox(&admin).await.unwrap();
+    assert_eq!(inbox.unread, 1);
+}
+
+#[tokio::test]
+async fn a_bad_smtp_url_or_sender_is_refused_at_start_up() {
+    let bad_url = Mailer::new(&MailSettings {
+        smtp_url: "smtp://user:hunter2@".into(),
+        from: "Tollgate <tollgate@example.com>".into(),
+    });
+    let message = bad_url.err().expect("refused").to_string();
+    assert!(message.contains("SMTP URL"), "{message}");
+    assert!(!message.contains("hunter2"), "the password is not echoed");
+
+    let bad_from = Mailer::new(&MailSettings {
+        smtp_url: "smtp://127.0.0.1:25".into(),
+        from: "not an address".into(),
+    });
+    assert!(
+        bad_from
+            .err()
+            .unwrap()
+            .to_string()
+            .contains("not an address")
+    );
+}
