@@ -172,7 +172,7 @@ async fn a_bad_smtp_url_or_sender_is_refused_at_start_up() {
         smtp_url: "smtp://user:hunter2@".into(),
         from: "Tollgate <tollgate@example.com>".into(),
     });
-    let message = bad_url.err().expect("refused").to_string();
+    let message = bad_url.expect_err("refused").to_string();
     assert!(message.contains("SMTP URL"), "{message}");
     assert!(!message.contains("hunter2"), "the password is not echoed");
 
