@@ -255,6 +255,38 @@ test('the API refuses a missing or malformed bearer token', async ({ request }) 
   expect((await apiGet(request, '/api/articles', 'tg_garbage')).status()).toBe(401);
 });
 
+test('admins hear about a new token in the bell, masked, until they mark it read', async ({ page }) => {
+  // Arrange: start from nothing unread.
+  const bell = page.getByRole('button', { name: /^Notifications/ });
+  await bell.click();
+  const panel = page.getByRole('region', { name: 'Notifications' });
+  const markAllRead = panel.getByRole('button', { name: 'Mark all read' });
+  if (await markAllRead.isEnabled()) {
+    await markAllRead.click();
+  }
+  await expect(page.getByTestId('unread-count')).toBeHidden();
+  await page.keyboard.press('Escape');
+  await expect(panel).toBeHidden();
+
+  // Act
+  const name = uniqueName('Announced');
+  const token = await createToken(page, { name, duration: '7 days', type: 'Read-only' });
+
+  // Assert: one unread, naming the creator and the masked token, never the value.
+  await expect(page.getByTestId('unread-count')).toHaveText('1');
+  await expect(bell).toHaveAccessibleName('Notifications, 1 unread');
+  await bell.click();
+  const news = panel.getByRole('listitem').first();
+  await expect(news).toContainText(`Ada Admin created the API token “${name}” (tg_…${token.slice(-4)}, Read-only).`);
+  await expect(panel).not.toContainText(token);
+
+  // Act + Assert: reading clears the count; the link opens the token's page.
+  await panel.getByRole('button', { name: 'Mark all read' }).click();
+  await expect(page.getByTestId('unread-count')).toBeHidden();
+  await news.getByRole('link').click();
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+});
+
 test('signing out ends the session', async ({ page }) => {
   // Act
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();

@@ -2,6 +2,7 @@
 //! resource catalog and the configuration, so it describes exactly the routes this server
 //! answers. The panel's API reference page is rendered from the same document.
 
+mod admin;
 mod operation;
 mod paths;
 mod reference;
@@ -29,6 +30,7 @@ pub fn document(catalog: &Catalog, settings: &ApiSettings) -> OpenApi {
     };
     let mut paths = paths::content(catalog, schemes);
     paths.merge(paths::door(schemes, &settings.forward_prefix));
+    paths.merge(admin::paths());
     OpenApiBuilder::new()
         .info(
             InfoBuilder::new()
@@ -54,6 +56,12 @@ fn components(schemes: TokenSchemes) -> Components {
         .schema_from::<schemas::ForwardGranted>()
         .schema_from::<schemas::Health>()
         .schema_from::<schemas::Readiness>()
+        .schema_from::<schemas::AdminToken>()
+        .schema_from::<schemas::TokenData>()
+        .schema_from::<schemas::TokenPage>()
+        .schema_from::<schemas::TokenWithSecret>()
+        .schema_from::<schemas::NewToken>()
+        .schema_from::<schemas::TokenChanges>()
         .schema("Document", schemas::document())
         .schema(
             "DocumentFields",
@@ -69,6 +77,13 @@ fn components(schemes: TokenSchemes) -> Components {
                     .build(),
             ),
         );
+    components = components.security_scheme(
+        admin::SESSION_SCHEME,
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            "tollgate_session",
+            "The panel's session cookie, from signing in. State-changing requests from another site are refused (403 cross_site_request).",
+        ))),
+    );
     if schemes.query {
         components = components.security_scheme(
             TokenSchemes::QUERY,
@@ -97,7 +112,11 @@ fn failure_response(failure: Failure) -> utoipa::openapi::Response {
         Failure::Forbidden => {
             "The token is valid but lacks the permission (`insufficient_scope`; `scope` in `WWW-Authenticate` names it)."
         }
-        Failure::NotFound => "No such document.",
+        Failure::NotSignedIn => "No valid admin session: sign in to the panel first.",
+        Failure::NotAllowed => {
+            "The admin's role lacks the permission this operation needs, or a browser sent the change from another site (`cross_site_request`)."
+        }
+        Failure::NotFound => "No such document or token.",
         Failure::TooManyRequests => {
             "Too many invalid tokens from this client address; every request from it waits `Retry-After` seconds."
         }
@@ -146,6 +165,7 @@ fn tags(catalog: &Catalog) -> Vec<Tag> {
             "forward-auth",
             "Tollgate in front of any service, for reverse proxies.",
         ),
+        ("admin-tokens", "Managing tokens from scripts and CI: the same rules and permissions as the panel, signed in by the admin session."),
         ("meta", "Health checks and this document."),
     ]
     .map(|(name, description)| {

@@ -32,6 +32,10 @@ impl TokenSchemes {
 #[derive(Clone, Copy)]
 pub enum Failure {
     BadRequest,
+    /// The admin API without a valid session.
+    NotSignedIn,
+    /// The admin API when the admin's role lacks the permission.
+    NotAllowed,
     Unauthorized,
     Forbidden,
     NotFound,
@@ -40,8 +44,10 @@ pub enum Failure {
 }
 
 impl Failure {
-    pub const ALL: [Failure; 6] = [
+    pub const ALL: [Failure; 8] = [
         Failure::BadRequest,
+        Failure::NotSignedIn,
+        Failure::NotAllowed,
         Failure::Unauthorized,
         Failure::Forbidden,
         Failure::NotFound,
@@ -60,6 +66,8 @@ impl Failure {
     pub fn name(self) -> &'static str {
         match self {
             Failure::BadRequest => "BadRequest",
+            Failure::NotSignedIn => "NotSignedIn",
+            Failure::NotAllowed => "NotAllowed",
             Failure::Unauthorized => "Unauthorized",
             Failure::Forbidden => "Forbidden",
             Failure::NotFound => "NotFound",
@@ -71,8 +79,8 @@ impl Failure {
     pub fn status(self) -> &'static str {
         match self {
             Failure::BadRequest => "400",
-            Failure::Unauthorized => "401",
-            Failure::Forbidden => "403",
+            Failure::Unauthorized | Failure::NotSignedIn => "401",
+            Failure::Forbidden | Failure::NotAllowed => "403",
             Failure::NotFound => "404",
             Failure::TooManyRequests => "429",
             Failure::Unavailable => "503",
@@ -89,6 +97,11 @@ impl Op {
             .operation_id(Some(id))
             .tag(tag)
             .summary(Some(summary)))
+    }
+
+    /// Anything else utoipa's builder offers.
+    pub fn with(self, change: impl FnOnce(OperationBuilder) -> OperationBuilder) -> Self {
+        Op(change(self.0))
     }
 
     pub fn describe(self, description: &str) -> Self {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tollgate::model::TokenType;
 use utoipa::ToSchema;
-use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Type};
+use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, OneOfBuilder, Type};
 use utoipa::openapi::{RefOr, Schema};
 
 /// Every error: `{"error": {"status", "code", "message", "details"}}`.
@@ -98,6 +98,107 @@ fn token_type() -> ObjectBuilder {
         .schema_type(Type::String)
         .description(Some("The token's type."))
         .enum_values(Some(TokenType::ALL.map(TokenType::as_str)))
+}
+
+/// A token as the admin API shows it: never its value, only a hint of it.
+#[derive(Serialize, ToSchema)]
+pub struct AdminToken {
+    #[schema(example = 42)]
+    pub id: i64,
+    #[schema(example = "CI publisher")]
+    pub name: String,
+    pub description: String,
+    #[serde(rename = "type")]
+    #[schema(schema_with = token_type)]
+    pub token_type: String,
+    /// `resource.action`; empty unless the type is `custom`.
+    #[schema(example = json!(["articles.create"]))]
+    pub permissions: Vec<String>,
+    /// `tg_…` and the last four characters.
+    #[schema(example = "tg_…a1B2")]
+    pub hint: String,
+    /// The creating admin's name.
+    pub created_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// The client address of that last use.
+    pub last_used_ip: Option<String>,
+    /// `null`: never expires.
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// The revoking admin's name.
+    pub revoked_by: Option<String>,
+    /// Right now: `active`, `expired` or `revoked`.
+    #[schema(example = "active")]
+    pub status: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenData {
+    pub data: AdminToken,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenPage {
+    pub data: Vec<AdminToken>,
+    /// Pass as `after` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Create and regenerate answer with the token's value, once.
+#[derive(Serialize, ToSchema)]
+pub struct TokenWithSecret {
+    pub data: AdminToken,
+    #[schema(example = "tg_…")]
+    pub secret: String,
+}
+
+/// `POST /admin/api/tokens`.
+#[derive(Serialize, ToSchema)]
+pub struct NewToken {
+    /// Unique among working tokens (ignoring case), trimmed.
+    #[schema(example = "CI publisher")]
+    pub name: String,
+    /// Trimmed; `null` or absent means none.
+    pub description: Option<String>,
+    #[serde(rename = "type")]
+    #[schema(schema_with = token_type)]
+    pub token_type: String,
+    /// Required (at least one) for `custom`, refused otherwise.
+    #[schema(example = json!(["articles.create", "articles.update"]))]
+    pub permissions: Option<Vec<String>>,
+    #[schema(schema_with = duration)]
+    pub duration: Option<String>,
+}
+
+/// `PATCH /admin/api/tokens/{id}`: only the fields sent change.
+#[derive(Serialize, ToSchema)]
+pub struct TokenChanges {
+    pub name: Option<String>,
+    /// `null` clears it.
+    pub description: Option<String>,
+    #[serde(rename = "type")]
+    #[schema(schema_with = token_type)]
+    pub token_type: Option<String>,
+    pub permissions: Option<Vec<String>>,
+    #[schema(schema_with = duration)]
+    pub duration: Option<String>,
+}
+
+/// How long a token lives: 7, 30 or 90 days, a future date or time, or `null` / `"unlimited"`.
+fn duration() -> OneOfBuilder {
+    use utoipa::openapi::schema::Type as T;
+    OneOfBuilder::new()
+        .description(Some(
+            "7, 30 or 90 (days from now); a future date (`2027-01-31`, 00:00 UTC) or RFC 3339 time; `\"unlimited\"` or `null` for no expiry. Absent on create: 30 days.",
+        ))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(T::Integer)
+                .enum_values(Some([7, 30, 90])),
+        )
+        .item(ObjectBuilder::new().schema_type(T::String))
+        .item(ObjectBuilder::new().schema_type(T::Null))
 }
 
 /// A stored JSON document: its own fields, plus `id`, `created_at` and, once replaced,

@@ -1,0 +1,146 @@
+//! The admin JSON API (`/admin/api/tokens…`) as OpenAPI path items: signed in by the admin
+//! session cookie, each operation needing one admin permission.
+
+use utoipa::openapi::extensions::ExtensionsBuilder;
+use utoipa::openapi::path::PathsBuilder;
+use utoipa::openapi::path::{HttpMethod, Operation, Parameter, ParameterIn, PathItem, Paths};
+use utoipa::openapi::security::SecurityRequirement;
+use utoipa::openapi::{Required, schema::ObjectBuilder, schema::Type};
+
+use super::PERMISSION_EXTENSION;
+use super::operation::{Failure, Op, id_in_path, schema_ref};
+
+/// The security scheme's name: the panel's session cookie.
+pub const SESSION_SCHEME: &str = "adminSession";
+
+pub fn paths() -> Paths {
+    PathsBuilder::new()
+        .path(
+            "/admin/api/tokens",
+            PathItem::builder()
+                .operation(HttpMethod::Get, list())
+                .operation(HttpMethod::Post, create())
+                .build(),
+        )
+        .path(
+            "/admin/api/tokens/{id}",
+            PathItem::builder()
+                .operation(HttpMethod::Get, show())
+                .operation(HttpMethod::Patch, update())
+                .operation(HttpMethod::Delete, revoke())
+                .build(),
+        )
+        .path(
+            "/admin/api/tokens/{id}/regenerate",
+            PathItem::new(HttpMethod::Post, regenerate()),
+        )
+        .build()
+}
+
+/// An admin operation: the session, the admin permission, and the failures every admin
+/// call can end in.
+fn op(id: &str, summary: &str, permission: &str) -> Op {
+    Op::new(id, "admin-tokens", summary)
+        .with(|builder| {
+            builder
+                .security(SecurityRequirement::new(SESSION_SCHEME, [permission]))
+                .extensions(Some(
+                    ExtensionsBuilder::new()
+                        .add(PERMISSION_EXTENSION, permission)
+                        .build(),
+                ))
+        })
+        .fails(&[Failure::NotSignedIn, Failure::NotAllowed])
+}
+
+fn token_id() -> Parameter {
+    id_in_path("The token's id.")
+}
+
+fn query(name: &str, description: &str) -> Parameter {
+    Parameter::builder()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .description(Some(description))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+        .build()
+}
+
+fn list() -> Operation {
+    op("admin.tokens.list", "List tokens", "api_tokens.read")
+        .describe("One page of the token list, fast at any size (keyset pagination: pass `next_cursor` back as `after`).")
+        .param(query("search", "Text to find in the name or description (case-insensitive, at most 100 characters)."))
+        .param(query("type", "`read-only`, `full-access` or `custom`."))
+        .param(query("status", "`active`, `expired` or `revoked`. Default: every token not revoked."))
+        .param(query("sort", "`name`, `type`, `created_at`, `last_used_at` or `expires_at`; a leading `-` sorts descending. Default `-created_at`."))
+        .param(query("after", "The `next_cursor` of the previous page (same sort)."))
+        .param(query("limit", "Tokens per page, 1 to 100. Default 50."))
+        .answers("200", "The page.", Some(schema_ref("TokenPage")))
+        .fails(&[Failure::BadRequest])
+        .build()
+}
+
+fn create() -> Operation {
+    op("admin.tokens.create", "Create a token", "api_tokens.create")
+        .describe(
+            "The only answer, with regenerate's, that carries the token's value: store it now.",
+        )
+        .json_body("The new token's settings.", schema_ref("NewToken"))
+        .answers(
+            "201",
+            "Created; `secret` is the value, shown once.",
+            Some(schema_ref("TokenWithSecret")),
+        )
+        .answers(
+            "409",
+            "A working token already has this name.",
+            Some(schema_ref("Error")),
+        )
+        .fails(&[Failure::BadRequest])
+        .build()
+}
+
+fn show() -> Operation {
+    op("admin.tokens.show", "Get a token", "api_tokens.read")
+        .describe("Revoked tokens too, with who revoked them and when.")
+        .param(token_id())
+        .answers("200", "The token.", Some(schema_ref("TokenData")))
+        .fails(&[Failure::BadRequest, Failure::NotFound])
+        .build()
+}
+
+fn update() -> Operation {
+    op("admin.tokens.update", "Change a token", "api_tokens.update")
+        .describe("Only the fields sent change; the next API request sees the change.")
+        .param(token_id())
+        .json_body("The fields to change.", schema_ref("TokenChanges"))
+        .answers("200", "The changed token.", Some(schema_ref("TokenData")))
+        .answers(
+            "409",
+            "Another working token has this name, or this one is revoked.",
+            Some(schema_ref("Error")),
+        )
+        .fails(&[Failure::BadRequest, Failure::NotFound])
+        .build()
+}
+
+fn regenerate() -> Operation {
+    op("admin.tokens.regenerate", "Regenerate a token", "api_tokens.regenerate")
+        .describe("A new value for the same token and settings; the old value is refused from the next request on.")
+        .param(token_id())
+        .answers("200", "`secret` is the new value, shown once.", Some(schema_ref("TokenWithSecret")))
+        .answers("409", "The token is revoked.", Some(schema_ref("Error")))
+        .fails(&[Failure::BadRequest, Failure::NotFound])
+        .build()
+}
+
+fn revoke() -> Operation {
+    op("admin.tokens.revoke", "Revoke a token", "api_tokens.delete")
+        .describe("The token stops working at once, on every instance; it stays listed under `status=revoked`.")
+        .param(token_id())
+        .answers("200", "The revoked token, with who and when.", Some(schema_ref("TokenData")))
+        .answers("409", "Already revoked; nothing changed.", Some(schema_ref("Error")))
+        .fails(&[Failure::BadRequest, Failure::NotFound])
+        .build()
+}
