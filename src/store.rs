@@ -11,11 +11,15 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 mod admins;
 mod changes;
 mod documents;
+mod token_changes;
+mod token_list;
 mod tokens;
 
 pub use admins::{AdminCredentials, SessionRecord};
 pub use changes::{TOKEN_CHANGES_CHANNEL, TokenChange, TokenChanges};
 pub use documents::Document;
+pub use token_changes::{TokenState, TokenUpdate};
+pub use token_list::ListCursor;
 pub use tokens::{NewTokenRecord, TokenAuthRecord};
 
 #[derive(Debug, thiserror::Error)]

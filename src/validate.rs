@@ -2,8 +2,13 @@
 
 use std::collections::BTreeSet;
 
+use chrono::{DateTime, Datelike, Utc};
+
 use crate::catalog::{Catalog, Permission};
 use crate::model::{FieldError, NewAdminRequest, NewTokenRequest, TokenLifetime, TokenType};
+
+mod token_edit;
+pub use token_edit::TokenEdit;
 
 pub const NAME_MAX: usize = 100;
 pub const DESCRIPTION_MAX: usize = 500;
@@ -109,32 +114,72 @@ impl Grant {
     }
 }
 
+/// When a token saved now expires: a preset counted from now, never, or a custom moment
+/// that must lie in the future (and within years a database can store).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expiry(Option<DateTime<Utc>>);
+
+impl Expiry {
+    pub const FIELD: &str = "duration";
+
+    pub fn parse(lifetime: TokenLifetime, now: DateTime<Utc>) -> Result<Self, FieldError> {
+        let at = lifetime.expires_at(now);
+        if let TokenLifetime::Until(at) = lifetime {
+            if at <= now {
+                return Err(FieldError::new(
+                    Self::FIELD,
+                    "The expiry date must be in the future.",
+                ));
+            }
+            if at.year() > 9999 {
+                return Err(FieldError::new(
+                    Self::FIELD,
+                    "The expiry date must be before the year 10000; for a token that never expires, choose unlimited.",
+                ));
+            }
+        }
+        Ok(Self(at))
+    }
+
+    /// `None`: the token never expires.
+    pub fn at(self) -> Option<DateTime<Utc>> {
+        self.0
+    }
+}
+
 /// A create-token request that passed validation.
 #[derive(Debug, Clone)]
 pub struct NewToken {
     pub name: Name,
     pub description: Description,
-    pub lifetime: TokenLifetime,
+    pub expiry: Expiry,
     pub grant: Grant,
 }
 
 impl NewToken {
-    /// Validates every field and reports all problems at once.
-    pub fn parse(catalog: &Catalog, request: &NewTokenRequest) -> Result<Self, Vec<FieldError>> {
+    /// Validates every field (a custom expiry against `now`) and reports all problems at once.
+    pub fn parse(
+        catalog: &Catalog,
+        request: &NewTokenRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Self, Vec<FieldError>> {
         let name = Name::parse("name", &request.name);
         let description = Description::parse(&request.description);
+        let expiry = Expiry::parse(request.lifetime, now);
         let grant = Grant::parse(catalog, request.token_type, &request.permissions);
-        match (name, description, grant) {
-            (Ok(name), Ok(description), Ok(grant)) => Ok(Self {
+        match (name, description, expiry, grant) {
+            (Ok(name), Ok(description), Ok(expiry), Ok(grant)) => Ok(Self {
                 name,
                 description,
-                lifetime: request.lifetime,
+                expiry,
                 grant,
             }),
-            (name, description, grant) => Err([name.err(), description.err(), grant.err()]
-                .into_iter()
-                .flatten()
-                .collect()),
+            (name, description, expiry, grant) => {
+                Err([name.err(), description.err(), expiry.err(), grant.err()]
+                    .into_iter()
+                    .flatten()
+                    .collect())
+            }
         }
     }
 }
@@ -276,7 +321,8 @@ mod tests {
     #[test]
     fn custom_tokens_need_known_permissions() {
         let c = Catalog::default();
-        let err = NewToken::parse(&c, &request("a", TokenType::Custom, vec![])).unwrap_err();
+        let err =
+            NewToken::parse(&c, &request("a", TokenType::Custom, vec![]), Utc::now()).unwrap_err();
         assert_eq!(
             err,
             vec![FieldError::new(
@@ -285,7 +331,8 @@ mod tests {
             )]
         );
         let unknown = vec![Permission::new("secrets", Action::Find)];
-        let err = NewToken::parse(&c, &request("a", TokenType::Custom, unknown)).unwrap_err();
+        let err =
+            NewToken::parse(&c, &request("a", TokenType::Custom, unknown), Utc::now()).unwrap_err();
         assert!(err[0].message.contains("secrets.find"));
     }
 
@@ -301,6 +348,7 @@ mod tests {
                 TokenType::Custom,
                 vec![create.clone(), find.clone(), find.clone()],
             ),
+            Utc::now(),
         )
         .unwrap();
         assert_eq!(token.grant.permissions, vec![find, create]);
@@ -310,8 +358,12 @@ mod tests {
     fn typed_tokens_may_not_list_permissions() {
         let c = Catalog::default();
         let perms = vec![Permission::new("articles", Action::Find)];
-        assert!(NewToken::parse(&c, &request("a", TokenType::ReadOnly, perms)).is_err());
-        assert!(NewToken::parse(&c, &request("a", TokenType::FullAccess, vec![])).is_ok());
+        assert!(
+            NewToken::parse(&c, &request("a", TokenType::ReadOnly, perms), Utc::now()).is_err()
+        );
+        assert!(
+            NewToken::parse(&c, &request("a", TokenType::FullAccess, vec![]), Utc::now()).is_ok()
+        );
     }
 
     #[test]
@@ -319,12 +371,47 @@ mod tests {
         let c = Catalog::default();
         let mut req = request("", TokenType::Custom, vec![]);
         req.description = "x".repeat(600);
-        let fields: Vec<_> = NewToken::parse(&c, &req)
+        req.lifetime = TokenLifetime::Until(Utc::now() - chrono::Duration::days(1));
+        let fields: Vec<_> = NewToken::parse(&c, &req, Utc::now())
             .unwrap_err()
             .into_iter()
             .map(|e| e.field)
             .collect();
-        assert_eq!(fields, ["name", "description", "permissions"]);
+        assert_eq!(fields, ["name", "description", "duration", "permissions"]);
+    }
+
+    #[test]
+    fn expiry_is_a_preset_never_or_a_future_date() {
+        let now = Utc::now();
+        let days = |d| Some(now + chrono::Duration::days(d));
+        assert_eq!(
+            Expiry::parse(TokenLifetime::Days7, now).unwrap().at(),
+            days(7)
+        );
+        assert_eq!(
+            Expiry::parse(TokenLifetime::Days90, now).unwrap().at(),
+            days(90)
+        );
+        assert_eq!(
+            Expiry::parse(TokenLifetime::Unlimited, now).unwrap().at(),
+            None
+        );
+        let tomorrow = now + chrono::Duration::days(1);
+        assert_eq!(
+            Expiry::parse(TokenLifetime::Until(tomorrow), now)
+                .unwrap()
+                .at(),
+            Some(tomorrow)
+        );
+        let past = Expiry::parse(TokenLifetime::Until(now), now).unwrap_err();
+        assert_eq!(past.field, "duration");
+        assert!(past.message.contains("future"));
+        let far = chrono::NaiveDate::from_ymd_opt(10_000, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            .and_utc();
+        assert!(Expiry::parse(TokenLifetime::Until(far), now).is_err());
     }
 
     #[test]
