@@ -2,12 +2,14 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::catalog::{Catalog, Permission};
-use crate::model::{FieldError, NewAdminRequest, NewTokenRequest, TokenLifetime, TokenType};
+use crate::model::{FieldError, NewAdminRequest, NewTokenRequest, TokenType};
 
+mod expiry;
 mod token_edit;
+pub use expiry::Expiry;
 pub use token_edit::TokenEdit;
 
 pub const NAME_MAX: usize = 100;
@@ -111,39 +113,6 @@ impl Grant {
             token_type,
             permissions: unique.into_iter().collect(),
         })
-    }
-}
-
-/// When a token saved now expires: a preset counted from now, never, or a custom moment
-/// that must lie in the future (and within years a database can store).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Expiry(Option<DateTime<Utc>>);
-
-impl Expiry {
-    pub const FIELD: &str = "duration";
-
-    pub fn parse(lifetime: TokenLifetime, now: DateTime<Utc>) -> Result<Self, FieldError> {
-        let at = lifetime.expires_at(now);
-        if let TokenLifetime::Until(at) = lifetime {
-            if at <= now {
-                return Err(FieldError::new(
-                    Self::FIELD,
-                    "The expiry date must be in the future.",
-                ));
-            }
-            if at.year() > 9999 {
-                return Err(FieldError::new(
-                    Self::FIELD,
-                    "The expiry date must be before the year 10000; for a token that never expires, choose unlimited.",
-                ));
-            }
-        }
-        Ok(Self(at))
-    }
-
-    /// `None`: the token never expires.
-    pub fn at(self) -> Option<DateTime<Utc>> {
-        self.0
     }
 }
 
@@ -279,6 +248,7 @@ impl NewAdmin {
 mod tests {
     use super::*;
     use crate::catalog::Action;
+    use crate::model::TokenLifetime;
 
     fn request(name: &str, token_type: TokenType, permissions: Vec<Permission>) -> NewTokenRequest {
         NewTokenRequest {
@@ -378,40 +348,6 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, ["name", "description", "duration", "permissions"]);
-    }
-
-    #[test]
-    fn expiry_is_a_preset_never_or_a_future_date() {
-        let now = Utc::now();
-        let days = |d| Some(now + chrono::Duration::days(d));
-        assert_eq!(
-            Expiry::parse(TokenLifetime::Days7, now).unwrap().at(),
-            days(7)
-        );
-        assert_eq!(
-            Expiry::parse(TokenLifetime::Days90, now).unwrap().at(),
-            days(90)
-        );
-        assert_eq!(
-            Expiry::parse(TokenLifetime::Unlimited, now).unwrap().at(),
-            None
-        );
-        let tomorrow = now + chrono::Duration::days(1);
-        assert_eq!(
-            Expiry::parse(TokenLifetime::Until(tomorrow), now)
-                .unwrap()
-                .at(),
-            Some(tomorrow)
-        );
-        let past = Expiry::parse(TokenLifetime::Until(now), now).unwrap_err();
-        assert_eq!(past.field, "duration");
-        assert!(past.message.contains("future"));
-        let far = chrono::NaiveDate::from_ymd_opt(10_000, 1, 1)
-            .unwrap()
-            .and_hms_opt(0, 0, 0)
-            .unwrap()
-            .and_utc();
-        assert!(Expiry::parse(TokenLifetime::Until(far), now).is_err());
     }
 
     #[test]

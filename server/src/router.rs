@@ -14,7 +14,7 @@ use tollgate::Tollgate;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api;
+use crate::{admin_api, api};
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
@@ -39,7 +39,7 @@ pub struct ApiSettings {
 }
 
 /// The whole server: the panel (pages and `/rpc` server functions), the protected API,
-/// health checks and static assets.
+/// the admin JSON API, health checks and static assets.
 pub fn router(state: AppState) -> Router {
     let routes = panel_routes();
     let context = ServerContext {
@@ -50,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .nest("/api", api::routes())
+        .nest("/admin/api", admin_api::routes())
         .route("/auth/forward", any(api::forward_auth))
         .leptos_routes_with_context(
             &state,

@@ -24,7 +24,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self {
             status,
             code,
@@ -95,6 +95,24 @@ impl ApiError {
             StatusCode::FORBIDDEN,
             "no_matching_route",
             format!("No token permission covers {method} {path}, so Tollgate refuses it."),
+        )
+    }
+
+    /// The admin JSON API without a valid admin session.
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Sign in first: the admin API is authenticated by the admin session cookie `tollgate_session`.",
+        )
+    }
+
+    /// A state-changing admin request that a browser says came from another site.
+    pub fn cross_site_request() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "cross_site_request",
+            "Refused: this request comes from another site. Changes through the admin API must come from Tollgate's own origin (or from a script, which sends no Origin header).",
         )
     }
 
