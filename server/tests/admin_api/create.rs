@@ -330,3 +330,24 @@ async fn a_cross_site_change_is_refused_and_changes_nothing() {
     ];
     assert_eq!(post("ours", SAME_ORIGIN).await.status, 201);
 }
+
+#[tokio::test]
+async fn the_cookie_from_signing_in_opens_the_admin_api() {
+    let app = spawn_app().await;
+    signed_in(&app).await;
+    let credentials =
+        json!({"input": {"email": "ada@example.com", "password": "correct horse battery staple"}});
+    let reply = app.rpc("sign_in", None, &credentials).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let cookie = reply
+        .header(header::SET_COOKIE)
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let list = call(&app, Method::GET, TOKENS, Some(&cookie), None).await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    app.rpc("sign_out", Some(&cookie), &json!({})).await;
+    let after = call(&app, Method::GET, TOKENS, Some(&cookie), None).await;
+    assert_error(&after, 401, "unauthenticated", None);
+}
