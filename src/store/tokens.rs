@@ -56,26 +56,26 @@ struct TokenAuthRow {
     expires_at: Option<DateTime<Utc>>,
 }
 
-/// A `SELECT` of everything a [`TokenView`] shows, followed by `$tail` (the filter and order);
-/// `$extra` adds columns (written `"expr AS name, "`).
-macro_rules! select_token_views {
-    ($tail:literal) => {
-        select_token_views!("", $tail)
-    };
-    ($extra:literal, $tail:literal) => {
+/// Everything a [`TokenView`] shows, and the tables it comes from: what follows `SELECT `.
+macro_rules! token_view_columns {
+    () => {
         concat!(
-            "SELECT ",
-            $extra,
             "t.id, t.name, t.description, t.token_type, t.permissions, t.hint, ",
             "a.name AS created_by_name, t.created_at, t.last_used_at, t.last_used_ip, t.expires_at, ",
             "t.revoked_at, r.name AS revoked_by_name ",
             "FROM api_tokens t LEFT JOIN admins a ON a.id = t.created_by ",
             "LEFT JOIN admins r ON r.id = t.revoked_by ",
-            $tail
         )
     };
 }
-pub(super) use select_token_views;
+pub(super) use token_view_columns;
+
+/// A `SELECT` of everything a [`TokenView`] shows, followed by `$tail` (the filter and order).
+macro_rules! select_token_views {
+    ($tail:literal) => {
+        concat!("SELECT ", token_view_columns!(), $tail)
+    };
+}
 
 const INSERT_TOKEN: &str = "INSERT INTO api_tokens \
      (name, description, token_type, permissions, token_hash, hint, created_by, created_at, expires_at) \

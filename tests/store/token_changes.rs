@@ -248,3 +248,61 @@ pub async fn a_revoked_token_keeps_who_and_when_and_refuses_changes(core: &Tollg
         Err(ServiceError::NotFound("token"))
     ));
 }
+
+/// Instance B caches a read-only token; instance A regenerates it, then (on a second
+/// token) turns it custom without `articles.find`: B must follow both as soon as the
+/// database announces them.
+#[tokio::test]
+async fn postgres_regenerate_and_edit_on_one_instance_reach_another() {
+    let db = super::TestDb::postgres().await;
+    let a = &db.core;
+    let (b, admin, created) = super::a_token_cached_by_a_second_instance(&db).await;
+    let follow = tokio::spawn(b.follow_token_changes().await.unwrap());
+    let old = Some(created.secret.expose());
+    b.verifier.authenticate(old, None).await.unwrap(); // answered from B's cache
+
+    let renewed = a.tokens.regenerate(&admin, created.token.id).await.unwrap();
+    let new = Some(renewed.secret.expose());
+    wait_until(|| async {
+        matches!(
+            b.verifier.authenticate(old, None).await,
+            Err(Rejection::Unknown)
+        )
+    })
+    .await;
+    b.verifier.verify(new, None, &find()).await.unwrap(); // cached again, new value
+
+    let patch = TokenPatch {
+        token_type: Some(TokenType::Custom),
+        permissions: Some(vec![create()]),
+        ..TokenPatch::default()
+    };
+    a.tokens
+        .update(&admin, created.token.id, &patch)
+        .await
+        .unwrap();
+    let forbidden = Err(Rejection::Forbidden { needed: find() });
+    wait_until(|| async { b.verifier.verify(new, None, &find()).await.map(drop) == forbidden })
+        .await;
+
+    follow.abort();
+    let _ = follow.await;
+    b.store.close().await;
+    db.finish().await;
+}
+
+/// Polls `done` (yielding in between) for up to five seconds.
+async fn wait_until<F, Fut>(done: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !done().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the other instance did not follow within 5 s"
+        );
+        tokio::task::yield_now().await;
+    }
+}
