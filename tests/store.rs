@@ -152,6 +152,7 @@ store_tests!(
     a_custom_expiry_date_must_lie_ahead,
     regenerating_refuses_the_old_value_at_once,
     a_revoked_token_keeps_who_and_when_and_refuses_changes,
+    racing_revokes_revoke_once,
     every_sort_pages_through_the_whole_list_in_order,
     filters_and_search_pick_their_tokens,
     a_cursor_only_continues_its_own_sort,

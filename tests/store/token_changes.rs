@@ -249,6 +249,27 @@ pub async fn a_revoked_token_keeps_who_and_when_and_refuses_changes(core: &Tollg
     ));
 }
 
+pub async fn racing_revokes_revoke_once(core: &Tollgate) {
+    let admin = first_admin(core).await;
+    let created = core
+        .tokens
+        .create(&admin, &token_request("raced", TokenType::ReadOnly, vec![]))
+        .await
+        .unwrap();
+    let id = created.token.id;
+    let (a, b) = tokio::join!(
+        core.tokens.revoke(&admin, id),
+        core.tokens.revoke(&admin, id)
+    );
+    let outcomes = [a.is_ok(), b.is_ok()];
+    assert_eq!(outcomes.iter().filter(|ok| **ok).count(), 1, "{outcomes:?}");
+    let loser = if a.is_ok() { b } else { a };
+    assert!(
+        matches!(loser, Err(ServiceError::AlreadyRevoked(_))),
+        "{loser:?}"
+    );
+}
+
 /// Instance B caches a read-only token; instance A regenerates it, then (on a second
 /// token) turns it custom without `articles.find`: B must follow both as soon as the
 /// database announces them.
