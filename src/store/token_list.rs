@@ -42,6 +42,9 @@ impl ListCursor {
         };
         let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| bad())?;
         let cursor: Self = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+        if TokenSort::parse(&cursor.sort).is_none() {
+            return Err(bad());
+        }
         if cursor.sort != sort.as_param() {
             return Err(FieldError::new(
                 Self::FIELD,
