@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/tokens/{id}/regenerate", post(tokens::regenerate))
         .fallback(|| async { ApiError::not_found("No admin API endpoint at this path.") })
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(SetResponseHeaderLayer::overriding(
             CACHE_CONTROL,
             HeaderValue::from_static("no-store"),

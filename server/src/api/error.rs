@@ -98,6 +98,15 @@ impl ApiError {
         )
     }
 
+    /// A known path, but not with this method (the admin API's routes say which).
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "This path does not take this method: see the admin API's endpoints in the README.",
+        )
+    }
+
     /// The admin JSON API without a valid admin session.
     pub fn unauthenticated() -> Self {
         Self::new(

@@ -135,6 +135,23 @@ async fn unknown_ids_are_404_everywhere_and_bad_ids_400() {
 }
 
 #[tokio::test]
+async fn unknown_paths_and_methods_answer_in_the_error_shape() {
+    let app = spawn_app().await;
+    let cookie = signed_in(&app).await;
+    let reply = call(&app, Method::GET, "/admin/api/nothing", Some(&cookie), None).await;
+    assert_error(&reply, 404, "not_found", None);
+    let reply = call(
+        &app,
+        Method::PUT,
+        "/admin/api/tokens/1",
+        Some(&cookie),
+        None,
+    )
+    .await;
+    assert_error(&reply, 405, "method_not_allowed", None);
+}
+
+#[tokio::test]
 async fn regenerating_reveals_a_new_value_and_refuses_the_old_at_once() {
     let app = spawn_app().await;
     let cookie = signed_in(&app).await;
