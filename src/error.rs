@@ -1,4 +1,6 @@
-use crate::model::FieldError;
+use chrono::{DateTime, Utc};
+
+use crate::model::{FieldError, format_time};
 use crate::store::StoreError;
 
 /// Every way a service call can fail. The web layers map each variant to one HTTP status;
@@ -17,6 +19,13 @@ pub enum ServiceError {
     BadCredentials,
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The token was revoked (at this time): it can't be revoked again, changed or
+    /// regenerated. Nothing was changed.
+    #[error(
+        "The token was already revoked on {}; a revoked token can't be revoked again, changed or regenerated. Nothing was changed.",
+        format_time(*.0)
+    )]
+    AlreadyRevoked(DateTime<Utc>),
     #[error("storage failed: {0}")]
     Store(#[from] StoreError),
 }

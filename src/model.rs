@@ -5,6 +5,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::Permission;
 
+mod listing;
+pub use listing::{
+    DEFAULT_LIMIT, MAX_LIMIT, SortColumn, SortDirection, TokenListParams, TokenListQuery,
+    TokenPage, TokenSort, TokenStatus,
+};
+
 /// What a token may do. Read-only and full access cover every content resource; custom is
 /// an explicit list of resource × action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -45,7 +51,7 @@ impl TokenType {
     }
 }
 
-/// How long a new token lives.
+/// How long a token lives: a preset, no expiry, or until a chosen moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum TokenLifetime {
     #[serde(rename = "7")]
@@ -57,9 +63,13 @@ pub enum TokenLifetime {
     Days90,
     #[serde(rename = "unlimited")]
     Unlimited,
+    /// A custom expiry; it must lie in the future when the token is saved.
+    #[serde(rename = "until")]
+    Until(DateTime<Utc>),
 }
 
 impl TokenLifetime {
+    /// The presets a form offers (a custom date is not one of them).
     pub const ALL: [TokenLifetime; 4] = [
         TokenLifetime::Days7,
         TokenLifetime::Days30,
@@ -67,22 +77,24 @@ impl TokenLifetime {
         TokenLifetime::Unlimited,
     ];
 
+    /// The preset number of days; `None` for unlimited and for a custom date.
     pub fn days(self) -> Option<i64> {
         match self {
             TokenLifetime::Days7 => Some(7),
             TokenLifetime::Days30 => Some(30),
             TokenLifetime::Days90 => Some(90),
-            TokenLifetime::Unlimited => None,
+            TokenLifetime::Unlimited | TokenLifetime::Until(_) => None,
         }
     }
 
-    /// The form value (`7`, `30`, `90`, `unlimited`).
+    /// The form value (`7`, `30`, `90`, `unlimited`; `custom` for a chosen date).
     pub fn as_str(self) -> &'static str {
         match self {
             TokenLifetime::Days7 => "7",
             TokenLifetime::Days30 => "30",
             TokenLifetime::Days90 => "90",
             TokenLifetime::Unlimited => "unlimited",
+            TokenLifetime::Until(_) => "custom",
         }
     }
 
@@ -92,15 +104,24 @@ impl TokenLifetime {
             TokenLifetime::Days30 => "30 days",
             TokenLifetime::Days90 => "90 days",
             TokenLifetime::Unlimited => "Unlimited",
+            TokenLifetime::Until(_) => "Custom date",
         }
     }
 
+    /// A preset by its form value.
     pub fn parse(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|l| l.as_str() == value)
     }
 
+    /// When a token saved at `from` expires (`None`: never). A custom date is returned as
+    /// is; whether it is still in the future is checked by validation.
     pub fn expires_at(self, from: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        self.days().map(|days| from + chrono::Duration::days(days))
+        match self {
+            TokenLifetime::Until(at) => Some(at),
+            preset => preset
+                .days()
+                .map(|days| from + chrono::Duration::days(days)),
+        }
     }
 }
 
@@ -122,11 +143,27 @@ pub struct TokenView {
     /// The client address of that last use.
     pub last_used_ip: Option<String>,
     pub expires_at: Option<DateTime<Utc>>,
+    /// When the token was revoked; it stays listed (under the "revoked" filter) as history.
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// The revoking admin's name; `None` for working tokens, and once that admin is gone.
+    pub revoked_by: Option<String>,
 }
 
 impl TokenView {
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
         self.expires_at.is_some_and(|at| at <= now)
+    }
+
+    /// Revoked wins over expired: a revoked token never works again, an expired one could
+    /// be given a new expiry.
+    pub fn status(&self, now: DateTime<Utc>) -> TokenStatus {
+        if self.revoked_at.is_some() {
+            TokenStatus::Revoked
+        } else if self.is_expired(now) {
+            TokenStatus::Expired
+        } else {
+            TokenStatus::Active
+        }
     }
 }
 
@@ -173,6 +210,25 @@ pub struct NewTokenRequest {
     pub token_type: TokenType,
     #[serde(default)]
     pub permissions: Vec<Permission>,
+}
+
+/// What an edit sends: only the fields to change (`None` leaves a field as it is). The
+/// same rules as [`NewTokenRequest`] apply to the token that results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct TokenPatch {
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `Some("")` clears the description.
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default, rename = "type")]
+    pub token_type: Option<TokenType>,
+    /// Only for custom tokens. Changing the type away from custom drops them.
+    #[serde(default)]
+    pub permissions: Option<Vec<Permission>>,
+    /// A new lifetime, counted from the moment of the change.
+    #[serde(default)]
+    pub lifetime: Option<TokenLifetime>,
 }
 
 /// The one response that carries a token's value.

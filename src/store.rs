@@ -12,12 +12,16 @@ mod admins;
 mod changes;
 mod documents;
 mod notifications;
+mod token_changes;
+mod token_list;
 mod tokens;
 
 pub use admins::{AdminCredentials, SessionRecord};
 pub use changes::{TOKEN_CHANGES_CHANNEL, TokenChange, TokenChanges};
 pub use documents::Document;
 pub use notifications::Recipient;
+pub use token_changes::{TokenState, TokenUpdate};
+pub use token_list::ListCursor;
 pub use tokens::{NewTokenRecord, TokenAuthRecord};
 
 #[derive(Debug, thiserror::Error)]

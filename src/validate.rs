@@ -2,8 +2,15 @@
 
 use std::collections::BTreeSet;
 
+use chrono::{DateTime, Utc};
+
 use crate::catalog::{Catalog, Permission};
-use crate::model::{FieldError, NewAdminRequest, NewTokenRequest, TokenLifetime, TokenType};
+use crate::model::{FieldError, NewAdminRequest, NewTokenRequest, TokenType};
+
+mod expiry;
+mod token_edit;
+pub use expiry::Expiry;
+pub use token_edit::TokenEdit;
 
 pub const NAME_MAX: usize = 100;
 pub const DESCRIPTION_MAX: usize = 500;
@@ -114,27 +121,34 @@ impl Grant {
 pub struct NewToken {
     pub name: Name,
     pub description: Description,
-    pub lifetime: TokenLifetime,
+    pub expiry: Expiry,
     pub grant: Grant,
 }
 
 impl NewToken {
-    /// Validates every field and reports all problems at once.
-    pub fn parse(catalog: &Catalog, request: &NewTokenRequest) -> Result<Self, Vec<FieldError>> {
+    /// Validates every field (a custom expiry against `now`) and reports all problems at once.
+    pub fn parse(
+        catalog: &Catalog,
+        request: &NewTokenRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Self, Vec<FieldError>> {
         let name = Name::parse("name", &request.name);
         let description = Description::parse(&request.description);
+        let expiry = Expiry::parse(request.lifetime, now);
         let grant = Grant::parse(catalog, request.token_type, &request.permissions);
-        match (name, description, grant) {
-            (Ok(name), Ok(description), Ok(grant)) => Ok(Self {
+        match (name, description, expiry, grant) {
+            (Ok(name), Ok(description), Ok(expiry), Ok(grant)) => Ok(Self {
                 name,
                 description,
-                lifetime: request.lifetime,
+                expiry,
                 grant,
             }),
-            (name, description, grant) => Err([name.err(), description.err(), grant.err()]
-                .into_iter()
-                .flatten()
-                .collect()),
+            (name, description, expiry, grant) => {
+                Err([name.err(), description.err(), expiry.err(), grant.err()]
+                    .into_iter()
+                    .flatten()
+                    .collect())
+            }
         }
     }
 }
@@ -234,6 +248,7 @@ impl NewAdmin {
 mod tests {
     use super::*;
     use crate::catalog::Action;
+    use crate::model::TokenLifetime;
 
     fn request(name: &str, token_type: TokenType, permissions: Vec<Permission>) -> NewTokenRequest {
         NewTokenRequest {
@@ -276,7 +291,8 @@ mod tests {
     #[test]
     fn custom_tokens_need_known_permissions() {
         let c = Catalog::default();
-        let err = NewToken::parse(&c, &request("a", TokenType::Custom, vec![])).unwrap_err();
+        let err =
+            NewToken::parse(&c, &request("a", TokenType::Custom, vec![]), Utc::now()).unwrap_err();
         assert_eq!(
             err,
             vec![FieldError::new(
@@ -285,7 +301,8 @@ mod tests {
             )]
         );
         let unknown = vec![Permission::new("secrets", Action::Find)];
-        let err = NewToken::parse(&c, &request("a", TokenType::Custom, unknown)).unwrap_err();
+        let err =
+            NewToken::parse(&c, &request("a", TokenType::Custom, unknown), Utc::now()).unwrap_err();
         assert!(err[0].message.contains("secrets.find"));
     }
 
@@ -301,6 +318,7 @@ mod tests {
                 TokenType::Custom,
                 vec![create.clone(), find.clone(), find.clone()],
             ),
+            Utc::now(),
         )
         .unwrap();
         assert_eq!(token.grant.permissions, vec![find, create]);
@@ -310,8 +328,12 @@ mod tests {
     fn typed_tokens_may_not_list_permissions() {
         let c = Catalog::default();
         let perms = vec![Permission::new("articles", Action::Find)];
-        assert!(NewToken::parse(&c, &request("a", TokenType::ReadOnly, perms)).is_err());
-        assert!(NewToken::parse(&c, &request("a", TokenType::FullAccess, vec![])).is_ok());
+        assert!(
+            NewToken::parse(&c, &request("a", TokenType::ReadOnly, perms), Utc::now()).is_err()
+        );
+        assert!(
+            NewToken::parse(&c, &request("a", TokenType::FullAccess, vec![]), Utc::now()).is_ok()
+        );
     }
 
     #[test]
@@ -319,12 +341,13 @@ mod tests {
         let c = Catalog::default();
         let mut req = request("", TokenType::Custom, vec![]);
         req.description = "x".repeat(600);
-        let fields: Vec<_> = NewToken::parse(&c, &req)
+        req.lifetime = TokenLifetime::Until(Utc::now() - chrono::Duration::days(1));
+        let fields: Vec<_> = NewToken::parse(&c, &req, Utc::now())
             .unwrap_err()
             .into_iter()
             .map(|e| e.field)
             .collect();
-        assert_eq!(fields, ["name", "description", "permissions"]);
+        assert_eq!(fields, ["name", "description", "duration", "permissions"]);
     }
 
     #[test]

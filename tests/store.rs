@@ -13,6 +13,14 @@ use tollgate::tokens::DUPLICATE_NAME;
 use tollgate::verify::Rejection;
 use tollgate::{ServiceError, Settings, Tollgate, key::ServerKey};
 
+#[path = "store/token_changes.rs"]
+mod token_changes;
+#[path = "store/token_list.rs"]
+mod token_list;
+
+use token_changes::*;
+use token_list::*;
+
 const PASSWORD: &str = "correct horse battery staple";
 
 /// A throwaway database with the full core on top.
@@ -137,6 +145,15 @@ store_tests!(
     content_is_seeded_and_accepts_new_documents,
     documents_can_be_read_replaced_and_deleted,
     new_tokens_are_announced_in_the_inbox_masked,
+    an_edit_changes_only_the_fields_sent_at_once,
+    an_invalid_edit_changes_nothing,
+    a_custom_expiry_date_must_lie_ahead,
+    regenerating_refuses_the_old_value_at_once,
+    a_revoked_token_keeps_who_and_when_and_refuses_changes,
+    racing_revokes_revoke_once,
+    every_sort_pages_through_the_whole_list_in_order,
+    filters_and_search_pick_their_tokens,
+    a_cursor_only_continues_its_own_sort,
 );
 
 /// A second instance B on `db`'s database, and a token made by A that B has verified once
@@ -488,7 +505,7 @@ async fn revoking_stops_a_token_at_once(core: &Tollgate) {
     assert_eq!(names, ["keep"]);
     assert!(matches!(
         core.tokens.revoke(&admin, gone.token.id).await,
-        Err(ServiceError::NotFound(_))
+        Err(ServiceError::AlreadyRevoked(_))
     ));
     assert!(matches!(
         core.tokens.revoke(&admin, 999_999).await,

@@ -22,6 +22,9 @@ pub enum AppError {
     BadCredentials,
     #[error("The {0} was not found. It may have been revoked or deleted; refresh the page.")]
     NotFound(String),
+    /// The token was revoked earlier; the message says when. Nothing was changed.
+    #[error("{0}")]
+    AlreadyRevoked(String),
     #[error(
         "Something went wrong on the server. Try again; if it keeps happening, check the server log."
     )]
@@ -45,7 +48,9 @@ impl AppError {
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Invalid(_) | AppError::Transport(_) => StatusCode::BAD_REQUEST,
-            AppError::Conflict(_) | AppError::AlreadySetUp => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::AlreadySetUp | AppError::AlreadyRevoked(_) => {
+                StatusCode::CONFLICT
+            }
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -70,6 +75,7 @@ impl From<tollgate::ServiceError> for AppError {
             E::AlreadySetUp => AppError::AlreadySetUp,
             E::BadCredentials => AppError::BadCredentials,
             E::NotFound(what) => AppError::NotFound(what.to_owned()),
+            E::AlreadyRevoked(_) => AppError::AlreadyRevoked(error.to_string()),
             E::Store(error) => {
                 tracing::error!(%error, "server function failed");
                 AppError::Internal

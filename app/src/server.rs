@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use http::header::{CACHE_CONTROL, COOKIE, SET_COOKIE};
-use http::{HeaderValue, request::Parts};
+use http::{HeaderMap, HeaderValue, request::Parts};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use tollgate::Tollgate;
@@ -20,6 +20,19 @@ use crate::api::ApiReference;
 use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "tollgate_session";
+
+/// The session id from a request's `tollgate_session` cookie, if it sent one. Shared by
+/// the server functions and the admin JSON API, which sign in the same way.
+pub fn session_secret(headers: &HeaderMap) -> Option<SessionSecret> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| SessionSecret::from_cookie(value))
+}
 
 /// What the server binary hands every server function and page render.
 #[derive(Clone)]
@@ -69,16 +82,7 @@ impl Rpc {
 
     /// The session id from the request's cookie, if any.
     pub fn session_secret(&self) -> Option<SessionSecret> {
-        self.request
-            .as_ref()?
-            .headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == SESSION_COOKIE)
-            .map(|(_, value)| SessionSecret::from_cookie(value))
+        session_secret(&self.request.as_ref()?.headers)
     }
 
     /// The signed-in administrator, or `None`.

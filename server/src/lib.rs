@@ -1,6 +1,8 @@
 //! The `tollgate` binary's library: configuration, the axum router (panel, protected API,
 //! health), and start-up. `main.rs` only parses the command line and calls in here.
 
+/// The admin JSON API (`/admin/api/…`): tokens managed by scripts, signed in as an admin.
+pub mod admin_api;
 /// The token-protected REST API (`/api/…`) and its JSON errors.
 pub mod api;
 /// Command line and environment configuration.

@@ -17,7 +17,7 @@ use tollgate::Tollgate;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::{api, openapi, security};
+use crate::{admin_api, api, openapi, security};
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
@@ -42,7 +42,7 @@ pub struct ApiSettings {
 }
 
 /// The whole server: the panel (pages and `/rpc` server functions), the protected API,
-/// health checks and static assets.
+/// the admin JSON API, health checks and static assets.
 pub fn router(state: AppState) -> Router {
     let routes = panel_routes();
     let document = openapi::document(state.core.tokens.catalog(), &state.api);
@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
             get(move || std::future::ready(([(CONTENT_TYPE, "application/json")], document.clone()))),
         )
         .nest("/api", api::routes())
+        .nest("/admin/api", admin_api::routes())
         .route("/auth/forward", any(api::forward_auth))
         .leptos_routes_with_context(
             &state,

@@ -4,6 +4,7 @@
 
 use axum::extract::Request;
 use axum::http::header::{CONTENT_SECURITY_POLICY, HOST, ORIGIN};
+use axum::http::uri::Authority;
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -57,28 +58,31 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
             *request.method(),
             Method::GET | Method::HEAD | Method::OPTIONS
         );
-    if changes_state && is_cross_site(request.headers()) {
-        return ApiError::cross_site().into_response();
+    if changes_state && is_cross_site(request.headers(), request.uri().authority()) {
+        return ApiError::cross_site_request().into_response();
     }
     next.run(request).await
 }
 
-fn is_cross_site(headers: &HeaderMap) -> bool {
+/// Either signal suffices: `Sec-Fetch-Site` other than `same-origin` or `none` (typed by
+/// the user), or an `Origin` that is not this host. Scripts send neither and pass.
+fn is_cross_site(headers: &HeaderMap, authority: Option<&Authority>) -> bool {
     let text = |name| {
         headers
             .get(name)
             .and_then(|v: &HeaderValue| v.to_str().ok())
     };
-    if let Some(site) = text("sec-fetch-site") {
-        // `none`: typed in the address bar or a bookmark, so the user's own doing.
-        return !matches!(site, "same-origin" | "none");
+    if let Some(site) = text("sec-fetch-site")
+        && !matches!(site, "same-origin" | "none")
+    {
+        return true;
     }
-    match (text(ORIGIN.as_str()), text(HOST.as_str())) {
-        (Some(origin), Some(host)) => origin_host(origin) != Some(host),
-        // `Origin: null` (sandboxed frames, some redirects) without a Host to compare.
-        (Some(_), None) => true,
-        (None, _) => false,
-    }
+    let Some(origin) = text(ORIGIN.as_str()) else {
+        return false;
+    };
+    let host = text(HOST.as_str()).or_else(|| authority.map(Authority::as_str));
+    // `Origin: null` (sandboxed frames, some redirects) has no host, so never matches.
+    !matches!((origin_host(origin), host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
 }
 
 /// `https://panel.example.com:8443` → `panel.example.com:8443`.
@@ -99,13 +103,22 @@ mod tests {
 
     #[test]
     fn fetch_metadata_decides_when_present() {
-        assert!(!is_cross_site(&headers(&[(
-            "sec-fetch-site",
-            "same-origin"
-        )])));
-        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "none")])));
-        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
-        assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")])));
+        assert!(!is_cross_site(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            None
+        ));
+        assert!(!is_cross_site(
+            &headers(&[("sec-fetch-site", "none")]),
+            None
+        ));
+        assert!(is_cross_site(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            None
+        ));
+        assert!(is_cross_site(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            None
+        ));
     }
 
     #[test]
@@ -114,15 +127,18 @@ mod tests {
             ("origin", "http://127.0.0.1:3000"),
             ("host", "127.0.0.1:3000"),
         ]);
-        assert!(!is_cross_site(&same));
+        assert!(!is_cross_site(&same, None));
         let other = headers(&[
             ("origin", "https://evil.example"),
             ("host", "127.0.0.1:3000"),
         ]);
-        assert!(is_cross_site(&other));
+        assert!(is_cross_site(&other, None));
         let null = headers(&[("origin", "null"), ("host", "127.0.0.1:3000")]);
-        assert!(is_cross_site(&null));
-        assert!(!is_cross_site(&headers(&[("host", "127.0.0.1:3000")])));
+        assert!(is_cross_site(&null, None));
+        assert!(!is_cross_site(
+            &headers(&[("host", "127.0.0.1:3000")]),
+            None
+        ));
     }
 
     #[test]

@@ -247,6 +247,7 @@ async fn the_panel_reference_is_read_from_the_document_for_signed_in_admins_only
             "authors",
             "tokens",
             "forward-auth",
+            "admin-tokens",
             "meta"
         ]
     );
@@ -279,4 +280,87 @@ async fn the_panel_reference_is_read_from_the_document_for_signed_in_admins_only
             .contains("insufficient_scope"),
         "shared responses are resolved for the page"
     );
+}
+
+/// The admin API, walked like the token API: every operation answers 401 without a session
+/// and, signed in, a status its entry lists; a malformed body gets a documented 400.
+#[tokio::test]
+async fn each_admin_operation_answers_only_documented_statuses() {
+    let app = spawn_app().await;
+    let input = json!({"input": {"email": "ada@example.com", "name": "Ada", "password": "correct horse battery staple", "password_confirm": "correct horse battery staple"}});
+    let created = app.rpc("create_first_admin", None, &input).await;
+    let cookie = created
+        .header(header::SET_COOKIE)
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let document = document(&app).await;
+    let mut checked = 0;
+
+    for (method, path, operation) in operations(&document) {
+        if !path.starts_with("/admin/api/") {
+            continue;
+        }
+        let statuses = documented_statuses(&operation);
+        // A fresh token per operation, so revoke and regenerate find a working one.
+        let made = send(
+            &app,
+            "post",
+            "/admin/api/tokens",
+            Some(&cookie),
+            Some(json!({"name": format!("for {method} {path}"), "type": "read-only"})),
+        )
+        .await;
+        let uri = path.replace("{id}", &made.body["data"]["id"].to_string());
+        let body = match (method.as_str(), path.as_str()) {
+            ("post", "/admin/api/tokens") => Some(
+                json!({"name": format!("new via {method}"), "type": "full-access", "duration": 7}),
+            ),
+            ("patch", _) => Some(json!({"description": "changed"})),
+            _ => None,
+        };
+
+        let anonymous = send(&app, &method, &uri, None, body.clone()).await;
+        assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{method} {uri}");
+        assert!(statuses.contains(&"401".to_owned()));
+
+        let signed_in = send(&app, &method, &uri, Some(&cookie), body.clone()).await;
+        assert!(
+            signed_in.status.is_success(),
+            "{method} {uri}: {:?}",
+            signed_in.body
+        );
+        assert!(
+            statuses.contains(&signed_in.status.as_u16().to_string()),
+            "{method} {uri} answered {} but documents {statuses:?}",
+            signed_in.status
+        );
+        if body.is_some() {
+            let malformed =
+                send(&app, &method, &uri, Some(&cookie), Some(json!({"type": 7}))).await;
+            assert_eq!(malformed.status, StatusCode::BAD_REQUEST, "{method} {uri}");
+            assert!(statuses.contains(&"400".to_owned()));
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 6);
+}
+
+async fn send(
+    app: &TestApp,
+    method: &str,
+    uri: &str,
+    cookie: Option<&str>,
+    body: Option<Value>,
+) -> common::Reply {
+    let mut request = Request::builder()
+        .method(Method::from_bytes(method.to_uppercase().as_bytes()).unwrap())
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
+    app.send(request.body(body).unwrap()).await
 }

@@ -31,7 +31,7 @@ pub struct TokenAuthRecord {
 }
 
 #[derive(FromRow)]
-struct TokenRow {
+pub(super) struct TokenRow {
     id: i64,
     name: String,
     description: String,
@@ -43,6 +43,8 @@ struct TokenRow {
     last_used_at: Option<DateTime<Utc>>,
     last_used_ip: Option<String>,
     expires_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+    revoked_by_name: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -54,15 +56,24 @@ struct TokenAuthRow {
     expires_at: Option<DateTime<Utc>>,
 }
 
+/// Everything a [`TokenView`] shows, and the tables it comes from: what follows `SELECT `.
+macro_rules! token_view_columns {
+    () => {
+        concat!(
+            "t.id, t.name, t.description, t.token_type, t.permissions, t.hint, ",
+            "a.name AS created_by_name, t.created_at, t.last_used_at, t.last_used_ip, t.expires_at, ",
+            "t.revoked_at, r.name AS revoked_by_name ",
+            "FROM api_tokens t LEFT JOIN admins a ON a.id = t.created_by ",
+            "LEFT JOIN admins r ON r.id = t.revoked_by ",
+        )
+    };
+}
+pub(super) use token_view_columns;
+
 /// A `SELECT` of everything a [`TokenView`] shows, followed by `$tail` (the filter and order).
 macro_rules! select_token_views {
     ($tail:literal) => {
-        concat!(
-            "SELECT t.id, t.name, t.description, t.token_type, t.permissions, t.hint, ",
-            "a.name AS created_by_name, t.created_at, t.last_used_at, t.last_used_ip, t.expires_at ",
-            "FROM api_tokens t LEFT JOIN admins a ON a.id = t.created_by ",
-            $tail
-        )
+        concat!("SELECT ", token_view_columns!(), $tail)
     };
 }
 
@@ -86,16 +97,16 @@ macro_rules! insert_token_query {
     };
 }
 
-fn permissions_json(permissions: &[Permission]) -> String {
+pub(super) fn permissions_json(permissions: &[Permission]) -> String {
     serde_json::to_string(permissions).expect("permissions serialise")
 }
 
-fn parse_type(text: &str) -> StoreResult<TokenType> {
+pub(super) fn parse_type(text: &str) -> StoreResult<TokenType> {
     TokenType::parse(text)
         .ok_or_else(|| StoreError::Corrupt(format!("unknown token type `{text}`")))
 }
 
-fn parse_permissions(text: &str) -> StoreResult<Vec<Permission>> {
+pub(super) fn parse_permissions(text: &str) -> StoreResult<Vec<Permission>> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("permissions column: {e}")))
 }
 
@@ -114,6 +125,8 @@ impl TryFrom<TokenRow> for TokenView {
             last_used_at: row.last_used_at,
             last_used_ip: row.last_used_ip,
             expires_at: row.expires_at,
+            revoked_at: row.revoked_at,
+            revoked_by: row.revoked_by_name,
         })
     }
 }
@@ -180,31 +193,6 @@ impl Store {
             })
         })
         .transpose()
-    }
-
-    /// Marks a working token revoked and forgets its hash. Returns the hash it had (so
-    /// caches keyed by it can drop it), or `None` when there was no such working token
-    /// (unknown id, or already revoked).
-    pub async fn revoke_token(&self, id: i64, now: DateTime<Utc>) -> StoreResult<Option<String>> {
-        const FIND: &str = "SELECT token_hash FROM api_tokens WHERE id = $1 AND revoked_at IS NULL";
-        const REVOKE: &str = "UPDATE api_tokens SET revoked_at = $1, token_hash = NULL \
-                              WHERE id = $2 AND revoked_at IS NULL";
-        let revoked = on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            let hash: Option<Option<String>> = sqlx::query_scalar(FIND)
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let affected = sqlx::query(REVOKE)
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            tx.commit().await?;
-            hash.flatten().filter(|_| affected == 1)
-        });
-        Ok(revoked)
     }
 
     /// Writes a batch of usage in one transaction: last use (never moved backwards) and

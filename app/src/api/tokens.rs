@@ -51,5 +51,6 @@ pub async fn revoke_token(id: i64) -> Result<(), AppError> {
         .tokens
         .revoke(&admin, id)
         .await
+        .map(drop)
         .map_err(|e| rpc.reject(e))
 }

@@ -24,7 +24,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self {
             status,
             code,
@@ -98,12 +98,31 @@ impl ApiError {
         )
     }
 
-    /// A browser sent a state-changing request from another site with the admin's cookie.
-    pub fn cross_site() -> Self {
+    /// A known path, but not with this method (the admin API's routes say which).
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "This path does not take this method: see the admin API's endpoints in the README.",
+        )
+    }
+
+    /// The admin JSON API without a valid admin session.
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Sign in first: the admin API is authenticated by the admin session cookie `tollgate_session`.",
+        )
+    }
+
+    /// A state-changing request with the admin's cookie that a browser says came from
+    /// another site (see `security::refuse_cross_site`).
+    pub fn cross_site_request() -> Self {
         Self::new(
             StatusCode::FORBIDDEN,
             "cross_site_request",
-            "This request came from another site, so Tollgate refused it. Use the panel itself, or a script with a token.",
+            "Refused: this request comes from another site. Changes must come from Tollgate's own pages, or from a script (which sends no Origin header).",
         )
     }
 
@@ -166,6 +185,9 @@ impl From<ServiceError> for ApiError {
                 )
             },
             ServiceError::NotFound(what) => Self::not_found(format!("The {what} does not exist.")),
+            ServiceError::AlreadyRevoked(_) => {
+                Self::new(StatusCode::CONFLICT, "already_revoked", error.to_string())
+            }
             ServiceError::AlreadySetUp | ServiceError::BadCredentials => Self::new(
                 StatusCode::BAD_REQUEST,
                 "invalid_request",

@@ -1,0 +1,39 @@
+//! The admin JSON API (`/admin/api`): the token list, create, read, edit, regenerate and
+//! revoke, for scripts and CI. Signed in like the panel (the admin session cookie), with
+//! the same validation and the same core services; refuses cross-site changes.
+
+mod body;
+mod requests;
+mod session;
+mod tokens;
+
+use axum::Router;
+use axum::http::HeaderValue;
+use axum::http::header::CACHE_CONTROL;
+use axum::routing::{get, post};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use session::AdminSession;
+
+use crate::api::ApiError;
+use crate::router::AppState;
+
+/// Mounted at `/admin/api`. Nothing it answers may be cached: some responses carry a token
+/// value, and the rest is admin data.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/tokens", get(tokens::list).post(tokens::create))
+        .route(
+            "/tokens/{id}",
+            get(tokens::show)
+                .patch(tokens::update)
+                .delete(tokens::revoke),
+        )
+        .route("/tokens/{id}/regenerate", post(tokens::regenerate))
+        .fallback(|| async { ApiError::not_found("No admin API endpoint at this path.") })
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+}

@@ -1,0 +1,296 @@
+//! The token list's query (search, filters, sort, keyset cursor, page size) and its page.
+//! Plain data, so the panel can build the same query the admin JSON API reads.
+
+use serde::{Deserialize, Serialize};
+
+use super::{FieldError, TokenType, TokenView};
+
+/// Longest search text accepted; longer is surely not a token's name or description.
+pub const SEARCH_MAX: usize = 100;
+/// Page size when none is asked for, and the most one page may hold.
+pub const DEFAULT_LIMIT: u32 = 50;
+pub const MAX_LIMIT: u32 = 100;
+
+/// Where a token stands. Revoked wins over expired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenStatus {
+    Active,
+    Expired,
+    Revoked,
+}
+
+impl TokenStatus {
+    pub const ALL: [TokenStatus; 3] = [
+        TokenStatus::Active,
+        TokenStatus::Expired,
+        TokenStatus::Revoked,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenStatus::Active => "active",
+            TokenStatus::Expired => "expired",
+            TokenStatus::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+}
+
+/// The columns the list can be sorted by: a closed set, so no SQL is ever built from what
+/// a client sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortColumn {
+    Name,
+    Type,
+    CreatedAt,
+    LastUsedAt,
+    ExpiresAt,
+}
+
+impl SortColumn {
+    pub const ALL: [SortColumn; 5] = [
+        SortColumn::Name,
+        SortColumn::Type,
+        SortColumn::CreatedAt,
+        SortColumn::LastUsedAt,
+        SortColumn::ExpiresAt,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortColumn::Name => "name",
+            SortColumn::Type => "type",
+            SortColumn::CreatedAt => "created_at",
+            SortColumn::LastUsedAt => "last_used_at",
+            SortColumn::ExpiresAt => "expires_at",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortDirection {
+    Asc,
+    Desc,
+}
+
+/// A column and a direction, written `name` (ascending) or `-created_at` (descending).
+/// Ties are broken by id in the same direction, so every order is total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TokenSort {
+    pub column: SortColumn,
+    pub direction: SortDirection,
+}
+
+impl Default for TokenSort {
+    /// Newest first, as the panel lists tokens.
+    fn default() -> Self {
+        Self {
+            column: SortColumn::CreatedAt,
+            direction: SortDirection::Desc,
+        }
+    }
+}
+
+impl TokenSort {
+    pub fn parse(value: &str) -> Option<Self> {
+        let (direction, name) = match value.strip_prefix('-') {
+            Some(name) => (SortDirection::Desc, name),
+            None => (SortDirection::Asc, value),
+        };
+        let column = SortColumn::ALL.into_iter().find(|c| c.as_str() == name)?;
+        Some(Self { column, direction })
+    }
+
+    /// The form [`TokenSort::parse`] reads.
+    pub fn as_param(self) -> String {
+        match self.direction {
+            SortDirection::Asc => self.column.as_str().to_owned(),
+            SortDirection::Desc => format!("-{}", self.column.as_str()),
+        }
+    }
+}
+
+/// The list query as a client writes it: every value still text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenListParams {
+    pub search: Option<String>,
+    #[serde(rename = "type")]
+    pub token_type: Option<String>,
+    pub status: Option<String>,
+    pub sort: Option<String>,
+    pub after: Option<String>,
+    pub limit: Option<String>,
+}
+
+/// One page's worth of the token list, validated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenListQuery {
+    /// Case-insensitive text to find in the name or description; `None`: no search.
+    pub search: Option<String>,
+    pub token_type: Option<TokenType>,
+    /// `None` lists every token that has not been revoked (active and expired).
+    pub status: Option<TokenStatus>,
+    pub sort: TokenSort,
+    /// The `next_cursor` of the previous page; only valid with the same sort.
+    pub after: Option<String>,
+    pub limit: u32,
+}
+
+impl Default for TokenListQuery {
+    fn default() -> Self {
+        Self {
+            search: None,
+            token_type: None,
+            status: None,
+            sort: TokenSort::default(),
+            after: None,
+            limit: DEFAULT_LIMIT,
+        }
+    }
+}
+
+impl TokenListQuery {
+    /// Checks every parameter and reports all problems at once. Empty values count as
+    /// absent, so a form can send every field.
+    pub fn parse(params: &TokenListParams) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut query = Self::default();
+        let given = |value: &Option<String>| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        if let Some(search) = given(&params.search) {
+            if search.chars().count() > SEARCH_MAX {
+                errors.push(FieldError::new(
+                    "search",
+                    format!("Search text must be at most {SEARCH_MAX} characters."),
+                ));
+            }
+            query.search = Some(search);
+        }
+        if let Some(value) = given(&params.token_type) {
+            query.token_type = TokenType::parse(&value);
+            if query.token_type.is_none() {
+                errors.push(FieldError::new(
+                    "type",
+                    format!("Unknown type `{value}`: use read-only, full-access or custom."),
+                ));
+            }
+        }
+        if let Some(value) = given(&params.status) {
+            query.status = TokenStatus::parse(&value);
+            if query.status.is_none() {
+                errors.push(FieldError::new(
+                    "status",
+                    format!("Unknown status `{value}`: use active, expired or revoked."),
+                ));
+            }
+        }
+        if let Some(value) = given(&params.sort) {
+            match TokenSort::parse(&value) {
+                Some(sort) => query.sort = sort,
+                None => errors.push(FieldError::new(
+                    "sort",
+                    format!(
+                        "Cannot sort by `{value}`: use name, type, created_at, last_used_at or expires_at, with a leading `-` for descending."
+                    ),
+                )),
+            }
+        }
+        query.after = given(&params.after);
+        if let Some(value) = given(&params.limit) {
+            match value.parse::<u32>() {
+                Ok(limit) if (1..=MAX_LIMIT).contains(&limit) => query.limit = limit,
+                _ => errors.push(FieldError::new(
+                    "limit",
+                    format!("Limit must be a whole number from 1 to {MAX_LIMIT}."),
+                )),
+            }
+        }
+        if errors.is_empty() {
+            Ok(query)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// One page of the list and the cursor of the next (`None` on the last page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenPage {
+    pub data: Vec<TokenView>,
+    pub next_cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> TokenListParams {
+        let mut p = TokenListParams::default();
+        for (name, value) in pairs {
+            let value = Some((*value).to_owned());
+            match *name {
+                "search" => p.search = value,
+                "type" => p.token_type = value,
+                "status" => p.status = value,
+                "sort" => p.sort = value,
+                "after" => p.after = value,
+                "limit" => p.limit = value,
+                _ => unreachable!(),
+            }
+        }
+        p
+    }
+
+    #[test]
+    fn defaults_are_newest_first_fifty_per_page() {
+        let query = TokenListQuery::parse(&params(&[("search", "  "), ("sort", "")])).unwrap();
+        assert_eq!(query, TokenListQuery::default());
+    }
+
+    #[test]
+    fn every_parameter_is_read() {
+        let query = TokenListQuery::parse(&params(&[
+            ("search", " deploy "),
+            ("type", "custom"),
+            ("status", "revoked"),
+            ("sort", "-last_used_at"),
+            ("after", "abc"),
+            ("limit", "10"),
+        ]))
+        .unwrap();
+        assert_eq!(query.search.as_deref(), Some("deploy"));
+        assert_eq!(query.token_type, Some(TokenType::Custom));
+        assert_eq!(query.status, Some(TokenStatus::Revoked));
+        assert_eq!(query.sort.as_param(), "-last_used_at");
+        assert_eq!(query.after.as_deref(), Some("abc"));
+        assert_eq!(query.limit, 10);
+    }
+
+    #[test]
+    fn bad_values_name_their_parameter() {
+        let errors = TokenListQuery::parse(&params(&[
+            ("type", "admin"),
+            ("status", "gone"),
+            ("sort", "hash"),
+            ("limit", "1000"),
+            ("search", &"x".repeat(101)),
+        ]))
+        .unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["search", "type", "status", "sort", "limit"]);
+        for bad in ["0", "-1", "ten"] {
+            assert!(TokenListQuery::parse(&params(&[("limit", bad)])).is_err());
+        }
+    }
+}
