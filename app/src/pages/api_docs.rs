@@ -62,6 +62,7 @@ fn Reference(reference: ApiReference) -> impl IntoView {
         </nav>
         {groups}
     }
+    .into_any()
 }
 
 #[component]
@@ -80,6 +81,7 @@ fn Group(group: ApiGroup) -> impl IntoView {
             {endpoints}
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -151,4 +153,6 @@ fn Endpoint(endpoint: ApiEndpoint) -> impl IntoView {
             </table>
         </article>
     }
+    // Erased, like the others here: the whole reference as one type overflows the compiler.
+    .into_any()
 }
