@@ -1,4 +1,5 @@
 use std::fmt;
+use std::net::IpAddr;
 use std::sync::LazyLock;
 
 use argon2::Argon2;
@@ -12,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::ServiceError;
 use crate::model::{AdminView, NewAdminRequest, SignInRequest};
+use crate::sign_in_throttle::SignInThrottle;
 use crate::store::{Store, StoreError};
 use crate::validate::{Email, NewAdmin};
 
@@ -60,6 +62,7 @@ pub struct NewSession {
 pub struct Admins {
     store: Store,
     session_ttl: Duration,
+    throttle: SignInThrottle,
 }
 
 /// Verified against when an email is unknown, so a wrong email costs as much time as a
@@ -68,8 +71,12 @@ static DUMMY_HASH: LazyLock<String> =
     LazyLock::new(|| hash_password("not a real password, only for timing"));
 
 impl Admins {
-    pub fn new(store: Store, session_ttl: Duration) -> Self {
-        Self { store, session_ttl }
+    pub fn new(store: Store, session_ttl: Duration, throttle: SignInThrottle) -> Self {
+        Self {
+            store,
+            session_ttl,
+            throttle,
+        }
     }
 
     pub async fn needs_setup(&self) -> Result<bool, ServiceError> {
@@ -102,7 +109,15 @@ impl Admins {
     }
 
     /// Checks an email and password; the same error whether the email or the password is wrong.
-    pub async fn sign_in(&self, request: &SignInRequest) -> Result<NewSession, ServiceError> {
+    /// Refused without looking while the account or `client_ip` has too many recent failures.
+    pub async fn sign_in(
+        &self,
+        request: &SignInRequest,
+        client_ip: Option<IpAddr>,
+    ) -> Result<NewSession, ServiceError> {
+        self.throttle
+            .check(&request.email, client_ip)
+            .map_err(ServiceError::TooManyAttempts)?;
         let credentials = match Email::parse(&request.email) {
             Ok(email) => self.store.admin_credentials(email.as_str()).await?,
             Err(_) => None,
@@ -116,7 +131,10 @@ impl Admins {
             .expect("password verification does not panic");
         match credentials {
             Some(credentials) if matches => self.start_session(credentials.admin).await,
-            _ => Err(ServiceError::BadCredentials),
+            _ => {
+                self.throttle.record_failure(&request.email, client_ip);
+                Err(ServiceError::BadCredentials)
+            }
         }
     }
 

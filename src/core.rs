@@ -10,6 +10,7 @@ use crate::content::Content;
 use crate::key::ServerKey;
 use crate::mailer::Mailer;
 use crate::notifications::Notifications;
+use crate::sign_in_throttle::SignInThrottle;
 use crate::store::{Store, TokenChange};
 use crate::throttle::{self, FailureThrottle};
 use crate::tokens::Tokens;
@@ -26,6 +27,8 @@ pub struct Settings {
     pub throttle_window: StdDuration,
     /// The content resources tokens can be granted.
     pub catalog: Catalog,
+    /// Failed sign-ins allowed per account and per address.
+    pub sign_in_throttle: SignInThrottle,
     /// Where notifications are mailed; `None` notifies in the panel only.
     pub mailer: Option<Mailer>,
 }
@@ -37,6 +40,7 @@ impl Default for Settings {
             throttle_limit: throttle::DEFAULT_LIMIT,
             throttle_window: throttle::DEFAULT_WINDOW,
             catalog: Catalog::default(),
+            sign_in_throttle: SignInThrottle::default(),
             mailer: None,
         }
     }
@@ -63,7 +67,11 @@ impl Tollgate {
         let cache = TokenCache::default();
         let notifications = Notifications::new(store.clone(), settings.mailer);
         Self {
-            admins: Admins::new(store.clone(), settings.session_ttl),
+            admins: Admins::new(
+                store.clone(),
+                settings.session_ttl,
+                settings.sign_in_throttle,
+            ),
             tokens: Tokens::new(
                 store.clone(),
                 key.clone(),

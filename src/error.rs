@@ -17,6 +17,9 @@ pub enum ServiceError {
     AlreadySetUp,
     #[error("Email or password is incorrect.")]
     BadCredentials,
+    /// Too many failed sign-ins for this account or from this address.
+    #[error("Too many failed sign-ins. Try again in {} minutes.", .0.as_secs().div_ceil(60))]
+    TooManyAttempts(std::time::Duration),
     #[error("{0} not found")]
     NotFound(&'static str),
     /// The token was revoked (at this time): it can't be revoked again, changed or

@@ -38,6 +38,9 @@ pub mod routes;
 /// Many tokens at once, for load tests.
 #[cfg(feature = "server")]
 pub mod seed;
+/// Failed sign-ins per account and per address.
+#[cfg(feature = "server")]
+pub mod sign_in_throttle;
 /// Persistence on SQLite or Postgres, with migrations.
 #[cfg(feature = "server")]
 pub mod store;

@@ -8,6 +8,7 @@ use tollgate::model::{
     AdminView, CreatedToken, NewAdminRequest, NewTokenRequest, SignInRequest, TokenLifetime,
     TokenType, UsageCounts,
 };
+use tollgate::sign_in_throttle::SignInThrottle;
 use tollgate::store::Store;
 use tollgate::tokens::DUPLICATE_NAME;
 use tollgate::verify::Rejection;
@@ -145,6 +146,7 @@ store_tests!(
     content_is_seeded_and_accepts_new_documents,
     documents_can_be_read_replaced_and_deleted,
     new_tokens_are_announced_in_the_inbox_masked,
+    failed_sign_ins_close_the_account_and_the_address_alike,
     an_edit_changes_only_the_fields_sent_at_once,
     an_invalid_edit_changes_nothing,
     a_custom_expiry_date_must_lie_ahead,
@@ -290,7 +292,7 @@ async fn sign_in_needs_the_right_email_and_password(core: &Tollgate) {
     };
     let ok = core
         .admins
-        .sign_in(&sign_in(" ADA@example.com", PASSWORD))
+        .sign_in(&sign_in(" ADA@example.com", PASSWORD), None)
         .await
         .unwrap();
     assert_eq!(ok.admin.name, "Ada Admin");
@@ -301,7 +303,7 @@ async fn sign_in_needs_the_right_email_and_password(core: &Tollgate) {
     ] {
         let err = core
             .admins
-            .sign_in(&sign_in(email, password))
+            .sign_in(&sign_in(email, password), None)
             .await
             .unwrap_err();
         assert!(
@@ -321,12 +323,19 @@ async fn sessions_last_until_sign_out(core: &Tollgate) {
 
 async fn expired_sessions_are_refused(core: &Tollgate) {
     first_admin(core).await;
-    let short = tollgate::admins::Admins::new(core.store.clone(), Duration::seconds(-1));
+    let short = tollgate::admins::Admins::new(
+        core.store.clone(),
+        Duration::seconds(-1),
+        SignInThrottle::default(),
+    );
     let session = short
-        .sign_in(&SignInRequest {
-            email: "ada@example.com".into(),
-            password: PASSWORD.into(),
-        })
+        .sign_in(
+            &SignInRequest {
+                email: "ada@example.com".into(),
+                password: PASSWORD.into(),
+            },
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(core.admins.session(&session.secret).await.unwrap(), None);
@@ -762,4 +771,46 @@ async fn new_tokens_are_announced_in_the_inbox_masked(core: &Tollgate) {
     let inbox = core.notifications.inbox(&admin).await.unwrap();
     assert_eq!(inbox.unread, 0);
     assert!(inbox.items.iter().all(|n| n.read));
+}
+
+/// The sixth wrong password for an account is not even checked, and an unknown email is
+/// answered exactly like a known one; another address may still try other accounts.
+async fn failed_sign_ins_close_the_account_and_the_address_alike(core: &Tollgate) {
+    first_admin(core).await;
+    let attacker = Some("198.51.100.7".parse().unwrap());
+    let attempt = |email: &'static str, password: &'static str| SignInRequest {
+        email: email.into(),
+        password: password.into(),
+    };
+    for email in ["ada@example.com", "nobody@example.com"] {
+        for _ in 0..tollgate::sign_in_throttle::PER_ACCOUNT {
+            let err = core
+                .admins
+                .sign_in(&attempt(email, "wrong password!"), attacker)
+                .await
+                .unwrap_err();
+            assert!(matches!(err, ServiceError::BadCredentials), "{err}");
+        }
+        let refused = core
+            .admins
+            .sign_in(&attempt(email, PASSWORD), attacker)
+            .await
+            .unwrap_err();
+        let ServiceError::TooManyAttempts(retry_after) = refused else {
+            panic!("{email}: expected TooManyAttempts, got {refused}");
+        };
+        assert!(retry_after.as_secs() > 0);
+        assert!(
+            refused.to_string().contains("Try again in 15 minutes"),
+            "{refused}"
+        );
+    }
+    // The right password from elsewhere still waits: the account itself is closed.
+    let elsewhere = Some("203.0.113.9".parse().unwrap());
+    assert!(matches!(
+        core.admins
+            .sign_in(&attempt("ada@example.com", PASSWORD), elsewhere)
+            .await,
+        Err(ServiceError::TooManyAttempts(_))
+    ));
 }

@@ -25,6 +25,9 @@ pub enum AppError {
     /// The token was revoked earlier; the message says when. Nothing was changed.
     #[error("{0}")]
     AlreadyRevoked(String),
+    /// Too many failed sign-ins; `retry_after` in seconds.
+    #[error("{message}")]
+    TooManyAttempts { message: String, retry_after: u64 },
     #[error(
         "Something went wrong on the server. Try again; if it keeps happening, check the server log."
     )]
@@ -46,6 +49,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Invalid(_) | AppError::Transport(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) | AppError::AlreadySetUp | AppError::AlreadyRevoked(_) => {
@@ -76,6 +80,10 @@ impl From<tollgate::ServiceError> for AppError {
             E::BadCredentials => AppError::BadCredentials,
             E::NotFound(what) => AppError::NotFound(what.to_owned()),
             E::AlreadyRevoked(_) => AppError::AlreadyRevoked(error.to_string()),
+            E::TooManyAttempts(wait) => AppError::TooManyAttempts {
+                message: error.to_string(),
+                retry_after: wait.as_secs(),
+            },
             E::Store(error) => {
                 tracing::error!(%error, "server function failed");
                 AppError::Internal

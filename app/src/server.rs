@@ -6,9 +6,12 @@
 //! function starts with [`Rpc::current`], which takes everything it needs from context at
 //! once, and uses that afterwards.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use http::header::{CACHE_CONTROL, COOKIE, SET_COOKIE};
+use axum::extract::ConnectInfo;
+
+use http::header::{CACHE_CONTROL, COOKIE, RETRY_AFTER, SET_COOKIE};
 use http::{HeaderMap, HeaderValue, request::Parts};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
@@ -42,12 +45,15 @@ pub struct ServerContext {
     pub secure_cookies: bool,
     /// The API reference page's content, read from the OpenAPI document at start-up.
     pub api_reference: Arc<ApiReference>,
+    /// Behind a reverse proxy: the client address comes from `X-Forwarded-For`.
+    pub trust_forwarded_for: bool,
 }
 
 /// One server-function call: the core, the request, and the response being built.
 pub struct Rpc {
     pub core: Tollgate,
     pub api_reference: Arc<ApiReference>,
+    trust_forwarded_for: bool,
     secure_cookies: bool,
     request: Option<Parts>,
     response: Option<ResponseOptions>,
@@ -60,24 +66,34 @@ impl Rpc {
             core,
             secure_cookies,
             api_reference,
+            trust_forwarded_for,
         } = expect_context::<ServerContext>();
         Self {
             core,
             api_reference,
+            trust_forwarded_for,
             secure_cookies,
             request: use_context::<Parts>(),
             response: use_context::<ResponseOptions>(),
         }
     }
 
-    /// Sets the response status that matches `error` and passes it on:
-    /// `.map_err(|e| rpc.reject(e))`.
+    /// Sets the response status that matches `error` (and `Retry-After` when it says when
+    /// to try again) and passes it on: `.map_err(|e| rpc.reject(e))`.
     pub fn reject(&self, error: impl Into<AppError>) -> AppError {
         let error = error.into();
         if let Some(response) = &self.response {
             response.set_status(error.status());
+            if let AppError::TooManyAttempts { retry_after, .. } = &error {
+                response.insert_header(RETRY_AFTER, HeaderValue::from(*retry_after));
+            }
         }
         error
+    }
+
+    /// The caller's address (see [`client_ip`]).
+    pub fn client_ip(&self) -> Option<IpAddr> {
+        client_ip(self.request.as_ref()?, self.trust_forwarded_for)
     }
 
     /// The session id from the request's cookie, if any.
@@ -147,4 +163,34 @@ impl Rpc {
             response.insert_header(CACHE_CONTROL, HeaderValue::from_static("no-store"));
         }
     }
+}
+
+/// The peer's address, or behind a trusted reverse proxy the address it reports: the
+/// last `X-Forwarded-For` entry (the one the proxy itself added), else `X-Real-IP`.
+pub fn client_ip(parts: &Parts, trust_forwarded_for: bool) -> Option<IpAddr> {
+    if trust_forwarded_for {
+        // Only the last entry: the earlier ones are whatever the client sent the proxy.
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|ip| ip.trim().parse().ok());
+        let real_ip = || {
+            parts
+                .headers
+                .get("x-real-ip")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse().ok())
+        };
+        if let Some(ip) = forwarded.or_else(real_ip) {
+            return Some(ip);
+        }
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())
 }

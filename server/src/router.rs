@@ -50,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         core: state.core.clone(),
         secure_cookies: state.secure_cookies,
         api_reference: Arc::new(openapi::reference(&document)),
+        trust_forwarded_for: state.api.trust_forwarded_for,
     };
     // Served as built: the document only changes with the configuration.
     let document = Bytes::from(document.to_json().expect("an OpenAPI document serializes"));

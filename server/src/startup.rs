@@ -7,6 +7,7 @@ use tokio::net::TcpListener;
 use tollgate::catalog::Catalog;
 use tollgate::key::{KeyError, ServerKey};
 use tollgate::mailer::{MailError, MailSettings, Mailer};
+use tollgate::sign_in_throttle::SignInThrottle;
 use tollgate::store::{Store, StoreError, redact_url};
 use tollgate::{Settings, Tollgate};
 
@@ -77,6 +78,7 @@ pub async fn open_core(config: &Config) -> Result<Tollgate, StartupError> {
         throttle_limit: config.throttle_limit,
         throttle_window: Duration::from_secs(config.throttle_window_seconds),
         catalog,
+        sign_in_throttle: SignInThrottle::default(),
         mailer,
     };
     Ok(Tollgate::new(store, key, settings))

@@ -52,7 +52,7 @@ pub async fn sign_in(input: SignInRequest) -> Result<AdminView, AppError> {
     let session = rpc
         .core
         .admins
-        .sign_in(&input)
+        .sign_in(&input, rpc.client_ip())
         .await
         .map_err(|e| rpc.reject(e))?;
     rpc.set_session_cookie(&session);

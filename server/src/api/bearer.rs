@@ -1,6 +1,7 @@
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use app::server::client_ip;
+use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
@@ -64,34 +65,4 @@ fn query_token(parts: &Parts) -> Option<String> {
     form_urlencoded::parse(query.as_bytes())
         .find(|(name, _)| name == QUERY_PARAMETER)
         .map(|(_, value)| value.into_owned())
-}
-
-/// The peer's address, or behind a trusted reverse proxy the address it reports: the
-/// last `X-Forwarded-For` entry (the one the proxy itself added), else `X-Real-IP`.
-fn client_ip(parts: &Parts, trust_forwarded_for: bool) -> Option<IpAddr> {
-    if trust_forwarded_for {
-        // Only the last entry: the earlier ones are whatever the client sent the proxy.
-        let forwarded = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .next_back()
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .and_then(|ip| ip.trim().parse().ok());
-        let real_ip = || {
-            parts
-                .headers
-                .get("x-real-ip")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse().ok())
-        };
-        if let Some(ip) = forwarded.or_else(real_ip) {
-            return Some(ip);
-        }
-    }
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip())
 }

@@ -188,6 +188,14 @@ impl From<ServiceError> for ApiError {
             ServiceError::AlreadyRevoked(_) => {
                 Self::new(StatusCode::CONFLICT, "already_revoked", error.to_string())
             }
+            ServiceError::TooManyAttempts(wait) => Self {
+                retry_after: Some(wait.as_secs()),
+                ..Self::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_requests",
+                    error.to_string(),
+                )
+            },
             ServiceError::AlreadySetUp | ServiceError::BadCredentials => Self::new(
                 StatusCode::BAD_REQUEST,
                 "invalid_request",

@@ -1,0 +1,31 @@
+//! Sign-in through the panel's server function: failed attempts are throttled per account,
+//! with the same answer for unknown emails, and a `Retry-After`.
+
+mod common;
+
+use axum::http::{StatusCode, header};
+use common::spawn_app;
+use serde_json::json;
+use tollgate::sign_in_throttle::PER_ACCOUNT;
+
+#[tokio::test]
+async fn the_sixth_failed_sign_in_waits_known_email_or_not() {
+    let app = spawn_app().await;
+    app.admin().await;
+
+    for email in ["ada@example.com", "nobody@example.com"] {
+        let wrong = json!({"input": {"email": email, "password": "not the password"}});
+        for _ in 0..PER_ACCOUNT {
+            let reply = app.rpc("sign_in", None, &wrong).await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{email}");
+        }
+        let right = json!({"input": {"email": email, "password": "correct horse battery staple"}});
+        let reply = app.rpc("sign_in", None, &right).await;
+        assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{email}");
+        let retry_after: u64 = reply.header(header::RETRY_AFTER).parse().unwrap();
+        assert!((1..=900).contains(&retry_after), "{retry_after}");
+        let message = reply.body["TooManyAttempts"]["message"].as_str().unwrap();
+        assert!(message.contains("Too many failed sign-ins"), "{message}");
+        assert!(reply.header(header::SET_COOKIE).is_empty(), "no session");
+    }
+}
