@@ -8,6 +8,7 @@ use crate::cache::TokenCache;
 use crate::catalog::Catalog;
 use crate::content::Content;
 use crate::key::ServerKey;
+use crate::roles::Roles;
 use crate::store::{Store, TokenChange};
 use crate::throttle::{self, FailureThrottle};
 use crate::tokens::Tokens;
@@ -42,6 +43,7 @@ impl Default for Settings {
 pub struct Tollgate {
     pub store: Store,
     pub admins: Admins,
+    pub roles: Roles,
     pub tokens: Tokens,
     pub verifier: Verifier,
     pub content: Content,
@@ -57,6 +59,7 @@ impl Tollgate {
         let cache = TokenCache::default();
         Self {
             admins: Admins::new(store.clone(), settings.session_ttl),
+            roles: Roles::new(store.clone()),
             tokens: Tokens::new(store.clone(), key.clone(), catalog.clone(), cache.clone()),
             verifier: Verifier {
                 store: store.clone(),

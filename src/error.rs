@@ -15,6 +15,9 @@ pub enum ServiceError {
     AlreadySetUp,
     #[error("Email or password is incorrect.")]
     BadCredentials,
+    /// The admin's role lacks a permission; the message says which, for people to read.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("storage failed: {0}")]

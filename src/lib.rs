@@ -9,7 +9,10 @@ pub mod catalog;
 /// Plain data that crosses to the browser: views, requests, field errors.
 pub mod model;
 
-/// Administrators: first-admin set-up, passwords, sessions.
+/// Who may do what: built-in roles and the permission check of every admin use case.
+#[cfg(feature = "server")]
+pub mod access;
+/// Administrators: set-up, sign-in and sessions, managing admins, own profile.
 #[cfg(feature = "server")]
 pub mod admins;
 /// Working tokens by hash, in memory, invalidated on every change.
@@ -27,6 +30,9 @@ pub mod error;
 /// The server key that keys token hashes, from configuration or the data folder.
 #[cfg(feature = "server")]
 pub mod key;
+/// Roles: named sets of admin permissions, built-in and custom.
+#[cfg(feature = "server")]
+pub mod roles;
 /// Which permission a method and path need (forward-auth).
 #[cfg(feature = "server")]
 pub mod routes;

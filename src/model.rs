@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::Permission;
 
+mod admin;
+pub use admin::*;
+
 /// What a token may do. Read-only and full access cover every content resource; custom is
 /// an explicit list of resource × action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -115,8 +118,11 @@ pub struct TokenView {
     pub permissions: Vec<Permission>,
     /// `tg_…` and the last four characters.
     pub hint: String,
-    /// The creating admin's name; `None` once that admin is gone.
+    /// The creating admin's name; `None` for tokens no admin made.
     pub created_by: Option<String>,
+    /// That admin was removed: the token keeps working, the list marks the name.
+    #[serde(default)]
+    pub created_by_removed: bool,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     /// The client address of that last use.
@@ -198,14 +204,6 @@ impl fmt::Debug for RevealedSecret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("RevealedSecret(<redacted>)")
     }
-}
-
-/// A signed-in administrator, as pages see them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AdminView {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
 }
 
 /// What the first-administrator form sends.

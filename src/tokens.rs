@@ -2,13 +2,14 @@ use std::sync::Arc;
 
 use chrono::Utc;
 
+use crate::access::require;
 use crate::cache::TokenCache;
 use crate::catalog::Catalog;
 use crate::error::ServiceError;
 use crate::key::ServerKey;
 use crate::model::{
-    AdminView, CreatedToken, DailyUsage, FieldError, NewTokenRequest, RevealedSecret, TokenDetails,
-    TokenView, USAGE_DAYS,
+    AdminPermission, AdminView, CreatedToken, DailyUsage, FieldError, NewTokenRequest,
+    RevealedSecret, TokenDetails, TokenView, USAGE_DAYS,
 };
 use crate::store::{NewTokenRecord, Store, StoreError};
 use crate::token::PlainToken;
@@ -41,8 +42,15 @@ impl Tokens {
         }
     }
 
+    /// The content resources and actions tokens can be granted (the API door's view).
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
+    }
+
+    /// The same catalog for an admin, who must be allowed to see tokens.
+    pub fn catalog_for(&self, by: &AdminView) -> Result<&Catalog, ServiceError> {
+        require(by, AdminPermission::ApiTokensRead)?;
+        Ok(&self.catalog)
     }
 
     /// Validates, generates a value, stores only its hash, and returns the value once.
@@ -51,6 +59,7 @@ impl Tokens {
         creator: &AdminView,
         request: &NewTokenRequest,
     ) -> Result<CreatedToken, ServiceError> {
+        require(creator, AdminPermission::ApiTokensCreate)?;
         let new = NewToken::parse(&self.catalog, request).map_err(ServiceError::Invalid)?;
         let plain = PlainToken::generate();
         let hash = plain.hash(&self.key);
@@ -115,7 +124,8 @@ impl Tokens {
     }
 
     /// A token (revoked ones too) and its usage chart's data.
-    pub async fn details(&self, id: i64) -> Result<TokenDetails, ServiceError> {
+    pub async fn details(&self, by: &AdminView, id: i64) -> Result<TokenDetails, ServiceError> {
+        require(by, AdminPermission::ApiTokensRead)?;
         let token = self
             .store
             .token(id)
@@ -135,13 +145,15 @@ impl Tokens {
     }
 
     /// Every token that has not been revoked, newest first.
-    pub async fn list(&self) -> Result<Vec<TokenView>, ServiceError> {
+    pub async fn list(&self, by: &AdminView) -> Result<Vec<TokenView>, ServiceError> {
+        require(by, AdminPermission::ApiTokensRead)?;
         Ok(self.store.list_active_tokens().await?)
     }
 
     /// Revokes a working token at once. An unknown or already revoked id is `NotFound`
     /// and changes nothing.
     pub async fn revoke(&self, by: &AdminView, id: i64) -> Result<(), ServiceError> {
+        require(by, AdminPermission::ApiTokensDelete)?;
         let Some(old_hash) = self.store.revoke_token(id, Utc::now()).await? else {
             return Err(ServiceError::NotFound("token"));
         };
