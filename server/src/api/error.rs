@@ -157,6 +157,9 @@ impl From<ServiceError> for ApiError {
                 )
             },
             ServiceError::NotFound(what) => Self::not_found(format!("The {what} does not exist.")),
+            ServiceError::Forbidden(message) => {
+                Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+            }
             ServiceError::AlreadySetUp | ServiceError::BadCredentials => Self::new(
                 StatusCode::BAD_REQUEST,
                 "invalid_request",
