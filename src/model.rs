@@ -134,6 +134,15 @@ impl TokenView {
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
         self.expires_at.is_some_and(|at| at <= now)
     }
+
+    /// Who created the token, as the panel shows it: a removed admin's name is marked.
+    pub fn creator_label(&self) -> String {
+        match (&self.created_by, self.created_by_removed) {
+            (Some(name), false) => name.clone(),
+            (Some(name), true) => format!("{name} (removed)"),
+            (None, _) => "(no administrator)".to_owned(),
+        }
+    }
 }
 
 /// Requests that presented one token, and how many of them were refused.

@@ -1,8 +1,14 @@
 //! Server functions: each a thin, authorised call into a core service. They live under
 //! `/rpc/…`, out of the protected REST API's `/api` namespace.
 
+mod admins;
 mod auth;
+mod profile;
+mod roles;
 mod tokens;
 
+pub use admins::*;
 pub use auth::*;
+pub use profile::*;
+pub use roles::*;
 pub use tokens::*;

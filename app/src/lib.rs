@@ -18,7 +18,10 @@ use tollgate::model::CreatedToken;
 
 use crate::api::{AuthState, get_auth_state};
 use crate::error::AppError;
-use crate::pages::{LoginPage, NewTokenPage, NotFound, SetupPage, TokenDetailsPage, TokensPage};
+use crate::pages::{
+    AdministratorsPage, LoginPage, NewTokenPage, NotFound, RolesPage, SetupPage, TokenDetailsPage,
+    TokensPage,
+};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -87,6 +90,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings/api-tokens") view=TokensPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/api-tokens/new") view=NewTokenPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/api-tokens/:id") view=TokenDetailsPage ssr=SsrMode::Async />
+                <Route path=path!("/settings/administrators") view=AdministratorsPage ssr=SsrMode::Async />
+                <Route path=path!("/settings/roles") view=RolesPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

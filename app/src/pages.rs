@@ -1,13 +1,17 @@
+mod administrators;
 mod login;
 mod new_token;
 mod not_found;
+mod roles;
 mod setup;
 mod token_details;
 mod tokens;
 
+pub use administrators::AdministratorsPage;
 pub use login::LoginPage;
 pub use new_token::NewTokenPage;
 pub use not_found::NotFound;
+pub use roles::RolesPage;
 pub use setup::SetupPage;
 pub use token_details::TokenDetailsPage;
 pub use tokens::TokensPage;

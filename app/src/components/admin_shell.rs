@@ -4,6 +4,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::Auth;
 use crate::api::{AuthState, sign_out};
+use tollgate::model::AdminPermission;
 
 /// The frame of every signed-in page. Sends visitors to set-up or sign-in first; the
 /// server functions check the session again on their own.
@@ -32,9 +33,13 @@ pub fn AdminShell(children: ChildrenFn) -> impl IntoView {
                                 <A href="/settings/api-tokens" attr:class="brand">"Tollgate"</A>
                                 <nav aria-label="Settings" class="nav">
                                     <A href="/settings/api-tokens">"API Tokens"</A>
+                                    {admin.can(AdminPermission::AdminsRead).then(|| view! {
+                                        <A href="/settings/administrators">"Administrators"</A>
+                                        <A href="/settings/roles">"Roles"</A>
+                                    })}
                                 </nav>
                                 <div class="account">
-                                    <span class="who">"Signed in as " {admin.name}</span>
+                                    <span class="who">"Signed in as " {admin.name} " (" {admin.role.name} ")"</span>
                                     <button
                                         type="button"
                                         class="button secondary"
