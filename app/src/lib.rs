@@ -19,8 +19,8 @@ use tollgate::model::CreatedToken;
 use crate::api::{AuthState, get_auth_state};
 use crate::error::AppError;
 use crate::pages::{
-    AdministratorsPage, LoginPage, NewTokenPage, NotFound, RolesPage, SetupPage, TokenDetailsPage,
-    TokensPage,
+    AdministratorsPage, LoginPage, NewTokenPage, NotFound, ProfilePage, RolesPage, SetupPage,
+    TokenDetailsPage, TokensPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -92,6 +92,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings/api-tokens/:id") view=TokenDetailsPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/administrators") view=AdministratorsPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/roles") view=RolesPage ssr=SsrMode::Async />
+                <Route path=path!("/settings/profile") view=ProfilePage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

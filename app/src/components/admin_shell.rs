@@ -39,7 +39,7 @@ pub fn AdminShell(children: ChildrenFn) -> impl IntoView {
                                     })}
                                 </nav>
                                 <div class="account">
-                                    <span class="who">"Signed in as " {admin.name} " (" {admin.role.name} ")"</span>
+                                    <A href="/settings/profile" attr:class="who">"Signed in as " {admin.name} " (" {admin.role.name} ")"</A>
                                     <button
                                         type="button"
                                         class="button secondary"
