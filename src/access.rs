@@ -77,6 +77,21 @@ pub fn require_all(admin: &AdminView, permissions: &[AdminPermission]) -> Result
     }
 }
 
+/// Refuses changing an administrator whose role allows something `admin`'s does not: a
+/// manager of admins can't demote, deactivate or remove someone above them.
+pub fn require_above(admin: &AdminView, target: &AdminView) -> Result<(), ServiceError> {
+    match target.permissions.iter().find(|p| !admin.can(**p)) {
+        None => Ok(()),
+        Some(missing) => Err(ServiceError::Forbidden(format!(
+            "Your role ({}) does not allow {}, so you cannot change {}, whose role ({}) does.",
+            admin.role.name,
+            missing.doing(),
+            target.name,
+            target.role.name
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

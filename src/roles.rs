@@ -65,6 +65,7 @@ impl Roles {
             return Err(built_in());
         }
         let (name, permissions) = parse(request)?;
+        require_all(by, &existing.permissions)?;
         require_all(by, &permissions)?;
         if !self
             .store
@@ -92,6 +93,7 @@ impl Roles {
         if role.built_in {
             return Err(built_in());
         }
+        require_all(by, &role.permissions)?;
         match self.store.delete_role(id).await? {
             RoleDeletion::Deleted => {
                 tracing::info!(role_id = id, by = by.id, "role deleted");

@@ -3,7 +3,7 @@
 use chrono::Utc;
 
 use super::{Admins, hash_password_off_thread};
-use crate::access::{require, require_all};
+use crate::access::{require, require_above, require_all};
 use crate::error::ServiceError;
 use crate::model::{
     AddAdminRequest, AdminListEntry, AdminPermission, AdminStatus, AdminView, FieldError,
@@ -122,7 +122,24 @@ impl Admins {
         id: i64,
         change: AdminChange,
     ) -> Result<(), ServiceError> {
-        match self.store.change_admin(id, change).await? {
+        let target = self
+            .store
+            .admin(id)
+            .await?
+            .ok_or(ServiceError::NotFound("administrator"))?;
+        require_above(by, &target)?;
+        let outcome = self
+            .store
+            .change_admin(id, change)
+            .await
+            .map_err(|e| match e {
+                // The role was deleted between the check and the write.
+                StoreError::ForeignKeyViolation => {
+                    ServiceError::invalid("role_id", "Choose one of the roles.")
+                }
+                other => other.into(),
+            })?;
+        match outcome {
             AdminChangeOutcome::Changed => {
                 tracing::info!(admin_id = id, by = by.id, ?change, "administrator changed");
                 Ok(())

@@ -405,11 +405,40 @@ pub async fn nobody_hands_out_more_than_their_own_role_allows(core: &Tollgate) {
     };
     forbidden_message(core.roles.create(&manager, &wider).await);
 
+    // Nor take away from someone above them.
+    let message = forbidden_message(core.admins.deactivate(&manager, admin.id).await);
+    assert!(message.contains("whose role (Super Admin)"), "{message}");
+    let viewer_role = role_id(core, "Viewer").await;
+    forbidden_message(
+        core.admins
+            .change_role(&manager, admin.id, viewer_role)
+            .await,
+    );
+    forbidden_message(core.admins.remove(&manager, admin.id).await);
+    assert!(
+        core.admins
+            .session(
+                &core
+                    .admins
+                    .sign_in(&SignInRequest {
+                        email: "ada@example.com".into(),
+                        password: PASSWORD.into(),
+                    })
+                    .await
+                    .unwrap()
+                    .secret
+            )
+            .await
+            .unwrap()
+            .is_some()
+    );
+
     let viewer = AddAdminRequest {
-        role_id: role_id(core, "Viewer").await,
+        role_id: viewer_role,
         ..promote
     };
-    core.admins.add(&manager, &viewer).await.unwrap();
+    let added = core.admins.add(&manager, &viewer).await.unwrap();
+    core.admins.deactivate(&manager, added.id).await.unwrap();
 }
 
 pub async fn admins_change_their_own_name_and_password(core: &Tollgate) {
