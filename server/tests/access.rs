@@ -97,3 +97,44 @@ async fn an_editor_creates_and_a_viewer_lists() {
     assert_eq!(revoke.status, StatusCode::FORBIDDEN, "{}", revoke.body);
     assert_eq!(app.core.store.list_active_tokens().await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn only_admins_with_the_permission_reach_the_administrators_functions() {
+    let app = spawn_app().await;
+    app.admin().await;
+    let editor = signed_in_as(&app, "Editor").await;
+    let super_admin = app
+        .rpc(
+            "sign_in",
+            None,
+            &json!({"input": {"email": "ada@example.com", "password": PASSWORD}}),
+        )
+        .await;
+    let super_admin = cookie_of(&super_admin);
+    let add = json!({"input": {"email": "new@example.com", "name": "New", "role_id": 1, "password": PASSWORD}});
+
+    for (function, body) in [("list_admins", json!({})), ("add_admin", add.clone())] {
+        let reply = app.rpc(function, Some(&editor), &body).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "{function}: {}",
+            reply.body
+        );
+    }
+    assert_eq!(
+        app.core.store.count_admins().await.unwrap(),
+        2,
+        "nothing written"
+    );
+
+    let listed = app.rpc("list_admins", Some(&super_admin), &json!({})).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    assert_eq!(listed.body.as_array().unwrap().len(), 2);
+    let added = app.rpc("add_admin", Some(&super_admin), &add).await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+    assert!(
+        !added.body.to_string().contains(PASSWORD),
+        "the initial password never comes back"
+    );
+}
