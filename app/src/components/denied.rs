@@ -26,7 +26,8 @@ pub fn denial(admin: Signal<Option<AdminView>>, permission: AdminPermission) -> 
 }
 
 /// A button the admin's role does not allow: shown disabled, with the reason on hover.
-/// The title sits on a wrapper because disabled buttons get no pointer events.
+/// The title sits on the wrapper too, because disabled buttons get no pointer events; on
+/// the button it is the accessible description screen readers announce.
 #[component]
 pub fn DeniedButton(
     label: String,
@@ -36,10 +37,9 @@ pub fn DeniedButton(
     let title = why.clone();
     view! {
         <span class="denied" title=title>
-            <button type="button" class=class disabled=true>
+            <button type="button" class=class disabled=true title=why>
                 {label}
             </button>
-            <span class="sr-only">{why}</span>
         </span>
     }
 }

@@ -160,18 +160,14 @@ fn AdminTable(
     let me = use_signed_in();
     let my_id = me.with_untracked(|me| me.as_ref().map(|m| m.id));
     let to_remove = RwSignal::new(None::<AdminListEntry>);
-    let set_role = Action::new(|(id, role_id): &(i64, i64)| change_admin_role(*id, *role_id));
     let set_status =
         Action::new(|(id, change): &(i64, StatusChange)| change_admin_status(*id, *change));
-    // Either way the list is read again: a refused role change puts the select back.
-    let settle = move |outcome: Option<Result<(), crate::error::AppError>>| {
-        if let Some(result) = outcome {
+    Effect::new(move |_| {
+        if let Some(result) = set_status.value().get() {
             problem.set(result.err().map(|e| e.explain()));
             version.update(|v| *v += 1);
         }
-    };
-    Effect::new(move |_| settle(set_role.value().get()));
-    Effect::new(move |_| settle(set_status.value().get()));
+    });
 
     let rows = admins
         .into_iter()
@@ -180,28 +176,10 @@ fn AdminTable(
             let is_me = my_id == Some(id);
             let role_cell = match cannot_manage.get_untracked() {
                 Some(_) => view! { <span>{admin.role.name.clone()}</span> }.into_any(),
-                None => {
-                    let options = roles
-                        .iter()
-                        .map(|role| {
-                            view! {
-                                <option value=role.id.to_string() selected=role.id == admin.role.id>
-                                    {role.name.clone()}
-                                </option>
-                            }
-                        })
-                        .collect_view();
-                    view! {
-                        <select class="inline" aria-label=format!("Role of {}", admin.name) on:change=move |ev| {
-                            if let Ok(role_id) = event_target_value(&ev).parse() {
-                                set_role.dispatch((id, role_id));
-                            }
-                        }>
-                            {options}
-                        </select>
-                    }
-                    .into_any()
+                None => view! {
+                    <RoleSelect admin=admin.clone() roles=roles.clone() problem version />
                 }
+                .into_any(),
             };
             let actions = match (cannot_manage.get_untracked(), is_me) {
                 (_, true) => view! { <span class="muted">"You"</span> }.into_any(),
@@ -267,6 +245,54 @@ fn AdminTable(
             </table>
         </div>
         {move || to_remove.get().map(|admin| view! { <RemoveDialog admin to_remove version /> })}
+    }
+}
+
+/// An admin's role, changed on the spot. The select is bound to the role the server has,
+/// so a refused change (e.g. demoting the last Super Admin) puts it back.
+#[component]
+fn RoleSelect(
+    admin: AdminListEntry,
+    roles: Vec<RoleView>,
+    problem: RwSignal<Option<String>>,
+    version: RwSignal<u32>,
+) -> impl IntoView {
+    let id = admin.id;
+    let held = admin.role.id;
+    let shown = RwSignal::new(held);
+    let change = Action::new(move |role_id: &i64| change_admin_role(id, *role_id));
+    Effect::new(move |_| match change.value().get() {
+        Some(Ok(())) => {
+            problem.set(None);
+            version.update(|v| *v += 1);
+        }
+        Some(Err(error)) => {
+            problem.set(Some(error.explain()));
+            shown.set(held);
+        }
+        None => {}
+    });
+    let options = roles
+        .into_iter()
+        // `selected` for the server-rendered page (and without wasm), `prop:value` after.
+        .map(|role| {
+            view! { <option value=role.id.to_string() selected=role.id == held>{role.name}</option> }
+        })
+        .collect_view();
+    view! {
+        <select
+            class="inline"
+            aria-label=format!("Role of {}", admin.name)
+            prop:value=move || shown.get().to_string()
+            on:change=move |ev| {
+                if let Ok(role_id) = event_target_value(&ev).parse() {
+                    shown.set(role_id);
+                    change.dispatch(role_id);
+                }
+            }
+        >
+            {options}
+        </select>
     }
 }
 
