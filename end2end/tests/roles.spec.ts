@@ -212,3 +212,72 @@ test.afterAll(async ({ browser }) => {
   }
   await context.close();
 });
+
+test('a Super Admin creates, edits and deletes a custom role', async ({ page }) => {
+  const name = `Auditor ${suffix}`;
+  await signIn(page);
+  await gotoHydrated(page, ROLES_PATH);
+
+  await page.getByRole('button', { name: 'Create role', exact: true }).click();
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByRole('button', { name: 'Save role', exact: true }).click();
+  await expect(page.getByText('Choose at least one permission.')).toBeVisible();
+
+  await page.getByRole('checkbox', { name: /^api_tokens\.read\b/ }).check();
+  await page.getByRole('checkbox', { name: /^audit\.read\b/ }).check();
+  await page.getByRole('button', { name: 'Save role', exact: true }).click();
+  const row = adminRow(page, name);
+  await expect(row.getByText('audit.read', { exact: true })).toBeVisible();
+
+  await row.getByRole('button', { name: `Edit ${name}` }).click();
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue(name);
+  await page.getByRole('checkbox', { name: /^audit\.read\b/ }).uncheck();
+  await page.getByRole('button', { name: 'Save role', exact: true }).click();
+  await expect(row.getByText('audit.read', { exact: true })).toHaveCount(0);
+  await expect(row.getByText('api_tokens.read', { exact: true })).toBeVisible();
+
+  await row.getByRole('button', { name: `Delete ${name}` }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(adminRow(page, name)).toHaveCount(0);
+});
+
+test('an admin changes their own name and password; their other sessions end', async ({
+  page,
+  browser,
+}) => {
+  const pat = { email: `pat-${suffix}@example.com`, name: `Pat ${suffix}` };
+  await signIn(page);
+  await gotoHydrated(page, ADMINS_PATH);
+  await addAdmin(page, pat, 'Viewer');
+
+  const elsewhere = await browser.newContext();
+  const otherPage = await elsewhere.newPage();
+  await signInAs(otherPage, pat.email);
+  await page.context().clearCookies();
+  await signInAs(page, pat.email);
+
+  await page.getByRole('link', { name: `Signed in as ${pat.name} (Viewer)` }).click();
+  await expectPath(page, '/settings/profile');
+  await waitForHydration(page);
+  await page.getByLabel('Your name', { exact: true }).fill(`${pat.name} Renamed`);
+  await page.getByRole('button', { name: 'Save name', exact: true }).click();
+  await expect(page.getByText(`Signed in as ${pat.name} Renamed (Viewer)`)).toBeVisible();
+
+  const newPassword = 'a completely new passphrase';
+  await page.getByLabel('Current password', { exact: true }).fill('not the password');
+  await page.getByLabel('New password', { exact: true }).fill(newPassword);
+  await page.getByLabel('New password again', { exact: true }).fill(newPassword);
+  await page.getByRole('button', { name: 'Change password', exact: true }).click();
+  await expect(page.getByText('Your current password is not correct.')).toBeVisible();
+
+  await page.getByLabel('Current password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Change password', exact: true }).click();
+  await expect(page.getByText('Password changed. Your other sessions have ended.')).toBeVisible();
+
+  // This session goes on; the other browser is signed out.
+  await gotoHydrated(page, TOKENS_PATH);
+  await expectPath(page, TOKENS_PATH);
+  await otherPage.reload();
+  await expectPath(otherPage, '/login');
+  await elsewhere.close();
+});
