@@ -13,10 +13,14 @@ use tollgate::tokens::DUPLICATE_NAME;
 use tollgate::verify::Rejection;
 use tollgate::{ServiceError, Settings, Tollgate, key::ServerKey};
 
-/// Roles, administrators and permission checks.
+/// Roles and permission checks.
 #[path = "store/access.rs"]
 mod access;
 use access::*;
+/// Managing administrators, profiles and the command line.
+#[path = "store/admin_accounts.rs"]
+mod admin_accounts;
+use admin_accounts::*;
 
 const PASSWORD: &str = "correct horse battery staple";
 
