@@ -1,6 +1,7 @@
 import {
   ADMIN_NAME,
   ADMIN_PASSWORD,
+  NEW_TOKEN_PATH,
   TOKENS_PATH,
   createToken,
   expect,
@@ -137,6 +138,13 @@ test('a Viewer sees tokens, cannot create or revoke, and the server refuses a di
   await gotoHydrated(page, TOKENS_PATH);
   await expect(tokenRow(page, ADMINS_TOKEN)).toHaveCount(1);
   await expect(tokenRow(page, sneaky)).toHaveCount(0);
+
+  // The create form, opened by its address, says so up front.
+  await gotoHydrated(page, NEW_TOKEN_PATH);
+  await expect(page.getByRole('alert')).toHaveText(
+    'Your role (Viewer) does not allow creating API tokens.',
+  );
+  await expectDenied(page.locator('form'), 'Save', 'Your role (Viewer) does not allow creating API tokens.');
 
   // The Administrators page itself answers with the reason.
   await gotoHydrated(page, ADMINS_PATH);
