@@ -10,7 +10,8 @@ use chrono::Utc;
 use tollgate::catalog::{Action, Permission};
 use tollgate::key::ServerKey;
 use tollgate::model::{
-    AdminView, SortColumn, SortDirection, TokenListParams, TokenListQuery, TokenSort, TokenType,
+    AdminPermission, AdminView, RoleRef, SortColumn, SortDirection, TokenListParams,
+    TokenListQuery, TokenSort, TokenType,
 };
 use tollgate::store::{NewTokenRecord, Store};
 use tollgate::token::PlainToken;
@@ -152,10 +153,16 @@ async fn run(backend: &str, url: &str) {
         started.elapsed()
     );
     let core = Tollgate::new(store, key, Settings::default());
+    // Only reading: an admin whose role may read tokens.
     let admin = AdminView {
         id: 0,
         email: String::new(),
         name: String::new(),
+        role: RoleRef {
+            id: 0,
+            name: "bench".into(),
+        },
+        permissions: vec![AdminPermission::ApiTokensRead],
     };
 
     println!("| query (first page of 50) | rows | median |\n|---|---|---|");

@@ -17,6 +17,11 @@ use crate::sign_in_throttle::SignInThrottle;
 use crate::store::{Store, StoreError};
 use crate::validate::{Email, NewAdmin};
 
+mod accounts;
+mod profile;
+
+pub use accounts::{EMAIL_TAKEN, LAST_SUPER_ADMIN};
+
 /// A session id as sent in the cookie. The database only ever sees its SHA-256.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SessionSecret(String);
@@ -92,10 +97,7 @@ impl Admins {
             return Err(ServiceError::AlreadySetUp);
         }
         let new = NewAdmin::parse(request).map_err(ServiceError::Invalid)?;
-        let password = new.password.expose().to_owned();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .expect("password hashing does not panic");
+        let hash = hash_password_off_thread(new.password.expose()).await;
         let admin = self
             .store
             .insert_first_admin(new.email.as_str(), new.name.as_str(), &hash, Utc::now())
@@ -125,10 +127,7 @@ impl Admins {
         let stored_hash = credentials
             .as_ref()
             .map_or_else(|| DUMMY_HASH.clone(), |c| c.password_hash.clone());
-        let password = request.password.clone();
-        let matches = tokio::task::spawn_blocking(move || verify_password(&password, &stored_hash))
-            .await
-            .expect("password verification does not panic");
+        let matches = verify_password_off_thread(&request.password, stored_hash).await;
         match credentials {
             Some(credentials) if matches => self.start_session(credentials.admin).await,
             _ => {
@@ -161,6 +160,7 @@ impl Admins {
         Ok(self.store.delete_expired_sessions(Utc::now()).await?)
     }
 
+    /// Signs `admin` in: a new session, and their last sign-in time.
     async fn start_session(&self, admin: AdminView) -> Result<NewSession, ServiceError> {
         let secret = SessionSecret::generate();
         let now = Utc::now();
@@ -173,6 +173,21 @@ impl Admins {
             max_age: self.session_ttl,
         })
     }
+}
+
+/// Argon2 takes tens of milliseconds on purpose: never on the async runtime's threads.
+async fn hash_password_off_thread(password: &str) -> String {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .expect("password hashing does not panic")
+}
+
+async fn verify_password_off_thread(password: &str, stored_hash: String) -> bool {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || verify_password(&password, &stored_hash))
+        .await
+        .expect("password verification does not panic")
 }
 
 fn hash_password(password: &str) -> String {

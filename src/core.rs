@@ -10,6 +10,7 @@ use crate::content::Content;
 use crate::key::ServerKey;
 use crate::mailer::Mailer;
 use crate::notifications::Notifications;
+use crate::roles::Roles;
 use crate::sign_in_throttle::SignInThrottle;
 use crate::store::{Store, TokenChange};
 use crate::throttle::{self, FailureThrottle};
@@ -51,6 +52,7 @@ impl Default for Settings {
 pub struct Tollgate {
     pub store: Store,
     pub admins: Admins,
+    pub roles: Roles,
     pub tokens: Tokens,
     pub verifier: Verifier,
     pub content: Content,
@@ -72,6 +74,7 @@ impl Tollgate {
                 settings.session_ttl,
                 settings.sign_in_throttle,
             ),
+            roles: Roles::new(store.clone()),
             tokens: Tokens::new(
                 store.clone(),
                 key.clone(),

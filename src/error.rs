@@ -20,6 +20,9 @@ pub enum ServiceError {
     /// Too many failed sign-ins for this account or from this address.
     #[error("Too many failed sign-ins. Try again in {} minutes.", .0.as_secs().div_ceil(60))]
     TooManyAttempts(std::time::Duration),
+    /// The admin's role lacks a permission; the message says which, for people to read.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0} not found")]
     NotFound(&'static str),
     /// The token was revoked (at this time): it can't be revoked again, changed or

@@ -11,7 +11,10 @@ pub mod model;
 /// Telling admins about new tokens: in the panel and by email.
 pub mod notifications;
 
-/// Administrators: first-admin set-up, passwords, sessions.
+/// Who may do what: built-in roles and the permission check of every admin use case.
+#[cfg(feature = "server")]
+pub mod access;
+/// Administrators: set-up, sign-in and sessions, managing admins, own profile.
 #[cfg(feature = "server")]
 pub mod admins;
 /// Working tokens by hash, in memory, invalidated on every change.
@@ -32,6 +35,9 @@ pub mod key;
 /// Email over SMTP, for notifications.
 #[cfg(feature = "server")]
 pub mod mailer;
+/// Roles: named sets of admin permissions, built-in and custom.
+#[cfg(feature = "server")]
+pub mod roles;
 /// Which permission a method and path need (forward-auth).
 #[cfg(feature = "server")]
 pub mod routes;

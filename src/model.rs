@@ -10,6 +10,8 @@ pub use listing::{
     DEFAULT_LIMIT, MAX_LIMIT, SortColumn, SortDirection, TokenListParams, TokenListQuery,
     TokenPage, TokenSort, TokenStatus,
 };
+mod admin;
+pub use admin::*;
 
 /// What a token may do. Read-only and full access cover every content resource; custom is
 /// an explicit list of resource × action.
@@ -136,8 +138,11 @@ pub struct TokenView {
     pub permissions: Vec<Permission>,
     /// `tg_…` and the last four characters.
     pub hint: String,
-    /// The creating admin's name; `None` once that admin is gone.
+    /// The creating admin's name; `None` for tokens no admin made.
     pub created_by: Option<String>,
+    /// That admin was removed: the token keeps working, the list marks the name.
+    #[serde(default)]
+    pub created_by_removed: bool,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     /// The client address of that last use.
@@ -163,6 +168,15 @@ impl TokenView {
             TokenStatus::Expired
         } else {
             TokenStatus::Active
+        }
+    }
+
+    /// Who created the token, as the panel shows it: a removed admin's name is marked.
+    pub fn creator_label(&self) -> String {
+        match (&self.created_by, self.created_by_removed) {
+            (Some(name), false) => name.clone(),
+            (Some(name), true) => format!("{name} (removed)"),
+            (None, _) => "(no administrator)".to_owned(),
         }
     }
 }
@@ -254,14 +268,6 @@ impl fmt::Debug for RevealedSecret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("RevealedSecret(<redacted>)")
     }
-}
-
-/// A signed-in administrator, as pages see them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AdminView {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
 }
 
 /// What the first-administrator form sends.

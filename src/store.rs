@@ -8,18 +8,22 @@ use std::time::Duration;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
+mod admin_accounts;
 mod admins;
 mod changes;
 mod documents;
 mod notifications;
+mod roles;
 mod token_changes;
 mod token_list;
 mod tokens;
 
+pub use admin_accounts::{AdminChange, AdminChangeOutcome};
 pub use admins::{AdminCredentials, SessionRecord};
 pub use changes::{TOKEN_CHANGES_CHANNEL, TokenChange, TokenChanges};
 pub use documents::Document;
 pub use notifications::Recipient;
+pub use roles::RoleDeletion;
 pub use token_changes::{TokenState, TokenUpdate};
 pub use token_list::ListCursor;
 pub use tokens::{NewTokenRecord, TokenAuthRecord};
@@ -33,6 +37,9 @@ pub enum StoreError {
     /// A unique index refused the write; the caller knows which one it touched.
     #[error("a unique constraint was violated")]
     UniqueViolation,
+    /// A foreign key refused the write (e.g. a role deleted meanwhile).
+    #[error("a referenced row does not exist")]
+    ForeignKeyViolation,
     #[error("database error: {0}")]
     Database(sqlx::Error),
     #[error("migration failed: {0}")]
@@ -45,6 +52,9 @@ impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
         match &error {
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::UniqueViolation,
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                StoreError::ForeignKeyViolation
+            }
             _ => StoreError::Database(error),
         }
     }

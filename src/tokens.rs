@@ -2,13 +2,14 @@ use std::sync::Arc;
 
 use chrono::Utc;
 
+use crate::access::require;
 use crate::cache::TokenCache;
 use crate::catalog::Catalog;
 use crate::error::ServiceError;
 use crate::key::ServerKey;
 use crate::model::{
-    AdminView, CreatedToken, DailyUsage, FieldError, NewTokenRequest, RevealedSecret, TokenDetails,
-    TokenListQuery, TokenPage, TokenView, USAGE_DAYS,
+    AdminPermission, AdminView, CreatedToken, DailyUsage, FieldError, NewTokenRequest,
+    RevealedSecret, TokenDetails, TokenListQuery, TokenPage, TokenView, USAGE_DAYS,
 };
 use crate::notifications::Notifications;
 use crate::store::{ListCursor, NewTokenRecord, Store, StoreError};
@@ -57,8 +58,15 @@ impl Tokens {
         }
     }
 
+    /// The content resources and actions tokens can be granted (the API door's view).
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
+    }
+
+    /// The same catalog for an admin, who must be allowed to see tokens.
+    pub fn catalog_for(&self, by: &AdminView) -> Result<&Catalog, ServiceError> {
+        require(by, AdminPermission::ApiTokensRead)?;
+        Ok(&self.catalog)
     }
 
     /// Validates, generates a value, stores only its hash, and returns the value once.
@@ -67,7 +75,7 @@ impl Tokens {
         creator: &AdminView,
         request: &NewTokenRequest,
     ) -> Result<CreatedToken, ServiceError> {
-        // permission check: api_tokens.create
+        require(creator, AdminPermission::ApiTokensCreate)?;
         let now = Utc::now();
         let new = NewToken::parse(&self.catalog, request, now).map_err(ServiceError::Invalid)?;
         let plain = PlainToken::generate();
@@ -123,8 +131,14 @@ impl Tokens {
             .collect())
     }
 
-    /// One token, revoked ones too.
-    pub async fn view(&self, id: i64) -> Result<TokenView, ServiceError> {
+    /// One token (revoked ones too), for an admin who may see tokens.
+    pub async fn get(&self, by: &AdminView, id: i64) -> Result<TokenView, ServiceError> {
+        require(by, AdminPermission::ApiTokensRead)?;
+        self.view(id).await
+    }
+
+    /// One token, revoked ones too; for the services' own use.
+    async fn view(&self, id: i64) -> Result<TokenView, ServiceError> {
         self.store
             .token(id)
             .await?
@@ -132,8 +146,8 @@ impl Tokens {
     }
 
     /// A token (revoked ones too) and its usage chart's data.
-    pub async fn details(&self, id: i64) -> Result<TokenDetails, ServiceError> {
-        let token = self.view(id).await?;
+    pub async fn details(&self, by: &AdminView, id: i64) -> Result<TokenDetails, ServiceError> {
+        let token = self.get(by, id).await?;
         let usage = self.usage(id, USAGE_DAYS).await?;
         Ok(TokenDetails { token, usage })
     }
@@ -148,7 +162,8 @@ impl Tokens {
     }
 
     /// Every token that has not been revoked, newest first.
-    pub async fn list(&self) -> Result<Vec<TokenView>, ServiceError> {
+    pub async fn list(&self, by: &AdminView) -> Result<Vec<TokenView>, ServiceError> {
+        require(by, AdminPermission::ApiTokensRead)?;
         Ok(self.store.list_active_tokens().await?)
     }
 
@@ -159,8 +174,7 @@ impl Tokens {
         admin: &AdminView,
         query: &TokenListQuery,
     ) -> Result<TokenPage, ServiceError> {
-        // permission check: api_tokens.read
-        let _ = admin; // (used by the permission check above once roles land)
+        require(admin, AdminPermission::ApiTokensRead)?;
         let after = query
             .after
             .as_deref()

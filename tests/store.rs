@@ -21,6 +21,14 @@ mod token_list;
 
 use token_changes::*;
 use token_list::*;
+/// Roles and permission checks.
+#[path = "store/access.rs"]
+mod access;
+use access::*;
+/// Managing administrators, profiles and the command line.
+#[path = "store/admin_accounts.rs"]
+mod admin_accounts;
+use admin_accounts::*;
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -156,6 +164,19 @@ store_tests!(
     every_sort_pages_through_the_whole_list_in_order,
     filters_and_search_pick_their_tokens,
     a_cursor_only_continues_its_own_sort,
+    the_first_admin_is_a_super_admin_and_the_built_in_roles_exist,
+    a_viewer_reads_tokens_but_cannot_create_or_revoke_them,
+    an_editor_creates_tokens_but_cannot_revoke_or_manage_admins,
+    a_role_change_counts_from_the_next_request,
+    deactivating_and_removing_sign_out_everywhere_and_block_sign_in,
+    tokens_of_a_removed_admin_keep_working_and_still_name_them,
+    the_last_super_admin_cannot_be_demoted_deactivated_or_removed,
+    racing_demotions_leave_one_super_admin,
+    adding_an_admin_checks_every_field,
+    custom_roles_are_created_edited_and_deleted_once_unused,
+    nobody_hands_out_more_than_their_own_role_allows,
+    admins_change_their_own_name_and_password,
+    the_command_line_adds_admins_and_resets_passwords,
 );
 
 /// A second instance B on `db`'s database, and a token made by A that B has verified once
@@ -372,7 +393,7 @@ async fn a_created_token_is_listed_and_verifies(core: &Tollgate) {
             < 60
     );
 
-    let list = core.tokens.list().await.unwrap();
+    let list = core.tokens.list(&admin).await.unwrap();
     assert_eq!(list, vec![created.token.clone()]);
 
     let verified = core
@@ -467,7 +488,7 @@ async fn invalid_requests_save_nothing(core: &Tollgate) {
         let err = core.tokens.create(&admin, &request).await.unwrap_err();
         assert!(matches!(err, ServiceError::Invalid(_)), "{err:?}");
     }
-    assert!(core.tokens.list().await.unwrap().is_empty());
+    assert!(core.tokens.list(&admin).await.unwrap().is_empty());
 }
 
 async fn revoking_stops_a_token_at_once(core: &Tollgate) {
@@ -505,7 +526,7 @@ async fn revoking_stops_a_token_at_once(core: &Tollgate) {
     );
     let names: Vec<_> = core
         .tokens
-        .list()
+        .list(&admin)
         .await
         .unwrap()
         .into_iter()
@@ -616,14 +637,14 @@ async fn usage_is_flushed_in_batches(core: &Tollgate) {
         .await
         .unwrap_err();
     assert_eq!(
-        core.tokens.list().await.unwrap()[0].last_used_at,
+        core.tokens.list(&admin).await.unwrap()[0].last_used_at,
         None,
         "nothing is written per request"
     );
 
     assert_eq!(core.usage.flush(&core.store).await.unwrap(), 1);
 
-    let listed = &core.tokens.list().await.unwrap()[0];
+    let listed = &core.tokens.list(&admin).await.unwrap()[0];
     let last_used = listed.last_used_at.expect("flushed");
     assert!((Utc::now() - last_used).num_seconds() < 60);
     assert_eq!(listed.last_used_ip.as_deref(), Some("203.0.113.7"));
@@ -665,7 +686,10 @@ async fn an_expired_token_counts_as_a_refusal_not_a_use(core: &Tollgate) {
         .await
         .unwrap_err();
     core.usage.flush(&core.store).await.unwrap();
-    assert_eq!(core.tokens.list().await.unwrap()[0].last_used_at, None);
+    assert_eq!(
+        core.tokens.list(&admin).await.unwrap()[0].last_used_at,
+        None
+    );
     let counts = core
         .store
         .token_usage(created.token.id, after_expiry.date_naive())

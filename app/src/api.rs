@@ -1,12 +1,18 @@
 //! Server functions: each a thin, authorised call into a core service. They live under
 //! `/rpc/…`, out of the protected REST API's `/api` namespace.
 
+mod admins;
 mod auth;
 mod notifications;
+mod profile;
 mod reference;
+mod roles;
 mod tokens;
 
+pub use admins::*;
 pub use auth::*;
 pub use notifications::*;
+pub use profile::*;
 pub use reference::*;
+pub use roles::*;
 pub use tokens::*;

@@ -38,6 +38,14 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// One sentence for a banner or a row: the first field's message when the error is
+    /// about a field (e.g. "the last Super Admin"), else the error itself.
+    pub fn explain(&self) -> String {
+        self.field_errors()
+            .first()
+            .map_or_else(|| self.to_string(), |e| e.message.clone())
+    }
+
     /// The per-field messages, for showing next to the inputs.
     pub fn field_errors(&self) -> &[FieldError] {
         match self {
@@ -78,6 +86,7 @@ impl From<tollgate::ServiceError> for AppError {
             E::Conflict(errors) => AppError::Conflict(errors),
             E::AlreadySetUp => AppError::AlreadySetUp,
             E::BadCredentials => AppError::BadCredentials,
+            E::Forbidden(message) => AppError::Forbidden(message),
             E::NotFound(what) => AppError::NotFound(what.to_owned()),
             E::AlreadyRevoked(_) => AppError::AlreadyRevoked(error.to_string()),
             E::TooManyAttempts(wait) => AppError::TooManyAttempts {

@@ -19,7 +19,8 @@ use tollgate::model::CreatedToken;
 use crate::api::{AuthState, get_auth_state};
 use crate::error::AppError;
 use crate::pages::{
-    ApiDocsPage, LoginPage, NewTokenPage, NotFound, SetupPage, TokenDetailsPage, TokensPage,
+    AdministratorsPage, ApiDocsPage, LoginPage, NewTokenPage, NotFound, ProfilePage, RolesPage,
+    SetupPage, TokenDetailsPage, TokensPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -90,6 +91,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings/api-tokens/new") view=NewTokenPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/api-tokens/:id") view=TokenDetailsPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/api-docs") view=ApiDocsPage ssr=SsrMode::Async />
+                <Route path=path!("/settings/administrators") view=AdministratorsPage ssr=SsrMode::Async />
+                <Route path=path!("/settings/roles") view=RolesPage ssr=SsrMode::Async />
+                <Route path=path!("/settings/profile") view=ProfilePage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

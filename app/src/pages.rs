@@ -1,15 +1,21 @@
+mod administrators;
 mod api_docs;
 mod login;
 mod new_token;
 mod not_found;
+mod profile;
+mod roles;
 mod setup;
 mod token_details;
 mod tokens;
 
+pub use administrators::AdministratorsPage;
 pub use api_docs::ApiDocsPage;
 pub use login::LoginPage;
 pub use new_token::NewTokenPage;
 pub use not_found::NotFound;
+pub use profile::ProfilePage;
+pub use roles::RolesPage;
 pub use setup::SetupPage;
 pub use token_details::TokenDetailsPage;
 pub use tokens::TokensPage;

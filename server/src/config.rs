@@ -3,6 +3,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::admin_cli::AdminCommand;
 use crate::router::ApiSettings;
 
 /// Tollgate: API-token management. Every flag can also be set by the environment variable
@@ -16,7 +17,7 @@ pub struct Cli {
     pub config: Config,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, PartialEq, Eq, Subcommand)]
 pub enum Command {
     /// Serve the admin panel and the API (the default).
     Serve,
@@ -29,6 +30,11 @@ pub enum Command {
         count: usize,
         #[arg(long, default_value_t = 10)]
         print: usize,
+    },
+    /// Manage administrators from a shell, for servers where nobody can sign in yet.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
     },
 }
 
@@ -178,5 +184,67 @@ impl Config {
             smtp_url: None,
             smtp_from: "Tollgate <tollgate@localhost>".into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Option<Command>, clap::Error> {
+        Cli::try_parse_from(std::iter::once("tollgate").chain(args.iter().copied()))
+            .map(|cli| cli.command)
+    }
+
+    #[test]
+    fn admin_create_takes_email_name_and_role() {
+        let command = parse(&[
+            "admin",
+            "create",
+            "--email",
+            "ada@example.com",
+            "--name",
+            "Ada Lovelace",
+            "--role",
+            "Super Admin",
+        ])
+        .unwrap();
+        assert_eq!(
+            command,
+            Some(Command::Admin {
+                command: AdminCommand::Create {
+                    email: "ada@example.com".into(),
+                    name: "Ada Lovelace".into(),
+                    role: "Super Admin".into(),
+                }
+            })
+        );
+        let missing_role = parse(&["admin", "create", "--email", "a@example.com", "--name", "A"]);
+        assert!(missing_role.unwrap_err().to_string().contains("--role"));
+    }
+
+    #[test]
+    fn admin_reset_password_takes_an_email_and_never_a_password_flag() {
+        assert_eq!(
+            parse(&["admin", "reset-password", "--email", "ada@example.com"]).unwrap(),
+            Some(Command::Admin {
+                command: AdminCommand::ResetPassword {
+                    email: "ada@example.com".into()
+                }
+            })
+        );
+        assert!(
+            parse(&[
+                "admin",
+                "reset-password",
+                "--email",
+                "a@example.com",
+                "--password",
+                "x"
+            ])
+            .is_err()
+        );
     }
 }

@@ -3,6 +3,8 @@
 
 /// The admin JSON API (`/admin/api/…`): tokens managed by scripts, signed in as an admin.
 pub mod admin_api;
+/// `tollgate admin …`: add an administrator or reset a password from a shell.
+pub mod admin_cli;
 /// The token-protected REST API (`/api/…`) and its JSON errors.
 pub mod api;
 /// Command line and environment configuration.

@@ -20,6 +20,7 @@ async fn main() -> ExitCode {
             .await
             .map(|_| println!("The database schema is up to date.")),
         Command::SeedTokens { count, print } => seed_tokens(&cli.config, count, print).await,
+        Command::Admin { command } => return server::admin_cli::run(&cli.config, command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -359,7 +359,7 @@ async fn usage_records_the_client_address_and_refusals() {
         .await;
     app.core.flush_usage().await;
 
-    let listed = &app.core.tokens.list().await.unwrap()[0];
+    let listed = &app.core.tokens.list(&admin).await.unwrap()[0];
     assert_eq!(
         listed.last_used_ip.as_deref(),
         Some("127.0.0.1"),

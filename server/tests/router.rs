@@ -267,7 +267,12 @@ async fn token_server_functions_need_a_session() {
         StatusCode::UNAUTHORIZED
     );
     assert!(
-        app.core.tokens.list().await.unwrap().is_empty(),
+        app.core
+            .store
+            .list_active_tokens()
+            .await
+            .unwrap()
+            .is_empty(),
         "nothing was written"
     );
 }
@@ -298,7 +303,7 @@ async fn creating_a_token_through_the_panel_returns_it_once_uncached() {
         json!({"input": {"name": "", "lifetime": "30", "type": "custom", "permissions": []}});
     let refused = app.rpc("create_token", Some(&cookie), &invalid).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
-    assert_eq!(app.core.tokens.list().await.unwrap().len(), 1);
+    assert_eq!(app.core.store.list_active_tokens().await.unwrap().len(), 1);
 }
 
 #[tokio::test]

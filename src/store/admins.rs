@@ -1,27 +1,52 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
+use super::roles::role_permissions;
 use super::{Store, StoreResult, on_pool};
-use crate::model::AdminView;
+use crate::model::{AdminView, RoleRef};
+
+/// A `SELECT` of an [`AdminView`]'s columns (admin `a` and role `r`), then `$extra` columns,
+/// then `$tail` (the `FROM … JOIN roles r …` and the filter).
+macro_rules! select_admin_views {
+    ($extra:literal, $tail:literal) => {
+        concat!(
+            "SELECT a.id, a.email, a.name, r.id AS role_id, r.name AS role_name, ",
+            "r.built_in AS role_built_in, r.permissions AS role_permissions",
+            $extra,
+            " ",
+            $tail
+        )
+    };
+}
 
 #[derive(FromRow)]
-struct AdminRow {
+pub(super) struct AdminRow {
     id: i64,
     email: String,
     name: String,
+    role_id: i64,
+    role_name: String,
+    role_built_in: Option<String>,
+    role_permissions: String,
 }
 
-impl From<AdminRow> for AdminView {
-    fn from(row: AdminRow) -> Self {
-        AdminView {
+impl TryFrom<AdminRow> for AdminView {
+    type Error = super::StoreError;
+    fn try_from(row: AdminRow) -> StoreResult<Self> {
+        Ok(AdminView {
+            permissions: role_permissions(row.role_built_in.as_deref(), &row.role_permissions)?,
             id: row.id,
             email: row.email,
             name: row.name,
-        }
+            role: RoleRef {
+                id: row.role_id,
+                name: row.role_name,
+            },
+        })
     }
 }
 
-/// An admin and their password hash, for sign-in only. Never serialised, never logged.
+/// An active admin and their password hash, for sign-in only. Never serialised, never logged.
 pub struct AdminCredentials {
     pub admin: AdminView,
     pub password_hash: String,
@@ -29,13 +54,12 @@ pub struct AdminCredentials {
 
 #[derive(FromRow)]
 struct CredentialsRow {
-    id: i64,
-    email: String,
-    name: String,
+    #[sqlx(flatten)]
+    admin: AdminRow,
     password_hash: String,
 }
 
-/// A live session's admin and when it ends.
+/// A live session's admin (with their role as it is now) and when it ends.
 pub struct SessionRecord {
     pub admin: AdminView,
     pub expires_at: DateTime<Utc>,
@@ -43,9 +67,8 @@ pub struct SessionRecord {
 
 #[derive(FromRow)]
 struct SessionRow {
-    id: i64,
-    email: String,
-    name: String,
+    #[sqlx(flatten)]
+    admin: AdminRow,
     expires_at: DateTime<Utc>,
 }
 
@@ -59,9 +82,9 @@ impl Store {
         Ok(count)
     }
 
-    /// Inserts the first administrator together with the one-row set-up marker, in one
-    /// transaction. Fails with [`super::StoreError::UniqueViolation`] if set-up already happened,
-    /// however close together two attempts arrive.
+    /// Inserts the first administrator, a Super Admin, together with the one-row set-up
+    /// marker, in one transaction. Fails with [`super::StoreError::UniqueViolation`] if
+    /// set-up already happened, however close together two attempts arrive.
     pub async fn insert_first_admin(
         &self,
         email: &str,
@@ -70,12 +93,13 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<AdminView> {
         const MARK: &str = "INSERT INTO instance_setup (id, completed_at) VALUES (1, $1)";
-        const INSERT: &str = "INSERT INTO admins (email, name, password_hash, created_at) \
-                              VALUES ($1, $2, $3, $4) RETURNING id, email, name";
-        let row: AdminRow = on_pool!(self, |pool| {
+        const INSERT: &str = "INSERT INTO admins (email, name, password_hash, created_at, role_id) \
+             VALUES ($1, $2, $3, $4, (SELECT id FROM roles WHERE built_in = 'super-admin')) \
+             RETURNING id";
+        let id: i64 = on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             sqlx::query(MARK).bind(now).execute(&mut *tx).await?;
-            let row = sqlx::query_as(INSERT)
+            let id = sqlx::query_scalar(INSERT)
                 .bind(email)
                 .bind(name)
                 .bind(password_hash)
@@ -83,27 +107,47 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
             tx.commit().await?;
-            row
+            id
         });
-        Ok(row.into())
+        self.admin(id)
+            .await?
+            .ok_or_else(|| super::StoreError::Corrupt("the new admin vanished".into()))
     }
 
+    /// Any admin by id, whatever their status.
+    pub async fn admin(&self, id: i64) -> StoreResult<Option<AdminView>> {
+        const SQL: &str = select_admin_views!(
+            "",
+            "FROM admins a JOIN roles r ON r.id = a.role_id WHERE a.id = $1"
+        );
+        let row: Option<AdminRow> = on_pool!(self, |pool| sqlx::query_as(SQL)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?);
+        row.map(AdminView::try_from).transpose()
+    }
+
+    /// The credentials of an *active* admin: deactivated and removed ones cannot sign in.
     pub async fn admin_credentials(&self, email: &str) -> StoreResult<Option<AdminCredentials>> {
-        const SQL: &str = "SELECT id, email, name, password_hash FROM admins WHERE email = $1";
+        const SQL: &str = select_admin_views!(
+            ", a.password_hash",
+            "FROM admins a JOIN roles r ON r.id = a.role_id \
+             WHERE a.email = $1 AND a.status = 'active'"
+        );
         let row: Option<CredentialsRow> = on_pool!(self, |pool| sqlx::query_as(SQL)
             .bind(email)
             .fetch_optional(pool)
             .await?);
-        Ok(row.map(|r| AdminCredentials {
-            admin: AdminView {
-                id: r.id,
-                email: r.email,
-                name: r.name,
-            },
-            password_hash: r.password_hash,
-        }))
+        row.map(|r| {
+            Ok(AdminCredentials {
+                admin: r.admin.try_into()?,
+                password_hash: r.password_hash,
+            })
+        })
+        .transpose()
     }
 
+    /// Stores a new session and records the sign-in time, together.
     pub async fn insert_session(
         &self,
         id_hash: &str,
@@ -112,32 +156,45 @@ impl Store {
         expires_at: DateTime<Utc>,
     ) -> StoreResult<()> {
         const SQL: &str = "INSERT INTO admin_sessions (id_hash, admin_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
-        on_pool!(self, |pool| sqlx::query(SQL)
-            .bind(id_hash)
-            .bind(admin_id)
-            .bind(now)
-            .bind(expires_at)
-            .execute(pool)
-            .await
-            .map(drop)?);
+        const SIGNED_IN: &str = "UPDATE admins SET last_sign_in_at = $1 WHERE id = $2";
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(SQL)
+                .bind(id_hash)
+                .bind(admin_id)
+                .bind(now)
+                .bind(expires_at)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(SIGNED_IN)
+                .bind(now)
+                .bind(admin_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?
+        });
         Ok(())
     }
 
+    /// A session and its admin, with the role's permissions as they are now, so a role
+    /// change counts from the next request. Only active admins have sessions.
     pub async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>> {
-        const SQL: &str = "SELECT a.id, a.email, a.name, s.expires_at \
-                           FROM admin_sessions s JOIN admins a ON a.id = s.admin_id WHERE s.id_hash = $1";
+        const SQL: &str = select_admin_views!(
+            ", s.expires_at",
+            "FROM admin_sessions s JOIN admins a ON a.id = s.admin_id \
+             JOIN roles r ON r.id = a.role_id WHERE s.id_hash = $1 AND a.status = 'active'"
+        );
         let row: Option<SessionRow> = on_pool!(self, |pool| sqlx::query_as(SQL)
             .bind(id_hash)
             .fetch_optional(pool)
             .await?);
-        Ok(row.map(|r| SessionRecord {
-            admin: AdminView {
-                id: r.id,
-                email: r.email,
-                name: r.name,
-            },
-            expires_at: r.expires_at,
-        }))
+        row.map(|r| {
+            Ok(SessionRecord {
+                admin: r.admin.try_into()?,
+                expires_at: r.expires_at,
+            })
+        })
+        .transpose()
     }
 
     pub async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {

@@ -39,6 +39,7 @@ pub(super) struct TokenRow {
     permissions: String,
     hint: String,
     created_by_name: Option<String>,
+    created_by_removed: bool,
     created_at: DateTime<Utc>,
     last_used_at: Option<DateTime<Utc>>,
     last_used_ip: Option<String>,
@@ -61,7 +62,8 @@ macro_rules! token_view_columns {
     () => {
         concat!(
             "t.id, t.name, t.description, t.token_type, t.permissions, t.hint, ",
-            "a.name AS created_by_name, t.created_at, t.last_used_at, t.last_used_ip, t.expires_at, ",
+            "a.name AS created_by_name, COALESCE(a.status = 'removed', FALSE) AS created_by_removed, ",
+            "t.created_at, t.last_used_at, t.last_used_ip, t.expires_at, ",
             "t.revoked_at, r.name AS revoked_by_name ",
             "FROM api_tokens t LEFT JOIN admins a ON a.id = t.created_by ",
             "LEFT JOIN admins r ON r.id = t.revoked_by ",
@@ -121,6 +123,7 @@ impl TryFrom<TokenRow> for TokenView {
             description: row.description,
             hint: row.hint,
             created_by: row.created_by_name,
+            created_by_removed: row.created_by_removed,
             created_at: row.created_at,
             last_used_at: row.last_used_at,
             last_used_ip: row.last_used_ip,

@@ -5,8 +5,11 @@
 use chrono::Utc;
 
 use super::{Tokens, name_conflict};
+use crate::access::require;
 use crate::error::ServiceError;
-use crate::model::{AdminView, CreatedToken, FieldError, RevealedSecret, TokenPatch, TokenView};
+use crate::model::{
+    AdminPermission, AdminView, CreatedToken, FieldError, RevealedSecret, TokenPatch, TokenView,
+};
 use crate::store::{StoreError, TokenUpdate};
 use crate::token::PlainToken;
 use crate::validate::TokenEdit;
@@ -50,7 +53,7 @@ impl Tokens {
         id: i64,
         patch: &TokenPatch,
     ) -> Result<TokenView, ServiceError> {
-        // permission check: api_tokens.update
+        require(admin, AdminPermission::ApiTokensUpdate)?;
         for _ in 0..ATTEMPTS {
             let (hash, state) = working(self, id).await?;
             let current = (state.token_type, state.permissions.as_slice());
@@ -89,7 +92,7 @@ impl Tokens {
         admin: &AdminView,
         id: i64,
     ) -> Result<CreatedToken, ServiceError> {
-        // permission check: api_tokens.regenerate
+        require(admin, AdminPermission::ApiTokensRegenerate)?;
         for _ in 0..ATTEMPTS {
             let (old_hash, _) = working(self, id).await?;
             let plain = PlainToken::generate();
@@ -114,7 +117,7 @@ impl Tokens {
     /// row stays as history. Unknown → `NotFound`; already revoked → `AlreadyRevoked`;
     /// neither changes anything.
     pub async fn revoke(&self, by: &AdminView, id: i64) -> Result<TokenView, ServiceError> {
-        // permission check: api_tokens.delete
+        require(by, AdminPermission::ApiTokensDelete)?;
         for _ in 0..ATTEMPTS {
             let (hash, _) = working(self, id).await?;
             if self

@@ -121,7 +121,7 @@ pub async fn an_invalid_edit_changes_nothing(core: &Tollgate) {
             other => panic!("{patch:?}: {other:?}"),
         }
     }
-    assert_eq!(core.tokens.view(token.id).await.unwrap(), token);
+    assert_eq!(core.tokens.get(&admin, token.id).await.unwrap(), token);
     assert!(matches!(
         core.tokens
             .update(&admin, 999_999, &TokenPatch::default())
@@ -239,7 +239,7 @@ pub async fn a_revoked_token_keeps_who_and_when_and_refuses_changes(core: &Tollg
         }
     }
     assert_eq!(
-        core.tokens.view(id).await.unwrap(),
+        core.tokens.get(&admin, id).await.unwrap(),
         revoked,
         "nothing changed"
     );

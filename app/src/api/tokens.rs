@@ -10,24 +10,36 @@ use crate::server::Rpc;
 #[server(prefix = "/rpc", endpoint = "list_tokens")]
 pub async fn list_tokens() -> Result<Vec<TokenView>, AppError> {
     let rpc = Rpc::current();
-    rpc.require_admin().await?;
-    rpc.core.tokens.list().await.map_err(|e| rpc.reject(e))
+    let admin = rpc.require_admin().await?;
+    rpc.core
+        .tokens
+        .list(&admin)
+        .await
+        .map_err(|e| rpc.reject(e))
 }
 
 /// One token and its usage over the last 30 days, for its page.
 #[server(prefix = "/rpc", endpoint = "token_details", input = Json)]
 pub async fn get_token_details(id: i64) -> Result<TokenDetails, AppError> {
     let rpc = Rpc::current();
-    rpc.require_admin().await?;
-    rpc.core.tokens.details(id).await.map_err(|e| rpc.reject(e))
+    let admin = rpc.require_admin().await?;
+    rpc.core
+        .tokens
+        .details(&admin, id)
+        .await
+        .map_err(|e| rpc.reject(e))
 }
 
 /// The resources and actions a custom token can be granted.
 #[server(prefix = "/rpc", endpoint = "permission_catalog")]
 pub async fn permission_catalog() -> Result<Catalog, AppError> {
     let rpc = Rpc::current();
-    rpc.require_admin().await?;
-    Ok(rpc.core.tokens.catalog().clone())
+    let admin = rpc.require_admin().await?;
+    rpc.core
+        .tokens
+        .catalog_for(&admin)
+        .cloned()
+        .map_err(|e| rpc.reject(e))
 }
 
 /// Creates a token. The only response that carries its value, so nothing may cache it.

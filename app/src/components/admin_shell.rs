@@ -5,6 +5,7 @@ use leptos_router::hooks::use_navigate;
 use crate::Auth;
 use crate::api::{AuthState, sign_out};
 use crate::components::NotificationBell;
+use tollgate::model::AdminPermission;
 
 /// The frame of every signed-in page. Sends visitors to set-up or sign-in first; the
 /// server functions check the session again on their own.
@@ -34,10 +35,14 @@ pub fn AdminShell(children: ChildrenFn) -> impl IntoView {
                                 <nav aria-label="Settings" class="nav">
                                     <A href="/settings/api-tokens">"API Tokens"</A>
                                     <A href="/settings/api-docs">"API documentation"</A>
+                                    {admin.can(AdminPermission::AdminsRead).then(|| view! {
+                                        <A href="/settings/administrators">"Administrators"</A>
+                                        <A href="/settings/roles">"Roles"</A>
+                                    })}
                                 </nav>
                                 <div class="account">
                                     <NotificationBell />
-                                    <span class="who">"Signed in as " {admin.name}</span>
+                                    <A href="/settings/profile" attr:class="who">"Signed in as " {admin.name} " (" {admin.role.name} ")"</A>
                                     <button
                                         type="button"
                                         class="button secondary"

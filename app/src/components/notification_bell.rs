@@ -30,14 +30,26 @@ pub fn NotificationBell() -> impl IntoView {
             .and_then(Result::ok)
             .map_or(0, |inbox| inbox.unread)
     };
+    // Escape closes the panel wherever focus is (a button inside may have just been
+    // disabled, which sends focus to the page), and hands focus back to the bell.
+    let bell_button = NodeRef::<leptos::html::Button>::new();
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+            if let Some(button) = bell_button.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+    });
+    on_cleanup(move || escape.remove());
     let label = move || match unread() {
         0 => "Notifications".to_owned(),
         n => format!("Notifications, {n} unread"),
     };
 
     view! {
-        <div class="bell" on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
-            <button type="button" class="bell-button" aria-label=label
+        <div class="bell">
+            <button type="button" class="bell-button" aria-label=label node_ref=bell_button
                 aria-expanded=move || open.get().to_string() aria-controls="notifications"
                 on:click=toggle>
                 <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">

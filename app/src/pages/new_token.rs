@@ -6,12 +6,13 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use tollgate::catalog::Permission;
-use tollgate::model::{NewTokenRequest, TokenLifetime, TokenType, format_time};
+use tollgate::model::{AdminPermission, NewTokenRequest, TokenLifetime, TokenType, format_time};
 
 use crate::Revealed;
 use crate::api::{create_token, permission_catalog};
 use crate::components::{
-    AdminShell, ErrorSummary, FieldMessage, PermissionMatrix, TextField, has_error,
+    AdminShell, DeniedButton, ErrorSummary, FieldMessage, PermissionMatrix, TextField, denial,
+    has_error, use_signed_in,
 };
 
 #[component]
@@ -34,9 +35,19 @@ fn NewTokenForm() -> impl IntoView {
     let token_type = RwSignal::new(TokenType::default());
     let selected = RwSignal::new(BTreeSet::<Permission>::new());
     let catalog = Resource::new(|| (), |_| permission_catalog());
-
     let submit = Action::new(|request: &NewTokenRequest| create_token(request.clone()));
     let error = Signal::derive(move || submit.value().get().and_then(Result::err));
+    // Presentation only: the server refuses the request anyway.
+    let cannot_create = denial(use_signed_in(), AdminPermission::ApiTokensCreate);
+    let save_button = match cannot_create.clone() {
+        None => view! {
+            <button type="submit" class="button primary" disabled=move || submit.pending().get()>"Save"</button>
+        }
+        .into_any(),
+        Some(why) => view! { <DeniedButton label="Save".to_owned() why class="button primary" /> }
+            .into_any(),
+    };
+
     Effect::new(move |_| {
         if let Some(Ok(created)) = submit.value().get() {
             revealed.set(Some(created));
@@ -74,6 +85,7 @@ fn NewTokenForm() -> impl IntoView {
             </div>
         </div>
         <form class="card form" on:submit=on_submit novalidate>
+            {cannot_create.map(|why| view! { <p role="alert" class="alert error">{why}</p> })}
             <ErrorSummary error />
             <div class="grid">
                 <div class="field">
@@ -129,7 +141,7 @@ fn NewTokenForm() -> impl IntoView {
             </Show>
             <div class="actions">
                 <A href="/settings/api-tokens" attr:class="button secondary">"Cancel"</A>
-                <button type="submit" class="button primary" disabled=move || submit.pending().get()>"Save"</button>
+                {save_button}
             </div>
         </form>
     }

@@ -82,7 +82,7 @@ fn TokenSummary(details: TokenDetails) -> impl IntoView {
                 <dt>"Token"</dt><dd><code>{token.hint.clone()}</code></dd>
                 <dt>"Permissions"</dt><dd>{permissions}</dd>
                 <dt>"Created"</dt>
-                <dd>{format!("{} by {}", format_time(token.created_at), token.created_by.clone().unwrap_or_else(|| "(removed admin)".into()))}</dd>
+                <dd>{format!("{} by {}", format_time(token.created_at), token.creator_label())}</dd>
                 <dt>"Last used"</dt><dd>{last_used}</dd>
                 <dt>"Expires"</dt><dd>{token.expires_at.map_or_else(never, format_time)}</dd>
             </dl>

@@ -2,11 +2,13 @@ use chrono::Utc;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use tollgate::model::{TokenView, format_time};
+use tollgate::model::{AdminPermission, TokenView, format_time};
 
 use crate::Revealed;
 use crate::api::{list_tokens, revoke_token};
-use crate::components::{AdminShell, ConfirmDialog, RevealBanner};
+use crate::components::{
+    AdminShell, ConfirmDialog, DeniedButton, RevealBanner, denial, use_signed_in,
+};
 
 /// Settings > API Tokens: the list, the one-time reveal of a new token, and revoke.
 #[component]
@@ -54,6 +56,23 @@ fn TokenList() -> impl IntoView {
     }
 }
 
+/// "Create new API token", or the same button disabled with the reason for roles that
+/// may not create tokens.
+#[component]
+fn CreateButton() -> impl IntoView {
+    const LABEL: &str = "Create new API token";
+    let admin = use_signed_in();
+    move || match denial(admin, AdminPermission::ApiTokensCreate) {
+        None => {
+            view! { <A href="/settings/api-tokens/new" attr:class="button primary">{LABEL}</A> }
+                .into_any()
+        }
+        Some(why) => {
+            view! { <DeniedButton label=LABEL.to_owned() why class="button primary" /> }.into_any()
+        }
+    }
+}
+
 #[component]
 fn EmptyState() -> impl IntoView {
     view! {
@@ -62,7 +81,7 @@ fn EmptyState() -> impl IntoView {
             <p class="muted">
                 "An API token lets a script or service call the API without a password. You choose what it may do and how long it lives; its value is shown once, when you create it."
             </p>
-            <A href="/settings/api-tokens/new" attr:class="button primary">"Create new API token"</A>
+            <CreateButton />
         </section>
     }
 }
@@ -70,6 +89,7 @@ fn EmptyState() -> impl IntoView {
 #[component]
 fn TokenTable(tokens: Vec<TokenView>, to_revoke: RwSignal<Option<TokenView>>) -> impl IntoView {
     let now = Utc::now();
+    let cannot_revoke = denial(use_signed_in(), AdminPermission::ApiTokensDelete);
     let rows = tokens
         .into_iter()
         .map(|token| {
@@ -89,6 +109,22 @@ fn TokenTable(tokens: Vec<TokenView>, to_revoke: RwSignal<Option<TokenView>>) ->
                 .map(|ip| view! { <span class="muted ip">{format!("from {ip}")}</span> });
             let revoke_label = format!("Revoke {}", token.name);
             let row_token = token.clone();
+            let revoke = match cannot_revoke.clone() {
+                None => view! {
+                    <button
+                        type="button"
+                        class="button danger small"
+                        aria-label=revoke_label
+                        on:click=move |_| to_revoke.set(Some(row_token.clone()))
+                    >
+                        "Revoke"
+                    </button>
+                }
+                .into_any(),
+                Some(why) => view! { <DeniedButton label="Revoke".to_owned() why class="button danger small" /> }
+                    .into_any(),
+            };
+            let created_by = token.creator_label();
             view! {
                 <tr>
                     <td class="name">
@@ -97,20 +133,11 @@ fn TokenTable(tokens: Vec<TokenView>, to_revoke: RwSignal<Option<TokenView>>) ->
                     <td class="description">{token.description.clone()}</td>
                     <td><span class="badge">{token.token_type.label()}</span></td>
                     <td><code>{token.hint.clone()}</code></td>
-                    <td>{token.created_by.clone().unwrap_or_else(|| "(removed admin)".into())}</td>
+                    <td>{created_by}</td>
                     <td class="when">{format_time(token.created_at)}</td>
                     <td class="when">{last_used}{last_ip}</td>
                     <td class="when">{expires}</td>
-                    <td class="row-actions">
-                        <button
-                            type="button"
-                            class="button danger small"
-                            aria-label=revoke_label
-                            on:click=move |_| to_revoke.set(Some(row_token.clone()))
-                        >
-                            "Revoke"
-                        </button>
-                    </td>
+                    <td class="row-actions">{revoke}</td>
                 </tr>
             }
         })
@@ -118,7 +145,7 @@ fn TokenTable(tokens: Vec<TokenView>, to_revoke: RwSignal<Option<TokenView>>) ->
 
     view! {
         <div class="toolbar">
-            <A href="/settings/api-tokens/new" attr:class="button primary">"Create new API token"</A>
+            <CreateButton />
         </div>
         <div class="table-wrap">
             <table class="tokens">

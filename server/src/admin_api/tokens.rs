@@ -95,11 +95,10 @@ pub async fn create(
 /// `GET /admin/api/tokens/{id}`: revoked tokens too.
 pub async fn show(
     State(state): State<AppState>,
-    AdminSession(_admin): AdminSession,
+    AdminSession(admin): AdminSession,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    // permission check: api_tokens.read
-    let token = state.core.tokens.view(token_id(&id)?).await?;
+    let token = state.core.tokens.get(&admin, token_id(&id)?).await?;
     Ok(one(token))
 }
 

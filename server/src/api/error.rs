@@ -196,6 +196,9 @@ impl From<ServiceError> for ApiError {
                     error.to_string(),
                 )
             },
+            ServiceError::Forbidden(message) => {
+                Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+            }
             ServiceError::AlreadySetUp | ServiceError::BadCredentials => Self::new(
                 StatusCode::BAD_REQUEST,
                 "invalid_request",

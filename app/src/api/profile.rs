@@ -1,0 +1,35 @@
+//! What every admin may change about themselves, whatever their role.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use tollgate::model::{AdminView, ChangePasswordRequest};
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::Rpc;
+
+#[server(prefix = "/rpc", endpoint = "change_own_name", input = Json)]
+pub async fn change_own_name(name: String) -> Result<AdminView, AppError> {
+    let rpc = Rpc::current();
+    let admin = rpc.require_admin().await?;
+    rpc.core
+        .admins
+        .change_own_name(&admin, &name)
+        .await
+        .map_err(|e| rpc.reject(e))
+}
+
+/// Needs the current password; every other session of this admin ends.
+#[server(prefix = "/rpc", endpoint = "change_own_password", input = Json)]
+pub async fn change_own_password(input: ChangePasswordRequest) -> Result<(), AppError> {
+    let rpc = Rpc::current();
+    rpc.require_admin().await?;
+    let secret = rpc
+        .session_secret()
+        .ok_or_else(|| rpc.reject(AppError::Unauthenticated))?;
+    rpc.core
+        .admins
+        .change_own_password(&secret, &input)
+        .await
+        .map_err(|e| rpc.reject(e))
+}

@@ -1,0 +1,104 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use tollgate::model::ChangePasswordRequest;
+
+use crate::Auth;
+use crate::api::{change_own_name, change_own_password};
+use crate::components::{AdminShell, ErrorSummary, TextField, use_signed_in};
+
+/// Settings > Profile: every admin's own name and password, whatever their role.
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    view! {
+        <Title text="Your profile" />
+        <AdminShell>
+            <div class="page-header">
+                <div>
+                    <h1>"Your profile"</h1>
+                    <p class="muted">"Changing your password signs you out on every other device."</p>
+                </div>
+            </div>
+            <NameForm />
+            <PasswordForm />
+        </AdminShell>
+    }
+}
+
+#[component]
+fn NameForm() -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    let current = use_signed_in()
+        .get_untracked()
+        .map(|a| a.name)
+        .unwrap_or_default();
+    let name = RwSignal::new(current);
+    let save = Action::new(|name: &String| change_own_name(name.clone()));
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let saved = move || matches!(save.value().get(), Some(Ok(_)));
+    Effect::new(move |_| {
+        if saved() {
+            auth.refresh();
+        }
+    });
+    view! {
+        <form class="card form" novalidate on:submit=move |ev| {
+            ev.prevent_default();
+            save.dispatch(name.get());
+        }>
+            <h2>"Name"</h2>
+            <ErrorSummary error />
+            <div class="field">
+                <TextField field="name" id="profile-name" label="Your name" value=name error />
+            </div>
+            <p role="status" class="hint">{move || saved().then_some("Saved.")}</p>
+            <div class="actions">
+                <button type="submit" class="button primary" disabled=move || save.pending().get()>"Save name"</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn PasswordForm() -> impl IntoView {
+    let current_password = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let password_confirm = RwSignal::new(String::new());
+    let save = Action::new(|request: &ChangePasswordRequest| change_own_password(request.clone()));
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    Effect::new(move |_| {
+        if saved() {
+            for field in [current_password, password, password_confirm] {
+                field.set(String::new());
+            }
+        }
+    });
+    view! {
+        <form class="card form" novalidate on:submit=move |ev| {
+            ev.prevent_default();
+            save.dispatch(ChangePasswordRequest {
+                current_password: current_password.get(),
+                password: password.get(),
+                password_confirm: password_confirm.get(),
+            });
+        }>
+            <h2>"Password"</h2>
+            <ErrorSummary error />
+            <div class="grid">
+                <div class="field">
+                    <TextField field="current_password" label="Current password" kind="password" autocomplete="current-password" value=current_password error />
+                </div>
+                <div class="field">
+                    <TextField field="password" id="new-password" label="New password" kind="password" autocomplete="new-password" value=password error />
+                </div>
+                <div class="field">
+                    <TextField field="password_confirm" id="new-password-confirm" label="New password again" kind="password" autocomplete="new-password" value=password_confirm error />
+                </div>
+            </div>
+            <p role="status" class="hint">{move || saved().then_some("Password changed. Your other sessions have ended.")}</p>
+            <div class="actions">
+                <button type="submit" class="button primary" disabled=move || save.pending().get()>"Change password"</button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,247 @@
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use tollgate::model::{AdminPermission, RoleRequest, RoleView};
+
+use crate::api::{delete_role, list_roles, save_role};
+use crate::components::{
+    AdminShell, ConfirmDialog, DeniedButton, ErrorSummary, FieldMessage, TextField, denial,
+    use_signed_in,
+};
+
+const BUILT_IN: &str = "Built-in roles cannot be changed or deleted; create a custom role instead.";
+
+/// Settings > Roles: the built-in roles, and custom ones to create, edit and delete.
+#[component]
+pub fn RolesPage() -> impl IntoView {
+    view! {
+        <Title text="Roles" />
+        <AdminShell>
+            <Roles />
+        </AdminShell>
+    }
+}
+
+/// The role form's subject: a new role (`id` None) or the one being edited.
+#[derive(Clone, Default, PartialEq)]
+struct Draft {
+    id: Option<i64>,
+    name: String,
+    permissions: BTreeSet<AdminPermission>,
+}
+
+#[component]
+fn Roles() -> impl IntoView {
+    let version = RwSignal::new(0u32);
+    let roles = Resource::new(move || version.get(), |_| list_roles());
+    let draft = RwSignal::new(None::<Draft>);
+    let to_delete = RwSignal::new(None::<RoleView>);
+    let me = use_signed_in();
+    let cannot_manage = Signal::derive(move || denial(me, AdminPermission::AdminsManage));
+
+    view! {
+        <div class="page-header">
+            <div>
+                <h1>"Roles"</h1>
+                <p class="muted">
+                    "A role is what an administrator may do. Super Admin, Editor and Viewer are built in; custom roles hold any set of permissions. Changes apply from the holder's next request."
+                </p>
+            </div>
+        </div>
+        <div class="toolbar">
+            {move || match cannot_manage.get() {
+                Some(why) => view! { <DeniedButton label="Create role".to_owned() why class="button primary" /> }.into_any(),
+                None => view! {
+                    <button type="button" class="button primary" on:click=move |_| draft.set(Some(Draft::default()))>
+                        "Create role"
+                    </button>
+                }
+                .into_any(),
+            }}
+        </div>
+        {move || draft.get().map(|initial| view! { <RoleForm initial draft version /> })}
+        <Transition fallback=|| view! { <p class="loading">"Loading roles…"</p> }>
+            {move || Suspend::new(async move {
+                match roles.await {
+                    Ok(roles) => view! { <RoleTable roles draft to_delete cannot_manage /> }.into_any(),
+                    Err(error) => view! { <p role="alert" class="alert error">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        {move || to_delete.get().map(|role| view! { <DeleteDialog role to_delete version /> })}
+    }
+}
+
+#[component]
+fn RoleTable(
+    roles: Vec<RoleView>,
+    draft: RwSignal<Option<Draft>>,
+    to_delete: RwSignal<Option<RoleView>>,
+    cannot_manage: Signal<Option<String>>,
+) -> impl IntoView {
+    let rows = roles
+        .into_iter()
+        .map(|role| {
+            let why_not = cannot_manage
+                .get_untracked()
+                .or_else(|| role.built_in.then(|| BUILT_IN.to_owned()));
+            let actions = match why_not {
+                Some(why) => view! {
+                    <DeniedButton label="Edit".to_owned() why=why.clone() class="button secondary small" />
+                    " "
+                    <DeniedButton label="Delete".to_owned() why class="button danger small" />
+                }
+                .into_any(),
+                None => {
+                    let editing = Draft {
+                        id: Some(role.id),
+                        name: role.name.clone(),
+                        permissions: role.permissions.iter().copied().collect(),
+                    };
+                    let deleting = role.clone();
+                    view! {
+                        <button type="button" class="button secondary small"
+                            aria-label=format!("Edit {}", role.name)
+                            on:click=move |_| draft.set(Some(editing.clone()))>
+                            "Edit"
+                        </button>
+                        " "
+                        <button type="button" class="button danger small"
+                            aria-label=format!("Delete {}", role.name)
+                            on:click=move |_| to_delete.set(Some(deleting.clone()))>
+                            "Delete"
+                        </button>
+                    }
+                    .into_any()
+                }
+            };
+            let permissions = role
+                .permissions
+                .iter()
+                .map(|p| view! { <code>{p.as_str()}</code>" " })
+                .collect_view();
+            view! {
+                <tr>
+                    <td class="name">
+                        {role.name.clone()}
+                        {role.built_in.then(|| view! { " " <span class="badge muted">"Built-in"</span> })}
+                    </td>
+                    <td class="description">{permissions}</td>
+                    <td>{role.admin_count}</td>
+                    <td class="row-actions">{actions}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="tokens roles">
+                <thead>
+                    <tr>
+                        <th scope="col">"Role"</th>
+                        <th scope="col">"Permissions"</th>
+                        <th scope="col">"Administrators"</th>
+                        <th scope="col"><span class="sr-only">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn RoleForm(
+    initial: Draft,
+    draft: RwSignal<Option<Draft>>,
+    version: RwSignal<u32>,
+) -> impl IntoView {
+    let id = initial.id;
+    let name = RwSignal::new(initial.name);
+    let chosen = RwSignal::new(initial.permissions);
+    let save = Action::new(move |request: &RoleRequest| save_role(id, request.clone()));
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            draft.set(None);
+            version.update(|v| *v += 1);
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(RoleRequest {
+            name: name.get(),
+            permissions: chosen.get().into_iter().collect(),
+        });
+    };
+    let checks = AdminPermission::ALL
+        .map(|permission| {
+            let id = format!("permission-{}", permission.as_str().replace('.', "-"));
+            let label_for = id.clone();
+            view! {
+                <label for=label_for>
+                    <input
+                        type="checkbox"
+                        id=id
+                        prop:checked=move || chosen.with(|c| c.contains(&permission))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            chosen.update(|c| {
+                                if on { c.insert(permission); } else { c.remove(&permission); }
+                            });
+                        }
+                    />
+                    <code>{permission.as_str()}</code>
+                    <span class="muted">{permission.doing()}</span>
+                </label>
+            }
+        })
+        .to_vec();
+
+    view! {
+        <form class="card form" on:submit=on_submit novalidate>
+            <h2>{if id.is_some() { "Edit role" } else { "Create a role" }}</h2>
+            <ErrorSummary error />
+            <div class="field">
+                <TextField field="name" id="role-name" label="Name" value=name error />
+            </div>
+            <fieldset class="checks" aria-describedby="permissions-error">
+                <legend>"Permissions"</legend>
+                {checks}
+            </fieldset>
+            <FieldMessage field="permissions" error />
+            <div class="actions">
+                <button type="button" class="button secondary" on:click=move |_| draft.set(None)>"Cancel"</button>
+                <button type="submit" class="button primary" disabled=move || save.pending().get()>"Save role"</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn DeleteDialog(
+    role: RoleView,
+    to_delete: RwSignal<Option<RoleView>>,
+    version: RwSignal<u32>,
+) -> impl IntoView {
+    let delete = Action::new(|id: &i64| delete_role(*id));
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            to_delete.set(None);
+            version.update(|v| *v += 1);
+        }
+    });
+    let id = role.id;
+    view! {
+        <ConfirmDialog
+            title=format!("Delete the role {}?", role.name)
+            message="Only a role nobody holds can be deleted."
+            confirm_label="Delete"
+            on_confirm=Callback::new(move |()| { delete.dispatch(id); })
+            on_cancel=Callback::new(move |()| to_delete.set(None))
+            pending=delete.pending()
+            error=Signal::derive(move || delete.value().get().and_then(Result::err).map(|e| e.explain()))
+        />
+    }
+}

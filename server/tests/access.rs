@@ -1,0 +1,140 @@
+//! Roles at the panel's door: a server function refuses what the signed-in admin's role
+//! does not allow, whatever the page showed, and writes nothing.
+
+mod common;
+
+use axum::http::{StatusCode, header};
+use common::{Reply, TestApp, spawn_app};
+use serde_json::json;
+use tollgate::model::AddAdminRequest;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// Adds an admin with the built-in role `role` and returns their session cookie, taken
+/// from a real sign-in through the server function.
+async fn signed_in_as(app: &TestApp, role: &str) -> String {
+    let super_admin = app.core.store.admin(1).await.unwrap().unwrap();
+    let email = format!("{}@example.com", role.to_lowercase());
+    let role_id = app.core.store.role_named(role).await.unwrap().unwrap().id;
+    let request = AddAdminRequest {
+        email: email.clone(),
+        name: role.into(),
+        role_id,
+        password: PASSWORD.into(),
+    };
+    app.core.admins.add(&super_admin, &request).await.unwrap();
+    let reply = app
+        .rpc(
+            "sign_in",
+            None,
+            &json!({"input": {"email": email, "password": PASSWORD}}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    cookie_of(&reply)
+}
+
+fn cookie_of(reply: &Reply) -> String {
+    reply
+        .header(header::SET_COOKIE)
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+fn create_body(name: &str) -> serde_json::Value {
+    json!({"input": {"name": name, "description": "", "lifetime": "30", "type": "full-access"}})
+}
+
+#[tokio::test]
+async fn a_viewer_posting_to_create_token_gets_403_and_nothing_is_written() {
+    let app = spawn_app().await;
+    app.admin().await;
+    let viewer = signed_in_as(&app, "Viewer").await;
+
+    let reply = app
+        .rpc("create_token", Some(&viewer), &create_body("sneaky"))
+        .await;
+
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
+    assert_eq!(
+        reply.body["Forbidden"],
+        "Your role (Viewer) does not allow creating API tokens."
+    );
+    assert!(
+        app.core
+            .store
+            .list_active_tokens()
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing was written"
+    );
+}
+
+#[tokio::test]
+async fn an_editor_creates_and_a_viewer_lists() {
+    let app = spawn_app().await;
+    app.admin().await;
+    let editor = signed_in_as(&app, "Editor").await;
+    let viewer = signed_in_as(&app, "Viewer").await;
+
+    let created = app
+        .rpc("create_token", Some(&editor), &create_body("deploy"))
+        .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+
+    let listed = app.rpc("list_tokens", Some(&viewer), &json!({})).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    assert_eq!(listed.body[0]["name"], "deploy");
+    assert_eq!(listed.body[0]["created_by"], "Editor");
+
+    let id = created.body["token"]["id"].as_i64().unwrap();
+    let revoke = app
+        .rpc("revoke_token", Some(&editor), &json!({"id": id}))
+        .await;
+    assert_eq!(revoke.status, StatusCode::FORBIDDEN, "{}", revoke.body);
+    assert_eq!(app.core.store.list_active_tokens().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn only_admins_with_the_permission_reach_the_administrators_functions() {
+    let app = spawn_app().await;
+    app.admin().await;
+    let editor = signed_in_as(&app, "Editor").await;
+    let super_admin = app
+        .rpc(
+            "sign_in",
+            None,
+            &json!({"input": {"email": "ada@example.com", "password": PASSWORD}}),
+        )
+        .await;
+    let super_admin = cookie_of(&super_admin);
+    let add = json!({"input": {"email": "new@example.com", "name": "New", "role_id": 1, "password": PASSWORD}});
+
+    for (function, body) in [("list_admins", json!({})), ("add_admin", add.clone())] {
+        let reply = app.rpc(function, Some(&editor), &body).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "{function}: {}",
+            reply.body
+        );
+    }
+    assert_eq!(
+        app.core.store.count_admins().await.unwrap(),
+        2,
+        "nothing written"
+    );
+
+    let listed = app.rpc("list_admins", Some(&super_admin), &json!({})).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    assert_eq!(listed.body.as_array().unwrap().len(), 2);
+    let added = app.rpc("add_admin", Some(&super_admin), &add).await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+    assert!(
+        !added.body.to_string().contains(PASSWORD),
+        "the initial password never comes back"
+    );
+}

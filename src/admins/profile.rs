@@ -1,0 +1,56 @@
+//! What every administrator may change about themselves, whatever their role.
+
+use super::{Admins, SessionSecret, hash_password_off_thread, verify_password_off_thread};
+use crate::error::ServiceError;
+use crate::model::{AdminView, ChangePasswordRequest};
+use crate::validate::{Name, NewPassword};
+
+pub const WRONG_CURRENT_PASSWORD: &str = "Your current password is not correct.";
+
+impl Admins {
+    /// Renames the signed-in admin; returns them as they are now.
+    pub async fn change_own_name(
+        &self,
+        me: &AdminView,
+        name: &str,
+    ) -> Result<AdminView, ServiceError> {
+        let name = Name::parse("name", name).map_err(|e| ServiceError::Invalid(vec![e]))?;
+        self.store.set_admin_name(me.id, name.as_str()).await?;
+        self.store
+            .admin(me.id)
+            .await?
+            .ok_or(ServiceError::NotFound("administrator"))
+    }
+
+    /// Changes the password of the admin signed in with `session`, once they proved they
+    /// know the current one. Every other session of theirs ends; this one goes on.
+    pub async fn change_own_password(
+        &self,
+        session: &SessionSecret,
+        request: &ChangePasswordRequest,
+    ) -> Result<(), ServiceError> {
+        let me = self
+            .session(session)
+            .await?
+            .ok_or(ServiceError::NotFound("session"))?;
+        let stored = self
+            .store
+            .admin_password_hash(me.id)
+            .await?
+            .ok_or(ServiceError::NotFound("administrator"))?;
+        if !verify_password_off_thread(&request.current_password, stored).await {
+            return Err(ServiceError::invalid(
+                "current_password",
+                WRONG_CURRENT_PASSWORD,
+            ));
+        }
+        let password = NewPassword::parse(&request.password, &request.password_confirm)
+            .map_err(|e| ServiceError::Invalid(vec![e]))?;
+        let hash = hash_password_off_thread(password.expose()).await;
+        self.store
+            .set_admin_password(me.id, &hash, Some(&session.hash()))
+            .await?;
+        tracing::info!(admin_id = me.id, "password changed; other sessions ended");
+        Ok(())
+    }
+}
