@@ -33,8 +33,8 @@ mod service {
     use super::Inbox;
     use crate::error::ServiceError;
     use crate::mailer::{Email, Mailer};
-    use crate::model::{AdminView, TokenView, format_time};
-    use crate::store::{Recipient, Store};
+    use crate::model::{AdminPermission, AdminView, TokenView, format_time};
+    use crate::store::Store;
 
     /// How many notifications the bell lists.
     const INBOX_SIZE: i64 = 20;
@@ -63,7 +63,13 @@ mod service {
             creator: &AdminView,
             token: &TokenView,
         ) -> Result<(), ServiceError> {
-            let recipients = self.store.token_news_recipients().await?;
+            let recipients: Vec<AdminView> = self
+                .store
+                .active_admins()
+                .await?
+                .into_iter()
+                .filter(|admin| admin.can(AdminPermission::ApiTokensRead))
+                .collect();
             let news = TokenNews::new(creator, token);
             let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
             let link = format!("/settings/api-tokens/{}", token.id);
@@ -136,7 +142,7 @@ mod service {
             }
         }
 
-        async fn mail(&self, mailer: &Mailer, recipients: Vec<Recipient>) {
+        async fn mail(&self, mailer: &Mailer, recipients: Vec<AdminView>) {
             for recipient in recipients {
                 let email = Email {
                     to_name: recipient.name.clone(),

@@ -22,7 +22,6 @@ pub use admin_accounts::{AdminChange, AdminChangeOutcome};
 pub use admins::{AdminCredentials, SessionRecord};
 pub use changes::{TOKEN_CHANGES_CHANNEL, TokenChange, TokenChanges};
 pub use documents::Document;
-pub use notifications::Recipient;
 pub use roles::RoleDeletion;
 pub use token_changes::{TokenState, TokenUpdate};
 pub use token_list::ListCursor;

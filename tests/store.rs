@@ -155,6 +155,7 @@ store_tests!(
     documents_can_be_read_replaced_and_deleted,
     new_tokens_are_announced_in_the_inbox_masked,
     failed_sign_ins_close_the_account_and_the_address_alike,
+    only_active_admins_who_may_read_tokens_hear_of_new_ones,
     an_edit_changes_only_the_fields_sent_at_once,
     an_invalid_edit_changes_nothing,
     a_custom_expiry_date_must_lie_ahead,
@@ -837,4 +838,39 @@ async fn failed_sign_ins_close_the_account_and_the_address_alike(core: &Tollgate
             .await,
         Err(ServiceError::TooManyAttempts(_))
     ));
+}
+
+/// A Viewer may read tokens, so hears; a role without `api_tokens.read` and a deactivated
+/// admin do not.
+async fn only_active_admins_who_may_read_tokens_hear_of_new_ones(core: &Tollgate) {
+    use tollgate::model::{AdminPermission, RoleRequest};
+    let ada = first_admin(core).await;
+    let viewer = add_and_sign_in(core, &ada, "Vera", "Viewer").await.admin;
+    core.roles
+        .create(
+            &ada,
+            &RoleRequest {
+                name: "Auditor".into(),
+                permissions: vec![AdminPermission::AuditRead],
+            },
+        )
+        .await
+        .unwrap();
+    let auditor = add_and_sign_in(core, &ada, "Otto", "Auditor").await.admin;
+    let gone = add_and_sign_in(core, &ada, "Gina", "Viewer").await.admin;
+    core.admins.deactivate(&ada, gone.id).await.unwrap();
+
+    core.tokens
+        .create(
+            &ada,
+            &token_request("announced", TokenType::ReadOnly, vec![]),
+        )
+        .await
+        .unwrap();
+
+    let unread = |admin: AdminView| async move { core.store.inbox(admin.id, 10).await.unwrap().1 };
+    assert_eq!(unread(ada).await, 1);
+    assert_eq!(unread(viewer).await, 1);
+    assert_eq!(unread(auditor).await, 0, "no api_tokens.read, no news");
+    assert_eq!(unread(gone).await, 0, "deactivated admins hear nothing");
 }

@@ -114,6 +114,17 @@ impl Store {
             .ok_or_else(|| super::StoreError::Corrupt("the new admin vanished".into()))
     }
 
+    /// Every active admin, with their role's permissions.
+    pub async fn active_admins(&self) -> StoreResult<Vec<AdminView>> {
+        const SQL: &str = select_admin_views!(
+            "",
+            "FROM admins a JOIN roles r ON r.id = a.role_id WHERE a.status = 'active' ORDER BY a.id"
+        );
+        let rows: Vec<AdminRow> =
+            on_pool!(self, |pool| sqlx::query_as(SQL).fetch_all(pool).await?);
+        rows.into_iter().map(AdminView::try_from).collect()
+    }
+
     /// Any admin by id, whatever their status.
     pub async fn admin(&self, id: i64) -> StoreResult<Option<AdminView>> {
         const SQL: &str = select_admin_views!(

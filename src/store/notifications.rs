@@ -4,14 +4,6 @@ use sqlx::FromRow;
 use super::{Store, StoreResult, on_pool};
 use crate::notifications::NotificationView;
 
-/// An admin to tell about a change: who, and where to mail them.
-#[derive(Debug, Clone, FromRow)]
-pub struct Recipient {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
-}
-
 #[derive(FromRow)]
 struct NotificationRow {
     id: i64,
@@ -34,14 +26,6 @@ impl From<NotificationRow> for NotificationView {
 }
 
 impl Store {
-    /// The admins who may read tokens, and so hear about new ones.
-    pub async fn token_news_recipients(&self) -> StoreResult<Vec<Recipient>> {
-        const SQL: &str = "SELECT id, email, name FROM admins ORDER BY id";
-        Ok(on_pool!(self, |pool| sqlx::query_as(SQL)
-            .fetch_all(pool)
-            .await?))
-    }
-
     /// One notification per recipient, all or none.
     pub async fn insert_notifications(
         &self,
