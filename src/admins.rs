@@ -67,8 +67,13 @@ pub struct NewSession {
 pub struct Admins {
     store: Store,
     session_ttl: Duration,
+    /// A session unused this long ends, whatever its lifetime.
+    session_idle: Duration,
     throttle: SignInThrottle,
 }
+
+/// How stale a session's "last used" may get before a request refreshes it.
+const TOUCH_EVERY: Duration = Duration::minutes(1);
 
 /// Verified against when an email is unknown, so a wrong email costs as much time as a
 /// wrong password and response times don't reveal which accounts exist.
@@ -76,10 +81,16 @@ static DUMMY_HASH: LazyLock<String> =
     LazyLock::new(|| hash_password("not a real password, only for timing"));
 
 impl Admins {
-    pub fn new(store: Store, session_ttl: Duration, throttle: SignInThrottle) -> Self {
+    pub fn new(
+        store: Store,
+        session_ttl: Duration,
+        session_idle: Duration,
+        throttle: SignInThrottle,
+    ) -> Self {
         Self {
             store,
             session_ttl,
+            session_idle,
             throttle,
         }
     }
@@ -137,17 +148,34 @@ impl Admins {
         }
     }
 
-    /// The admin a session cookie belongs to, if the session exists and has not expired.
+    /// The admin a session cookie belongs to, if the session exists, has not reached its
+    /// lifetime and was used within the idle timeout.
     pub async fn session(&self, secret: &SessionSecret) -> Result<Option<AdminView>, ServiceError> {
         let hash = secret.hash();
         let Some(record) = self.store.session(&hash).await? else {
             return Ok(None);
         };
-        if record.expires_at <= Utc::now() {
+        let now = Utc::now();
+        if record.expires_at <= now || record.last_seen_at + self.session_idle <= now {
             self.store.delete_session(&hash).await?;
             return Ok(None);
         }
+        // One write a minute at most, not one per request.
+        if now - record.last_seen_at >= TOUCH_EVERY {
+            self.store.touch_session(&hash, now).await?;
+        }
         Ok(Some(record.admin))
+    }
+
+    /// Ends every session of `admin`, this one included: "sign out everywhere".
+    pub async fn sign_out_everywhere(&self, admin: &AdminView) -> Result<u64, ServiceError> {
+        let ended = self.store.delete_admin_sessions(admin.id).await?;
+        tracing::info!(
+            admin_id = admin.id,
+            sessions = ended,
+            "signed out everywhere"
+        );
+        Ok(ended)
     }
 
     pub async fn sign_out(&self, secret: &SessionSecret) -> Result<(), ServiceError> {
@@ -157,7 +185,11 @@ impl Admins {
 
     /// Deletes ended sessions; run now and then by a background job.
     pub async fn purge_expired_sessions(&self) -> Result<u64, ServiceError> {
-        Ok(self.store.delete_expired_sessions(Utc::now()).await?)
+        let now = Utc::now();
+        Ok(self
+            .store
+            .delete_expired_sessions(now, now - self.session_idle)
+            .await?)
     }
 
     /// Signs `admin` in: a new session, and their last sign-in time.

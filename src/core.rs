@@ -23,6 +23,8 @@ use crate::verify::Verifier;
 pub struct Settings {
     /// How long a sign-in lasts.
     pub session_ttl: Duration,
+    /// How long a sign-in lasts unused.
+    pub session_idle: Duration,
     /// Failed verifications one client address may make per `throttle_window`; 0 = no limit.
     pub throttle_limit: u32,
     pub throttle_window: StdDuration,
@@ -38,6 +40,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             session_ttl: Duration::hours(12),
+            session_idle: Duration::hours(1),
             throttle_limit: throttle::DEFAULT_LIMIT,
             throttle_window: throttle::DEFAULT_WINDOW,
             catalog: Catalog::default(),
@@ -72,6 +75,7 @@ impl Tollgate {
             admins: Admins::new(
                 store.clone(),
                 settings.session_ttl,
+                settings.session_idle,
                 settings.sign_in_throttle,
             ),
             roles: Roles::new(store.clone()),

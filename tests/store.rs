@@ -156,6 +156,7 @@ store_tests!(
     new_tokens_are_announced_in_the_inbox_masked,
     failed_sign_ins_close_the_account_and_the_address_alike,
     only_active_admins_who_may_read_tokens_hear_of_new_ones,
+    an_idle_session_ends_and_sign_out_everywhere_ends_them_all,
     an_edit_changes_only_the_fields_sent_at_once,
     an_invalid_edit_changes_nothing,
     a_custom_expiry_date_must_lie_ahead,
@@ -348,6 +349,7 @@ async fn expired_sessions_are_refused(core: &Tollgate) {
     let short = tollgate::admins::Admins::new(
         core.store.clone(),
         Duration::seconds(-1),
+        Duration::hours(1),
         SignInThrottle::default(),
     );
     let session = short
@@ -873,4 +875,47 @@ async fn only_active_admins_who_may_read_tokens_hear_of_new_ones(core: &Tollgate
     assert_eq!(unread(viewer).await, 1);
     assert_eq!(unread(auditor).await, 0, "no api_tokens.read, no news");
     assert_eq!(unread(gone).await, 0, "deactivated admins hear nothing");
+}
+
+/// A session unused for longer than the idle timeout ends even within its lifetime; "sign
+/// out everywhere" ends every session of that admin and no one else's.
+async fn an_idle_session_ends_and_sign_out_everywhere_ends_them_all(core: &Tollgate) {
+    let ada = first_admin(core).await;
+    let patient = tollgate::admins::Admins::new(
+        core.store.clone(),
+        Duration::hours(12),
+        Duration::hours(1),
+        SignInThrottle::default(),
+    );
+    let impatient = tollgate::admins::Admins::new(
+        core.store.clone(),
+        Duration::hours(12),
+        Duration::seconds(-1),
+        SignInThrottle::default(),
+    );
+    let sign_in = || SignInRequest {
+        email: "ada@example.com".into(),
+        password: PASSWORD.into(),
+    };
+    let idle = patient.sign_in(&sign_in(), None).await.unwrap();
+    assert!(
+        impatient.session(&idle.secret).await.unwrap().is_none(),
+        "idle too long"
+    );
+    assert!(
+        patient.session(&idle.secret).await.unwrap().is_none(),
+        "and it is gone for good"
+    );
+
+    let laptop = patient.sign_in(&sign_in(), None).await.unwrap();
+    let phone = patient.sign_in(&sign_in(), None).await.unwrap();
+    let vera = add_and_sign_in(core, &ada, "Vera", "Viewer").await;
+    // Laptop, phone, and the session the set-up page started.
+    assert_eq!(patient.sign_out_everywhere(&ada).await.unwrap(), 3);
+    assert!(patient.session(&laptop.secret).await.unwrap().is_none());
+    assert!(patient.session(&phone.secret).await.unwrap().is_none());
+    assert!(
+        patient.session(&vera.secret).await.unwrap().is_some(),
+        "others stay"
+    );
 }

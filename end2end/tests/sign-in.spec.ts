@@ -1,4 +1,4 @@
-import { expect, gotoHydrated, test } from './fixtures';
+import { TOKENS_PATH, expect, expectPath, gotoHydrated, signIn, test } from './fixtures';
 
 // Wrong passwords are the point here: their 401s and the final 429 are expected.
 test.use({
@@ -34,4 +34,22 @@ test('after five wrong passwords an account waits, and says for how long', async
   expect(refused.status()).toBe(429);
   expect(Number(refused.headers()['retry-after'])).toBeGreaterThan(0);
   await expect(page.getByText('Too many failed sign-ins. Try again in 15 minutes.')).toBeVisible();
+});
+
+test('signing out everywhere ends the sessions of every browser', async ({ page, browser }) => {
+  // Arrange: signed in here and in a second browser.
+  await signIn(page);
+  const elsewhere = await browser.newContext();
+  const other = await elsewhere.newPage();
+  await signIn(other);
+
+  // Act
+  await gotoHydrated(page, '/settings/profile');
+  await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+
+  // Assert: this browser is at the sign-in page, and so is the other one on its next visit.
+  await expectPath(page, '/login');
+  await other.goto(TOKENS_PATH);
+  await expectPath(other, '/login');
+  await elsewhere.close();
 });

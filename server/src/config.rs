@@ -81,6 +81,10 @@ pub struct Config {
     #[arg(long, env = "TOLLGATE_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=720), global = true)]
     pub session_hours: u32,
 
+    /// An admin unseen this many minutes is signed out, whatever `--session-hours` says.
+    #[arg(long, env = "TOLLGATE_SESSION_IDLE_MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u32).range(5..=43_200), global = true)]
+    pub session_idle_minutes: u32,
+
     /// Mark the session cookie `Secure` (serve the panel over https). Also set automatically
     /// per request behind a proxy that sends `X-Forwarded-Proto: https`.
     #[arg(long, env = "TOLLGATE_SECURE_COOKIES", global = true)]
@@ -173,6 +177,7 @@ impl Config {
             database_url: None,
             secret_key: None,
             session_hours: 12,
+            session_idle_minutes: 60,
             secure_cookies: false,
             usage_flush_seconds: 5,
             allow_query_token: false,

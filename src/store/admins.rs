@@ -59,10 +59,12 @@ struct CredentialsRow {
     password_hash: String,
 }
 
-/// A live session's admin (with their role as it is now) and when it ends.
+/// A live session's admin (with their role as it is now), when it ends, and when it was
+/// last used.
 pub struct SessionRecord {
     pub admin: AdminView,
     pub expires_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
 }
 
 #[derive(FromRow)]
@@ -70,6 +72,7 @@ struct SessionRow {
     #[sqlx(flatten)]
     admin: AdminRow,
     expires_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
 }
 
 impl Store {
@@ -191,7 +194,7 @@ impl Store {
     /// change counts from the next request. Only active admins have sessions.
     pub async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>> {
         const SQL: &str = select_admin_views!(
-            ", s.expires_at",
+            ", s.expires_at, COALESCE(s.last_seen_at, s.created_at) AS last_seen_at",
             "FROM admin_sessions s JOIN admins a ON a.id = s.admin_id \
              JOIN roles r ON r.id = a.role_id WHERE s.id_hash = $1 AND a.status = 'active'"
         );
@@ -203,6 +206,7 @@ impl Store {
             Ok(SessionRecord {
                 admin: r.admin.try_into()?,
                 expires_at: r.expires_at,
+                last_seen_at: r.last_seen_at,
             })
         })
         .transpose()
@@ -219,15 +223,43 @@ impl Store {
         Ok(())
     }
 
-    /// Removes sessions that ended before `now`; returns how many.
-    pub async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> StoreResult<u64> {
-        let result = on_pool!(self, |pool| sqlx::query(
-            "DELETE FROM admin_sessions WHERE expires_at < $1"
-        )
-        .bind(now)
-        .execute(pool)
-        .await?
-        .rows_affected());
+    /// Notes that a session was used at `now`.
+    pub async fn touch_session(&self, id_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        const SQL: &str = "UPDATE admin_sessions SET last_seen_at = $2 WHERE id_hash = $1";
+        on_pool!(self, |pool| sqlx::query(SQL)
+            .bind(id_hash)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(drop)?);
+        Ok(())
+    }
+
+    /// Ends every session of one admin; returns how many there were.
+    pub async fn delete_admin_sessions(&self, admin_id: i64) -> StoreResult<u64> {
+        const SQL: &str = "DELETE FROM admin_sessions WHERE admin_id = $1";
+        Ok(on_pool!(self, |pool| sqlx::query(SQL)
+            .bind(admin_id)
+            .execute(pool)
+            .await?
+            .rows_affected()))
+    }
+
+    /// Removes sessions that ended before `now` or were last used before `idle_since`;
+    /// returns how many.
+    pub async fn delete_expired_sessions(
+        &self,
+        now: DateTime<Utc>,
+        idle_since: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        const SQL: &str = "DELETE FROM admin_sessions \
+                           WHERE expires_at < $1 OR COALESCE(last_seen_at, created_at) < $2";
+        let result = on_pool!(self, |pool| sqlx::query(SQL)
+            .bind(now)
+            .bind(idle_since)
+            .execute(pool)
+            .await?
+            .rows_affected());
         Ok(result)
     }
 }

@@ -33,3 +33,18 @@ pub async fn change_own_password(input: ChangePasswordRequest) -> Result<(), App
         .await
         .map_err(|e| rpc.reject(e))
 }
+
+/// Ends every session of the signed-in admin, this one included, and clears the cookie.
+#[server(prefix = "/rpc", endpoint = "sign_out_everywhere")]
+pub async fn sign_out_everywhere() -> Result<u64, AppError> {
+    let rpc = Rpc::current();
+    let admin = rpc.require_admin().await?;
+    let ended = rpc
+        .core
+        .admins
+        .sign_out_everywhere(&admin)
+        .await
+        .map_err(|e| rpc.reject(e))?;
+    rpc.clear_session_cookie();
+    Ok(ended)
+}

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use tollgate::model::ChangePasswordRequest;
 
 use crate::Auth;
-use crate::api::{change_own_name, change_own_password};
+use crate::api::{change_own_name, change_own_password, sign_out_everywhere};
 use crate::components::{AdminShell, ErrorSummary, TextField, use_signed_in};
 
 /// Settings > Profile: every admin's own name and password, whatever their role.
@@ -20,6 +20,7 @@ pub fn ProfilePage() -> impl IntoView {
             </div>
             <NameForm />
             <PasswordForm />
+            <Sessions />
         </AdminShell>
     }
 }
@@ -100,5 +101,35 @@ fn PasswordForm() -> impl IntoView {
                 <button type="submit" class="button primary" disabled=move || save.pending().get()>"Change password"</button>
             </div>
         </form>
+    }
+}
+
+/// "Sign out everywhere": for a lost laptop or a shared computer left signed in.
+#[component]
+fn Sessions() -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    let navigate = leptos_router::hooks::use_navigate();
+    let end_all = Action::new(|_: &()| sign_out_everywhere());
+    let error = Signal::derive(move || end_all.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = end_all.value().get() {
+            auth.refresh();
+            navigate("/login", Default::default());
+        }
+    });
+    view! {
+        <section class="card form">
+            <h2>"Sessions"</h2>
+            <ErrorSummary error />
+            <p class="muted">
+                "Signs you out on every browser and device, this one included. Idle sessions end by themselves after a while."
+            </p>
+            <div class="actions">
+                <button type="button" class="button danger" disabled=move || end_all.pending().get()
+                    on:click=move |_| { end_all.dispatch(()); }>
+                    "Sign out everywhere"
+                </button>
+            </div>
+        </section>
     }
 }
