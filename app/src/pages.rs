@@ -1,4 +1,5 @@
 mod api_docs;
+mod edit_token;
 mod login;
 mod new_token;
 mod not_found;
@@ -7,6 +8,7 @@ mod token_details;
 mod tokens;
 
 pub use api_docs::ApiDocsPage;
+pub use edit_token::EditTokenPage;
 pub use login::LoginPage;
 pub use new_token::NewTokenPage;
 pub use not_found::NotFound;
