@@ -9,9 +9,7 @@ mod token_fields;
 
 pub use admin_shell::AdminShell;
 pub use confirm_dialog::ConfirmDialog;
-pub use duration_field::{
-    DurationChoice, DurationField, chosen_lifetime, date_value,
-};
+pub use duration_field::{DurationChoice, DurationField, chosen_lifetime, date_value};
 pub use field::{ErrorSummary, FieldMessage, TextField, has_error};
 pub use notification_bell::NotificationBell;
 pub use permission_matrix::PermissionMatrix;

@@ -22,17 +22,16 @@ pub fn ConfirmDialog(
             let _ = button.focus();
         }
     });
-    let on_keydown = move |event: KeyboardEvent| {
-        match event.key().as_str() {
+    let on_keydown =
+        move |event: KeyboardEvent| match event.key().as_str() {
             "Escape" => on_cancel.run(()),
             "Tab" => {
                 event.prevent_default();
-                let on_cancel_button = event
-                    .target()
-                    .zip(cancel_ref.get_untracked())
-                    .is_some_and(|(target, cancel)| {
+                let on_cancel_button = event.target().zip(cancel_ref.get_untracked()).is_some_and(
+                    |(target, cancel)| {
                         target == *AsRef::<leptos::web_sys::EventTarget>::as_ref(&cancel)
-                    });
+                    },
+                );
                 let next = if on_cancel_button && !pending.get_untracked() {
                     confirm_ref.get_untracked()
                 } else {
@@ -43,8 +42,7 @@ pub fn ConfirmDialog(
                 }
             }
             _ => {}
-        }
-    };
+        };
 
     view! {
         <div class="backdrop">

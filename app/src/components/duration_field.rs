@@ -86,8 +86,12 @@ pub fn DurationField(
         choices.push(DurationChoice::Keep);
     }
     choices.extend(
-        [TokenLifetime::Days7, TokenLifetime::Days30, TokenLifetime::Days90]
-            .map(DurationChoice::Preset),
+        [
+            TokenLifetime::Days7,
+            TokenLifetime::Days30,
+            TokenLifetime::Days90,
+        ]
+        .map(DurationChoice::Preset),
     );
     choices.push(DurationChoice::Custom);
     choices.push(DurationChoice::Preset(TokenLifetime::Unlimited));

@@ -180,8 +180,7 @@ struct Edited {
 /// Only what differs from the token as loaded, so a save never overwrites a field this
 /// admin did not touch (another admin may have changed it meanwhile).
 fn changes(original: &TokenView, edited: Edited) -> TokenPatch {
-    let original_permissions: BTreeSet<Permission> =
-        original.permissions.iter().cloned().collect();
+    let original_permissions: BTreeSet<Permission> = original.permissions.iter().cloned().collect();
     let type_changed = edited.token_type != original.token_type;
     // A typed token gets its permissions from the type; only a custom one sends a list.
     let permissions = (edited.token_type == TokenType::Custom
