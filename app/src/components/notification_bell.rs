@@ -18,6 +18,14 @@ pub fn NotificationBell() -> impl IntoView {
             version.update(|v| *v += 1);
         }
     });
+    // Escape closes the panel wherever focus is: "Mark all read" disables itself once
+    // clicked, and the browser then drops focus to <body>, outside the bell.
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            open.set(false);
+        }
+    });
+    on_cleanup(move || escape.remove());
     let toggle = move |_| {
         open.update(|o| *o = !*o);
         if open.get_untracked() {
@@ -36,7 +44,7 @@ pub fn NotificationBell() -> impl IntoView {
     };
 
     view! {
-        <div class="bell" on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
+        <div class="bell">
             <button type="button" class="bell-button" aria-label=label
                 aria-expanded=move || open.get().to_string() aria-controls="notifications"
                 on:click=toggle>
