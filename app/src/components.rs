@@ -14,4 +14,4 @@ pub use field::{ErrorSummary, FieldMessage, TextField, has_error};
 pub use notification_bell::NotificationBell;
 pub use permission_matrix::PermissionMatrix;
 pub use reveal_banner::RevealBanner;
-pub use token_fields::{DescriptionField, PermissionsField, TypeField};
+pub use token_fields::{DescriptionField, PermissionsField, TypeField, catalog_resource};

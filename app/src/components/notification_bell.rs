@@ -51,8 +51,13 @@ pub fn NotificationBell() -> impl IntoView {
                 <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
                     <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />
                 </svg>
+                // Awaited, not read with .get(): hydration must see the count the server
+                // rendered, not a resource that has not resolved yet in the browser.
                 <Transition fallback=|| ()>
-                    {move || (unread() > 0).then(|| view! { <span class="count" data-testid="unread-count">{unread()}</span> })}
+                    {move || Suspend::new(async move {
+                        let unread = inbox.await.map_or(0, |inbox| inbox.unread);
+                        (unread > 0).then(|| view! { <span class="count" data-testid="unread-count">{unread}</span> })
+                    })}
                 </Transition>
             </button>
             <Show when=move || open.get()>

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
-use tollgate::catalog::Permission;
+use tollgate::catalog::{Catalog, Permission};
 use tollgate::model::TokenType;
 
 use crate::api::permission_catalog;
@@ -51,14 +51,21 @@ fn type_hint(token_type: TokenType) -> &'static str {
     }
 }
 
-/// The permission matrix, for custom tokens only; the catalog is asked for once.
+/// The catalog the permission matrix offers. Create it where the page's other resources
+/// are created, before any of them is awaited: hydration matches resources to the
+/// server's by the order they were created in.
+pub fn catalog_resource() -> Resource<Result<Catalog, AppError>> {
+    Resource::new(|| (), |_| permission_catalog())
+}
+
+/// The permission matrix, for custom tokens only.
 #[component]
 pub fn PermissionsField(
     token_type: RwSignal<TokenType>,
     selected: RwSignal<BTreeSet<Permission>>,
+    catalog: Resource<Result<Catalog, AppError>>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let catalog = Resource::new(|| (), |_| permission_catalog());
     view! {
         <Show when=move || token_type.get() == TokenType::Custom>
             <Suspense fallback=|| view! { <p class="loading">"Loading permissions…"</p> }>

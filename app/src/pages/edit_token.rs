@@ -10,7 +10,7 @@ use tollgate::model::{TokenLifetime, TokenPatch, TokenType, TokenView, format_ti
 use crate::api::{get_token, update_token};
 use crate::components::{
     AdminShell, DescriptionField, DurationChoice, DurationField, ErrorSummary, FieldMessage,
-    PermissionsField, TextField, TypeField, chosen_lifetime,
+    PermissionsField, TextField, TypeField, catalog_resource, chosen_lifetime,
 };
 use crate::error::AppError;
 
@@ -40,12 +40,13 @@ fn EditTokenStart() -> impl IntoView {
             None => Err(AppError::NotFound("token".into())),
         }
     });
+    let catalog = catalog_resource();
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the token…"</p> }>
             {move || Suspend::new(async move {
                 match token.await {
                     Ok(token) if token.revoked_at.is_some() => view! { <RevokedNotice token /> }.into_any(),
-                    Ok(token) => view! { <EditTokenForm token /> }.into_any(),
+                    Ok(token) => view! { <EditTokenForm token catalog /> }.into_any(),
                     Err(error) => view! {
                         <A href="/settings/api-tokens" attr:class="back">"← API Tokens"</A>
                         <p role="alert" class="alert error">{error.to_string()}</p>
@@ -72,7 +73,10 @@ fn RevokedNotice(token: TokenView) -> impl IntoView {
 }
 
 #[component]
-fn EditTokenForm(token: TokenView) -> impl IntoView {
+fn EditTokenForm(
+    token: TokenView,
+    catalog: Resource<Result<tollgate::catalog::Catalog, AppError>>,
+) -> impl IntoView {
     let navigate = use_navigate();
     let id = token.id;
     let token_href = format!("/settings/api-tokens/{id}");
@@ -158,7 +162,7 @@ fn EditTokenForm(token: TokenView) -> impl IntoView {
                     <TypeField value=token_type />
                 </div>
             </div>
-            <PermissionsField token_type selected error />
+            <PermissionsField token_type selected catalog error />
             <div class="actions">
                 <A href=token_href attr:class="button secondary">"Cancel"</A>
                 <button type="submit" class="button primary" disabled=move || save.pending().get()>"Save"</button>

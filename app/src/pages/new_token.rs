@@ -9,7 +9,7 @@ use crate::Revealed;
 use crate::api::{create_token, get_token};
 use crate::components::{
     AdminShell, DescriptionField, DurationField, ErrorSummary, PermissionsField, TextField,
-    TypeField, chosen_lifetime,
+    TypeField, catalog_resource, chosen_lifetime,
 };
 use crate::error::AppError;
 
@@ -43,18 +43,19 @@ fn NewTokenStart() -> impl IntoView {
             None => Ok(None),
         }
     });
+    let catalog = catalog_resource();
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match source.await {
                     Ok(Some(token)) => {
                         let draft = TokenDraft::copy_of(&token, Utc::now());
-                        view! { <NewTokenForm draft copied_from=token.name /> }.into_any()
+                        view! { <NewTokenForm draft catalog copied_from=token.name /> }.into_any()
                     }
-                    Ok(None) => view! { <NewTokenForm draft=TokenDraft::default() /> }.into_any(),
+                    Ok(None) => view! { <NewTokenForm draft=TokenDraft::default() catalog /> }.into_any(),
                     Err(error) => view! {
                         <p role="alert" class="alert error">"Could not copy that token: " {error.to_string()}</p>
-                        <NewTokenForm draft=TokenDraft::default() />
+                        <NewTokenForm draft=TokenDraft::default() catalog />
                     }
                     .into_any(),
                 }
@@ -66,6 +67,7 @@ fn NewTokenStart() -> impl IntoView {
 #[component]
 fn NewTokenForm(
     draft: TokenDraft,
+    catalog: Resource<Result<tollgate::catalog::Catalog, AppError>>,
     /// The name of the token whose settings the draft copies.
     #[prop(optional, into)]
     copied_from: Option<String>,
@@ -146,7 +148,7 @@ fn NewTokenForm(
                     <TypeField value=token_type />
                 </div>
             </div>
-            <PermissionsField token_type selected error />
+            <PermissionsField token_type selected catalog error />
             <div class="actions">
                 <A href="/settings/api-tokens" attr:class="button secondary">"Cancel"</A>
                 <button type="submit" class="button primary" disabled=move || submit.pending().get()>"Save"</button>
