@@ -7,6 +7,7 @@ mod notifications;
 mod profile;
 mod reference;
 mod roles;
+mod token_changes;
 mod tokens;
 
 pub use admins::*;
@@ -15,4 +16,5 @@ pub use notifications::*;
 pub use profile::*;
 pub use reference::*;
 pub use roles::*;
+pub use token_changes::*;
 pub use tokens::*;

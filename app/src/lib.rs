@@ -1,4 +1,5 @@
 //! The admin panel: Leptos pages, components and the server functions behind them.
+#![recursion_limit = "256"]
 
 /// Server functions (`/rpc/…`), each an authorised call into a core service.
 pub mod api;
@@ -19,8 +20,8 @@ use tollgate::model::CreatedToken;
 use crate::api::{AuthState, get_auth_state};
 use crate::error::AppError;
 use crate::pages::{
-    AdministratorsPage, ApiDocsPage, LoginPage, NewTokenPage, NotFound, ProfilePage, RolesPage,
-    SetupPage, TokenDetailsPage, TokensPage,
+    AdministratorsPage, ApiDocsPage, EditTokenPage, LoginPage, NewTokenPage, NotFound, ProfilePage,
+    RolesPage, SetupPage, TokenDetailsPage, TokensPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -90,6 +91,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings/api-tokens") view=TokensPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/api-tokens/new") view=NewTokenPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/api-tokens/:id") view=TokenDetailsPage ssr=SsrMode::Async />
+                <Route path=path!("/settings/api-tokens/:id/edit") view=EditTokenPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/api-docs") view=ApiDocsPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/administrators") view=AdministratorsPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/roles") view=RolesPage ssr=SsrMode::Async />

@@ -1,5 +1,6 @@
 mod administrators;
 mod api_docs;
+mod edit_token;
 mod login;
 mod new_token;
 mod not_found;
@@ -11,6 +12,7 @@ mod tokens;
 
 pub use administrators::AdministratorsPage;
 pub use api_docs::ApiDocsPage;
+pub use edit_token::EditTokenPage;
 pub use login::LoginPage;
 pub use new_token::NewTokenPage;
 pub use not_found::NotFound;

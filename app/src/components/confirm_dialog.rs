@@ -3,7 +3,8 @@ use leptos::html;
 use leptos::prelude::*;
 
 /// A modal question with Cancel and a (dangerous) confirm button. Escape cancels; focus
-/// starts on Cancel so Enter never confirms by accident.
+/// starts on Cancel so Enter never confirms by accident, and Tab cycles between the two
+/// buttons without leaving the dialog (it is modal: the page behind is not reachable).
 #[component]
 pub fn ConfirmDialog(
     #[prop(into)] title: String,
@@ -15,16 +16,33 @@ pub fn ConfirmDialog(
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let cancel_ref = NodeRef::<html::Button>::new();
+    let confirm_ref = NodeRef::<html::Button>::new();
     Effect::new(move |_| {
         if let Some(button) = cancel_ref.get() {
             let _ = button.focus();
         }
     });
-    let on_keydown = move |event: KeyboardEvent| {
-        if event.key() == "Escape" {
-            on_cancel.run(());
-        }
-    };
+    let on_keydown =
+        move |event: KeyboardEvent| match event.key().as_str() {
+            "Escape" => on_cancel.run(()),
+            "Tab" => {
+                event.prevent_default();
+                let on_cancel_button = event.target().zip(cancel_ref.get_untracked()).is_some_and(
+                    |(target, cancel)| {
+                        target == *AsRef::<leptos::web_sys::EventTarget>::as_ref(&cancel)
+                    },
+                );
+                let next = if on_cancel_button && !pending.get_untracked() {
+                    confirm_ref.get_untracked()
+                } else {
+                    cancel_ref.get_untracked()
+                };
+                if let Some(button) = next {
+                    let _ = button.focus();
+                }
+            }
+            _ => {}
+        };
 
     view! {
         <div class="backdrop">
@@ -39,6 +57,7 @@ pub fn ConfirmDialog(
                     <button
                         type="button"
                         class="button danger"
+                        node_ref=confirm_ref
                         disabled=move || pending.get()
                         on:click=move |_| on_confirm.run(())
                     >

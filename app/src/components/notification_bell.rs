@@ -42,21 +42,29 @@ pub fn NotificationBell() -> impl IntoView {
         }
     });
     on_cleanup(move || escape.remove());
-    let label = move || match unread() {
-        0 => "Notifications".to_owned(),
-        n => format!("Notifications, {n} unread"),
-    };
 
     view! {
         <div class="bell">
-            <button type="button" class="bell-button" aria-label=label node_ref=bell_button
+            // The accessible name is the button's text ("Notifications, 2 unread"), so all
+            // of it comes from the awaited count below: nothing read before hydration.
+            <button type="button" class="bell-button" node_ref=bell_button
                 aria-expanded=move || open.get().to_string() aria-controls="notifications"
                 on:click=toggle>
+                <span class="sr-only">"Notifications"</span>
                 <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
                     <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />
                 </svg>
+                // Awaited, not read with .get(): hydration must see the count the server
+                // rendered, not a resource that has not resolved yet in the browser.
                 <Transition fallback=|| ()>
-                    {move || (unread() > 0).then(|| view! { <span class="count" data-testid="unread-count">{unread()}</span> })}
+                    {move || Suspend::new(async move {
+                        let unread = inbox.await.map_or(0, |inbox| inbox.unread);
+                        (unread > 0).then(|| view! {
+                            <span class="count" data-testid="unread-count">
+                                <span class="sr-only">", "</span>{unread}<span class="sr-only">" unread"</span>
+                            </span>
+                        })
+                    })}
                 </Transition>
             </button>
             <Show when=move || open.get()>

@@ -5,7 +5,12 @@ use tollgate::model::{CreatedToken, TokenType, format_time};
 
 /// The one time a token's value is shown: copy it now or never.
 #[component]
-pub fn RevealBanner(created: CreatedToken) -> impl IntoView {
+pub fn RevealBanner(
+    created: CreatedToken,
+    /// What just happened to the token: "created" or "regenerated".
+    #[prop(default = "created")]
+    verb: &'static str,
+) -> impl IntoView {
     let copied = RwSignal::new(false);
     let secret = created.secret.expose().to_owned();
     let curl = curl_example(&created, &secret);
@@ -20,7 +25,7 @@ pub fn RevealBanner(created: CreatedToken) -> impl IntoView {
 
     view! {
         <section class="reveal" data-testid="token-reveal" aria-labelledby="reveal-title">
-            <h2 id="reveal-title">"Token “" {created.token.name.clone()} "” created"</h2>
+            <h2 id="reveal-title">"Token “" {created.token.name.clone()} "” " {verb}</h2>
             <p class="warning">"Make sure to copy this token now. You won't be able to see it again."</p>
             <div class="reveal-value">
                 <code data-testid="token-value">{secret}</code>

@@ -1,42 +1,94 @@
-use std::collections::BTreeSet;
-
 use chrono::Utc;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
-use tollgate::catalog::Permission;
-use tollgate::model::{AdminPermission, NewTokenRequest, TokenLifetime, TokenType, format_time};
+use leptos_router::hooks::{use_navigate, use_query_map};
+use tollgate::model::{AdminPermission, NewTokenRequest, TokenType};
 
 use crate::Revealed;
-use crate::api::{create_token, permission_catalog};
+use crate::api::{create_token, get_token};
 use crate::components::{
-    AdminShell, DeniedButton, ErrorSummary, FieldMessage, PermissionMatrix, TextField, denial,
-    has_error, use_signed_in,
+    AdminShell, DeniedButton, DescriptionField, DurationField, ErrorSummary, PermissionsField,
+    TextField, TypeField, catalog_resource, chosen_lifetime, denial, use_signed_in,
 };
+use crate::error::AppError;
+
+mod draft;
+use draft::TokenDraft;
 
 #[component]
 pub fn NewTokenPage() -> impl IntoView {
     view! {
         <Title text="Create API token" />
         <AdminShell>
-            <NewTokenForm />
+            <NewTokenStart />
         </AdminShell>
     }
 }
 
+/// `?from=ID` ("copy as new") starts the form from that token's settings; otherwise it
+/// starts blank.
 #[component]
-fn NewTokenForm() -> impl IntoView {
+fn NewTokenStart() -> impl IntoView {
+    let query = use_query_map();
+    let from = move || {
+        query
+            .read()
+            .get("from")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
+    let source = Resource::new(from, |from| async move {
+        match from {
+            Some(id) => get_token(id).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    let catalog = catalog_resource();
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match source.await {
+                    Ok(Some(token)) => {
+                        let draft = TokenDraft::copy_of(&token, Utc::now());
+                        view! { <NewTokenForm draft catalog copied_from=token.name /> }.into_any()
+                    }
+                    Ok(None) => view! { <NewTokenForm draft=TokenDraft::default() catalog /> }.into_any(),
+                    Err(error) => view! {
+                        <p role="alert" class="alert error">"Could not copy that token: " {error.to_string()}</p>
+                        <NewTokenForm draft=TokenDraft::default() catalog />
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NewTokenForm(
+    draft: TokenDraft,
+    catalog: Resource<Result<tollgate::catalog::Catalog, AppError>>,
+    /// The name of the token whose settings the draft copies.
+    #[prop(optional, into)]
+    copied_from: Option<String>,
+) -> impl IntoView {
     let Revealed(revealed) = expect_context::<Revealed>();
     let navigate = use_navigate();
-    let name = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let lifetime = RwSignal::new(TokenLifetime::default());
-    let token_type = RwSignal::new(TokenType::default());
-    let selected = RwSignal::new(BTreeSet::<Permission>::new());
-    let catalog = Resource::new(|| (), |_| permission_catalog());
+    let name = RwSignal::new(draft.name);
+    let description = RwSignal::new(draft.description);
+    let duration = RwSignal::new(draft.duration);
+    let date = RwSignal::new(draft.date);
+    let token_type = RwSignal::new(draft.token_type);
+    let selected = RwSignal::new(draft.permissions);
+
     let submit = Action::new(|request: &NewTokenRequest| create_token(request.clone()));
-    let error = Signal::derive(move || submit.value().get().and_then(Result::err));
+    // A custom duration without a date never reaches the server: there is nothing to send.
+    let refused_here = RwSignal::new(None::<AppError>);
+    let error = Signal::derive(move || {
+        refused_here
+            .get()
+            .or_else(|| submit.value().get().and_then(Result::err))
+    });
     // Presentation only: the server refuses the request anyway.
     let cannot_create = denial(use_signed_in(), AdminPermission::ApiTokensCreate);
     let save_button = match cannot_create.clone() {
@@ -47,7 +99,6 @@ fn NewTokenForm() -> impl IntoView {
         Some(why) => view! { <DeniedButton label="Save".to_owned() why class="button primary" /> }
             .into_any(),
     };
-
     Effect::new(move |_| {
         if let Some(Ok(created)) = submit.value().get() {
             revealed.set(Some(created));
@@ -56,11 +107,19 @@ fn NewTokenForm() -> impl IntoView {
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let lifetime = match chosen_lifetime(duration.get(), &date.get()) {
+            Ok(lifetime) => lifetime.unwrap_or_default(),
+            Err(error) => {
+                refused_here.set(Some(error));
+                return;
+            }
+        };
+        refused_here.set(None);
         let token_type = token_type.get();
         submit.dispatch(NewTokenRequest {
             name: name.get(),
             description: description.get(),
-            lifetime: lifetime.get(),
+            lifetime,
             token_type,
             // Only custom tokens carry a list; the others get theirs from the type.
             permissions: if token_type == TokenType::Custom {
@@ -70,18 +129,17 @@ fn NewTokenForm() -> impl IntoView {
             },
         });
     };
-    let expiry_preview = move || match lifetime.get().expires_at(Utc::now()) {
-        Some(at) => format!("Expires {}", format_time(at)),
-        None => {
-            "Never expires. Prefer a lifetime for tokens that leave your infrastructure.".to_owned()
-        }
-    };
 
     view! {
         <div class="page-header">
             <div>
                 <A href="/settings/api-tokens" attr:class="back">"← API Tokens"</A>
                 <h1>"Create API token"</h1>
+                {copied_from.map(|source| view! {
+                    <p class="muted" data-testid="copied-from">
+                        "Starts from the settings of “" {source} "”. The new token gets a value of its own."
+                    </p>
+                })}
             </div>
         </div>
         <form class="card form" on:submit=on_submit novalidate>
@@ -92,65 +150,21 @@ fn NewTokenForm() -> impl IntoView {
                     <TextField field="name" id="token-name" label="Name" value=name error />
                 </div>
                 <div class="field">
-                    <label for="token-description">"Description"</label>
-                    <textarea id="token-description" rows="2" aria-describedby="description-error"
-                        aria-invalid=move || has_error(&error, "description").to_string()
-                        prop:value=move || description.get()
-                        on:input=move |ev| description.set(event_target_value(&ev))></textarea>
-                    <FieldMessage field="description" error />
+                    <DescriptionField value=description error />
                 </div>
                 <div class="field">
-                    <label for="token-duration">"Token duration"</label>
-                    <select id="token-duration" aria-describedby="duration-hint"
-                        on:change=move |ev| {
-                            if let Some(value) = TokenLifetime::parse(&event_target_value(&ev)) {
-                                lifetime.set(value);
-                            }
-                        }>
-                        {TokenLifetime::ALL.map(|l| view! {
-                            <option value=l.as_str() selected=move || lifetime.get() == l>{l.label()}</option>
-                        }).to_vec()}
-                    </select>
-                    <p class="hint" id="duration-hint">{expiry_preview}</p>
+                    <DurationField choice=duration date error />
                 </div>
                 <div class="field">
-                    <label for="token-type">"Token type"</label>
-                    <select id="token-type"
-                        on:change=move |ev| {
-                            if let Some(value) = TokenType::parse(&event_target_value(&ev)) {
-                                token_type.set(value);
-                            }
-                        }>
-                        {TokenType::ALL.map(|t| view! {
-                            <option value=t.as_str() selected=move || token_type.get() == t>{t.label()}</option>
-                        }).to_vec()}
-                    </select>
-                    <p class="hint">{move || type_hint(token_type.get())}</p>
+                    <TypeField value=token_type />
                 </div>
             </div>
-            <Show when=move || token_type.get() == TokenType::Custom>
-                <Suspense fallback=|| view! { <p class="loading">"Loading permissions…"</p> }>
-                    {move || Suspend::new(async move {
-                        match catalog.await {
-                            Ok(catalog) => view! { <PermissionMatrix catalog selected /> }.into_any(),
-                            Err(e) => view! { <p role="alert" class="alert error">{e.to_string()}</p> }.into_any(),
-                        }
-                    })}
-                </Suspense>
-                <FieldMessage field="permissions" error />
-            </Show>
+            <PermissionsField token_type selected catalog error />
             <div class="actions">
                 <A href="/settings/api-tokens" attr:class="button secondary">"Cancel"</A>
                 {save_button}
             </div>
         </form>
     }
-}
-
-fn type_hint(token_type: TokenType) -> &'static str {
-    match token_type {
-        TokenType::ReadOnly => "May read every content resource (find, findOne). Nothing else.",
-        TokenType::FullAccess => "May do everything to every content resource.",
-        TokenType::Custom => "May do exactly what you tick below.",
-    }
+    .into_any()
 }

@@ -2,10 +2,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use tollgate::model::{DailyUsage, TokenDetails, USAGE_DAYS, format_time};
+use tollgate::model::{CreatedToken, DailyUsage, TokenDetails, USAGE_DAYS, format_time};
 
-use crate::api::get_token_details;
-use crate::components::AdminShell;
+use crate::api::{get_token_details, regenerate_token};
+use crate::components::{AdminShell, ConfirmDialog, RevealBanner};
 use crate::error::AppError;
 
 /// Settings > API Tokens > one token: what it is, and how much it was used lately.
@@ -34,21 +34,66 @@ fn TokenDetailsView() -> impl IntoView {
             None => Err(AppError::NotFound("token".into())),
         }
     });
+    // The regenerated value lives only here, in this tab: leaving the page drops it.
+    let revealed = RwSignal::new(None::<CreatedToken>);
+    let asking = RwSignal::new(false);
+    let regenerate = Action::new(|id: &i64| regenerate_token(*id));
+    Effect::new(move |_| {
+        if let Some(Ok(created)) = regenerate.value().get() {
+            // Moved out of the action so the secret is held in one place only.
+            regenerate.value().set(None);
+            asking.set(false);
+            revealed.set(Some(created));
+            details.refetch();
+        }
+    });
+    let dialog_error = Signal::derive(move || {
+        regenerate
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    });
+    let open_dialog = Callback::new(move |()| {
+        regenerate.value().set(None);
+        asking.set(true);
+    });
+
     view! {
         <A href="/settings/api-tokens" attr:class="back">"← API Tokens"</A>
+        {move || revealed.get().map(|created| view! { <RevealBanner created verb="regenerated" /> })}
         <Transition fallback=|| view! { <p class="loading">"Loading the token…"</p> }>
             {move || Suspend::new(async move {
                 match details.await {
-                    Ok(details) => view! { <TokenSummary details /> }.into_any(),
+                    Ok(details) => {
+                        let id = details.token.id;
+                        let title = format!("Regenerate “{}”?", details.token.name);
+                        view! {
+                            <TokenSummary details on_regenerate=open_dialog />
+                            <Show when=move || asking.get()>
+                                <ConfirmDialog
+                                    title=title.clone()
+                                    message="A new value replaces the current one, which is refused from its very next request. Update every script that uses it."
+                                    confirm_label="Regenerate"
+                                    on_confirm=Callback::new(move |()| { regenerate.dispatch(id); })
+                                    on_cancel=Callback::new(move |()| asking.set(false))
+                                    pending=regenerate.pending()
+                                    error=dialog_error
+                                />
+                            </Show>
+                        }
+                        .into_any()
+                    }
                     Err(error) => view! { <p role="alert" class="alert error">{error.to_string()}</p> }.into_any(),
                 }
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
-fn TokenSummary(details: TokenDetails) -> impl IntoView {
+fn TokenSummary(details: TokenDetails, on_regenerate: Callback<()>) -> impl IntoView {
     let TokenDetails { token, usage } = details;
     let never = || "Never".to_owned();
     let last_used = match (token.last_used_at, &token.last_used_ip) {
@@ -69,22 +114,52 @@ fn TokenSummary(details: TokenDetails) -> impl IntoView {
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let copy_href = format!("/settings/api-tokens/new?from={}", token.id);
+    // A revoked token can't change or get a new value; it shows who ended it instead.
+    let actions = match token.revoked_at {
+        None => {
+            let edit_href = format!("/settings/api-tokens/{}/edit", token.id);
+            view! {
+                <A href=edit_href attr:class="button secondary">"Edit"</A>
+                <button type="button" class="button danger" on:click=move |_| on_regenerate.run(())>
+                    "Regenerate"
+                </button>
+            }
+            .into_any()
+        }
+        Some(_) => ().into_any(),
+    };
+    let revoked = token.revoked_at.map(|at| {
+        let by = token
+            .revoked_by
+            .clone()
+            .unwrap_or_else(|| "(removed admin)".into());
+        view! {
+            <dt>"Revoked"</dt>
+            <dd data-testid="revoked">{format!("{} by {by}", format_time(at))}</dd>
+        }
+    });
     view! {
         <div class="page-header">
             <div>
                 <h1>{token.name.clone()}</h1>
                 <p class="muted">{token.description.clone()}</p>
             </div>
+            <div class="actions">
+                <A href=copy_href attr:class="button secondary">"Copy as new"</A>
+                {actions}
+            </div>
         </div>
         <section class="card">
             <dl class="facts">
                 <dt>"Type"</dt><dd><span class="badge">{token.token_type.label()}</span></dd>
-                <dt>"Token"</dt><dd><code>{token.hint.clone()}</code></dd>
+                <dt>"Token"</dt><dd><code data-testid="token-hint">{token.hint.clone()}</code></dd>
                 <dt>"Permissions"</dt><dd>{permissions}</dd>
                 <dt>"Created"</dt>
                 <dd>{format!("{} by {}", format_time(token.created_at), token.creator_label())}</dd>
                 <dt>"Last used"</dt><dd>{last_used}</dd>
                 <dt>"Expires"</dt><dd>{token.expires_at.map_or_else(never, format_time)}</dd>
+                {revoked}
             </dl>
         </section>
         <section class="card">
@@ -92,6 +167,7 @@ fn TokenSummary(details: TokenDetails) -> impl IntoView {
             <UsageChart usage />
         </section>
     }
+    .into_any()
 }
 
 /// Requests per day as bars; the refused part of each day (401 expired, 403 missing

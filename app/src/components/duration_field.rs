@@ -1,0 +1,171 @@
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use leptos::prelude::*;
+use tollgate::model::{FieldError, TokenLifetime, format_time};
+
+use crate::components::{FieldMessage, has_error};
+use crate::error::AppError;
+
+/// The request field a lifetime is checked under, so the server's message lands here.
+const FIELD: &str = "duration";
+
+/// What the duration select holds. A custom date lives in its own input next to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DurationChoice {
+    /// Edit form only: leave the expiry as it is.
+    Keep,
+    /// 7, 30 or 90 days from now, or never.
+    Preset(TokenLifetime),
+    /// Until 00:00 UTC of the day in the date input.
+    Custom,
+}
+
+impl DurationChoice {
+    fn value(self) -> &'static str {
+        match self {
+            DurationChoice::Keep => "keep",
+            DurationChoice::Preset(lifetime) => lifetime.as_str(),
+            DurationChoice::Custom => "custom",
+        }
+    }
+
+    fn parse(value: &str) -> Option<Self> {
+        match value {
+            "keep" => Some(DurationChoice::Keep),
+            "custom" => Some(DurationChoice::Custom),
+            preset => TokenLifetime::parse(preset).map(DurationChoice::Preset),
+        }
+    }
+}
+
+/// A date input's value (`2027-01-31`) as a lifetime ending at 00:00 UTC that day, the
+/// same reading the admin JSON API gives a date. Whether it is in the future is the
+/// server's call.
+pub fn custom_lifetime(date: &str) -> Option<TokenLifetime> {
+    let day = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok()?;
+    Some(TokenLifetime::Until(day.and_hms_opt(0, 0, 0)?.and_utc()))
+}
+
+/// The lifetime to send: `None` keeps the current one. A custom choice without a date is
+/// refused here, under the field, since there is nothing to send the server.
+pub fn chosen_lifetime(
+    choice: DurationChoice,
+    date: &str,
+) -> Result<Option<TokenLifetime>, AppError> {
+    match choice {
+        DurationChoice::Keep => Ok(None),
+        DurationChoice::Preset(lifetime) => Ok(Some(lifetime)),
+        DurationChoice::Custom => custom_lifetime(date).map(Some).ok_or_else(|| {
+            AppError::Invalid(vec![FieldError::new(
+                FIELD,
+                "Choose the date the token expires.",
+            )])
+        }),
+    }
+}
+
+/// The day an expiry falls on, as a date input shows it.
+pub fn date_value(at: DateTime<Utc>) -> String {
+    at.date_naive().format("%Y-%m-%d").to_string()
+}
+
+/// The duration select (presets, a custom date, never; on the edit form also "keep"), the
+/// date picker when a custom date is chosen, and what expiry the choice gives, before Save.
+#[component]
+pub fn DurationField(
+    choice: RwSignal<DurationChoice>,
+    /// The custom date input's value, `YYYY-MM-DD`.
+    date: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+    /// On the edit form: the token's expiry now (`None`: never), offered as "keep".
+    #[prop(optional)]
+    current: Option<Option<DateTime<Utc>>>,
+) -> impl IntoView {
+    let editing = current.is_some();
+    let mut choices = Vec::new();
+    if editing {
+        choices.push(DurationChoice::Keep);
+    }
+    choices.extend(
+        [
+            TokenLifetime::Days7,
+            TokenLifetime::Days30,
+            TokenLifetime::Days90,
+        ]
+        .map(DurationChoice::Preset),
+    );
+    choices.push(DurationChoice::Custom);
+    choices.push(DurationChoice::Preset(TokenLifetime::Unlimited));
+    let options = choices
+        .into_iter()
+        .map(|c| {
+            view! {
+                <option value=c.value() selected=move || choice.get() == c>{label(c, editing)}</option>
+            }
+        })
+        .collect_view();
+    // The earliest date the server can accept: today's 00:00 UTC has already passed.
+    let tomorrow = (Utc::now().date_naive() + Days::new(1)).to_string();
+    let preview = move || date.with(|date| describe(choice.get(), date, current, Utc::now()));
+
+    view! {
+        <label for="token-duration">{if editing { "Expiry" } else { "Token duration" }}</label>
+        <select id="token-duration" aria-describedby="duration-hint duration-error"
+            aria-invalid=move || has_error(&error, FIELD).to_string()
+            on:change=move |ev| {
+                if let Some(value) = DurationChoice::parse(&event_target_value(&ev)) {
+                    choice.set(value);
+                }
+            }>
+            {options}
+        </select>
+        <Show when=move || choice.get() == DurationChoice::Custom>
+            <label for="token-expiry-date">"Expiry date"</label>
+            <input type="date" id="token-expiry-date" min=tomorrow.clone()
+                aria-describedby="duration-hint duration-error"
+                aria-invalid=move || has_error(&error, FIELD).to_string()
+                bind:value=date />
+        </Show>
+        <p class="hint" id="duration-hint" data-testid="expiry-preview">{preview}</p>
+        <FieldMessage field=FIELD error />
+    }
+    .into_any()
+}
+
+fn label(choice: DurationChoice, editing: bool) -> String {
+    match (choice, editing) {
+        (DurationChoice::Keep, _) => "Keep the current expiry".to_owned(),
+        (DurationChoice::Custom, _) => "Custom date".to_owned(),
+        (DurationChoice::Preset(TokenLifetime::Unlimited), true) => "Never".to_owned(),
+        (DurationChoice::Preset(lifetime), true) => format!("{} from now", lifetime.label()),
+        (DurationChoice::Preset(lifetime), false) => lifetime.label().to_owned(),
+    }
+}
+
+/// The expiry Save would give, in words.
+fn describe(
+    choice: DurationChoice,
+    date: &str,
+    current: Option<Option<DateTime<Utc>>>,
+    now: DateTime<Utc>,
+) -> String {
+    let lifetime = match choice {
+        DurationChoice::Keep => {
+            return match current.flatten() {
+                Some(at) => format!("Keeps its current expiry: {}", format_time(at)),
+                None => "Keeps never expiring.".to_owned(),
+            };
+        }
+        DurationChoice::Preset(lifetime) => lifetime,
+        DurationChoice::Custom => match custom_lifetime(date) {
+            Some(lifetime) => lifetime,
+            None => return "Choose the day it expires (at 00:00 UTC).".to_owned(),
+        },
+    };
+    match lifetime.expires_at(now) {
+        Some(at) if at <= now => format!("{} has passed: choose a later date.", format_time(at)),
+        Some(at) => format!("Expires {}", format_time(at)),
+        None => {
+            "Never expires. Prefer a lifetime for tokens that leave your infrastructure.".to_owned()
+        }
+    }
+}

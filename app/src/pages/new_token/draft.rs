@@ -1,0 +1,83 @@
+//! Where the create form starts: blank, or "copy as new" from an existing token.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, Utc};
+use tollgate::catalog::Permission;
+use tollgate::model::{TokenLifetime, TokenType, TokenView};
+
+use crate::components::{DurationChoice, date_value};
+
+/// The create form's starting values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenDraft {
+    pub name: String,
+    pub description: String,
+    pub token_type: TokenType,
+    pub permissions: BTreeSet<Permission>,
+    pub duration: DurationChoice,
+    /// The custom date input's value, when `duration` is custom.
+    pub date: String,
+}
+
+impl Default for TokenDraft {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            description: String::new(),
+            token_type: TokenType::default(),
+            permissions: BTreeSet::new(),
+            duration: DurationChoice::Preset(TokenLifetime::default()),
+            date: String::new(),
+        }
+    }
+}
+
+impl TokenDraft {
+    /// `token`'s settings under a new name. Never its value: the view does not hold one.
+    pub fn copy_of(token: &TokenView, now: DateTime<Utc>) -> Self {
+        let (duration, date) = duration_of(token, now);
+        Self {
+            name: format!("{} (copy)", token.name),
+            description: token.description.clone(),
+            token_type: token.token_type,
+            permissions: token.permissions.iter().cloned().collect(),
+            duration,
+            date,
+        }
+    }
+}
+
+/// The lifetime a token was given, read back from its dates: only the expiry is stored.
+/// A preset if it lived that long from creation (give or take an hour: an edit may have
+/// reset it), else its date if that is still ahead, else the form's default.
+fn duration_of(token: &TokenView, now: DateTime<Utc>) -> (DurationChoice, String) {
+    let Some(expires_at) = token.expires_at else {
+        return (
+            DurationChoice::Preset(TokenLifetime::Unlimited),
+            String::new(),
+        );
+    };
+    let lived = expires_at - token.created_at;
+    let preset = [
+        TokenLifetime::Days7,
+        TokenLifetime::Days30,
+        TokenLifetime::Days90,
+    ]
+    .into_iter()
+    .find(|preset| {
+        preset
+            .days()
+            .is_some_and(|days| (lived - Duration::days(days)).abs() < Duration::hours(1))
+    });
+    match preset {
+        Some(preset) => (DurationChoice::Preset(preset), String::new()),
+        None if expires_at.date_naive() > now.date_naive() => {
+            (DurationChoice::Custom, date_value(expires_at))
+        }
+        None => (
+            DurationChoice::Preset(TokenLifetime::default()),
+            String::new(),
+        ),
+    }
+}
