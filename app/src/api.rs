@@ -4,9 +4,11 @@
 mod auth;
 mod notifications;
 mod reference;
+mod token_list;
 mod tokens;
 
 pub use auth::*;
 pub use notifications::*;
 pub use reference::*;
+pub use token_list::*;
 pub use tokens::*;
