@@ -10,7 +10,7 @@ mod table;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_location, use_query_map};
 use tollgate::model::{TokenListParams, TokenPage, TokenView};
 
 use crate::Revealed;
@@ -18,7 +18,7 @@ use crate::api::{BulkRevoke, list_token_page, revoke_tokens};
 use crate::components::{AdminShell, RevealBanner};
 use crate::error::AppError;
 use controls::{ListControls, Pager};
-use query::{cleared, href, is_filtered, params_from};
+use query::{TOKENS_PATH, cleared, href, is_filtered, params_from};
 use revoke::{BulkOutcome, BulkRevokeDialog, Chosen, RevokeDialog};
 use selection::Selection;
 use table::TokenTable;
@@ -40,7 +40,13 @@ fn TokenList() -> impl IntoView {
     on_cleanup(move || revealed.set(None));
 
     let query = use_query_map();
-    let params = Memo::new(move |_| query.with(params_from));
+    let location = use_location();
+    // Following a link to another page changes the query as well; the list must not
+    // refetch (and re-render) for a URL that is no longer its own while the route changes.
+    let params = Memo::new(move |previous: Option<&TokenListParams>| match previous {
+        Some(previous) if location.pathname.with(|path| path != TOKENS_PATH) => previous.clone(),
+        _ => query.with(params_from),
+    });
     let version = RwSignal::new(0u32);
     // The page comes back with the parameters that produced it, so what is drawn (sort
     // arrows, pager links) always matches the rows.
