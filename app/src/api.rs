@@ -8,6 +8,7 @@ mod profile;
 mod reference;
 mod roles;
 mod token_changes;
+mod token_list;
 mod tokens;
 
 pub use admins::*;
@@ -17,4 +18,5 @@ pub use profile::*;
 pub use reference::*;
 pub use roles::*;
 pub use token_changes::*;
+pub use token_list::*;
 pub use tokens::*;

@@ -1,4 +1,5 @@
 //! The admin panel: Leptos pages, components and the server functions behind them.
+// Nested views (page > shell > list > table) make deep types; the default 128 overflows.
 #![recursion_limit = "256"]
 
 /// Server functions (`/rpc/…`), each an authorised call into a core service.

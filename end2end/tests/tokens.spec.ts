@@ -208,9 +208,10 @@ test('a revoked token stops working', async ({ page, request }) => {
   await expect(row).toHaveCount(1);
   expect((await apiGet(request, '/api/articles', token)).status()).toBe(200);
 
-  // Act: revoke for real.
+  // Act: revoke for real, typing the name to confirm.
   await revokeButton.click();
   await expect(dialog).toBeVisible();
+  await dialog.getByLabel(`Type ${name} to confirm`).fill(name);
   await dialog.getByRole('button', { name: 'Revoke', exact: true }).click();
 
   // Assert

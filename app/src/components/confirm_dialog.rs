@@ -1,54 +1,118 @@
 use leptos::ev::KeyboardEvent;
 use leptos::html;
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use leptos::web_sys;
 
 /// A modal question with Cancel and a (dangerous) confirm button. Escape cancels; focus
-/// starts on Cancel so Enter never confirms by accident, and Tab cycles between the two
-/// buttons without leaving the dialog (it is modal: the page behind is not reachable).
+/// starts on Cancel so Enter never confirms by accident, and Tab stays inside the dialog.
+///
+/// With `confirm_text`, the admin must type that text (a token's name) before the confirm
+/// button is enabled; focus then starts in that field. `children` go under the message
+/// (e.g. the list of what is about to be revoked).
 #[component]
 pub fn ConfirmDialog(
     #[prop(into)] title: String,
     #[prop(into)] message: String,
-    confirm_label: &'static str,
+    #[prop(into)] confirm_label: String,
     on_confirm: Callback<()>,
     on_cancel: Callback<()>,
     #[prop(into)] pending: Signal<bool>,
     #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional, into)] confirm_text: Option<String>,
+    #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     let cancel_ref = NodeRef::<html::Button>::new();
     let confirm_ref = NodeRef::<html::Button>::new();
+    let typed_ref = NodeRef::<html::Input>::new();
+    let typed = RwSignal::new(String::new());
+    let expected = confirm_text.clone();
+    let typed_matches = move || {
+        expected
+            .as_ref()
+            .is_none_or(|text| typed.with(|t| t == text))
+    };
+    let confirm_disabled = Signal::derive(move || pending.get() || !typed_matches());
+
     Effect::new(move |_| {
-        if let Some(button) = cancel_ref.get() {
+        if let Some(input) = typed_ref.get() {
+            let _ = input.focus();
+        } else if let Some(button) = cancel_ref.get() {
             let _ = button.focus();
         }
     });
-    let on_keydown =
-        move |event: KeyboardEvent| match event.key().as_str() {
-            "Escape" => on_cancel.run(()),
-            "Tab" => {
+
+    // The elements Tab may reach, in order; a disabled confirm button is skipped.
+    let focusables = move || -> Vec<web_sys::HtmlElement> {
+        let mut list: Vec<web_sys::HtmlElement> = Vec::new();
+        if let Some(input) = typed_ref.get_untracked() {
+            list.push(input.unchecked_into());
+        }
+        if let Some(button) = cancel_ref.get_untracked() {
+            list.push(button.unchecked_into());
+        }
+        if let Some(button) = confirm_ref.get_untracked()
+            && !confirm_disabled.get_untracked()
+        {
+            list.push(button.unchecked_into());
+        }
+        list
+    };
+    let on_keydown = move |event: KeyboardEvent| match event.key().as_str() {
+        "Escape" => on_cancel.run(()),
+        "Tab" => {
+            let list = focusables();
+            let (Some(first), Some(last)) = (list.first(), list.last()) else {
+                return;
+            };
+            let active = document().active_element();
+            let is = |element: &web_sys::HtmlElement| {
+                active
+                    .as_ref()
+                    .is_some_and(|a| a == element.unchecked_ref::<web_sys::Element>())
+            };
+            let inside = list.iter().any(is);
+            let wrap_to = if event.shift_key() && (is(first) || !inside) {
+                Some(last)
+            } else if !event.shift_key() && (is(last) || !inside) {
+                Some(first)
+            } else {
+                None
+            };
+            if let Some(target) = wrap_to {
                 event.prevent_default();
-                let on_cancel_button = event.target().zip(cancel_ref.get_untracked()).is_some_and(
-                    |(target, cancel)| {
-                        target == *AsRef::<leptos::web_sys::EventTarget>::as_ref(&cancel)
-                    },
-                );
-                let next = if on_cancel_button && !pending.get_untracked() {
-                    confirm_ref.get_untracked()
-                } else {
-                    cancel_ref.get_untracked()
-                };
-                if let Some(button) = next {
-                    let _ = button.focus();
-                }
+                let _ = target.focus();
             }
-            _ => {}
-        };
+        }
+        _ => {}
+    };
+
+    let typed_field = confirm_text.map(|text| {
+        let label = format!("Type {text} to confirm");
+        view! {
+            <label for="confirm-text">
+                "Type " <strong class="confirm-text">{text}</strong> " to confirm"
+            </label>
+            <input
+                id="confirm-text"
+                type="text"
+                autocomplete="off"
+                spellcheck="false"
+                aria-label=label
+                node_ref=typed_ref
+                prop:value=move || typed.get()
+                on:input=move |event| typed.set(event_target_value(&event))
+            />
+        }
+    });
 
     view! {
         <div class="backdrop">
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="dialog-title" on:keydown=on_keydown>
                 <h2 id="dialog-title">{title}</h2>
                 <p>{message}</p>
+                {children.map(|children| children())}
+                {typed_field}
                 {move || error.get().map(|message| view! { <p role="alert" class="alert error">{message}</p> })}
                 <div class="actions">
                     <button type="button" class="button secondary" node_ref=cancel_ref on:click=move |_| on_cancel.run(())>
@@ -58,8 +122,12 @@ pub fn ConfirmDialog(
                         type="button"
                         class="button danger"
                         node_ref=confirm_ref
-                        disabled=move || pending.get()
-                        on:click=move |_| on_confirm.run(())
+                        disabled=move || confirm_disabled.get()
+                        on:click=move |_| {
+                            if !confirm_disabled.get_untracked() {
+                                on_confirm.run(());
+                            }
+                        }
                     >
                         {confirm_label}
                     </button>

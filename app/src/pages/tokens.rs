@@ -1,16 +1,28 @@
-use chrono::Utc;
+//! Settings > API Tokens: the list (search, filters, sort and keyset pages, all kept in the
+//! URL), the one-time reveal of a new token, and revoking one token or several.
+
+mod controls;
+mod query;
+mod revoke;
+mod selection;
+mod table;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use tollgate::model::{AdminPermission, TokenView, format_time};
+use leptos_router::hooks::{use_location, use_query_map};
+use tollgate::model::{AdminPermission, TokenListParams, TokenPage, TokenView};
 
 use crate::Revealed;
-use crate::api::{list_tokens, revoke_token};
-use crate::components::{
-    AdminShell, ConfirmDialog, DeniedButton, RevealBanner, denial, use_signed_in,
-};
+use crate::api::{BulkRevoke, list_token_page, revoke_tokens};
+use crate::components::{AdminShell, DeniedButton, RevealBanner, denial, use_signed_in};
+use crate::error::AppError;
+use controls::{ListControls, Pager};
+use query::{TOKENS_PATH, cleared, href, is_filtered, params_from};
+use revoke::{BulkOutcome, BulkRevokeDialog, Chosen, RevokeDialog};
+use selection::Selection;
+use table::TokenTable;
 
-/// Settings > API Tokens: the list, the one-time reveal of a new token, and revoke.
 #[component]
 pub fn TokensPage() -> impl IntoView {
     view! {
@@ -26,9 +38,52 @@ fn TokenList() -> impl IntoView {
     let Revealed(revealed) = expect_context::<Revealed>();
     // Leaving the page forgets the value for good.
     on_cleanup(move || revealed.set(None));
+
+    let query = use_query_map();
+    let location = use_location();
+    // Following a link to another page changes the query as well; the list must not
+    // refetch (and re-render) for a URL that is no longer its own while the route changes.
+    let params = Memo::new(move |previous: Option<&TokenListParams>| match previous {
+        Some(previous) if location.pathname.with(|path| path != TOKENS_PATH) => previous.clone(),
+        _ => query.with(params_from),
+    });
     let version = RwSignal::new(0u32);
-    let tokens = Resource::new(move || version.get(), |_| list_tokens());
+    // The page comes back with the parameters that produced it, so what is drawn (sort
+    // arrows, pager links) always matches the rows.
+    let page = Resource::new(
+        move || (params.get(), version.get()),
+        |(params, _)| async move {
+            let page = list_token_page(params.clone()).await;
+            (params, page)
+        },
+    );
+
+    // A selection belongs to the page it was made on: another page, filter or a refresh
+    // starts afresh.
+    let selection = RwSignal::new(Selection::default());
+    Effect::new(move |_| {
+        params.track();
+        version.track();
+        selection.set(Selection::default());
+    });
+
     let to_revoke = RwSignal::new(None::<TokenView>);
+    let bulk_chosen = RwSignal::new(None::<Chosen>);
+    let outcome = RwSignal::new(None::<(BulkRevoke, Chosen)>);
+    let bulk = Action::new(|ids: &Vec<i64>| revoke_tokens(ids.clone()));
+    Effect::new(move |_| {
+        if let Some(Ok(done)) = bulk.value().get() {
+            let chosen = bulk_chosen.get_untracked().unwrap_or_default();
+            outcome.set(Some((done, chosen)));
+            bulk_chosen.set(None);
+            version.update(|v| *v += 1);
+        }
+    });
+    let open_bulk = Callback::new(move |chosen: Chosen| {
+        outcome.set(None);
+        bulk.value().set(None);
+        bulk_chosen.set(Some(chosen));
+    });
 
     view! {
         <div class="page-header">
@@ -43,16 +98,101 @@ fn TokenList() -> impl IntoView {
             </button>
         </div>
         {move || revealed.get().map(|created| view! { <RevealBanner created /> })}
+        {move || outcome.get().map(|(outcome, chosen)| view! { <BulkOutcome outcome chosen /> })}
         <Transition fallback=|| view! { <p class="loading">"Loading tokens…"</p> }>
             {move || Suspend::new(async move {
-                match tokens.await {
-                    Ok(list) if list.is_empty() => view! { <EmptyState /> }.into_any(),
-                    Ok(list) => view! { <TokenTable tokens=list to_revoke /> }.into_any(),
-                    Err(error) => view! { <p role="alert" class="alert error">{error.to_string()}</p> }.into_any(),
+                let (params, page) = page.await;
+                match page {
+                    Ok(page) => view! { <ListView params page selection to_revoke open_bulk /> }.into_any(),
+                    Err(error) => view! { <ListError error /> }.into_any(),
                 }
             })}
         </Transition>
         {move || to_revoke.get().map(|token| view! { <RevokeDialog token to_revoke version /> })}
+        {move || bulk_chosen.get().map(|chosen| view! {
+            <BulkRevokeDialog chosen action=bulk on_cancel=Callback::new(move |()| bulk_chosen.set(None)) />
+        })}
+    }
+}
+
+#[component]
+fn ListView(
+    params: TokenListParams,
+    page: TokenPage,
+    selection: RwSignal<Selection>,
+    to_revoke: RwSignal<Option<TokenView>>,
+    open_bulk: Callback<Chosen>,
+) -> impl IntoView {
+    let TokenPage { data, next_cursor } = page;
+    if data.is_empty() && !is_filtered(&params) && params.after.is_none() {
+        return view! { <EmptyState /> }.into_any();
+    }
+    let controls = view! { <ListControls params=params.clone() /> };
+    let body = if data.is_empty() {
+        view! {
+            <section class="card empty">
+                <h2>"No tokens match these filters"</h2>
+                <a href=href(&cleared(&params)) class="button secondary">"Clear filters"</a>
+            </section>
+        }
+        .into_any()
+    } else {
+        let chosen_names: Vec<(i64, String)> = data
+            .iter()
+            .filter(|t| t.revoked_at.is_none())
+            .map(|t| (t.id, t.name.clone()))
+            .collect();
+        let has_selectable = !chosen_names.is_empty();
+        let count = move || selection.with(Selection::len);
+        let on_bulk = move |_| {
+            let chosen = selection.with_untracked(|s| {
+                chosen_names
+                    .iter()
+                    .filter(|(id, _)| s.contains(*id))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            });
+            if !chosen.is_empty() {
+                open_bulk.run(chosen);
+            }
+        };
+        view! {
+            {has_selectable.then(|| view! {
+                <div class="bulk-bar">
+                    <button type="button" class="button danger small" disabled=move || count() == 0 on:click=on_bulk>
+                        {move || format!("Revoke selected ({})", count())}
+                    </button>
+                </div>
+            })}
+            <TokenTable tokens=data params=params.clone() selection to_revoke />
+            <Pager params next_cursor />
+        }
+        .into_any()
+    };
+    view! {
+        <div class="toolbar">
+            <CreateButton />
+        </div>
+        {controls}
+        {body}
+    }
+    .into_any()
+}
+
+/// A refused query (a hand-edited URL): say which parameter and offer the plain list.
+#[component]
+fn ListError(error: AppError) -> impl IntoView {
+    let fields = error
+        .field_errors()
+        .iter()
+        .map(|f| view! { <li>{format!("{}: {}", f.field, f.message)}</li> })
+        .collect_view();
+    view! {
+        <div role="alert" class="alert error">
+            <p>{error.to_string()}</p>
+            <ul>{fields}</ul>
+        </div>
+        <a href=href(&TokenListParams::default()) class="button secondary">"Clear filters"</a>
     }
 }
 
@@ -83,114 +223,5 @@ fn EmptyState() -> impl IntoView {
             </p>
             <CreateButton />
         </section>
-    }
-}
-
-#[component]
-fn TokenTable(tokens: Vec<TokenView>, to_revoke: RwSignal<Option<TokenView>>) -> impl IntoView {
-    let now = Utc::now();
-    let cannot_revoke = denial(use_signed_in(), AdminPermission::ApiTokensDelete);
-    let rows = tokens
-        .into_iter()
-        .map(|token| {
-            let expires = match token.expires_at {
-                None => view! { <span>"Never"</span> }.into_any(),
-                Some(_) if token.is_expired(now) => {
-                    view! { <span class="badge danger">"Expired"</span> }.into_any()
-                }
-                Some(at) => view! { <span>{format_time(at)}</span> }.into_any(),
-            };
-            let last_used = token
-                .last_used_at
-                .map_or_else(|| "Never".to_owned(), format_time);
-            let last_ip = token
-                .last_used_ip
-                .clone()
-                .map(|ip| view! { <span class="muted ip">{format!("from {ip}")}</span> });
-            let revoke_label = format!("Revoke {}", token.name);
-            let row_token = token.clone();
-            let revoke = match cannot_revoke.clone() {
-                None => view! {
-                    <button
-                        type="button"
-                        class="button danger small"
-                        aria-label=revoke_label
-                        on:click=move |_| to_revoke.set(Some(row_token.clone()))
-                    >
-                        "Revoke"
-                    </button>
-                }
-                .into_any(),
-                Some(why) => view! { <DeniedButton label="Revoke".to_owned() why class="button danger small" /> }
-                    .into_any(),
-            };
-            let created_by = token.creator_label();
-            view! {
-                <tr>
-                    <td class="name">
-                        <A href=format!("/settings/api-tokens/{}", token.id)>{token.name.clone()}</A>
-                    </td>
-                    <td class="description">{token.description.clone()}</td>
-                    <td><span class="badge">{token.token_type.label()}</span></td>
-                    <td><code>{token.hint.clone()}</code></td>
-                    <td>{created_by}</td>
-                    <td class="when">{format_time(token.created_at)}</td>
-                    <td class="when">{last_used}{last_ip}</td>
-                    <td class="when">{expires}</td>
-                    <td class="row-actions">{revoke}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-
-    view! {
-        <div class="toolbar">
-            <CreateButton />
-        </div>
-        <div class="table-wrap">
-            <table class="tokens">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Description"</th>
-                        <th scope="col">"Type"</th>
-                        <th scope="col">"Token"</th>
-                        <th scope="col">"Created by"</th>
-                        <th scope="col">"Created"</th>
-                        <th scope="col">"Last used"</th>
-                        <th scope="col">"Expires"</th>
-                        <th scope="col"><span class="sr-only">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
-}
-
-#[component]
-fn RevokeDialog(
-    token: TokenView,
-    to_revoke: RwSignal<Option<TokenView>>,
-    version: RwSignal<u32>,
-) -> impl IntoView {
-    let revoke = Action::new(|id: &i64| revoke_token(*id));
-    Effect::new(move |_| {
-        if let Some(Ok(())) = revoke.value().get() {
-            to_revoke.set(None);
-            version.update(|v| *v += 1);
-        }
-    });
-    let id = token.id;
-    view! {
-        <ConfirmDialog
-            title=format!("Revoke {}?", token.name)
-            message="Requests using this token will be refused immediately. This cannot be undone."
-            confirm_label="Revoke"
-            on_confirm=Callback::new(move |()| { revoke.dispatch(id); })
-            on_cancel=Callback::new(move |()| to_revoke.set(None))
-            pending=revoke.pending()
-            error=Signal::derive(move || revoke.value().get().and_then(Result::err).map(|e| e.to_string()))
-        />
     }
 }
