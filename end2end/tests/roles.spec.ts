@@ -202,6 +202,7 @@ test('the last Super Admin stays; deactivating signs out at once; a removed crea
 
   // The Super Admin may revoke what the Editor could not.
   await tokenRow(page, EDITORS_TOKEN).getByRole('button', { name: `Revoke ${EDITORS_TOKEN}` }).click();
+  await page.getByRole('dialog').getByLabel(`Type ${EDITORS_TOKEN} to confirm`).fill(EDITORS_TOKEN);
   await page.getByRole('dialog').getByRole('button', { name: 'Revoke', exact: true }).click();
   await expect(tokenRow(page, EDITORS_TOKEN)).toHaveCount(0);
 });

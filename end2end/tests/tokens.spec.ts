@@ -274,8 +274,10 @@ test('admins hear about a new token in the bell, masked, until they mark it read
   const token = await createToken(page, { name, duration: '7 days', type: 'Read-only' });
 
   // Assert: one unread, naming the creator and the masked token, never the value.
-  await expect(page.getByTestId('unread-count')).toHaveText('1');
-  await expect(bell).toHaveAccessibleName('Notifications, 1 unread');
+  // The badge shows "1"; its text for screen readers reads ", 1 unread".
+  await expect(page.getByTestId('unread-count')).toHaveText(', 1 unread');
+  // Chromium joins the button's text pieces with a space: "Notifications , 1 unread".
+  await expect(bell).toHaveAccessibleName(/^Notifications\s*, 1 unread$/);
   await bell.click();
   const news = panel.getByRole('listitem').first();
   await expect(news).toContainText(`Ada Admin created the API token “${name}” (tg_…${token.slice(-4)}, Read-only).`);
