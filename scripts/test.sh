@@ -17,8 +17,9 @@ cargo clippy -p tollgate -p server --all-targets -- -D warnings
 cargo clippy -p app --features ssr -- -D warnings
 cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
 
-say "core, store (SQLite + Postgres) and router tests"
+say "core, store (SQLite + Postgres), router and panel unit tests"
 cargo test -p tollgate -p server
+cargo test -p app --features ssr
 
 say "release build for the browser tests"
 cargo leptos build --release
