@@ -28,6 +28,13 @@ use leptos_router::hooks::use_navigate;
 use crate::Auth;
 use crate::error::AppError;
 
+/// The `:id` of the current route, when it is a whole number (an unparsable one is `None`,
+/// which the pages answer as "not found").
+fn route_id() -> impl Fn() -> Option<i64> + Clone + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || params.read().get("id").and_then(|id| id.parse().ok())
+}
+
 /// Once `action` (sign-in, first-admin set-up) succeeds: re-ask who is signed in, and open
 /// the token list.
 fn open_tokens_after<I, O>(action: Action<I, Result<O, AppError>>)

@@ -3,8 +3,8 @@
 
 mod common;
 
-use axum::http::{StatusCode, header};
-use common::{Reply, TestApp, spawn_app};
+use axum::http::StatusCode;
+use common::{TestApp, spawn_app};
 use serde_json::json;
 use tollgate::model::AddAdminRequest;
 
@@ -31,16 +31,7 @@ async fn signed_in_as(app: &TestApp, role: &str) -> String {
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    cookie_of(&reply)
-}
-
-fn cookie_of(reply: &Reply) -> String {
-    reply
-        .header(header::SET_COOKIE)
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned()
+    reply.session_cookie()
 }
 
 fn create_body(name: &str) -> serde_json::Value {
@@ -110,7 +101,7 @@ async fn only_admins_with_the_permission_reach_the_administrators_functions() {
             &json!({"input": {"email": "ada@example.com", "password": PASSWORD}}),
         )
         .await;
-    let super_admin = cookie_of(&super_admin);
+    let super_admin = super_admin.session_cookie();
     let add = json!({"input": {"email": "new@example.com", "name": "New", "role_id": 1, "password": PASSWORD}});
 
     for (function, body) in [("list_admins", json!({})), ("add_admin", add.clone())] {

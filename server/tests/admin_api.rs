@@ -15,18 +15,10 @@ use axum::body::Body;
 use axum::http::{Method, Request, header};
 use common::{Reply, TestApp};
 use serde_json::{Value, json};
-use tollgate::model::NewAdminRequest;
 
 /// The first administrator, signed in: the `Cookie` header value of their session.
 async fn signed_in(app: &TestApp) -> String {
-    let request = NewAdminRequest {
-        email: "ada@example.com".into(),
-        name: "Ada".into(),
-        password: "correct horse battery staple".into(),
-        password_confirm: "correct horse battery staple".into(),
-    };
-    let session = app.core.admins.create_first(&request).await.unwrap();
-    format!("tollgate_session={}", session.secret.expose())
+    app.signed_in_admin().await.1
 }
 
 /// A call as a script makes it: the session cookie, JSON, and no Origin header.

@@ -6,23 +6,10 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{TestApp, spawn_app};
+use common::spawn_app;
 use http_body_util::BodyExt;
-use serde_json::{Value, json};
+use serde_json::json;
 use tower::ServiceExt;
-
-const FIRST_ADMIN: &str = r#"{"input": {"email": "ada@example.com", "name": "Ada", "password": "correct horse battery staple", "password_confirm": "correct horse battery staple"}}"#;
-
-async fn signed_in(app: &TestApp) -> String {
-    let input: Value = serde_json::from_str(FIRST_ADMIN).unwrap();
-    let reply = app.rpc("create_first_admin", None, &input).await;
-    reply
-        .header(header::SET_COOKIE)
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned()
-}
 
 /// `create_token` with the admin's cookie and the given browser headers.
 fn create_token_request(cookie: &str, headers: &[(&str, &str)]) -> Request<Body> {
@@ -40,7 +27,7 @@ fn create_token_request(cookie: &str, headers: &[(&str, &str)]) -> Request<Body>
 #[tokio::test]
 async fn a_cross_site_post_with_the_admins_cookie_is_refused_and_writes_nothing() {
     let app = spawn_app().await;
-    let cookie = signed_in(&app).await;
+    let (_, cookie) = app.signed_in_admin().await;
 
     for headers in [
         &[("origin", "https://evil.example")][..],

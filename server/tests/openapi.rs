@@ -226,7 +226,7 @@ async fn the_panel_reference_is_read_from_the_document_for_signed_in_admins_only
     let refused = app.rpc("api_reference", None, &json!({})).await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
 
-    let cookie = first_admin_cookie(&app).await;
+    let (_, cookie) = app.signed_in_admin().await;
     let reference = app.rpc("api_reference", Some(&cookie), &json!({})).await;
     assert_eq!(reference.status, StatusCode::OK);
 
@@ -280,7 +280,7 @@ async fn the_panel_reference_is_read_from_the_document_for_signed_in_admins_only
 #[tokio::test]
 async fn each_admin_operation_answers_only_documented_statuses() {
     let app = spawn_app().await;
-    let cookie = first_admin_cookie(&app).await;
+    let (_, cookie) = app.signed_in_admin().await;
     let document = document(&app).await;
     let mut checked = 0;
 
@@ -331,18 +331,6 @@ async fn each_admin_operation_answers_only_documented_statuses() {
         checked += 1;
     }
     assert_eq!(checked, 6);
-}
-
-/// Creates the first admin through the panel and returns their session cookie.
-async fn first_admin_cookie(app: &TestApp) -> String {
-    let input = json!({"input": {"email": "ada@example.com", "name": "Ada", "password": "correct horse battery staple", "password_confirm": "correct horse battery staple"}});
-    let created = app.rpc("create_first_admin", None, &input).await;
-    created
-        .header(header::SET_COOKIE)
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned()
 }
 
 async fn send(

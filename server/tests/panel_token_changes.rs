@@ -7,19 +7,11 @@ mod common;
 use axum::http::{StatusCode, header};
 use common::{Reply, TestApp, spawn_app};
 use serde_json::{Value, json};
-use tollgate::model::{AdminView, NewAdminRequest, TokenType};
+use tollgate::model::{AdminView, TokenType};
 
 /// The first administrator, signed in, and the `Cookie` header value of their session.
 async fn signed_in(app: &TestApp) -> (AdminView, String) {
-    let request = NewAdminRequest {
-        email: "ada@example.com".into(),
-        name: "Ada".into(),
-        password: "correct horse battery staple".into(),
-        password_confirm: "correct horse battery staple".into(),
-    };
-    let session = app.core.admins.create_first(&request).await.unwrap();
-    let cookie = format!("tollgate_session={}", session.secret.expose());
-    (session.admin, cookie)
+    app.signed_in_admin().await
 }
 
 /// The fields an `AppError::Invalid`/`Conflict` answer names, in order.

@@ -3,22 +3,14 @@
 
 mod common;
 
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use common::{Reply, TestApp, spawn_app};
 use serde_json::{Value, json};
-use tollgate::admins::SessionSecret;
 use tollgate::model::{AdminView, TokenType};
 
-/// Sets up the first administrator through the panel: their session's `Cookie` value, and
-/// who they are.
+/// The first administrator, signed in: their session's `Cookie` value, and who they are.
 async fn signed_in(app: &TestApp) -> (String, AdminView) {
-    let input = json!({"input": {"email": "ada@example.com", "name": "Ada", "password": "correct horse battery staple", "password_confirm": "correct horse battery staple"}});
-    let reply = app.rpc("create_first_admin", None, &input).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    let set_cookie = reply.header(header::SET_COOKIE);
-    let cookie = set_cookie.split(';').next().unwrap().to_owned();
-    let secret = SessionSecret::from_cookie(cookie.split_once('=').unwrap().1);
-    let admin = app.core.admins.session(&secret).await.unwrap().unwrap();
+    let (admin, cookie) = app.signed_in_admin().await;
     (cookie, admin)
 }
 

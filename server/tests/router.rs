@@ -5,7 +5,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{Reply, spawn_app};
+use common::spawn_app;
 use serde_json::json;
 use tollgate::model::TokenType;
 
@@ -228,11 +228,6 @@ async fn a_revoked_token_is_refused_on_the_next_request() {
     assert_eq!(reply.body["error"]["code"], "invalid_token");
 }
 
-fn session_cookie(reply: &Reply) -> String {
-    let set_cookie = reply.header(header::SET_COOKIE);
-    set_cookie.split(';').next().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn the_first_admin_server_function_works_once_and_sets_a_strict_cookie() {
     let app = spawn_app().await;
@@ -281,7 +276,10 @@ async fn token_server_functions_need_a_session() {
 async fn creating_a_token_through_the_panel_returns_it_once_uncached() {
     let app = spawn_app().await;
     let input = json!({"input": {"email": "ada@example.com", "name": "Ada", "password": "correct horse battery staple", "password_confirm": "correct horse battery staple"}});
-    let cookie = session_cookie(&app.rpc("create_first_admin", None, &input).await);
+    let cookie = app
+        .rpc("create_first_admin", None, &input)
+        .await
+        .session_cookie();
 
     let body = json!({"input": {"name": "deploy", "description": "", "lifetime": "90", "type": "custom", "permissions": ["articles.find"]}});
     let created = app.rpc("create_token", Some(&cookie), &body).await;
@@ -310,7 +308,10 @@ async fn creating_a_token_through_the_panel_returns_it_once_uncached() {
 async fn signing_out_ends_the_session() {
     let app = spawn_app().await;
     let input = json!({"input": {"email": "ada@example.com", "name": "Ada", "password": "correct horse battery staple", "password_confirm": "correct horse battery staple"}});
-    let cookie = session_cookie(&app.rpc("create_first_admin", None, &input).await);
+    let cookie = app
+        .rpc("create_first_admin", None, &input)
+        .await
+        .session_cookie();
     assert_eq!(
         app.rpc("list_tokens", Some(&cookie), &json!({}))
             .await

@@ -34,18 +34,16 @@ async fn the_sixth_failed_sign_in_waits_known_email_or_not() {
 async fn signing_out_everywhere_ends_every_session_of_that_admin() {
     let app = spawn_app().await;
     let input = json!({"input": {"email": "ada@example.com", "name": "Ada", "password": "correct horse battery staple", "password_confirm": "correct horse battery staple"}});
-    let cookie = |reply: &common::Reply| {
-        reply
-            .header(header::SET_COOKIE)
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned()
-    };
-    let laptop = cookie(&app.rpc("create_first_admin", None, &input).await);
+    let laptop = app
+        .rpc("create_first_admin", None, &input)
+        .await
+        .session_cookie();
     let credentials =
         json!({"input": {"email": "ada@example.com", "password": "correct horse battery staple"}});
-    let phone = cookie(&app.rpc("sign_in", None, &credentials).await);
+    let phone = app
+        .rpc("sign_in", None, &credentials)
+        .await
+        .session_cookie();
 
     let reply = app
         .rpc("sign_out_everywhere", Some(&phone), &json!({}))

@@ -3,10 +3,11 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use tollgate::catalog::Permission;
 use tollgate::model::{TokenLifetime, TokenPatch, TokenType, TokenView, format_time};
 
+use super::route_id;
 use crate::api::{get_token, update_token};
 use crate::components::{
     AdminShell, DescriptionField, DurationChoice, DurationField, ErrorSummary, FieldMessage,
@@ -27,13 +28,7 @@ pub fn EditTokenPage() -> impl IntoView {
 
 #[component]
 fn EditTokenStart() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-    };
+    let id = route_id();
     let token = Resource::new(id, |id| async move {
         match id {
             Some(id) => get_token(id).await,

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use tollgate::model::{CreatedToken, DailyUsage, TokenDetails, USAGE_DAYS, format_time};
 
+use super::route_id;
 use crate::api::{get_token_details, regenerate_token};
 use crate::components::{AdminShell, ConfirmDialog, RevealBanner};
 use crate::error::AppError;
@@ -21,13 +21,7 @@ pub fn TokenDetailsPage() -> impl IntoView {
 
 #[component]
 fn TokenDetailsView() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-    };
+    let id = route_id();
     let details = Resource::new(id, |id| async move {
         match id {
             Some(id) => get_token_details(id).await,

@@ -12,7 +12,6 @@ const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
 pub fn reference(document: &OpenApi) -> ApiReference {
     let document = &serde_json::to_value(document).expect("an OpenAPI document serializes");
-    let text = |value: &Value| value.as_str().unwrap_or_default().to_owned();
     let endpoints: Vec<(String, ApiEndpoint)> = document["paths"]
         .as_object()
         .into_iter()
@@ -53,7 +52,6 @@ pub fn reference(document: &OpenApi) -> ApiReference {
 }
 
 fn endpoint(document: &Value, path: &str, method: &str, operation: &Value) -> ApiEndpoint {
-    let text = |value: &Value| value.as_str().unwrap_or_default().to_owned();
     let parameters = operation["parameters"]
         .as_array()
         .into_iter()
@@ -90,6 +88,11 @@ fn endpoint(document: &Value, path: &str, method: &str, operation: &Value) -> Ap
             .map(|body| text(&body["description"])),
         responses,
     }
+}
+
+/// A string field, or empty when the document leaves it out.
+fn text(value: &Value) -> String {
+    value.as_str().unwrap_or_default().to_owned()
 }
 
 /// Follows a local `$ref` (`#/components/responses/Unauthorized`) to what it names.

@@ -339,12 +339,7 @@ async fn the_cookie_from_signing_in_opens_the_admin_api() {
         json!({"input": {"email": "ada@example.com", "password": "correct horse battery staple"}});
     let reply = app.rpc("sign_in", None, &credentials).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
-    let cookie = reply
-        .header(header::SET_COOKIE)
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = reply.session_cookie();
     let list = call(&app, Method::GET, TOKENS, Some(&cookie), None).await;
     assert_eq!(list.status, 200, "{}", list.body);
     app.rpc("sign_out", Some(&cookie), &json!({})).await;

@@ -34,6 +34,12 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// The `name=value` pair of the cookie this answer sets, as a `Cookie` header value.
+    pub fn session_cookie(&self) -> String {
+        let set_cookie = self.header(header::SET_COOKIE);
+        set_cookie.split(';').next().unwrap_or_default().to_owned()
+    }
+
     pub fn header(&self, name: header::HeaderName) -> &str {
         self.headers
             .get(name)
@@ -119,14 +125,20 @@ impl TestApp {
             .await
     }
 
+    /// The first administrator, signed in: who, and the `Cookie` header value of their session.
+    pub async fn signed_in_admin(&self) -> (AdminView, String) {
+        let session = self.core.admins.create_first(&first_admin()).await.unwrap();
+        let cookie = format!("tollgate_session={}", session.secret.expose());
+        (session.admin, cookie)
+    }
+
     pub async fn admin(&self) -> AdminView {
-        let request = NewAdminRequest {
-            email: "ada@example.com".into(),
-            name: "Ada".into(),
-            password: "correct horse battery staple".into(),
-            password_confirm: "correct horse battery staple".into(),
-        };
-        self.core.admins.create_first(&request).await.unwrap().admin
+        self.core
+            .admins
+            .create_first(&first_admin())
+            .await
+            .unwrap()
+            .admin
     }
 
     /// A token of `token_type` and its `Authorization` header value.
@@ -149,5 +161,15 @@ impl TestApp {
             created.token.id,
             format!("Bearer {}", created.secret.expose()),
         )
+    }
+}
+
+/// Ada, the first administrator of every test app.
+fn first_admin() -> NewAdminRequest {
+    NewAdminRequest {
+        email: "ada@example.com".into(),
+        name: "Ada".into(),
+        password: "correct horse battery staple".into(),
+        password_confirm: "correct horse battery staple".into(),
     }
 }
