@@ -13,7 +13,8 @@ const PASSWORD: &str = "correct horse battery staple";
 /// Adds an admin with the built-in role `role` and returns their session cookie, taken
 /// from a real sign-in through the server function.
 async fn signed_in_as(app: &TestApp, role: &str) -> String {
-    let super_admin = app.core.store.admin(1).await.unwrap().unwrap();
+    let super_admin =
+        tollgate::actor::Actor::trusted(app.core.store.admin(1).await.unwrap().unwrap());
     let email = format!("{}@example.com", role.to_lowercase());
     let role_id = app.core.store.role_named(role).await.unwrap().unwrap().id;
     let request = AddAdminRequest {

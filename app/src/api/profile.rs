@@ -29,7 +29,7 @@ pub async fn change_own_password(input: ChangePasswordRequest) -> Result<(), App
         .ok_or_else(|| rpc.reject(AppError::Unauthenticated))?;
     rpc.core
         .admins
-        .change_own_password(&secret, &input)
+        .change_own_password(&secret, rpc.origin(), &input)
         .await
         .map_err(|e| rpc.reject(e))
 }
