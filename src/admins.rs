@@ -266,6 +266,12 @@ impl Admins {
         Ok(until)
     }
 
+    /// Closes this session's re-confirmation window at once ("ask for my password again"),
+    /// as `sudo -k` does: for an admin stepping away from an unlocked screen.
+    pub async fn forget_confirmation(&self, secret: &SessionSecret) -> Result<(), ServiceError> {
+        Ok(self.store.confirm_session(&secret.hash(), None).await?)
+    }
+
     /// The session behind `secret` if it is still live, touching its "last used".
     async fn live_session(
         &self,

@@ -48,3 +48,18 @@ pub async fn sign_out_everywhere() -> Result<u64, AppError> {
     rpc.clear_session_cookie();
     Ok(ended)
 }
+
+/// Closes this session's password confirmation: the next sensitive action asks again.
+#[server(prefix = "/rpc", endpoint = "forget_password_confirmation")]
+pub async fn forget_password_confirmation() -> Result<(), AppError> {
+    let rpc = Rpc::current();
+    rpc.require_admin().await?;
+    let secret = rpc
+        .session_secret()
+        .ok_or_else(|| rpc.reject(AppError::Unauthenticated))?;
+    rpc.core
+        .admins
+        .forget_confirmation(&secret)
+        .await
+        .map_err(|e| rpc.reject(e))
+}

@@ -1,11 +1,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use tollgate::model::{CreatedToken, DailyUsage, TokenDetails, USAGE_DAYS, format_time};
+use tollgate::model::{
+    AdminPermission, CreatedToken, DailyUsage, TokenDetails, USAGE_DAYS, format_time,
+};
 
 use super::route_id;
 use crate::api::{get_token_details, regenerate_token};
-use crate::components::{AdminShell, ConfirmDialog, RevealBanner};
+use crate::components::{AdminShell, ConfirmDialog, RevealBanner, confirmed_action, use_signed_in};
 use crate::error::AppError;
 
 /// Settings > API Tokens > one token: what it is, and how much it was used lately.
@@ -31,7 +33,7 @@ fn TokenDetailsView() -> impl IntoView {
     // The regenerated value lives only here, in this tab: leaving the page drops it.
     let revealed = RwSignal::new(None::<CreatedToken>);
     let asking = RwSignal::new(false);
-    let regenerate = Action::new(|id: &i64| regenerate_token(*id));
+    let regenerate = confirmed_action(regenerate_token);
     Effect::new(move |_| {
         if let Some(Ok(created)) = regenerate.value().get() {
             // Moved out of the action so the secret is held in one place only.
@@ -109,6 +111,16 @@ fn TokenSummary(details: TokenDetails, on_regenerate: Callback<()>) -> impl Into
             .join(", ")
     };
     let copy_href = format!("/settings/api-tokens/new?from={}", token.id);
+    let history = use_signed_in()
+        .get_untracked()
+        .is_some_and(|admin| admin.can(AdminPermission::AuditRead))
+        .then(|| {
+            let href = format!("/settings/audit-log?token={}", token.id);
+            view! {
+                <dt>"History"</dt>
+                <dd><A href=href>"Audit log for this token"</A></dd>
+            }
+        });
     // A revoked token can't change or get a new value; it shows who ended it instead.
     let actions = match token.revoked_at {
         None => {
@@ -154,6 +166,7 @@ fn TokenSummary(details: TokenDetails, on_regenerate: Callback<()>) -> impl Into
                 <dt>"Last used"</dt><dd>{last_used}</dd>
                 <dt>"Expires"</dt><dd>{token.expires_at.map_or_else(never, format_time)}</dd>
                 {revoked}
+                {history}
             </dl>
         </section>
         <section class="card">
