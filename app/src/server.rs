@@ -112,6 +112,12 @@ impl Rpc {
         session_secret(&self.request.as_ref()?.headers)
     }
 
+    /// The session id from the request's cookie, or a 401.
+    pub fn require_session_secret(&self) -> Result<SessionSecret, AppError> {
+        self.session_secret()
+            .ok_or_else(|| self.reject(AppError::Unauthenticated))
+    }
+
     /// The signed-in administrator, or `None`.
     pub async fn signed_in_admin(&self) -> Result<Option<AdminView>, AppError> {
         match self.session_secret() {
@@ -128,9 +134,7 @@ impl Rpc {
     /// The signed-in administrator acting from this request, or a 401. Every protected
     /// server function starts here.
     pub async fn require_admin(&self) -> Result<Actor, AppError> {
-        let secret = self
-            .session_secret()
-            .ok_or_else(|| self.reject(AppError::Unauthenticated))?;
+        let secret = self.require_session_secret()?;
         self.core
             .admins
             .actor(&secret, self.origin())

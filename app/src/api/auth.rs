@@ -79,9 +79,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(prefix = "/rpc", endpoint = "confirm_password", input = Json)]
 pub async fn confirm_password(password: String) -> Result<(), AppError> {
     let rpc = Rpc::current();
-    let secret = rpc
-        .session_secret()
-        .ok_or_else(|| rpc.reject(AppError::Unauthenticated))?;
+    let secret = rpc.require_session_secret()?;
     rpc.core
         .admins
         .confirm_password(&secret, rpc.origin(), &password)

@@ -24,9 +24,7 @@ pub async fn change_own_name(name: String) -> Result<AdminView, AppError> {
 pub async fn change_own_password(input: ChangePasswordRequest) -> Result<(), AppError> {
     let rpc = Rpc::current();
     rpc.require_admin().await?;
-    let secret = rpc
-        .session_secret()
-        .ok_or_else(|| rpc.reject(AppError::Unauthenticated))?;
+    let secret = rpc.require_session_secret()?;
     rpc.core
         .admins
         .change_own_password(&secret, rpc.origin(), &input)
@@ -54,9 +52,7 @@ pub async fn sign_out_everywhere() -> Result<u64, AppError> {
 pub async fn forget_password_confirmation() -> Result<(), AppError> {
     let rpc = Rpc::current();
     rpc.require_admin().await?;
-    let secret = rpc
-        .session_secret()
-        .ok_or_else(|| rpc.reject(AppError::Unauthenticated))?;
+    let secret = rpc.require_session_secret()?;
     rpc.core
         .admins
         .forget_confirmation(&secret)

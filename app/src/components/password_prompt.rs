@@ -88,11 +88,24 @@ fn PasswordForm(prompt: PasswordPrompt) -> impl IntoView {
             let _ = input.focus();
         }
     });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = confirm.value().get() {
-            prompt.finish(true);
+    Effect::new(move |_| match confirm.value().get() {
+        Some(Ok(())) => prompt.finish(true),
+        // Wrong: back to the field, its text selected, ready for another try.
+        Some(Err(_)) => {
+            if let Some(input) = input_ref.get_untracked() {
+                let _ = input.focus();
+                input.select();
+            }
+        }
+        None => {}
+    });
+    // Escape cancels wherever focus is (a button that was just disabled drops it).
+    let escape = window_event_listener(leptos::ev::keydown, move |event| {
+        if event.key() == "Escape" {
+            prompt.finish(false);
         }
     });
+    on_cleanup(move || escape.remove());
     let error = move || {
         confirm
             .value()
@@ -104,9 +117,8 @@ fn PasswordForm(prompt: PasswordPrompt) -> impl IntoView {
         event.prevent_default();
         confirm.dispatch(password.get_untracked());
     };
-    let on_keydown = move |event: KeyboardEvent| match event.key().as_str() {
-        "Escape" => prompt.finish(false),
-        "Tab" => {
+    let on_keydown = move |event: KeyboardEvent| {
+        if event.key() == "Tab" {
             let list: Vec<web_sys::HtmlElement> = [
                 input_ref.get_untracked().map(JsCast::unchecked_into),
                 cancel_ref.get_untracked().map(JsCast::unchecked_into),
@@ -117,7 +129,6 @@ fn PasswordForm(prompt: PasswordPrompt) -> impl IntoView {
             .collect();
             keep_tab_inside(&event, &list);
         }
-        _ => {}
     };
     view! {
         <div class="backdrop">

@@ -141,33 +141,35 @@ fn Filters(
             view! { <option value=a.as_str() selected=selected>{a.label()}</option> }
         })
         .collect_view();
+    // Moving between pages rebuilds these elements in place, and a changed attribute does
+    // not undo what the admin picked or typed: so each value is also set as a property.
     view! {
         <Form method="GET" action=AUDIT_PATH attr:class="card filters audit-filters" attr:aria-label="Filter the audit log">
             <div class="field">
                 <label for="audit-actor">"Administrator"</label>
-                <select id="audit-actor" name="actor">
+                <select id="audit-actor" name="actor" prop:value=actor.clone()>
                     <option value="">"Anyone"</option>
                     {actor_options}
                 </select>
             </div>
             <div class="field">
                 <label for="audit-action">"Action"</label>
-                <select id="audit-action" name="action">
+                <select id="audit-action" name="action" prop:value=action.clone()>
                     <option value="">"Any action"</option>
                     {action_options}
                 </select>
             </div>
             <div class="field">
                 <label for="audit-token">"Token"</label>
-                <input id="audit-token" name="token" type="search" value=token placeholder="Name or id" maxlength="100" />
+                <input id="audit-token" name="token" type="search" value=token.clone() prop:value=token placeholder="Name or id" maxlength="100" />
             </div>
             <div class="field">
                 <label for="audit-from">"From"</label>
-                <input id="audit-from" name="from" type="date" value=from />
+                <input id="audit-from" name="from" type="date" value=from.clone() prop:value=from />
             </div>
             <div class="field">
                 <label for="audit-to">"To"</label>
-                <input id="audit-to" name="to" type="date" value=to />
+                <input id="audit-to" name="to" type="date" value=to.clone() prop:value=to />
             </div>
             <div class="actions">
                 <button type="submit" class="button primary">"Apply filters"</button>

@@ -5,28 +5,33 @@
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 
-use super::common::{spawn_app, spawn_app_with};
+use super::common::{Reply, TestApp, spawn_app, spawn_app_with};
 use super::{call, signed_in};
+
+/// Creates the token "ci" through the admin API with this session.
+async fn create(app: &TestApp, cookie: &str) -> Reply {
+    let body = json!({"name": "ci", "type": "read-only", "duration": 30});
+    call(
+        app,
+        Method::POST,
+        "/admin/api/tokens",
+        Some(cookie),
+        Some(body),
+    )
+    .await
+}
 
 #[tokio::test]
 async fn a_sensitive_call_waits_for_the_password_and_then_goes_through() {
     let app = spawn_app().await;
     let cookie = signed_in(&app).await;
-    let body = json!({"name": "ci", "type": "read-only", "duration": 30});
 
     let forget = app
         .rpc("forget_password_confirmation", Some(&cookie), &json!({}))
         .await;
     assert_eq!(forget.status, StatusCode::OK, "{}", forget.body);
 
-    let refused = call(
-        &app,
-        Method::POST,
-        "/admin/api/tokens",
-        Some(&cookie),
-        Some(body.clone()),
-    )
-    .await;
+    let refused = create(&app, &cookie).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
     assert_eq!(
         refused.body["error"]["code"],
@@ -55,14 +60,7 @@ async fn a_sensitive_call_waits_for_the_password_and_then_goes_through() {
         .await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST, "{}", wrong.body);
     assert_eq!(wrong.body["Invalid"][0]["field"], "password");
-    let still = call(
-        &app,
-        Method::POST,
-        "/admin/api/tokens",
-        Some(&cookie),
-        Some(body.clone()),
-    )
-    .await;
+    let still = create(&app, &cookie).await;
     assert_eq!(still.status, StatusCode::FORBIDDEN);
 
     let right = app
@@ -73,14 +71,7 @@ async fn a_sensitive_call_waits_for_the_password_and_then_goes_through() {
         )
         .await;
     assert_eq!(right.status, StatusCode::OK, "{}", right.body);
-    let created = call(
-        &app,
-        Method::POST,
-        "/admin/api/tokens",
-        Some(&cookie),
-        Some(body),
-    )
-    .await;
+    let created = create(&app, &cookie).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
 }
 
@@ -97,14 +88,6 @@ async fn confirming_needs_a_session_and_turning_it_off_skips_it() {
     relaxed
         .rpc("forget_password_confirmation", Some(&cookie), &json!({}))
         .await;
-    let body = json!({"name": "ci", "type": "read-only", "duration": 30});
-    let created = call(
-        &relaxed,
-        Method::POST,
-        "/admin/api/tokens",
-        Some(&cookie),
-        Some(body),
-    )
-    .await;
+    let created = create(&relaxed, &cookie).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
 }
