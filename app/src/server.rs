@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use axum::extract::ConnectInfo;
 
-use http::header::{CACHE_CONTROL, COOKIE, RETRY_AFTER, SET_COOKIE};
-use http::{HeaderMap, HeaderValue, request::Parts};
+use http::header::{CACHE_CONTROL, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
+use http::{HeaderMap, HeaderValue, StatusCode, request::Parts};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use tollgate::Tollgate;
@@ -21,6 +21,9 @@ use tollgate::model::AdminView;
 
 use crate::api::ApiReference;
 use crate::error::AppError;
+
+mod handoff;
+pub use handoff::{Handoff, HandoffFor, Handoffs};
 
 pub const SESSION_COOKIE: &str = "tollgate_session";
 
@@ -47,12 +50,15 @@ pub struct ServerContext {
     pub api_reference: Arc<ApiReference>,
     /// Behind a reverse proxy: the client address comes from `X-Forwarded-For`.
     pub trust_forwarded_for: bool,
+    /// What a form posted without JavaScript leaves for the page it redirects to.
+    pub handoffs: Handoffs,
 }
 
 /// One server-function call: the core, the request, and the response being built.
 pub struct Rpc {
     pub core: Tollgate,
     pub api_reference: Arc<ApiReference>,
+    pub handoffs: Handoffs,
     trust_forwarded_for: bool,
     secure_cookies: bool,
     request: Option<Parts>,
@@ -67,10 +73,12 @@ impl Rpc {
             secure_cookies,
             api_reference,
             trust_forwarded_for,
+            handoffs,
         } = expect_context::<ServerContext>();
         Self {
             core,
             api_reference,
+            handoffs,
             trust_forwarded_for,
             secure_cookies,
             request: use_context::<Parts>(),
@@ -155,6 +163,15 @@ impl Rpc {
                 .get("x-forwarded-proto")
                 .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
         })
+    }
+
+    /// Answers a form posted without JavaScript with "see `path`": the browser loads it
+    /// with a GET, so reloading that page never posts the form again.
+    pub fn redirect(&self, path: &str) {
+        if let (Some(response), Ok(location)) = (&self.response, HeaderValue::from_str(path)) {
+            response.insert_header(LOCATION, location);
+            response.set_status(StatusCode::SEE_OTHER);
+        }
     }
 
     /// For responses that carry a token's value: no cache may keep them.

@@ -51,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         secure_cookies: state.secure_cookies,
         api_reference: Arc::new(openapi::reference(&document)),
         trust_forwarded_for: state.api.trust_forwarded_for,
+        handoffs: Default::default(),
     };
     // Served as built: the document only changes with the configuration.
     let document = Bytes::from(document.to_json().expect("an OpenAPI document serializes"));
