@@ -23,7 +23,7 @@ use crate::api::ApiReference;
 use crate::error::AppError;
 
 mod handoff;
-pub use handoff::{Handoff, HandoffFor, Handoffs};
+pub use handoff::{Handoff, HandoffFor, Handoffs, TakenByRequest};
 
 pub const SESSION_COOKIE: &str = "tollgate_session";
 
@@ -59,6 +59,8 @@ pub struct Rpc {
     pub core: Tollgate,
     pub api_reference: Arc<ApiReference>,
     pub handoffs: Handoffs,
+    /// What this request took from `handoffs` already.
+    pub taken: Option<TakenByRequest>,
     trust_forwarded_for: bool,
     secure_cookies: bool,
     request: Option<Parts>,
@@ -79,6 +81,7 @@ impl Rpc {
             core,
             api_reference,
             handoffs,
+            taken: use_context::<TakenByRequest>(),
             trust_forwarded_for,
             secure_cookies,
             request: use_context::<Parts>(),

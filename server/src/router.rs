@@ -1,6 +1,6 @@
 use std::sync::{Arc, OnceLock};
 
-use app::server::ServerContext;
+use app::server::{ServerContext, TakenByRequest};
 use app::{App, shell};
 use axum::body::Bytes;
 use axum::extract::{FromRef, State};
@@ -72,6 +72,8 @@ pub fn router(state: AppState) -> Router {
                 let context = context.clone();
                 move || {
                     provide_context(context.clone());
+                    // New for each request: a page render may ask for a handoff twice.
+                    provide_context(TakenByRequest::default());
                     security::set_page_policy();
                 }
             },

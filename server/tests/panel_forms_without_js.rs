@@ -7,8 +7,10 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{Reply, TestApp, spawn_app};
+use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tollgate::model::TokenType;
+use tower::ServiceExt;
 
 /// A form post as Chromium sends it from one of the panel's own pages.
 async fn post_form(
@@ -42,6 +44,25 @@ async fn post_form_from(
         request = request.header(header::COOKIE, cookie);
     }
     app.send(request.body(Body::from(body)).unwrap()).await
+}
+
+/// A page as the browser loads it: status, `Cache-Control`, and the HTML.
+async fn page(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String, String) {
+    let request = Request::get(path)
+        .header(header::COOKIE, cookie)
+        .header(header::ACCEPT, "text/html")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let cache = response
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, cache, String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn encode(text: &str) -> String {
@@ -123,6 +144,34 @@ async fn a_created_token_is_handed_to_its_page_once_and_not_cached() {
         .rpc("handed_over_token", Some(&cookie), &json!({ "id": id }))
         .await;
     assert_eq!(again.body, Value::Null, "shown once");
+}
+
+#[tokio::test]
+async fn the_token_page_the_create_redirects_to_shows_the_value_once() {
+    let app = spawn_app().await;
+    let (_, cookie) = app.signed_in_admin().await;
+    let reply = post_form(
+        &app,
+        "create_token_form",
+        Some(&cookie),
+        &fields(&custom_token("paged")),
+    )
+    .await;
+    let location = reply.header(header::LOCATION).to_owned();
+
+    let (status, cache, html) = page(&app, &location, &cookie).await;
+
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(cache, "no-store");
+    assert!(
+        html.contains("data-testid=\"token-reveal\""),
+        "no banner in {html}"
+    );
+    let (_, _, again) = page(&app, &location, &cookie).await;
+    assert!(
+        !again.contains("data-testid=\"token-reveal\""),
+        "shown twice"
+    );
 }
 
 #[tokio::test]

@@ -235,10 +235,12 @@ pub async fn returned_token_form(edit: Option<i64>) -> Result<Option<ReturnedFor
         return Ok(None);
     };
     let page = edit.map_or(HandoffFor::CreateForm, HandoffFor::EditForm);
-    Ok(match rpc.handoffs.take(admin.id, page) {
-        Some(Handoff::Form(returned)) => Some(returned),
-        _ => None,
-    })
+    Ok(
+        match rpc.handoffs.take_once(rpc.taken.as_ref(), admin.id, page) {
+            Some(Handoff::Form(returned)) => Some(returned),
+            _ => None,
+        },
+    )
 }
 
 /// The value of the token this admin just created without JavaScript, for its page: this
@@ -250,10 +252,13 @@ pub async fn handed_over_token(id: i64) -> Result<Option<CreatedToken>, AppError
     let Some(admin) = rpc.signed_in_admin().await? else {
         return Ok(None);
     };
-    Ok(match rpc.handoffs.take(admin.id, HandoffFor::Reveal(id)) {
-        Some(Handoff::Reveal(created)) => Some(created),
-        _ => None,
-    })
+    let page = HandoffFor::Reveal(id);
+    Ok(
+        match rpc.handoffs.take_once(rpc.taken.as_ref(), admin.id, page) {
+            Some(Handoff::Reveal(created)) => Some(created),
+            _ => None,
+        },
+    )
 }
 
 #[cfg(test)]

@@ -34,7 +34,7 @@ pub enum HandoffFor {
     EditForm(i64),
 }
 
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub enum Handoff {
     Reveal(CreatedToken),
     Form(ReturnedForm),
@@ -61,6 +61,25 @@ impl Handoffs {
         (at.elapsed() < LIFETIME).then_some(value)
     }
 
+    /// [`take`](Self::take), once per request: a page render may run a resource more than
+    /// once (a `Suspense` inside the shell's `Suspense` renders its children again), and
+    /// every run must see what the first one took, or the last render shows nothing.
+    pub fn take_once(
+        &self,
+        request: Option<&TakenByRequest>,
+        admin: i64,
+        page: HandoffFor,
+    ) -> Option<Handoff> {
+        let Some(request) = request else {
+            return self.take(admin, page);
+        };
+        let mut taken = request.0.lock().unwrap_or_else(|p| p.into_inner());
+        taken
+            .entry((admin, page))
+            .or_insert_with(|| self.take(admin, page))
+            .clone()
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, (Instant, Handoff)>> {
         // A panic while holding the lock cannot leave the map half-written: use it anyway.
         self.0
@@ -68,6 +87,11 @@ impl Handoffs {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
+
+/// What one request has taken from [`Handoffs`]: provide a new one in each request's
+/// context. Dropped with the request.
+#[derive(Clone, Default)]
+pub struct TakenByRequest(Arc<Mutex<HashMap<Key, Option<Handoff>>>>);
 
 #[cfg(test)]
 mod tests {
@@ -102,6 +126,23 @@ mod tests {
             Some("mine")
         );
         assert!(handoffs.take(1, HandoffFor::CreateForm).is_none());
+    }
+
+    #[test]
+    fn one_request_sees_what_it_took_however_often_it_asks() {
+        let handoffs = Handoffs::default();
+        handoffs.put(1, HandoffFor::CreateForm, form("mine"));
+        let request = TakenByRequest::default();
+        for _ in 0..2 {
+            let taken = handoffs.take_once(Some(&request), 1, HandoffFor::CreateForm);
+            assert_eq!(name_of(taken).as_deref(), Some("mine"));
+        }
+        let next_request = TakenByRequest::default();
+        assert!(
+            handoffs
+                .take_once(Some(&next_request), 1, HandoffFor::CreateForm)
+                .is_none()
+        );
     }
 
     #[test]
