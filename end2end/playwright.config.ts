@@ -54,8 +54,17 @@ export default defineConfig({
     },
     {
       name: 'chromium',
-      testIgnore: /setup\.spec\.ts/,
+      testIgnore: [/setup\.spec\.ts/, /_nojs\.spec\.ts/],
       dependencies: ['setup'],
+    },
+    // The forms again with JavaScript off: the browser posts them itself. Listed after
+    // `chromium` on purpose: projects that share a dependency run in the order listed here
+    // (one worker), and tokens.spec.ts's first test needs a server without tokens.
+    {
+      name: 'chromium-nojs',
+      testMatch: /_nojs\.spec\.ts/,
+      dependencies: ['setup'],
+      use: { javaScriptEnabled: false },
     },
   ],
 

@@ -9,6 +9,7 @@ mod profile;
 mod reference;
 mod roles;
 mod token_changes;
+mod token_forms;
 mod token_list;
 mod tokens;
 
@@ -20,5 +21,6 @@ pub use profile::*;
 pub use reference::*;
 pub use roles::*;
 pub use token_changes::*;
+pub use token_forms::*;
 pub use token_list::*;
 pub use tokens::*;

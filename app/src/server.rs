@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use axum::extract::ConnectInfo;
 
-use http::header::{CACHE_CONTROL, COOKIE, RETRY_AFTER, SET_COOKIE, USER_AGENT};
-use http::{HeaderMap, HeaderValue, request::Parts};
+use http::header::{CACHE_CONTROL, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE, USER_AGENT};
+use http::{HeaderMap, HeaderValue, StatusCode, request::Parts};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use tollgate::Tollgate;
@@ -22,6 +22,9 @@ use tollgate::model::AdminView;
 
 use crate::api::ApiReference;
 use crate::error::AppError;
+
+mod handoff;
+pub use handoff::{Handoff, HandoffFor, Handoffs, TakenByRequest};
 
 pub const SESSION_COOKIE: &str = "tollgate_session";
 
@@ -48,12 +51,17 @@ pub struct ServerContext {
     pub api_reference: Arc<ApiReference>,
     /// Behind a reverse proxy: the client address comes from `X-Forwarded-For`.
     pub trust_forwarded_for: bool,
+    /// What a form posted without JavaScript leaves for the page it redirects to.
+    pub handoffs: Handoffs,
 }
 
 /// One server-function call: the core, the request, and the response being built.
 pub struct Rpc {
     pub core: Tollgate,
     pub api_reference: Arc<ApiReference>,
+    pub handoffs: Handoffs,
+    /// What this request took from `handoffs` already.
+    pub taken: Option<TakenByRequest>,
     trust_forwarded_for: bool,
     secure_cookies: bool,
     request: Option<Parts>,
@@ -68,10 +76,13 @@ impl Rpc {
             secure_cookies,
             api_reference,
             trust_forwarded_for,
+            handoffs,
         } = expect_context::<ServerContext>();
         Self {
             core,
             api_reference,
+            handoffs,
+            taken: use_context::<TakenByRequest>(),
             trust_forwarded_for,
             secure_cookies,
             request: use_context::<Parts>(),
@@ -131,15 +142,23 @@ impl Rpc {
         }
     }
 
-    /// The signed-in administrator acting from this request, or a 401. Every protected
-    /// server function starts here.
-    pub async fn require_admin(&self) -> Result<Actor, AppError> {
-        let secret = self.require_session_secret()?;
+    /// The signed-in administrator acting from this request, or `None`.
+    pub async fn signed_in_actor(&self) -> Result<Option<Actor>, AppError> {
+        let Some(secret) = self.session_secret() else {
+            return Ok(None);
+        };
         self.core
             .admins
             .actor(&secret, self.origin())
             .await
-            .map_err(|e| self.reject(e))?
+            .map_err(|e| self.reject(e))
+    }
+
+    /// The signed-in administrator acting from this request, or a 401. Every protected
+    /// server function starts here.
+    pub async fn require_admin(&self) -> Result<Actor, AppError> {
+        self.signed_in_actor()
+            .await?
             .ok_or_else(|| self.reject(AppError::Unauthenticated))
     }
 
@@ -177,6 +196,15 @@ impl Rpc {
                 .get("x-forwarded-proto")
                 .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
         })
+    }
+
+    /// Answers a form posted without JavaScript with "see `path`": the browser loads it
+    /// with a GET, so reloading that page never posts the form again.
+    pub fn redirect(&self, path: &str) {
+        if let (Some(response), Ok(location)) = (&self.response, HeaderValue::from_str(path)) {
+            response.insert_header(LOCATION, location);
+            response.set_status(StatusCode::SEE_OTHER);
+        }
     }
 
     /// For responses that carry a token's value: no cache may keep them.

@@ -1,6 +1,6 @@
 use std::sync::{Arc, OnceLock};
 
-use app::server::ServerContext;
+use app::server::{ServerContext, TakenByRequest};
 use app::{App, shell};
 use axum::body::Bytes;
 use axum::extract::{FromRef, State};
@@ -51,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         secure_cookies: state.secure_cookies,
         api_reference: Arc::new(openapi::reference(&document)),
         trust_forwarded_for: state.api.trust_forwarded_for,
+        handoffs: Default::default(),
     };
     // Served as built: the document only changes with the configuration.
     let document = Bytes::from(document.to_json().expect("an OpenAPI document serializes"));
@@ -71,6 +72,8 @@ pub fn router(state: AppState) -> Router {
                 let context = context.clone();
                 move || {
                     provide_context(context.clone());
+                    // New for each request: a page render may ask for a handoff twice.
+                    provide_context(TakenByRequest::default());
                     security::set_page_policy();
                 }
             },

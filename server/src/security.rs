@@ -64,18 +64,20 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-/// Either signal suffices: `Sec-Fetch-Site` other than `same-origin` or `none` (typed by
-/// the user), or an `Origin` that is not this host. Scripts send neither and pass.
+/// A browser that sends Fetch Metadata is believed: `Sec-Fetch-Site` other than
+/// `same-origin` or `none` (typed by the user) is refused, and those two pass. Its `Origin`
+/// can't decide then: every page here is `Referrer-Policy: no-referrer`, under which
+/// Chromium sends `Origin: null` with a form the page itself posts (JavaScript off). Without
+/// Fetch Metadata (older browsers, proxies that strip it), an `Origin` that is not this host
+/// is refused. Scripts send neither and pass.
 fn is_cross_site(headers: &HeaderMap, authority: Option<&Authority>) -> bool {
     let text = |name| {
         headers
             .get(name)
             .and_then(|v: &HeaderValue| v.to_str().ok())
     };
-    if let Some(site) = text("sec-fetch-site")
-        && !matches!(site, "same-origin" | "none")
-    {
-        return true;
+    if let Some(site) = text("sec-fetch-site") {
+        return !matches!(site, "same-origin" | "none");
     }
     let Some(origin) = text(ORIGIN.as_str()) else {
         return false;
@@ -119,6 +121,23 @@ mod tests {
             &headers(&[("sec-fetch-site", "same-site")]),
             None
         ));
+    }
+
+    #[test]
+    fn a_form_posted_by_the_page_itself_passes_despite_origin_null() {
+        // A plain form post from a `Referrer-Policy: no-referrer` page, as Chromium sends it.
+        let own_form = headers(&[
+            ("sec-fetch-site", "same-origin"),
+            ("origin", "null"),
+            ("host", "127.0.0.1:3000"),
+        ]);
+        assert!(!is_cross_site(&own_form, None));
+        let other_site = headers(&[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "null"),
+            ("host", "127.0.0.1:3000"),
+        ]);
+        assert!(is_cross_site(&other_site, None));
     }
 
     #[test]

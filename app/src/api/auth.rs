@@ -49,14 +49,103 @@ pub async fn create_first_admin(input: NewAdminRequest) -> Result<AdminView, App
 #[server(prefix = "/rpc", endpoint = "sign_in", input = Json)]
 pub async fn sign_in(input: SignInRequest) -> Result<AdminView, AppError> {
     let rpc = Rpc::current();
+    sign_in_as(&rpc, &input).await
+}
+
+/// The sign-in form, posted by a browser without JavaScript: signs in like `sign_in`, then
+/// opens the token list, or the form again with the email kept and why it was refused
+/// ([`SignInRefusal`] in the query: a code, never the server's text).
+#[server(prefix = "/rpc", endpoint = "sign_in_form")]
+pub async fn sign_in_form(
+    #[server(default)] email: String,
+    #[server(default)] password: String,
+) -> Result<(), AppError> {
+    let rpc = Rpc::current();
+    let input = SignInRequest { email, password };
+    match sign_in_as(&rpc, &input).await {
+        Ok(_) => rpc.redirect("/settings/api-tokens"),
+        Err(error) => rpc.redirect(&SignInRefusal::from_error(&error).login_path(&input.email)),
+    }
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+async fn sign_in_as(rpc: &Rpc, input: &SignInRequest) -> Result<AdminView, AppError> {
     let session = rpc
         .core
         .admins
-        .sign_in(&input, &rpc.origin())
+        .sign_in(input, &rpc.origin())
         .await
         .map_err(|e| rpc.reject(e))?;
     rpc.set_session_cookie(&session);
     Ok(session.admin)
+}
+
+/// Why a sign-in posted without JavaScript was refused, as the login page's query carries
+/// it back (`/login?refused=credentials&email=…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInRefusal {
+    Credentials,
+    /// Too many failures: try again in this many seconds.
+    Throttled(u64),
+    Failed,
+}
+
+impl SignInRefusal {
+    pub fn from_error(error: &AppError) -> Self {
+        match error {
+            AppError::BadCredentials => Self::Credentials,
+            AppError::TooManyAttempts { retry_after, .. } => Self::Throttled(*retry_after),
+            _ => Self::Failed,
+        }
+    }
+
+    pub fn login_path(self, email: &str) -> String {
+        let code = match self {
+            Self::Credentials => "credentials".to_owned(),
+            Self::Throttled(seconds) => format!("throttled-{seconds}"),
+            Self::Failed => "failed".to_owned(),
+        };
+        format!("/login?refused={code}&email={}", percent_encode(email))
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "credentials" => Some(Self::Credentials),
+            "failed" => Some(Self::Failed),
+            _ => code
+                .strip_prefix("throttled-")
+                .and_then(|s| s.parse().ok())
+                .map(Self::Throttled),
+        }
+    }
+
+    /// The error the JavaScript path would have shown.
+    pub fn error(self) -> AppError {
+        match self {
+            Self::Credentials => AppError::BadCredentials,
+            Self::Throttled(seconds) => AppError::TooManyAttempts {
+                message: format!(
+                    "Too many failed sign-ins. Try again in {} minutes.",
+                    seconds.div_ceil(60)
+                ),
+                retry_after: seconds,
+            },
+            Self::Failed => AppError::Internal,
+        }
+    }
+}
+
+/// Encodes every byte but RFC 3986's unreserved characters, for a query value.
+pub fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 #[server(prefix = "/rpc", endpoint = "sign_out")]

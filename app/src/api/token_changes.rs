@@ -9,6 +9,8 @@ use tollgate::model::{CreatedToken, TokenPatch, TokenView};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::Rpc;
+#[cfg(feature = "ssr")]
+use tollgate::actor::Actor;
 
 /// One token, revoked ones too: what the edit form and "copy as new" start from.
 #[server(prefix = "/rpc", endpoint = "get_token", input = Json)]
@@ -28,9 +30,21 @@ pub async fn get_token(id: i64) -> Result<TokenView, AppError> {
 pub async fn update_token(id: i64, patch: TokenPatch) -> Result<TokenView, AppError> {
     let rpc = Rpc::current();
     let admin = rpc.require_admin().await?;
+    update_token_as(&rpc, &admin, id, &patch).await
+}
+
+/// Every edit the panel saves, with or without JavaScript (`update_token`,
+/// `update_token_form`).
+#[cfg(feature = "ssr")]
+pub(crate) async fn update_token_as(
+    rpc: &Rpc,
+    admin: &Actor,
+    id: i64,
+    patch: &TokenPatch,
+) -> Result<TokenView, AppError> {
     rpc.core
         .tokens
-        .update(&admin, id, &patch)
+        .update(admin, id, patch)
         .await
         .map_err(|e| rpc.reject(e))
 }

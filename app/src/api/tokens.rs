@@ -6,6 +6,8 @@ use tollgate::model::{CreatedToken, NewTokenRequest, TokenDetails, TokenView};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::Rpc;
+#[cfg(feature = "ssr")]
+use tollgate::actor::Actor;
 
 #[server(prefix = "/rpc", endpoint = "list_tokens")]
 pub async fn list_tokens() -> Result<Vec<TokenView>, AppError> {
@@ -46,11 +48,22 @@ pub async fn permission_catalog() -> Result<Catalog, AppError> {
 #[server(prefix = "/rpc", endpoint = "create_token", input = Json)]
 pub async fn create_token(input: NewTokenRequest) -> Result<CreatedToken, AppError> {
     let rpc = Rpc::current();
-    rpc.no_store();
     let admin = rpc.require_admin().await?;
+    create_token_as(&rpc, &admin, &input).await
+}
+
+/// Every token the panel creates, with or without JavaScript (`create_token`,
+/// `create_token_form`), is created here: checks that apply to creating belong here.
+#[cfg(feature = "ssr")]
+pub(crate) async fn create_token_as(
+    rpc: &Rpc,
+    admin: &Actor,
+    input: &NewTokenRequest,
+) -> Result<CreatedToken, AppError> {
+    rpc.no_store();
     rpc.core
         .tokens
-        .create(&admin, &input)
+        .create(admin, input)
         .await
         .map_err(|e| rpc.reject(e))
 }

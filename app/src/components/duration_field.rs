@@ -20,7 +20,7 @@ pub enum DurationChoice {
 }
 
 impl DurationChoice {
-    fn value(self) -> &'static str {
+    pub fn value(self) -> &'static str {
         match self {
             DurationChoice::Keep => "keep",
             DurationChoice::Preset(lifetime) => lifetime.as_str(),
@@ -28,7 +28,7 @@ impl DurationChoice {
         }
     }
 
-    fn parse(value: &str) -> Option<Self> {
+    pub fn parse(value: &str) -> Option<Self> {
         match value {
             "keep" => Some(DurationChoice::Keep),
             "custom" => Some(DurationChoice::Custom),
@@ -109,7 +109,7 @@ pub fn DurationField(
 
     view! {
         <label for="token-duration">{if editing { "Expiry" } else { "Token duration" }}</label>
-        <select id="token-duration" aria-describedby="duration-hint duration-error"
+        <select id="token-duration" name="duration" aria-describedby="duration-hint duration-error"
             aria-invalid=move || has_error(&error, FIELD).to_string()
             on:change=move |ev| {
                 if let Some(value) = DurationChoice::parse(&event_target_value(&ev)) {
@@ -118,14 +118,18 @@ pub fn DurationField(
             }>
             {options}
         </select>
-        <Show when=move || choice.get() == DurationChoice::Custom>
+        // Always in the page, shown by the style sheet while the select says "Custom date",
+        // so it works without JavaScript too.
+        <div class="custom-date">
             <label for="token-expiry-date">"Expiry date"</label>
-            <input type="date" id="token-expiry-date" min=tomorrow.clone()
+            <input type="date" id="token-expiry-date" name="expiry_date" min=tomorrow
                 aria-describedby="duration-hint duration-error"
                 aria-invalid=move || has_error(&error, FIELD).to_string()
+                value=date.get_untracked()
                 bind:value=date />
-        </Show>
-        <p class="hint" id="duration-hint" data-testid="expiry-preview">{preview}</p>
+        </div>
+        // Computed in the browser as the choice changes; without JavaScript it would go stale.
+        <p class="hint js-only" id="duration-hint" data-testid="expiry-preview">{preview}</p>
         <FieldMessage field=FIELD error />
     }
     .into_any()

@@ -45,7 +45,7 @@ pub fn ErrorSummary(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoV
     }
 }
 
-/// A labelled input with its error message (from `error`, matched by `field`) under it.
+/// A labelled input (named `field`, so a plain form post sends it) with its error message (from `error`, matched by `field`) under it.
 #[component]
 pub fn TextField(
     /// The request field this input fills; errors are matched by it.
@@ -64,8 +64,12 @@ pub fn TextField(
         <label for=id>{label}</label>
         <input
             id=id
+            name=field
             type=kind
             autocomplete=autocomplete
+            // What the page starts with, for the HTML the server sends (a browser without
+            // JavaScript shows it); `bind:value` keeps it live once hydrated.
+            value=value.get_untracked()
             aria-describedby=format!("{field}-error")
             aria-invalid=move || has_error(&error, field).to_string()
             bind:value=value

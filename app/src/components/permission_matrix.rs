@@ -9,6 +9,10 @@ use crate::api::api_reference_href;
 /// overall. Above it: presets to start from, a search over resource names and an "only
 /// checked" filter. Each checkbox's hint names the endpoint it unlocks, and links to that
 /// endpoint's entry in the API documentation (in a new tab, so the form keeps its state).
+///
+/// Each permission's checkbox is a form field (`permissions[]` = `articles.find`), ticked
+/// in the server's HTML as the page starts, so the matrix works without JavaScript; the
+/// tools that need it (presets, search, filters, "select all") are hidden then.
 #[component]
 pub fn PermissionMatrix(
     catalog: Catalog,
@@ -64,7 +68,7 @@ pub fn PermissionMatrix(
     };
 
     view! {
-        <fieldset class="matrix-tools">
+        <fieldset class="matrix-tools js-only">
             <legend class="sr-only">"Permission tools"</legend>
             <label>
                 "Start from"
@@ -98,7 +102,7 @@ pub fn PermissionMatrix(
                 <thead>
                     <tr>
                         <th scope="col">"Resource"</th>
-                        <th scope="col">"All"</th>
+                        <th scope="col" class="js-only">"All"</th>
                         {Action::ALL.map(|a| view! { <th scope="col">{a.as_str()}</th> }).to_vec()}
                     </tr>
                 </thead>
@@ -135,10 +139,14 @@ fn ResourceRow(
                 let permission = permission.clone();
                 move || selected.with(|set| set.contains(&permission))
             };
+            let checked_at_start = selected.with_untracked(|set| set.contains(&permission));
             view! {
                 <td>
                     <input
                         type="checkbox"
+                        name="permissions[]"
+                        value=permission.to_string()
+                        checked=checked_at_start
                         aria-label=label
                         title=hint.clone()
                         prop:checked=checked
@@ -154,7 +162,7 @@ fn ResourceRow(
     view! {
         <tr hidden=move || hidden.get()>
             <th scope="row">{resource.clone()}</th>
-            <td>
+            <td class="js-only">
                 <input
                     type="checkbox"
                     aria-label=format!("Select all {resource} permissions")

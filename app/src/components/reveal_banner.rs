@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+
+use crate::api::percent_encode;
 use tollgate::catalog::Action;
 use tollgate::model::{CreatedToken, TokenType, format_time};
 
@@ -29,7 +31,8 @@ pub fn RevealBanner(
             <p class="warning">"Make sure to copy this token now. You won't be able to see it again."</p>
             <div class="reveal-value">
                 <code data-testid="token-value">{secret}</code>
-                <button type="button" class="button primary" on:click=copy>
+                // Copying needs JavaScript; without it, select the value or download it.
+                <button type="button" class="button primary js-only" on:click=copy>
                     {move || if copied.get() { "Copied" } else { "Copy" }}
                 </button>
                 <a class="button secondary" href=download_href download=download_name>"Download"</a>
@@ -69,18 +72,6 @@ fn download(created: &CreatedToken, secret: &str) -> (String, String) {
     )
 }
 
-/// Encodes every byte but RFC 3986's unreserved characters.
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// A ready-to-paste request to an endpoint this token may call.
 fn curl_example(created: &CreatedToken, secret: &str) -> String {
     let (method, path) = match created.token.token_type {
@@ -115,7 +106,28 @@ fn origin() -> String {
     window().location().origin().unwrap_or_default()
 }
 
-#[cfg(not(feature = "hydrate"))]
+/// Rendered by the server (a page loaded without JavaScript): the address the browser
+/// asked for, as far as the request tells.
+#[cfg(all(feature = "ssr", not(feature = "hydrate")))]
+fn origin() -> String {
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return String::new();
+    };
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let Some(host) = header("host") else {
+        return String::new();
+    };
+    let https = header("x-forwarded-proto").is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    format!("{}://{host}", if https { "https" } else { "http" })
+}
+
+#[cfg(not(any(feature = "ssr", feature = "hydrate")))]
 fn origin() -> String {
     String::new()
 }

@@ -17,10 +17,13 @@ pub fn DescriptionField(
 ) -> impl IntoView {
     view! {
         <label for="token-description">"Description"</label>
-        <textarea id="token-description" rows="2" aria-describedby="description-error"
+        <textarea id="token-description" name="description" rows="2" aria-describedby="description-error"
             aria-invalid=move || has_error(&error, "description").to_string()
             prop:value=move || value.get()
-            on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+            on:input=move |ev| value.set(event_target_value(&ev))>
+            // The server's HTML carries the starting text; `prop:value` takes over once hydrated.
+            {value.get_untracked()}
+        </textarea>
         <FieldMessage field="description" error />
     }
 }
@@ -29,7 +32,7 @@ pub fn DescriptionField(
 pub fn TypeField(value: RwSignal<TokenType>) -> impl IntoView {
     view! {
         <label for="token-type">"Token type"</label>
-        <select id="token-type"
+        <select id="token-type" name="token_type"
             on:change=move |ev| {
                 if let Some(parsed) = TokenType::parse(&event_target_value(&ev)) {
                     value.set(parsed);
@@ -39,7 +42,7 @@ pub fn TypeField(value: RwSignal<TokenType>) -> impl IntoView {
                 <option value=t.as_str() selected=move || value.get() == t>{t.label()}</option>
             }).to_vec()}
         </select>
-        <p class="hint">{move || type_hint(value.get())}</p>
+        <p class="hint js-only">{move || type_hint(value.get())}</p>
     }
 }
 
@@ -58,16 +61,16 @@ pub fn catalog_resource() -> Resource<Result<Catalog, AppError>> {
     Resource::new(|| (), |_| permission_catalog())
 }
 
-/// The permission matrix, for custom tokens only.
+/// The permission matrix, for custom tokens only. Always in the page, shown by the style
+/// sheet while the type select says "Custom", so it appears without JavaScript too.
 #[component]
 pub fn PermissionsField(
-    token_type: RwSignal<TokenType>,
     selected: RwSignal<BTreeSet<Permission>>,
     catalog: Resource<Result<Catalog, AppError>>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     view! {
-        <Show when=move || token_type.get() == TokenType::Custom>
+        <div class="custom-permissions">
             <Suspense fallback=|| view! { <p class="loading">"Loading permissions…"</p> }>
                 {move || Suspend::new(async move {
                     match catalog.await {
@@ -77,7 +80,7 @@ pub fn PermissionsField(
                 })}
             </Suspense>
             <FieldMessage field="permissions" error />
-        </Show>
+        </div>
     }
     .into_any()
 }

@@ -1,17 +1,18 @@
-use std::collections::BTreeSet;
-
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use tollgate::catalog::Permission;
-use tollgate::model::{TokenLifetime, TokenPatch, TokenType, TokenView, format_time};
+use tollgate::model::{TokenPatch, TokenView, format_time};
 
+use super::new_token::draft::TokenDraft;
 use super::route_id;
-use crate::api::{get_token, update_token};
+use crate::api::{
+    Edited, ReturnedForm, UpdateTokenForm, changes, get_token, returned_token_form, update_token,
+};
 use crate::components::{
-    AdminShell, DescriptionField, DurationChoice, DurationField, ErrorSummary, FieldMessage,
-    PermissionsField, TextField, TypeField, catalog_resource, chosen_lifetime,
+    AdminShell, DescriptionField, DurationField, ErrorSummary, FieldMessage, PermissionsField,
+    TextField, TypeField, catalog_resource, chosen_lifetime,
 };
 use crate::error::AppError;
 
@@ -29,19 +30,27 @@ pub fn EditTokenPage() -> impl IntoView {
 #[component]
 fn EditTokenStart() -> impl IntoView {
     let id = route_id();
-    let token = Resource::new(id, |id| async move {
+    let token = Resource::new(id.clone(), |id| async move {
         match id {
             Some(id) => get_token(id).await,
             None => Err(AppError::NotFound("token".into())),
         }
     });
     let catalog = catalog_resource();
+    // The form as the browser posted it without JavaScript, when the server refused it.
+    let returned = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => returned_token_form(Some(id)).await,
+            None => Ok(None),
+        }
+    });
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the token…"</p> }>
             {move || Suspend::new(async move {
+                let returned = returned.await.ok().flatten();
                 match token.await {
                     Ok(token) if token.revoked_at.is_some() => view! { <RevokedNotice token /> }.into_any(),
-                    Ok(token) => view! { <EditTokenForm token catalog /> }.into_any(),
+                    Ok(token) => view! { <EditTokenForm token catalog returned /> }.into_any(),
                     Err(error) => view! {
                         <A href="/settings/api-tokens" attr:class="back">"← API Tokens"</A>
                         <p role="alert" class="alert error">{error.to_string()}</p>
@@ -71,21 +80,27 @@ fn RevokedNotice(token: TokenView) -> impl IntoView {
 fn EditTokenForm(
     token: TokenView,
     catalog: Resource<Result<tollgate::catalog::Catalog, AppError>>,
+    /// What was posted without JavaScript and refused: the form starts from it.
+    returned: Option<ReturnedForm>,
 ) -> impl IntoView {
     let navigate = use_navigate();
     let id = token.id;
     let token_href = format!("/settings/api-tokens/{id}");
-    let name = RwSignal::new(token.name.clone());
-    let description = RwSignal::new(token.description.clone());
-    let token_type = RwSignal::new(token.token_type);
-    let selected = RwSignal::new(token.permissions.iter().cloned().collect::<BTreeSet<_>>());
-    let duration = RwSignal::new(DurationChoice::Keep);
-    let date = RwSignal::new(String::new());
+    let (start, refused) = match returned {
+        Some(ReturnedForm { form, error }) => (TokenDraft::from_form(&form), Some(error)),
+        None => (TokenDraft::editing(&token), None),
+    };
+    let name = RwSignal::new(start.name);
+    let description = RwSignal::new(start.description);
+    let token_type = RwSignal::new(start.token_type);
+    let selected = RwSignal::new(start.permissions);
+    let duration = RwSignal::new(start.duration);
+    let date = RwSignal::new(start.date);
     let current_expiry = token.expires_at;
 
     let save = Action::new(move |patch: &TokenPatch| update_token(id, patch.clone()));
     // A custom duration without a date never reaches the server: there is nothing to send.
-    let refused_here = RwSignal::new(None::<AppError>);
+    let refused_here = RwSignal::new(refused);
     let error = Signal::derive(move || {
         refused_here
             .get()
@@ -139,7 +154,10 @@ fn EditTokenForm(
                 </p>
             </div>
         </div>
-        <form class="card form" on:submit=on_submit novalidate>
+        // With JavaScript, `on_submit` sends the patch and the browser never posts; without
+        // it, the browser posts the named fields to `update_token_form`.
+        <form class="card form" method="post" action=UpdateTokenForm::url() on:submit=on_submit novalidate>
+            <input type="hidden" name="id" value=id />
             <ErrorSummary error />
             // A change that lost a race with another admin's is reported under "token".
             <FieldMessage field="token" error />
@@ -157,7 +175,7 @@ fn EditTokenForm(
                     <TypeField value=token_type />
                 </div>
             </div>
-            <PermissionsField token_type selected catalog error />
+            <PermissionsField selected catalog error />
             <div class="actions">
                 <A href=token_href attr:class="button secondary">"Cancel"</A>
                 <button type="submit" class="button primary" disabled=move || save.pending().get()>"Save"</button>
@@ -165,31 +183,4 @@ fn EditTokenForm(
         </form>
     }
     .into_any()
-}
-
-/// The form's values when Save is pressed.
-struct Edited {
-    name: String,
-    description: String,
-    token_type: TokenType,
-    permissions: BTreeSet<Permission>,
-    lifetime: Option<TokenLifetime>,
-}
-
-/// Only what differs from the token as loaded, so a save never overwrites a field this
-/// admin did not touch (another admin may have changed it meanwhile).
-fn changes(original: &TokenView, edited: Edited) -> TokenPatch {
-    let original_permissions: BTreeSet<Permission> = original.permissions.iter().cloned().collect();
-    let type_changed = edited.token_type != original.token_type;
-    // A typed token gets its permissions from the type; only a custom one sends a list.
-    let permissions = (edited.token_type == TokenType::Custom
-        && (type_changed || edited.permissions != original_permissions))
-        .then(|| edited.permissions.into_iter().collect());
-    TokenPatch {
-        name: (edited.name != original.name).then_some(edited.name),
-        description: (edited.description != original.description).then_some(edited.description),
-        token_type: type_changed.then_some(edited.token_type),
-        permissions,
-        lifetime: edited.lifetime,
-    }
 }

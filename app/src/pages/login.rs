@@ -1,11 +1,13 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
 use tollgate::model::SignInRequest;
 
 use super::open_tokens_after;
 use crate::Auth;
-use crate::api::{AuthState, sign_in};
+use crate::api::{AuthState, SignInForm as SignInFormPost, SignInRefusal, sign_in};
 use crate::components::{ErrorSummary, TextField};
 
 #[component]
@@ -27,10 +29,24 @@ pub fn LoginPage() -> impl IntoView {
 
 #[component]
 fn SignInForm() -> impl IntoView {
-    let email = RwSignal::new(String::new());
+    // After a sign-in posted without JavaScript was refused: why, and the email typed.
+    let query = use_query_map();
+    let (refused, typed_email) = query.with_untracked(|q| {
+        (
+            q.get("refused")
+                .and_then(|code| SignInRefusal::parse(&code)),
+            q.get("email").unwrap_or_default(),
+        )
+    });
+    let email = RwSignal::new(typed_email);
     let password = RwSignal::new(String::new());
     let submit = Action::new(|request: &SignInRequest| sign_in(request.clone()));
-    let error = Signal::derive(move || submit.value().get().and_then(Result::err));
+    let error = Signal::derive(move || {
+        submit
+            .value()
+            .get()
+            .map_or_else(|| refused.map(SignInRefusal::error), Result::err)
+    });
     open_tokens_after(submit);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -42,7 +58,8 @@ fn SignInForm() -> impl IntoView {
 
     view! {
         <main class="auth-page">
-            <form class="card auth-card" on:submit=on_submit novalidate>
+            // Without JavaScript the browser posts the form to `sign_in_form`.
+            <form class="card auth-card" method="post" action=SignInFormPost::url() on:submit=on_submit novalidate>
                 <h1>"Sign in"</h1>
                 <p class="muted">"Manage the API tokens of your platform."</p>
                 <ErrorSummary error />

@@ -1,12 +1,13 @@
 use chrono::Utc;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use tollgate::model::{AdminPermission, NewTokenRequest, TokenType};
 
 use crate::Revealed;
-use crate::api::{create_token, get_token};
+use crate::api::{CreateTokenForm, create_token, get_token, returned_token_form};
 use crate::components::{
     AdminShell, DeniedButton, DescriptionField, DurationField, ErrorSummary, PermissionsField,
     TextField, TypeField, catalog_resource, chosen_lifetime, confirmed_action, denial,
@@ -14,7 +15,8 @@ use crate::components::{
 };
 use crate::error::AppError;
 
-mod draft;
+/// The form's starting values, shared with the edit form.
+pub(super) mod draft;
 use draft::TokenDraft;
 
 #[component]
@@ -28,7 +30,8 @@ pub fn NewTokenPage() -> impl IntoView {
 }
 
 /// `?from=ID` ("copy as new") starts the form from that token's settings; otherwise it
-/// starts blank.
+/// starts blank. A form the browser posted without JavaScript and the server refused comes
+/// back as it was typed, with the server's messages.
 #[component]
 fn NewTokenStart() -> impl IntoView {
     let query = use_query_map();
@@ -45,9 +48,14 @@ fn NewTokenStart() -> impl IntoView {
         }
     });
     let catalog = catalog_resource();
+    let returned = Resource::new(|| (), |_| returned_token_form(None));
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                if let Ok(Some(returned)) = returned.await {
+                    let draft = TokenDraft::from_form(&returned.form);
+                    return view! { <NewTokenForm draft catalog refused=returned.error /> }.into_any();
+                }
                 match source.await {
                     Ok(Some(token)) => {
                         let draft = TokenDraft::copy_of(&token, Utc::now());
@@ -72,6 +80,9 @@ fn NewTokenForm(
     /// The name of the token whose settings the draft copies.
     #[prop(optional, into)]
     copied_from: Option<String>,
+    /// Why the server refused this draft when it was posted without JavaScript.
+    #[prop(optional)]
+    refused: Option<AppError>,
 ) -> impl IntoView {
     let Revealed(revealed) = expect_context::<Revealed>();
     let navigate = use_navigate();
@@ -84,7 +95,7 @@ fn NewTokenForm(
 
     let submit = confirmed_action(create_token);
     // A custom duration without a date never reaches the server: there is nothing to send.
-    let refused_here = RwSignal::new(None::<AppError>);
+    let refused_here = RwSignal::new(refused);
     let error = Signal::derive(move || {
         refused_here
             .get()
@@ -143,7 +154,9 @@ fn NewTokenForm(
                 })}
             </div>
         </div>
-        <form class="card form" on:submit=on_submit novalidate>
+        // With JavaScript, `on_submit` sends the request and the browser never posts; without
+        // it, the browser posts the named fields to `create_token_form`.
+        <form class="card form" method="post" action=CreateTokenForm::url() on:submit=on_submit novalidate>
             {cannot_create.map(|why| view! { <p role="alert" class="alert error">{why}</p> })}
             <ErrorSummary error />
             <div class="grid">
@@ -160,7 +173,7 @@ fn NewTokenForm(
                     <TypeField value=token_type />
                 </div>
             </div>
-            <PermissionsField token_type selected catalog error />
+            <PermissionsField selected catalog error />
             <div class="actions">
                 <A href="/settings/api-tokens" attr:class="button secondary">"Cancel"</A>
                 {save_button}

@@ -6,7 +6,7 @@ use tollgate::model::{
 };
 
 use super::route_id;
-use crate::api::{get_token_details, regenerate_token};
+use crate::api::{get_token_details, handed_over_token, regenerate_token};
 use crate::components::{AdminShell, ConfirmDialog, RevealBanner, confirmed_action, use_signed_in};
 use crate::error::AppError;
 
@@ -24,10 +24,18 @@ pub fn TokenDetailsPage() -> impl IntoView {
 #[component]
 fn TokenDetailsView() -> impl IntoView {
     let id = route_id();
-    let details = Resource::new(id, |id| async move {
+    let details = Resource::new(id.clone(), |id| async move {
         match id {
             Some(id) => get_token_details(id).await,
             None => Err(AppError::NotFound("token".into())),
+        }
+    });
+    // A token just created by a form posted without JavaScript: its value, this once (the
+    // server hands it to this page's first render only, and marks the page no-store).
+    let handed_over = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => handed_over_token(id).await,
+            None => Ok(None),
         }
     });
     // The regenerated value lives only here, in this tab: leaving the page drops it.
@@ -57,6 +65,11 @@ fn TokenDetailsView() -> impl IntoView {
 
     view! {
         <A href="/settings/api-tokens" attr:class="back">"← API Tokens"</A>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                handed_over.await.ok().flatten().map(|created| view! { <RevealBanner created /> })
+            })}
+        </Suspense>
         {move || revealed.get().map(|created| view! { <RevealBanner created verb="regenerated" /> })}
         <Transition fallback=|| view! { <p class="loading">"Loading the token…"</p> }>
             {move || Suspend::new(async move {
@@ -127,7 +140,8 @@ fn TokenSummary(details: TokenDetails, on_regenerate: Callback<()>) -> impl Into
             let edit_href = format!("/settings/api-tokens/{}/edit", token.id);
             view! {
                 <A href=edit_href attr:class="button secondary">"Edit"</A>
-                <button type="button" class="button danger" on:click=move |_| on_regenerate.run(())>
+                // Its confirmation dialog needs JavaScript.
+                <button type="button" class="button danger js-only" on:click=move |_| on_regenerate.run(())>
                     "Regenerate"
                 </button>
             }

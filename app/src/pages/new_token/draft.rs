@@ -1,4 +1,5 @@
-//! Where the create form starts: blank, or "copy as new" from an existing token.
+//! Where the create and edit forms start: blank, "copy as new" from an existing token, the
+//! token being edited, or a form the server refused.
 
 use std::collections::BTreeSet;
 
@@ -6,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use tollgate::catalog::Permission;
 use tollgate::model::{TokenLifetime, TokenType, TokenView};
 
+use crate::api::TokenForm;
 use crate::components::{DurationChoice, date_value};
 
 /// The create form's starting values.
@@ -34,6 +36,36 @@ impl Default for TokenDraft {
 }
 
 impl TokenDraft {
+    /// The values a refused form was posted with, as far as they read; what does not read
+    /// (the browser's own selects never send such values) falls back to the default.
+    pub fn from_form(form: &TokenForm) -> Self {
+        let default = Self::default();
+        Self {
+            name: form.name.clone(),
+            description: form.description.clone(),
+            token_type: TokenType::parse(&form.token_type).unwrap_or(default.token_type),
+            permissions: form
+                .permissions
+                .iter()
+                .filter_map(|p| p.parse().ok())
+                .collect(),
+            duration: DurationChoice::parse(&form.duration).unwrap_or(default.duration),
+            date: form.expiry_date.clone(),
+        }
+    }
+
+    /// `token` as it is, for its edit form: the expiry is kept unless changed.
+    pub fn editing(token: &TokenView) -> Self {
+        Self {
+            name: token.name.clone(),
+            description: token.description.clone(),
+            token_type: token.token_type,
+            permissions: token.permissions.iter().cloned().collect(),
+            duration: DurationChoice::Keep,
+            date: String::new(),
+        }
+    }
+
     /// `token`'s settings under a new name. Never its value: the view does not hold one.
     pub fn copy_of(token: &TokenView, now: DateTime<Utc>) -> Self {
         let (duration, date) = duration_of(token, now);

@@ -1,0 +1,339 @@
+//! The create and edit forms posted by the browser itself, for when JavaScript is off.
+//!
+//! With JavaScript the forms never post: the page builds a request from its signals and
+//! calls `create_token` / `update_token`. Without it, the browser posts the form's fields
+//! (`application/x-www-form-urlencoded`, one `permissions[]` per ticked checkbox) to the
+//! functions below. They read the fields into the same request the page would have built,
+//! hand it to the same core call, and answer with a redirect (303, so a reload never posts
+//! twice): to the token's page, or back to the form. What that page must show and a URL
+//! must not carry (the new token's value; what was typed and why it was refused) waits in
+//! [`Handoffs`](crate::server::Handoffs) for that one page load.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+use tollgate::catalog::Permission;
+use tollgate::model::{
+    CreatedToken, FieldError, NewTokenRequest, TokenLifetime, TokenPatch, TokenType, TokenView,
+};
+
+use crate::components::{DurationChoice, chosen_lifetime};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::{Handoff, HandoffFor, Rpc};
+
+/// The create and edit forms' fields as the browser posts them: text, unparsed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TokenForm {
+    pub name: String,
+    pub description: String,
+    /// `read-only`, `full-access` or `custom`.
+    pub token_type: String,
+    /// `7`, `30`, `90`, `unlimited`, `custom` (then `expiry_date`), or `keep` (edit only).
+    pub duration: String,
+    /// `YYYY-MM-DD`, read when `duration` is `custom`.
+    pub expiry_date: String,
+    /// `articles.find`, … The browser sends only the ticked ones.
+    pub permissions: Vec<String>,
+}
+
+/// A refused form, back on its page: what was typed, and why it was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnedForm {
+    pub form: TokenForm,
+    pub error: AppError,
+}
+
+impl TokenForm {
+    /// The request the create page would have sent for these values.
+    pub fn to_request(&self) -> Result<NewTokenRequest, AppError> {
+        let token_type = self.token_type()?;
+        let lifetime = self.lifetime()?.unwrap_or_default();
+        Ok(NewTokenRequest {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            lifetime,
+            token_type,
+            permissions: self.granted(token_type)?.into_iter().collect(),
+        })
+    }
+
+    /// The edit page's patch for these values: only what differs from `original`.
+    pub fn to_patch(&self, original: &TokenView) -> Result<TokenPatch, AppError> {
+        let token_type = self.token_type()?;
+        Ok(changes(
+            original,
+            Edited {
+                name: self.name.clone(),
+                description: self.description.clone(),
+                token_type,
+                permissions: self.granted(token_type)?,
+                lifetime: self.lifetime()?,
+            },
+        ))
+    }
+
+    /// The type select always sends one of its options; anything else was not typed here.
+    fn token_type(&self) -> Result<TokenType, AppError> {
+        TokenType::parse(&self.token_type).ok_or_else(|| {
+            invalid(
+                "type",
+                "Choose a token type: read-only, full access or custom.",
+            )
+        })
+    }
+
+    fn lifetime(&self) -> Result<Option<TokenLifetime>, AppError> {
+        let choice = DurationChoice::parse(&self.duration)
+            .ok_or_else(|| invalid("duration", "Choose how long the token lives."))?;
+        chosen_lifetime(choice, &self.expiry_date)
+    }
+
+    /// The ticked permissions; none unless the token is custom, as the page sends them.
+    /// Whether each exists is the core's call, as for every other caller.
+    fn granted(&self, token_type: TokenType) -> Result<BTreeSet<Permission>, AppError> {
+        if token_type != TokenType::Custom {
+            return Ok(BTreeSet::new());
+        }
+        self.permissions
+            .iter()
+            .map(|p| p.parse::<Permission>())
+            .collect::<Result<_, _>>()
+            .map_err(|message| invalid("permissions", message))
+    }
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> AppError {
+    AppError::Invalid(vec![FieldError::new(field, message)])
+}
+
+/// The edit form's values when Save is pressed.
+pub struct Edited {
+    pub name: String,
+    pub description: String,
+    pub token_type: TokenType,
+    pub permissions: BTreeSet<Permission>,
+    pub lifetime: Option<TokenLifetime>,
+}
+
+/// Only what differs from the token as loaded, so a save never overwrites a field this
+/// admin did not touch (another admin may have changed it meanwhile).
+pub fn changes(original: &TokenView, edited: Edited) -> TokenPatch {
+    let original_permissions: BTreeSet<Permission> = original.permissions.iter().cloned().collect();
+    let type_changed = edited.token_type != original.token_type;
+    // A typed token gets its permissions from the type; only a custom one sends a list.
+    let permissions = (edited.token_type == TokenType::Custom
+        && (type_changed || edited.permissions != original_permissions))
+        .then(|| edited.permissions.into_iter().collect());
+    TokenPatch {
+        name: (edited.name != original.name).then_some(edited.name),
+        description: (edited.description != original.description).then_some(edited.description),
+        token_type: type_changed.then_some(edited.token_type),
+        permissions,
+        lifetime: edited.lifetime,
+    }
+}
+
+/// The create form, posted by a browser without JavaScript. Creates through the same
+/// [`create_token_as`](super::create_token_as) as the page's `create_token`, then shows
+/// the token's page with its value (once), or the form again with what was typed.
+#[server(prefix = "/rpc", endpoint = "create_token_form")]
+pub async fn create_token_form(
+    name: String,
+    #[server(default)] description: String,
+    #[server(default)] token_type: String,
+    #[server(default)] duration: String,
+    #[server(default)] expiry_date: String,
+    #[server(default)] permissions: Vec<String>,
+) -> Result<(), AppError> {
+    let rpc = Rpc::current();
+    let form = TokenForm {
+        name,
+        description,
+        token_type,
+        duration,
+        expiry_date,
+        permissions,
+    };
+    let Some(admin) = rpc.signed_in_actor().await? else {
+        rpc.redirect("/login");
+        return Ok(());
+    };
+    let created = match form.to_request() {
+        Ok(request) => super::create_token_as(&rpc, &admin, &request).await,
+        Err(error) => Err(error),
+    };
+    match created {
+        Ok(created) => {
+            let page = format!("/settings/api-tokens/{}", created.token.id);
+            let slot = HandoffFor::Reveal(created.token.id);
+            rpc.handoffs.put(admin.id, slot, Handoff::Reveal(created));
+            rpc.redirect(&page);
+        }
+        Err(error) => {
+            let returned = Handoff::Form(ReturnedForm { form, error });
+            rpc.handoffs.put(admin.id, HandoffFor::CreateForm, returned);
+            rpc.redirect("/settings/api-tokens/new");
+        }
+    }
+    Ok(())
+}
+
+/// The edit form, posted by a browser without JavaScript: the same patch the page would
+/// send, through the same [`update_token_as`](super::update_token_as). The patch is
+/// computed against the token as it is now, since the browser sends only the new values.
+#[server(prefix = "/rpc", endpoint = "update_token_form")]
+pub async fn update_token_form(
+    id: i64,
+    name: String,
+    #[server(default)] description: String,
+    #[server(default)] token_type: String,
+    #[server(default)] duration: String,
+    #[server(default)] expiry_date: String,
+    #[server(default)] permissions: Vec<String>,
+) -> Result<(), AppError> {
+    let rpc = Rpc::current();
+    let form = TokenForm {
+        name,
+        description,
+        token_type,
+        duration,
+        expiry_date,
+        permissions,
+    };
+    let Some(admin) = rpc.signed_in_actor().await? else {
+        rpc.redirect("/login");
+        return Ok(());
+    };
+    let saved = match rpc.core.tokens.get(&admin, id).await {
+        Ok(original) => match form.to_patch(&original) {
+            Ok(patch) => super::update_token_as(&rpc, &admin, id, &patch).await,
+            Err(error) => Err(error),
+        },
+        Err(error) => Err(rpc.reject(error)),
+    };
+    match saved {
+        Ok(_) => rpc.redirect(&format!("/settings/api-tokens/{id}")),
+        Err(error) => {
+            let returned = Handoff::Form(ReturnedForm { form, error });
+            rpc.handoffs
+                .put(admin.id, HandoffFor::EditForm(id), returned);
+            rpc.redirect(&format!("/settings/api-tokens/{id}/edit"));
+        }
+    }
+    Ok(())
+}
+
+/// The create form (`edit: None`) or a token's edit form as the browser last posted it,
+/// refused; `None` when nothing was posted. Taken: a reload shows the form fresh.
+#[server(prefix = "/rpc", endpoint = "returned_token_form", input = Json)]
+pub async fn returned_token_form(edit: Option<i64>) -> Result<Option<ReturnedForm>, AppError> {
+    let rpc = Rpc::current();
+    let Some(admin) = rpc.signed_in_actor().await? else {
+        return Ok(None);
+    };
+    let page = edit.map_or(HandoffFor::CreateForm, HandoffFor::EditForm);
+    Ok(
+        match rpc.handoffs.take_once(rpc.taken.as_ref(), admin.id, page) {
+            Some(Handoff::Form(returned)) => Some(returned),
+            _ => None,
+        },
+    )
+}
+
+/// The value of the token this admin just created without JavaScript, for its page: this
+/// one read only. The page that shows it must not be cached.
+#[server(prefix = "/rpc", endpoint = "handed_over_token", input = Json)]
+pub async fn handed_over_token(id: i64) -> Result<Option<CreatedToken>, AppError> {
+    let rpc = Rpc::current();
+    rpc.no_store();
+    let Some(admin) = rpc.signed_in_actor().await? else {
+        return Ok(None);
+    };
+    let page = HandoffFor::Reveal(id);
+    Ok(
+        match rpc.handoffs.take_once(rpc.taken.as_ref(), admin.id, page) {
+            Some(Handoff::Reveal(created)) => Some(created),
+            _ => None,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> TokenForm {
+        TokenForm {
+            name: "CI".into(),
+            description: "deploys".into(),
+            token_type: "custom".into(),
+            duration: "30".into(),
+            expiry_date: String::new(),
+            permissions: vec!["articles.find".into(), "articles.create".into()],
+        }
+    }
+
+    #[test]
+    fn a_posted_form_reads_as_the_request_the_page_sends() {
+        let request = form().to_request().unwrap();
+        assert_eq!(request.name, "CI");
+        assert_eq!(request.token_type, TokenType::Custom);
+        assert_eq!(request.lifetime, TokenLifetime::Days30);
+        let permissions: BTreeSet<String> =
+            request.permissions.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            permissions,
+            BTreeSet::from(["articles.create".into(), "articles.find".into()])
+        );
+    }
+
+    #[test]
+    fn only_a_custom_token_sends_its_ticks() {
+        let request = TokenForm {
+            token_type: "read-only".into(),
+            ..form()
+        }
+        .to_request()
+        .unwrap();
+        assert!(request.permissions.is_empty());
+    }
+
+    #[test]
+    fn what_the_form_cannot_send_is_refused_under_its_field() {
+        let field = |form: TokenForm| {
+            form.to_request().unwrap_err().field_errors()[0]
+                .field
+                .clone()
+        };
+        let no_date = TokenForm {
+            duration: "custom".into(),
+            ..form()
+        };
+        assert_eq!(field(no_date), "duration");
+        let odd_type = TokenForm {
+            token_type: "admin".into(),
+            ..form()
+        };
+        assert_eq!(field(odd_type), "type");
+        let odd_permission = TokenForm {
+            permissions: vec!["everything".into()],
+            ..form()
+        };
+        assert_eq!(field(odd_permission), "permissions");
+    }
+
+    #[test]
+    fn a_custom_date_is_read_from_its_own_field() {
+        let request = TokenForm {
+            duration: "custom".into(),
+            expiry_date: "2999-01-31".into(),
+            ..form()
+        }
+        .to_request()
+        .unwrap();
+        assert!(matches!(request.lifetime, TokenLifetime::Until(_)));
+    }
+}
