@@ -12,6 +12,7 @@ mod admin_accounts;
 mod admins;
 mod changes;
 mod documents;
+mod instance;
 mod notifications;
 mod roles;
 mod token_changes;

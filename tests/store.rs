@@ -14,11 +14,14 @@ use tollgate::tokens::DUPLICATE_NAME;
 use tollgate::verify::Rejection;
 use tollgate::{ServiceError, Settings, Tollgate, key::ServerKey};
 
+#[path = "store/first_start.rs"]
+mod first_start;
 #[path = "store/token_changes.rs"]
 mod token_changes;
 #[path = "store/token_list.rs"]
 mod token_list;
 
+use first_start::*;
 use token_changes::*;
 use token_list::*;
 /// Roles and permission checks.
@@ -179,6 +182,10 @@ store_tests!(
     nobody_hands_out_more_than_their_own_role_allows,
     admins_change_their_own_name_and_password,
     the_command_line_adds_admins_and_resets_passwords,
+    the_first_start_pregenerates_two_tokens_once,
+    a_pregenerated_token_works_once_regenerated,
+    revoked_or_renamed_pregenerated_tokens_are_not_made_again,
+    racing_first_starts_pregenerate_once,
 );
 
 /// A second instance B on `db`'s database, and a token made by A that B has verified once
