@@ -1,11 +1,15 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use tollgate::model::{CreatedToken, DailyUsage, TokenDetails, USAGE_DAYS, format_time};
+use tollgate::model::{
+    AdminPermission, CreatedToken, DailyUsage, TokenDetails, USAGE_DAYS, format_time,
+};
 
 use super::route_id;
 use crate::api::{get_token_details, regenerate_token};
-use crate::components::{AdminShell, ConfirmDialog, RevealBanner};
+use crate::components::{
+    AdminShell, ConfirmDialog, DeniedButton, RevealBanner, denial, use_signed_in,
+};
 use crate::error::AppError;
 
 /// Settings > API Tokens > one token: what it is, and how much it was used lately.
@@ -108,21 +112,38 @@ fn TokenSummary(details: TokenDetails, on_regenerate: Callback<()>) -> impl Into
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let copy_href = format!("/settings/api-tokens/new?from={}", token.id);
-    // A revoked token can't change or get a new value; it shows who ended it instead.
-    let actions = match token.revoked_at {
+    // Presentation only: each server function checks the role again.
+    let admin = use_signed_in();
+    let copy = match denial(admin, AdminPermission::ApiTokensCreate) {
         None => {
-            let edit_href = format!("/settings/api-tokens/{}/edit", token.id);
-            view! {
-                <A href=edit_href attr:class="button secondary">"Edit"</A>
+            let copy_href = format!("/settings/api-tokens/new?from={}", token.id);
+            view! { <A href=copy_href attr:class="button secondary">"Copy as new"</A> }.into_any()
+        }
+        Some(why) => view! { <DeniedButton label="Copy as new".to_owned() why /> }.into_any(),
+    };
+    // A revoked token can't change or get a new value; it shows who ended it instead.
+    let actions = token.revoked_at.is_none().then(|| {
+        let edit = match denial(admin, AdminPermission::ApiTokensUpdate) {
+            None => {
+                let edit_href = format!("/settings/api-tokens/{}/edit", token.id);
+                view! { <A href=edit_href attr:class="button secondary">"Edit"</A> }.into_any()
+            }
+            Some(why) => view! { <DeniedButton label="Edit".to_owned() why /> }.into_any(),
+        };
+        let regenerate = match denial(admin, AdminPermission::ApiTokensRegenerate) {
+            None => view! {
                 <button type="button" class="button danger" on:click=move |_| on_regenerate.run(())>
                     "Regenerate"
                 </button>
             }
-            .into_any()
-        }
-        Some(_) => ().into_any(),
-    };
+            .into_any(),
+            Some(why) => {
+                view! { <DeniedButton label="Regenerate".to_owned() why class="button danger" /> }
+                    .into_any()
+            }
+        };
+        view! { {edit} {regenerate} }
+    });
     let revoked = token.revoked_at.map(|at| {
         let by = token
             .revoked_by
@@ -140,7 +161,7 @@ fn TokenSummary(details: TokenDetails, on_regenerate: Callback<()>) -> impl Into
                 <p class="muted">{token.description.clone()}</p>
             </div>
             <div class="actions">
-                <A href=copy_href attr:class="button secondary">"Copy as new"</A>
+                {copy}
                 {actions}
             </div>
         </div>
