@@ -36,15 +36,19 @@ fn core_with_token(runtime: &tokio::runtime::Runtime) -> (Tollgate, String, temp
         let password = "correct horse battery staple".to_owned();
         let admin = core
             .admins
-            .create_first(&NewAdminRequest {
-                email: "bench@example.com".into(),
-                name: "Bench".into(),
-                password: password.clone(),
-                password_confirm: password,
-            })
+            .create_first(
+                &NewAdminRequest {
+                    email: "bench@example.com".into(),
+                    name: "Bench".into(),
+                    password: password.clone(),
+                    password_confirm: password,
+                },
+                &tollgate::actor::RequestOrigin::default(),
+            )
             .await
             .unwrap()
             .admin;
+        let admin = tollgate::actor::Actor::trusted(admin);
         let request = NewTokenRequest {
             name: "bench".into(),
             description: String::new(),

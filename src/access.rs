@@ -1,7 +1,13 @@
 //! Who may do what: the built-in roles and the one check every admin use case starts with.
 
+use chrono::Utc;
+
+use crate::actor::{Actor, Confirmation};
 use crate::error::ServiceError;
 use crate::model::{AdminPermission, AdminView};
+
+/// What a sensitive action answers when the password was not confirmed recently.
+pub const CONFIRM_PASSWORD: &str = "Confirm your password to continue: this action needs it to have been typed in the last few minutes.";
 
 /// The roles every Tollgate has. They cannot be edited or deleted; their permissions come
 /// from here, not from the database, so new permissions reach them with the code.
@@ -60,6 +66,21 @@ pub fn require(admin: &AdminView, permission: AdminPermission) -> Result<(), Ser
                 "refused: missing admin permission"
             );
             Err(ServiceError::Forbidden(message))
+        }
+    }
+}
+
+/// [`require`], and for sensitive actions (creating, regenerating and revoking tokens,
+/// changing admins and roles) a password confirmed within the re-confirmation window:
+/// someone at an unlocked screen can read, but not hand out or take away access.
+pub fn require_confirmed(by: &Actor, permission: AdminPermission) -> Result<(), ServiceError> {
+    require(by, permission)?;
+    match by.confirmation {
+        Confirmation::NotRequired => Ok(()),
+        Confirmation::Until(Some(until)) if until > Utc::now() => Ok(()),
+        Confirmation::Until(_) => {
+            tracing::info!(admin_id = by.id, "refused: password confirmation needed");
+            Err(ServiceError::PasswordConfirmationRequired)
         }
     }
 }

@@ -1,18 +1,19 @@
 use std::fmt;
-use std::net::IpAddr;
 use std::sync::LazyLock;
 
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng as PasswordRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rand::TryRngCore;
 use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
 
+use crate::actor::{Actor, Confirmation, RequestOrigin};
+use crate::audit::{Audit, By};
 use crate::error::ServiceError;
-use crate::model::{AdminView, NewAdminRequest, SignInRequest};
+use crate::model::{AdminView, AuditAction, NewAdminRequest, SignInRequest};
 use crate::sign_in_throttle::SignInThrottle;
 use crate::store::{Store, StoreError};
 use crate::validate::{Email, NewAdmin};
@@ -70,7 +71,21 @@ pub struct Admins {
     /// A session unused this long ends, whatever its lifetime.
     session_idle: Duration,
     throttle: SignInThrottle,
+    /// How long a typed password counts as "just confirmed"; `None`: never asked again.
+    reconfirm_window: Option<Duration>,
+    audit: Audit,
 }
+
+/// What [`Admins`] needs from configuration.
+#[derive(Debug, Clone)]
+pub struct SessionSettings {
+    pub ttl: Duration,
+    pub idle: Duration,
+    pub reconfirm_window: Option<Duration>,
+}
+
+/// The longest an email can be; longer "emails" in a failed sign-in are cut in the log.
+const EMAIL_MAX: usize = 254;
 
 /// How stale a session's "last used" may get before a request refreshes it.
 const TOUCH_EVERY: Duration = Duration::minutes(1);
@@ -83,15 +98,17 @@ static DUMMY_HASH: LazyLock<String> =
 impl Admins {
     pub fn new(
         store: Store,
-        session_ttl: Duration,
-        session_idle: Duration,
+        sessions: SessionSettings,
         throttle: SignInThrottle,
+        audit: Audit,
     ) -> Self {
         Self {
             store,
-            session_ttl,
-            session_idle,
+            session_ttl: sessions.ttl,
+            session_idle: sessions.idle,
+            reconfirm_window: sessions.reconfirm_window,
             throttle,
+            audit,
         }
     }
 
@@ -103,6 +120,7 @@ impl Admins {
     pub async fn create_first(
         &self,
         request: &NewAdminRequest,
+        origin: &RequestOrigin,
     ) -> Result<NewSession, ServiceError> {
         if !self.needs_setup().await? {
             return Err(ServiceError::AlreadySetUp);
@@ -118,16 +136,26 @@ impl Admins {
                 other => other.into(),
             })?;
         tracing::info!(admin_id = admin.id, "first administrator created");
+        let visitor = By::Visitor {
+            name: &admin.name,
+            id: Some(admin.id),
+            origin,
+        };
+        self.audit
+            .record(visitor, AuditAction::AdminSetUp, None, "")
+            .await;
         self.start_session(admin).await
     }
 
     /// Checks an email and password; the same error whether the email or the password is wrong.
-    /// Refused without looking while the account or `client_ip` has too many recent failures.
+    /// Refused without looking while the account or address has too many recent failures
+    /// (those refusals are not written to the audit log: an attacker could flood it).
     pub async fn sign_in(
         &self,
         request: &SignInRequest,
-        client_ip: Option<IpAddr>,
+        origin: &RequestOrigin,
     ) -> Result<NewSession, ServiceError> {
+        let client_ip = origin.ip;
         self.throttle
             .check(&request.email, client_ip)
             .map_err(ServiceError::TooManyAttempts)?;
@@ -140,9 +168,29 @@ impl Admins {
             .map_or_else(|| DUMMY_HASH.clone(), |c| c.password_hash.clone());
         let matches = verify_password_off_thread(&request.password, stored_hash).await;
         match credentials {
-            Some(credentials) if matches => self.start_session(credentials.admin).await,
+            Some(credentials) if matches => {
+                let admin = credentials.admin;
+                let visitor = By::Visitor {
+                    name: &admin.name,
+                    id: Some(admin.id),
+                    origin,
+                };
+                self.audit
+                    .record(visitor, AuditAction::SignIn, None, "")
+                    .await;
+                self.start_session(admin).await
+            }
             _ => {
                 self.throttle.record_failure(&request.email, client_ip);
+                let tried: String = request.email.trim().chars().take(EMAIL_MAX).collect();
+                let visitor = By::Visitor {
+                    name: &tried,
+                    id: None,
+                    origin,
+                };
+                self.audit
+                    .record(visitor, AuditAction::SignInFailed, None, "")
+                    .await;
                 Err(ServiceError::BadCredentials)
             }
         }
@@ -151,6 +199,84 @@ impl Admins {
     /// The admin a session cookie belongs to, if the session exists, has not reached its
     /// lifetime and was used within the idle timeout.
     pub async fn session(&self, secret: &SessionSecret) -> Result<Option<AdminView>, ServiceError> {
+        Ok(self.live_session(secret).await?.map(|record| record.admin))
+    }
+
+    /// The session's admin as an [`Actor`] acting from `origin`: what every door hands the
+    /// use cases that change something.
+    pub async fn actor(
+        &self,
+        secret: &SessionSecret,
+        origin: RequestOrigin,
+    ) -> Result<Option<Actor>, ServiceError> {
+        let Some(record) = self.live_session(secret).await? else {
+            return Ok(None);
+        };
+        let confirmation = match self.reconfirm_window {
+            None => Confirmation::NotRequired,
+            Some(_) => Confirmation::Until(record.confirmed_until),
+        };
+        Ok(Some(Actor {
+            admin: record.admin,
+            origin,
+            confirmation,
+        }))
+    }
+
+    /// Checks the signed-in admin's password again and opens the re-confirmation window
+    /// on this session. A wrong password counts as a failed sign-in for throttling.
+    pub async fn confirm_password(
+        &self,
+        secret: &SessionSecret,
+        origin: RequestOrigin,
+        password: &str,
+    ) -> Result<Option<DateTime<Utc>>, ServiceError> {
+        let actor = self
+            .actor(secret, origin)
+            .await?
+            .ok_or(ServiceError::NotFound("session"))?;
+        self.throttle
+            .check(&actor.email, actor.origin.ip)
+            .map_err(ServiceError::TooManyAttempts)?;
+        let stored = self
+            .store
+            .admin_password_hash(actor.id)
+            .await?
+            .ok_or(ServiceError::NotFound("administrator"))?;
+        if !verify_password_off_thread(password, stored).await {
+            self.throttle.record_failure(&actor.email, actor.origin.ip);
+            self.audit
+                .record(
+                    By::Admin(&actor),
+                    AuditAction::PasswordConfirmFailed,
+                    None,
+                    "",
+                )
+                .await;
+            return Err(ServiceError::invalid(
+                "password",
+                profile::WRONG_CURRENT_PASSWORD,
+            ));
+        }
+        let until = self.reconfirm_window.map(|window| Utc::now() + window);
+        self.store.confirm_session(&secret.hash(), until).await?;
+        self.audit
+            .record(By::Admin(&actor), AuditAction::PasswordConfirmed, None, "")
+            .await;
+        Ok(until)
+    }
+
+    /// Closes this session's re-confirmation window at once ("ask for my password again"),
+    /// as `sudo -k` does: for an admin stepping away from an unlocked screen.
+    pub async fn forget_confirmation(&self, secret: &SessionSecret) -> Result<(), ServiceError> {
+        Ok(self.store.confirm_session(&secret.hash(), None).await?)
+    }
+
+    /// The session behind `secret` if it is still live, touching its "last used".
+    async fn live_session(
+        &self,
+        secret: &SessionSecret,
+    ) -> Result<Option<crate::store::SessionRecord>, ServiceError> {
         let hash = secret.hash();
         let Some(record) = self.store.session(&hash).await? else {
             return Ok(None);
@@ -164,22 +290,33 @@ impl Admins {
         if now - record.last_seen_at >= TOUCH_EVERY {
             self.store.touch_session(&hash, now).await?;
         }
-        Ok(Some(record.admin))
+        Ok(Some(record))
     }
 
-    /// Ends every session of `admin`, this one included: "sign out everywhere".
-    pub async fn sign_out_everywhere(&self, admin: &AdminView) -> Result<u64, ServiceError> {
-        let ended = self.store.delete_admin_sessions(admin.id).await?;
-        tracing::info!(
-            admin_id = admin.id,
-            sessions = ended,
-            "signed out everywhere"
-        );
+    /// Ends every session of `by`, this one included: "sign out everywhere".
+    pub async fn sign_out_everywhere(&self, by: &Actor) -> Result<u64, ServiceError> {
+        let ended = self.store.delete_admin_sessions(by.id).await?;
+        tracing::info!(admin_id = by.id, sessions = ended, "signed out everywhere");
+        let detail = format!("{ended} sessions ended");
+        self.audit
+            .record(By::Admin(by), AuditAction::SignOutEverywhere, None, &detail)
+            .await;
         Ok(ended)
     }
 
-    pub async fn sign_out(&self, secret: &SessionSecret) -> Result<(), ServiceError> {
+    /// Ends this session. Signing out of a session that already ended is no error.
+    pub async fn sign_out(
+        &self,
+        secret: &SessionSecret,
+        origin: RequestOrigin,
+    ) -> Result<(), ServiceError> {
+        let actor = self.actor(secret, origin).await?;
         self.store.delete_session(&secret.hash()).await?;
+        if let Some(actor) = actor {
+            self.audit
+                .record(By::Admin(&actor), AuditAction::SignOut, None, "")
+                .await;
+        }
         Ok(())
     }
 
@@ -196,8 +333,16 @@ impl Admins {
     async fn start_session(&self, admin: AdminView) -> Result<NewSession, ServiceError> {
         let secret = SessionSecret::generate();
         let now = Utc::now();
+        // Typing the password to sign in is as good as confirming it.
+        let confirmed_until = self.reconfirm_window.map(|window| now + window);
         self.store
-            .insert_session(&secret.hash(), admin.id, now, now + self.session_ttl)
+            .insert_session(
+                &secret.hash(),
+                admin.id,
+                now,
+                now + self.session_ttl,
+                confirmed_until,
+            )
             .await?;
         Ok(NewSession {
             admin,

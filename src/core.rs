@@ -3,7 +3,8 @@ use std::time::Duration as StdDuration;
 
 use chrono::Duration;
 
-use crate::admins::Admins;
+use crate::admins::{Admins, SessionSettings};
+use crate::audit::Audit;
 use crate::cache::TokenCache;
 use crate::catalog::Catalog;
 use crate::content::Content;
@@ -25,6 +26,9 @@ pub struct Settings {
     pub session_ttl: Duration,
     /// How long a sign-in lasts unused.
     pub session_idle: Duration,
+    /// How long a typed password lets an admin do sensitive things (create, regenerate,
+    /// revoke, change admins and roles) before it is asked for again; `None`: never.
+    pub reconfirm_window: Option<Duration>,
     /// Failed verifications one client address may make per `throttle_window`; 0 = no limit.
     pub throttle_limit: u32,
     pub throttle_window: StdDuration,
@@ -41,6 +45,7 @@ impl Default for Settings {
         Self {
             session_ttl: Duration::hours(12),
             session_idle: Duration::hours(1),
+            reconfirm_window: Some(Duration::minutes(10)),
             throttle_limit: throttle::DEFAULT_LIMIT,
             throttle_window: throttle::DEFAULT_WINDOW,
             catalog: Catalog::default(),
@@ -61,6 +66,7 @@ pub struct Tollgate {
     pub content: Content,
     pub usage: UsageRecorder,
     pub notifications: Notifications,
+    pub audit: Audit,
     cache: TokenCache,
 }
 
@@ -71,20 +77,27 @@ impl Tollgate {
         let usage = UsageRecorder::default();
         let cache = TokenCache::default();
         let notifications = Notifications::new(store.clone(), settings.mailer);
+        let audit = Audit::new(store.clone());
+        let sessions = SessionSettings {
+            ttl: settings.session_ttl,
+            idle: settings.session_idle,
+            reconfirm_window: settings.reconfirm_window,
+        };
         Self {
             admins: Admins::new(
                 store.clone(),
-                settings.session_ttl,
-                settings.session_idle,
+                sessions,
                 settings.sign_in_throttle,
+                audit.clone(),
             ),
-            roles: Roles::new(store.clone()),
+            roles: Roles::new(store.clone(), audit.clone()),
             tokens: Tokens::new(
                 store.clone(),
                 key.clone(),
                 catalog.clone(),
                 cache.clone(),
                 notifications.clone(),
+                audit.clone(),
             ),
             verifier: Verifier {
                 store: store.clone(),
@@ -97,6 +110,7 @@ impl Tollgate {
             content: Content::new(store.clone(), catalog),
             usage,
             notifications,
+            audit,
             cache,
             store,
         }

@@ -23,6 +23,9 @@ pub enum ServiceError {
     /// The admin's role lacks a permission; the message says which, for people to read.
     #[error("{0}")]
     Forbidden(String),
+    /// A sensitive action, and the admin's password was not confirmed recently enough.
+    #[error("{}", crate::access::CONFIRM_PASSWORD)]
+    PasswordConfirmationRequired,
     #[error("{0} not found")]
     NotFound(&'static str),
     /// The token was revoked (at this time): it can't be revoked again, changed or

@@ -14,9 +14,15 @@ pub mod notifications;
 /// Who may do what: built-in roles and the permission check of every admin use case.
 #[cfg(feature = "server")]
 pub mod access;
+/// Who is acting and from where (the audit log, the password re-confirmation).
+#[cfg(feature = "server")]
+pub mod actor;
 /// Administrators: set-up, sign-in and sessions, managing admins, own profile.
 #[cfg(feature = "server")]
 pub mod admins;
+/// The audit log: who did what, when, from where.
+#[cfg(feature = "server")]
+pub mod audit;
 /// Working tokens by hash, in memory, invalidated on every change.
 #[cfg(feature = "server")]
 pub mod cache;

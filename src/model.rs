@@ -12,6 +12,8 @@ pub use listing::{
 };
 mod admin;
 pub use admin::*;
+mod audit;
+pub use audit::*;
 
 /// What a token may do. Read-only and full access cover every content resource; custom is
 /// an explicit list of resource × action.

@@ -2,9 +2,13 @@
 
 use chrono::Utc;
 
-use crate::access::{require, require_all};
+use crate::access::{require, require_all, require_confirmed};
+use crate::actor::Actor;
+use crate::audit::{Audit, By};
 use crate::error::ServiceError;
-use crate::model::{AdminPermission, AdminView, FieldError, RoleRequest, RoleView};
+use crate::model::{
+    AdminPermission, AdminView, AuditAction, AuditTargetKind, FieldError, RoleRequest, RoleView,
+};
 use crate::store::{RoleDeletion, Store, StoreError};
 use crate::validate::Name;
 
@@ -15,11 +19,22 @@ pub const BUILT_IN_ROLE: &str =
 #[derive(Clone)]
 pub struct Roles {
     store: Store,
+    audit: Audit,
 }
 
 impl Roles {
-    pub fn new(store: Store) -> Self {
-        Self { store }
+    pub fn new(store: Store, audit: Audit) -> Self {
+        Self { store, audit }
+    }
+
+    /// Writes `action` on `role` to the audit log, with its permissions as the detail.
+    async fn record(&self, by: &Actor, action: AuditAction, role: &RoleView) {
+        let permissions: Vec<&str> = role.permissions.iter().map(|p| p.as_str()).collect();
+        let detail = format!("permissions: {}", permissions.join(", "));
+        let target = (AuditTargetKind::Role, role.id, role.name.as_str());
+        self.audit
+            .record(By::Admin(by), action, Some(target), &detail)
+            .await;
     }
 
     pub async fn list(&self, by: &AdminView) -> Result<Vec<RoleView>, ServiceError> {
@@ -29,10 +44,10 @@ impl Roles {
 
     pub async fn create(
         &self,
-        by: &AdminView,
+        by: &Actor,
         request: &RoleRequest,
     ) -> Result<RoleView, ServiceError> {
-        require(by, AdminPermission::AdminsManage)?;
+        require_confirmed(by, AdminPermission::AdminsManage)?;
         let (name, permissions) = parse(request)?;
         require_all(by, &permissions)?;
         let id = self
@@ -41,21 +56,24 @@ impl Roles {
             .await
             .map_err(name_conflict)?;
         tracing::info!(role_id = id, by = by.id, "role created");
-        self.store
+        let role = self
+            .store
             .role(id)
             .await?
-            .ok_or(ServiceError::NotFound("role"))
+            .ok_or(ServiceError::NotFound("role"))?;
+        self.record(by, AuditAction::RoleCreate, &role).await;
+        Ok(role)
     }
 
     /// Renames and re-permissions a custom role; its admins get the change on their next
     /// request.
     pub async fn update(
         &self,
-        by: &AdminView,
+        by: &Actor,
         id: i64,
         request: &RoleRequest,
     ) -> Result<RoleView, ServiceError> {
-        require(by, AdminPermission::AdminsManage)?;
+        require_confirmed(by, AdminPermission::AdminsManage)?;
         let existing = self
             .store
             .role(id)
@@ -76,15 +94,18 @@ impl Roles {
             return Err(ServiceError::NotFound("role"));
         }
         tracing::info!(role_id = id, by = by.id, "role changed");
-        self.store
+        let role = self
+            .store
             .role(id)
             .await?
-            .ok_or(ServiceError::NotFound("role"))
+            .ok_or(ServiceError::NotFound("role"))?;
+        self.record(by, AuditAction::RoleUpdate, &role).await;
+        Ok(role)
     }
 
     /// Deletes a custom role that no administrator holds.
-    pub async fn delete(&self, by: &AdminView, id: i64) -> Result<(), ServiceError> {
-        require(by, AdminPermission::AdminsManage)?;
+    pub async fn delete(&self, by: &Actor, id: i64) -> Result<(), ServiceError> {
+        require_confirmed(by, AdminPermission::AdminsManage)?;
         let role = self
             .store
             .role(id)
@@ -97,6 +118,7 @@ impl Roles {
         match self.store.delete_role(id).await? {
             RoleDeletion::Deleted => {
                 tracing::info!(role_id = id, by = by.id, "role deleted");
+                self.record(by, AuditAction::RoleDelete, &role).await;
                 Ok(())
             }
             RoleDeletion::NotFound => Err(ServiceError::NotFound("role")),

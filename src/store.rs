@@ -10,6 +10,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 mod admin_accounts;
 mod admins;
+mod audit;
 mod changes;
 mod documents;
 mod instance;
@@ -21,6 +22,7 @@ mod tokens;
 
 pub use admin_accounts::{AdminChange, AdminChangeOutcome};
 pub use admins::{AdminCredentials, SessionRecord};
+pub use audit::NewAuditEvent;
 pub use changes::{TOKEN_CHANGES_CHANNEL, TokenChange, TokenChanges};
 pub use documents::Document;
 pub use roles::RoleDeletion;

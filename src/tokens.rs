@@ -2,14 +2,17 @@ use std::sync::Arc;
 
 use chrono::Utc;
 
-use crate::access::require;
+use crate::access::{require, require_confirmed};
+use crate::actor::Actor;
+use crate::audit::{Audit, By};
 use crate::cache::TokenCache;
 use crate::catalog::Catalog;
 use crate::error::ServiceError;
 use crate::key::ServerKey;
 use crate::model::{
-    AdminPermission, AdminView, CreatedToken, DailyUsage, FieldError, NewTokenRequest,
-    RevealedSecret, TokenDetails, TokenListQuery, TokenPage, TokenView, USAGE_DAYS,
+    AdminPermission, AdminView, AuditAction, AuditTargetKind, CreatedToken, DailyUsage, FieldError,
+    NewTokenRequest, RevealedSecret, TokenDetails, TokenListQuery, TokenPage, TokenView,
+    USAGE_DAYS,
 };
 use crate::notifications::Notifications;
 use crate::store::{ListCursor, NewTokenRecord, Store, StoreError};
@@ -42,6 +45,7 @@ pub struct Tokens {
     /// The verifier's cache: every change to a token drops its entry here.
     cache: TokenCache,
     notifications: Notifications,
+    audit: Audit,
 }
 
 impl Tokens {
@@ -51,6 +55,7 @@ impl Tokens {
         catalog: Arc<Catalog>,
         cache: TokenCache,
         notifications: Notifications,
+        audit: Audit,
     ) -> Self {
         Self {
             store,
@@ -58,7 +63,16 @@ impl Tokens {
             catalog,
             cache,
             notifications,
+            audit,
         }
+    }
+
+    /// Writes `action` on `token` (named as it is now) to the audit log.
+    async fn record(&self, by: &Actor, action: AuditAction, token: &TokenView, detail: &str) {
+        let target = (AuditTargetKind::Token, token.id, token.name.as_str());
+        self.audit
+            .record(By::Admin(by), action, Some(target), detail)
+            .await;
     }
 
     /// The content resources and actions tokens can be granted (the API door's view).
@@ -75,10 +89,10 @@ impl Tokens {
     /// Validates, generates a value, stores only its hash, and returns the value once.
     pub async fn create(
         &self,
-        creator: &AdminView,
+        creator: &Actor,
         request: &NewTokenRequest,
     ) -> Result<CreatedToken, ServiceError> {
-        require(creator, AdminPermission::ApiTokensCreate)?;
+        require_confirmed(creator, AdminPermission::ApiTokensCreate)?;
         let now = Utc::now();
         let new = NewToken::parse(&self.catalog, request, now).map_err(ServiceError::Invalid)?;
         let plain = PlainToken::generate();
@@ -108,6 +122,9 @@ impl Tokens {
             "token created"
         );
         self.notifications.token_created(creator, &token).await;
+        let detail = token.token_type.label();
+        self.record(creator, AuditAction::TokenCreate, &token, detail)
+            .await;
         Ok(CreatedToken {
             token,
             secret: RevealedSecret(plain.into_exposed()),

@@ -2,6 +2,7 @@
 //! 127.0.0.1 that accepts whatever it is sent and hands the messages to the test.
 
 use std::time::Duration;
+use tollgate::actor::{Actor, RequestOrigin};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
@@ -112,15 +113,19 @@ async fn every_admin_is_mailed_the_masked_token_never_its_value() {
     let core = Tollgate::new(store, ServerKey::generate(), settings);
     let admin = core
         .admins
-        .create_first(&NewAdminRequest {
-            email: "ada@example.com".into(),
-            name: "Ada".into(),
-            password: "correct horse battery staple".into(),
-            password_confirm: "correct horse battery staple".into(),
-        })
+        .create_first(
+            &NewAdminRequest {
+                email: "ada@example.com".into(),
+                name: "Ada".into(),
+                password: "correct horse battery staple".into(),
+                password_confirm: "correct horse battery staple".into(),
+            },
+            &RequestOrigin::default(),
+        )
         .await
         .unwrap()
         .admin;
+    let admin = Actor::trusted(admin);
 
     // Act
     let created = core

@@ -3,10 +3,13 @@
 //! named by TOLLGATE_TEST_POSTGRES_URL; `make test` starts Postgres and sets it).
 
 use chrono::{Duration, Utc};
+use tollgate::actor::{Actor, RequestOrigin};
+use tollgate::admins::SessionSettings;
+use tollgate::audit::Audit;
 use tollgate::catalog::{Action, Permission};
 use tollgate::model::{
-    AdminView, CreatedToken, NewAdminRequest, NewTokenRequest, SignInRequest, TokenLifetime,
-    TokenType, UsageCounts,
+    CreatedToken, NewAdminRequest, NewTokenRequest, SignInRequest, TokenLifetime, TokenType,
+    UsageCounts,
 };
 use tollgate::sign_in_throttle::SignInThrottle;
 use tollgate::store::Store;
@@ -32,6 +35,10 @@ use access::*;
 #[path = "store/admin_accounts.rs"]
 mod admin_accounts;
 use admin_accounts::*;
+/// The audit log and the password re-confirmation.
+#[path = "store/audit.rs"]
+mod audit;
+use audit::*;
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -182,6 +189,10 @@ store_tests!(
     nobody_hands_out_more_than_their_own_role_allows,
     admins_change_their_own_name_and_password,
     the_command_line_adds_admins_and_resets_passwords,
+    every_change_is_audited_with_who_where_and_names_as_they_were,
+    the_audit_log_filters_and_pages_for_those_allowed,
+    sensitive_actions_need_a_recently_confirmed_password,
+    permission_is_checked_before_the_password,
     the_first_start_pregenerates_two_tokens_once,
     a_pregenerated_token_works_once_regenerated,
     revoked_or_renamed_pregenerated_tokens_are_not_made_again,
@@ -190,7 +201,7 @@ store_tests!(
 
 /// A second instance B on `db`'s database, and a token made by A that B has verified once
 /// (so B holds it in its cache).
-async fn a_token_cached_by_a_second_instance(db: &TestDb) -> (Tollgate, AdminView, CreatedToken) {
+async fn a_token_cached_by_a_second_instance(db: &TestDb) -> (Tollgate, Actor, CreatedToken) {
     let b = db.second_instance().await;
     let admin = first_admin(&db.core).await;
     let created = db
@@ -265,12 +276,15 @@ fn admin_request() -> NewAdminRequest {
     }
 }
 
-async fn first_admin(core: &Tollgate) -> AdminView {
-    core.admins
-        .create_first(&admin_request())
-        .await
-        .unwrap()
-        .admin
+/// The first admin, acting without a session (so never asked to confirm their password).
+async fn first_admin(core: &Tollgate) -> Actor {
+    Actor::trusted(
+        core.admins
+            .create_first(&admin_request(), &RequestOrigin::default())
+            .await
+            .unwrap()
+            .admin,
+    )
 }
 
 fn token_request(
@@ -289,14 +303,20 @@ fn token_request(
 
 async fn the_first_admin_can_be_created_exactly_once(core: &Tollgate) {
     assert!(core.admins.needs_setup().await.unwrap());
-    let session = core.admins.create_first(&admin_request()).await.unwrap();
+    let session = core
+        .admins
+        .create_first(&admin_request(), &RequestOrigin::default())
+        .await
+        .unwrap();
     assert_eq!(session.admin.email, "ada@example.com");
     assert!(!core.admins.needs_setup().await.unwrap());
 
     let mut second = admin_request();
     second.email = "eve@example.com".into();
     assert!(matches!(
-        core.admins.create_first(&second).await,
+        core.admins
+            .create_first(&second, &RequestOrigin::default())
+            .await,
         Err(ServiceError::AlreadySetUp)
     ));
     assert_eq!(core.store.count_admins().await.unwrap(), 1);
@@ -306,9 +326,10 @@ async fn racing_first_admin_requests_create_one_admin(core: &Tollgate) {
     let ada = admin_request();
     let mut eve = admin_request();
     eve.email = "eve@example.com".into();
+    let here = RequestOrigin::default();
     let (a, b) = tokio::join!(
-        core.admins.create_first(&ada),
-        core.admins.create_first(&eve)
+        core.admins.create_first(&ada, &here),
+        core.admins.create_first(&eve, &here)
     );
     assert_eq!([a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(), 1);
     assert_eq!(core.store.count_admins().await.unwrap(), 1);
@@ -322,7 +343,10 @@ async fn sign_in_needs_the_right_email_and_password(core: &Tollgate) {
     };
     let ok = core
         .admins
-        .sign_in(&sign_in(" ADA@example.com", PASSWORD), None)
+        .sign_in(
+            &sign_in(" ADA@example.com", PASSWORD),
+            &RequestOrigin::default(),
+        )
         .await
         .unwrap();
     assert_eq!(ok.admin.name, "Ada Admin");
@@ -333,7 +357,7 @@ async fn sign_in_needs_the_right_email_and_password(core: &Tollgate) {
     ] {
         let err = core
             .admins
-            .sign_in(&sign_in(email, password), None)
+            .sign_in(&sign_in(email, password), &RequestOrigin::default())
             .await
             .unwrap_err();
         assert!(
@@ -344,10 +368,17 @@ async fn sign_in_needs_the_right_email_and_password(core: &Tollgate) {
 }
 
 async fn sessions_last_until_sign_out(core: &Tollgate) {
-    let session = core.admins.create_first(&admin_request()).await.unwrap();
+    let session = core
+        .admins
+        .create_first(&admin_request(), &RequestOrigin::default())
+        .await
+        .unwrap();
     let found = core.admins.session(&session.secret).await.unwrap().unwrap();
     assert_eq!(found, session.admin);
-    core.admins.sign_out(&session.secret).await.unwrap();
+    core.admins
+        .sign_out(&session.secret, RequestOrigin::default())
+        .await
+        .unwrap();
     assert_eq!(core.admins.session(&session.secret).await.unwrap(), None);
 }
 
@@ -355,9 +386,13 @@ async fn expired_sessions_are_refused(core: &Tollgate) {
     first_admin(core).await;
     let short = tollgate::admins::Admins::new(
         core.store.clone(),
-        Duration::seconds(-1),
-        Duration::hours(1),
+        SessionSettings {
+            ttl: Duration::seconds(-1),
+            idle: Duration::hours(1),
+            reconfirm_window: None,
+        },
         SignInThrottle::default(),
+        Audit::new(core.store.clone()),
     );
     let session = short
         .sign_in(
@@ -365,7 +400,7 @@ async fn expired_sessions_are_refused(core: &Tollgate) {
                 email: "ada@example.com".into(),
                 password: PASSWORD.into(),
             },
-            None,
+            &RequestOrigin::default(),
         )
         .await
         .unwrap();
@@ -811,7 +846,7 @@ async fn new_tokens_are_announced_in_the_inbox_masked(core: &Tollgate) {
 /// answered exactly like a known one; another address may still try other accounts.
 async fn failed_sign_ins_close_the_account_and_the_address_alike(core: &Tollgate) {
     first_admin(core).await;
-    let attacker = Some("198.51.100.7".parse().unwrap());
+    let attacker = &RequestOrigin::new(Some("198.51.100.7".parse().unwrap()), None);
     let attempt = |email: &'static str, password: &'static str| SignInRequest {
         email: email.into(),
         password: password.into(),
@@ -840,7 +875,7 @@ async fn failed_sign_ins_close_the_account_and_the_address_alike(core: &Tollgate
         );
     }
     // The right password from elsewhere still waits: the account itself is closed.
-    let elsewhere = Some("203.0.113.9".parse().unwrap());
+    let elsewhere = &RequestOrigin::new(Some("203.0.113.9".parse().unwrap()), None);
     assert!(matches!(
         core.admins
             .sign_in(&attempt("ada@example.com", PASSWORD), elsewhere)
@@ -854,7 +889,7 @@ async fn failed_sign_ins_close_the_account_and_the_address_alike(core: &Tollgate
 async fn only_active_admins_who_may_read_tokens_hear_of_new_ones(core: &Tollgate) {
     use tollgate::model::{AdminPermission, RoleRequest};
     let ada = first_admin(core).await;
-    let viewer = add_and_sign_in(core, &ada, "Vera", "Viewer").await.admin;
+    let viewer = Actor::trusted(add_and_sign_in(core, &ada, "Vera", "Viewer").await.admin);
     core.roles
         .create(
             &ada,
@@ -865,8 +900,8 @@ async fn only_active_admins_who_may_read_tokens_hear_of_new_ones(core: &Tollgate
         )
         .await
         .unwrap();
-    let auditor = add_and_sign_in(core, &ada, "Otto", "Auditor").await.admin;
-    let gone = add_and_sign_in(core, &ada, "Gina", "Viewer").await.admin;
+    let auditor = Actor::trusted(add_and_sign_in(core, &ada, "Otto", "Auditor").await.admin);
+    let gone = Actor::trusted(add_and_sign_in(core, &ada, "Gina", "Viewer").await.admin);
     core.admins.deactivate(&ada, gone.id).await.unwrap();
 
     core.tokens
@@ -877,7 +912,7 @@ async fn only_active_admins_who_may_read_tokens_hear_of_new_ones(core: &Tollgate
         .await
         .unwrap();
 
-    let unread = |admin: AdminView| async move { core.store.inbox(admin.id, 10).await.unwrap().1 };
+    let unread = |admin: Actor| async move { core.store.inbox(admin.id, 10).await.unwrap().1 };
     assert_eq!(unread(ada).await, 1);
     assert_eq!(unread(viewer).await, 1);
     assert_eq!(unread(auditor).await, 0, "no api_tokens.read, no news");
@@ -890,21 +925,32 @@ async fn an_idle_session_ends_and_sign_out_everywhere_ends_them_all(core: &Tollg
     let ada = first_admin(core).await;
     let patient = tollgate::admins::Admins::new(
         core.store.clone(),
-        Duration::hours(12),
-        Duration::hours(1),
+        SessionSettings {
+            ttl: Duration::hours(12),
+            idle: Duration::hours(1),
+            reconfirm_window: None,
+        },
         SignInThrottle::default(),
+        Audit::new(core.store.clone()),
     );
     let impatient = tollgate::admins::Admins::new(
         core.store.clone(),
-        Duration::hours(12),
-        Duration::seconds(-1),
+        SessionSettings {
+            ttl: Duration::hours(12),
+            idle: Duration::seconds(-1),
+            reconfirm_window: None,
+        },
         SignInThrottle::default(),
+        Audit::new(core.store.clone()),
     );
     let sign_in = || SignInRequest {
         email: "ada@example.com".into(),
         password: PASSWORD.into(),
     };
-    let idle = patient.sign_in(&sign_in(), None).await.unwrap();
+    let idle = patient
+        .sign_in(&sign_in(), &RequestOrigin::default())
+        .await
+        .unwrap();
     assert!(
         impatient.session(&idle.secret).await.unwrap().is_none(),
         "idle too long"
@@ -914,8 +960,14 @@ async fn an_idle_session_ends_and_sign_out_everywhere_ends_them_all(core: &Tollg
         "and it is gone for good"
     );
 
-    let laptop = patient.sign_in(&sign_in(), None).await.unwrap();
-    let phone = patient.sign_in(&sign_in(), None).await.unwrap();
+    let laptop = patient
+        .sign_in(&sign_in(), &RequestOrigin::default())
+        .await
+        .unwrap();
+    let phone = patient
+        .sign_in(&sign_in(), &RequestOrigin::default())
+        .await
+        .unwrap();
     let vera = add_and_sign_in(core, &ada, "Vera", "Viewer").await;
     // Laptop, phone, and the session the set-up page started.
     assert_eq!(patient.sign_out_everywhere(&ada).await.unwrap(), 3);

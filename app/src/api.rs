@@ -2,6 +2,7 @@
 //! `/rpc/…`, out of the protected REST API's `/api` namespace.
 
 mod admins;
+mod audit;
 mod auth;
 mod notifications;
 mod profile;
@@ -12,6 +13,7 @@ mod token_list;
 mod tokens;
 
 pub use admins::*;
+pub use audit::*;
 pub use auth::*;
 pub use notifications::*;
 pub use profile::*;

@@ -12,6 +12,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("{0}")]
     Forbidden(String),
+    /// A sensitive action needs the password typed again; the panel asks for it in place.
+    #[error("Confirm your password to continue.")]
+    PasswordConfirmationRequired,
     #[error("Please correct the fields marked below.")]
     Invalid(Vec<FieldError>),
     #[error("Please correct the fields marked below.")]
@@ -58,7 +61,9 @@ impl AppError {
         match self {
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Forbidden(_) | AppError::PasswordConfirmationRequired => {
+                StatusCode::FORBIDDEN
+            }
             AppError::Invalid(_) | AppError::Transport(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) | AppError::AlreadySetUp | AppError::AlreadyRevoked(_) => {
                 StatusCode::CONFLICT
@@ -87,6 +92,7 @@ impl From<tollgate::ServiceError> for AppError {
             E::AlreadySetUp => AppError::AlreadySetUp,
             E::BadCredentials => AppError::BadCredentials,
             E::Forbidden(message) => AppError::Forbidden(message),
+            E::PasswordConfirmationRequired => AppError::PasswordConfirmationRequired,
             E::NotFound(what) => AppError::NotFound(what.to_owned()),
             E::AlreadyRevoked(_) => AppError::AlreadyRevoked(error.to_string()),
             E::TooManyAttempts(wait) => AppError::TooManyAttempts {

@@ -19,10 +19,11 @@ use leptos_router::{SsrMode, path};
 use tollgate::model::CreatedToken;
 
 use crate::api::{AuthState, get_auth_state};
+use crate::components::{PasswordDialog, PasswordPrompt};
 use crate::error::AppError;
 use crate::pages::{
-    AdministratorsPage, ApiDocsPage, EditTokenPage, LoginPage, NewTokenPage, NotFound, ProfilePage,
-    RolesPage, SetupPage, TokenDetailsPage, TokensPage,
+    AdministratorsPage, ApiDocsPage, AuditLogPage, EditTokenPage, LoginPage, NewTokenPage,
+    NotFound, ProfilePage, RolesPage, SetupPage, TokenDetailsPage, TokensPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -73,6 +74,7 @@ pub fn App() -> impl IntoView {
         version,
     });
     provide_context(Revealed(RwSignal::new(None)));
+    PasswordPrompt::provide();
 
     // Tests and people can tell when the buttons work: the wasm has taken over the page.
     Effect::new(|_| {
@@ -97,7 +99,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings/administrators") view=AdministratorsPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/roles") view=RolesPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/profile") view=ProfilePage ssr=SsrMode::Async />
+                <Route path=path!("/settings/audit-log") view=AuditLogPage ssr=SsrMode::Async />
             </Routes>
+            <PasswordDialog />
         </Router>
     }
 }

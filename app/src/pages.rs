@@ -1,5 +1,6 @@
 mod administrators;
 mod api_docs;
+mod audit_log;
 mod edit_token;
 mod login;
 mod new_token;
@@ -12,6 +13,7 @@ mod tokens;
 
 pub use administrators::AdministratorsPage;
 pub use api_docs::ApiDocsPage;
+pub use audit_log::AuditLogPage;
 pub use edit_token::EditTokenPage;
 pub use login::LoginPage;
 pub use new_token::NewTokenPage;

@@ -11,11 +11,12 @@ use std::sync::Arc;
 
 use axum::extract::ConnectInfo;
 
-use http::header::{CACHE_CONTROL, COOKIE, RETRY_AFTER, SET_COOKIE};
+use http::header::{CACHE_CONTROL, COOKIE, RETRY_AFTER, SET_COOKIE, USER_AGENT};
 use http::{HeaderMap, HeaderValue, request::Parts};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use tollgate::Tollgate;
+use tollgate::actor::{Actor, RequestOrigin};
 use tollgate::admins::{NewSession, SessionSecret};
 use tollgate::model::AdminView;
 
@@ -96,9 +97,25 @@ impl Rpc {
         client_ip(self.request.as_ref()?, self.trust_forwarded_for)
     }
 
+    /// Where the call came from, for the audit log.
+    pub fn origin(&self) -> RequestOrigin {
+        let user_agent = self
+            .request
+            .as_ref()
+            .and_then(|parts| parts.headers.get(USER_AGENT))
+            .and_then(|value| value.to_str().ok());
+        RequestOrigin::new(self.client_ip(), user_agent)
+    }
+
     /// The session id from the request's cookie, if any.
     pub fn session_secret(&self) -> Option<SessionSecret> {
         session_secret(&self.request.as_ref()?.headers)
+    }
+
+    /// The session id from the request's cookie, or a 401.
+    pub fn require_session_secret(&self) -> Result<SessionSecret, AppError> {
+        self.session_secret()
+            .ok_or_else(|| self.reject(AppError::Unauthenticated))
     }
 
     /// The signed-in administrator, or `None`.
@@ -114,10 +131,15 @@ impl Rpc {
         }
     }
 
-    /// The signed-in administrator, or a 401. Every protected server function starts here.
-    pub async fn require_admin(&self) -> Result<AdminView, AppError> {
-        self.signed_in_admin()
-            .await?
+    /// The signed-in administrator acting from this request, or a 401. Every protected
+    /// server function starts here.
+    pub async fn require_admin(&self) -> Result<Actor, AppError> {
+        let secret = self.require_session_secret()?;
+        self.core
+            .admins
+            .actor(&secret, self.origin())
+            .await
+            .map_err(|e| self.reject(e))?
             .ok_or_else(|| self.reject(AppError::Unauthenticated))
     }
 

@@ -219,6 +219,15 @@ test.describe('signed in', () => {
     ]);
   });
 
+  test('the audit log', async ({ page }) => {
+    await gotoHydrated(page, '/settings/audit-log');
+    await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
+    await checkEveryLook(page, 'audit log', [
+      page.getByLabel('Administrator', { exact: true }),
+      page.getByRole('button', { name: 'Apply filters', exact: true }),
+    ]);
+  });
+
   test('the API documentation page', async ({ page }) => {
     await gotoHydrated(page, '/settings/api-docs');
     await expect(page.getByRole('heading', { level: 1, name: 'API documentation' })).toBeVisible();

@@ -85,6 +85,11 @@ pub struct Config {
     #[arg(long, env = "TOLLGATE_SESSION_IDLE_MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u32).range(5..=43_200), global = true)]
     pub session_idle_minutes: u32,
 
+    /// Creating, regenerating and revoking tokens and changing admins or roles need the
+    /// password typed within this many minutes (signing in counts); 0 turns it off.
+    #[arg(long, env = "TOLLGATE_RECONFIRM_MINUTES", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=1440), global = true)]
+    pub reconfirm_minutes: u32,
+
     /// Mark the session cookie `Secure` (serve the panel over https). Also set automatically
     /// per request behind a proxy that sends `X-Forwarded-Proto: https`.
     #[arg(long, env = "TOLLGATE_SECURE_COOKIES", global = true)]
@@ -178,6 +183,7 @@ impl Config {
             secret_key: None,
             session_hours: 12,
             session_idle_minutes: 60,
+            reconfirm_minutes: 10,
             secure_cookies: false,
             usage_flush_seconds: 5,
             allow_query_token: false,

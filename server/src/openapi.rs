@@ -114,7 +114,7 @@ fn failure_response(failure: Failure) -> utoipa::openapi::Response {
         }
         Failure::NotSignedIn => "No valid admin session: sign in to the panel first.",
         Failure::NotAllowed => {
-            "The admin's role lacks the permission this operation needs, or a browser sent the change from another site (`cross_site_request`)."
+            "The admin's role lacks the permission this operation needs (`forbidden`), a browser sent the change from another site (`cross_site_request`), or a change that needs a recently typed password came without one (`password_confirmation_required`: `POST {\"password\": …}` to `/rpc/confirm_password` with the same session, then retry)."
         }
         Failure::NotFound => "No such document or token.",
         Failure::TooManyRequests => {

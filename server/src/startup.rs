@@ -78,6 +78,8 @@ pub async fn open_core(config: &Config) -> Result<Tollgate, StartupError> {
     let settings = Settings {
         session_ttl: chrono::Duration::hours(i64::from(config.session_hours)),
         session_idle: chrono::Duration::minutes(i64::from(config.session_idle_minutes)),
+        reconfirm_window: (config.reconfirm_minutes > 0)
+            .then(|| chrono::Duration::minutes(i64::from(config.reconfirm_minutes))),
         throttle_limit: config.throttle_limit,
         throttle_window: Duration::from_secs(config.throttle_window_seconds),
         catalog,

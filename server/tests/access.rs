@@ -13,7 +13,8 @@ const PASSWORD: &str = "correct horse battery staple";
 /// Adds an admin with the built-in role `role` and returns their session cookie, taken
 /// from a real sign-in through the server function.
 async fn signed_in_as(app: &TestApp, role: &str) -> String {
-    let super_admin = app.core.store.admin(1).await.unwrap().unwrap();
+    let super_admin =
+        tollgate::actor::Actor::trusted(app.core.store.admin(1).await.unwrap().unwrap());
     let email = format!("{}@example.com", role.to_lowercase());
     let role_id = app.core.store.role_named(role).await.unwrap().unwrap().id;
     let request = AddAdminRequest {
@@ -128,4 +129,43 @@ async fn only_admins_with_the_permission_reach_the_administrators_functions() {
         !added.body.to_string().contains(PASSWORD),
         "the initial password never comes back"
     );
+}
+
+#[tokio::test]
+async fn the_audit_log_is_for_audit_read_and_records_the_caller() {
+    let app = spawn_app().await;
+    let (_, cookie) = app.signed_in_admin().await;
+    let editor = signed_in_as(&app, "Editor").await;
+    let reply = app
+        .rpc(
+            "create_token",
+            Some(&editor),
+            &create_body("from-the-editor"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+
+    let refused = app
+        .rpc("audit_log", Some(&editor), &json!({"params": []}))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert_eq!(
+        refused.body["Forbidden"],
+        "Your role (Editor) does not allow reading the audit log."
+    );
+
+    let filtered = json!({"params": [["action", "token.create"]]});
+    let page = app.rpc("audit_log", Some(&cookie), &filtered).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let entries = page.body["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{}", page.body);
+    assert_eq!(entries[0]["actor_name"], "Editor");
+    assert_eq!(entries[0]["target"]["name"], "from-the-editor");
+    assert_eq!(entries[0]["ip"], "127.0.0.1", "the caller's address");
+
+    let bad = json!({"params": [["from", "yesterday"], ["action", "token.explode"]]});
+    let invalid = app.rpc("audit_log", Some(&cookie), &bad).await;
+    assert_eq!(invalid.status, StatusCode::BAD_REQUEST, "{}", invalid.body);
+    assert_eq!(invalid.body["Invalid"][0]["field"], "action");
+    assert_eq!(invalid.body["Invalid"][1]["field"], "from");
 }

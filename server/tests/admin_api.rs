@@ -10,6 +10,8 @@ mod changes;
 mod create;
 #[path = "admin_api/list.rs"]
 mod list;
+#[path = "admin_api/reconfirm.rs"]
+mod reconfirm;
 
 use axum::body::Body;
 use axum::http::{Method, Request, header};

@@ -424,17 +424,20 @@ async fn only_the_first_start_of_a_database_pregenerates_tokens() {
     assert!(made.iter().all(|t| t.created_by.is_none()));
     let full_access = made[1].id;
     let core = first.core().clone();
-    let admin = core
+    let session = core
         .admins
-        .create_first(&tollgate::model::NewAdminRequest {
-            email: "ada@example.com".into(),
-            name: "Ada".into(),
-            password: "correct horse battery staple".into(),
-            password_confirm: "correct horse battery staple".into(),
-        })
+        .create_first(
+            &tollgate::model::NewAdminRequest {
+                email: "ada@example.com".into(),
+                name: "Ada".into(),
+                password: "correct horse battery staple".into(),
+                password_confirm: "correct horse battery staple".into(),
+            },
+            &tollgate::actor::RequestOrigin::default(),
+        )
         .await
-        .unwrap()
-        .admin;
+        .unwrap();
+    let admin = tollgate::actor::Actor::trusted(session.admin);
     core.tokens.revoke(&admin, full_access).await.unwrap();
     drop(first);
     core.store.close().await;

@@ -261,15 +261,19 @@ async fn nginx_lets_through_only_what_the_token_may_do() {
 
     let admin = core
         .admins
-        .create_first(&tollgate::model::NewAdminRequest {
-            email: "ada@example.com".into(),
-            name: "Ada".into(),
-            password: "correct horse battery staple".into(),
-            password_confirm: "correct horse battery staple".into(),
-        })
+        .create_first(
+            &tollgate::model::NewAdminRequest {
+                email: "ada@example.com".into(),
+                name: "Ada".into(),
+                password: "correct horse battery staple".into(),
+                password_confirm: "correct horse battery staple".into(),
+            },
+            &tollgate::actor::RequestOrigin::default(),
+        )
         .await
         .unwrap()
         .admin;
+    let admin = tollgate::actor::Actor::trusted(admin);
     let request = tollgate::model::NewTokenRequest {
         name: "articles-reader".into(),
         description: String::new(),

@@ -7,10 +7,11 @@ mod common;
 use axum::http::{StatusCode, header};
 use common::{Reply, TestApp, spawn_app};
 use serde_json::{Value, json};
-use tollgate::model::{AdminView, TokenType};
+use tollgate::actor::Actor;
+use tollgate::model::TokenType;
 
 /// The first administrator, signed in, and the `Cookie` header value of their session.
-async fn signed_in(app: &TestApp) -> (AdminView, String) {
+async fn signed_in(app: &TestApp) -> (Actor, String) {
     app.signed_in_admin().await
 }
 

@@ -6,10 +6,11 @@ mod common;
 use axum::http::StatusCode;
 use common::{Reply, TestApp, spawn_app};
 use serde_json::{Value, json};
-use tollgate::model::{AdminView, TokenType};
+use tollgate::actor::Actor;
+use tollgate::model::TokenType;
 
 /// The first administrator, signed in: their session's `Cookie` value, and who they are.
-async fn signed_in(app: &TestApp) -> (String, AdminView) {
+async fn signed_in(app: &TestApp) -> (String, Actor) {
     let (admin, cookie) = app.signed_in_admin().await;
     (cookie, admin)
 }

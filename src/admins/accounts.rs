@@ -3,11 +3,13 @@
 use chrono::Utc;
 
 use super::{Admins, hash_password_off_thread};
-use crate::access::{require, require_above, require_all};
+use crate::access::{require, require_above, require_all, require_confirmed};
+use crate::actor::Actor;
+use crate::audit::{By, Target};
 use crate::error::ServiceError;
 use crate::model::{
-    AddAdminRequest, AdminListEntry, AdminPermission, AdminStatus, AdminView, FieldError,
-    NewAdminRequest, RoleView,
+    AddAdminRequest, AdminListEntry, AdminPermission, AdminStatus, AdminView, AuditAction,
+    AuditTargetKind, FieldError, NewAdminRequest, RoleView,
 };
 use crate::store::{AdminChange, AdminChangeOutcome, StoreError};
 use crate::validate::{Email, NewAdmin, NewPassword};
@@ -26,16 +28,25 @@ impl Admins {
     /// Adds an administrator with an initial password, which they should change.
     pub async fn add(
         &self,
-        by: &AdminView,
+        by: &Actor,
         request: &AddAdminRequest,
     ) -> Result<AdminListEntry, ServiceError> {
-        require(by, AdminPermission::AdminsManage)?;
+        require_confirmed(by, AdminPermission::AdminsManage)?;
         let role = self.grantable_role(by, request.role_id).await?;
-        self.insert(&request.email, &request.name, &role, &request.password)
-            .await
-            .inspect(|added| {
-                tracing::info!(admin_id = added.id, by = by.id, "administrator added");
-            })
+        let added = self
+            .insert(&request.email, &request.name, &role, &request.password)
+            .await?;
+        tracing::info!(admin_id = added.id, by = by.id, "administrator added");
+        let detail = format!("{} as {}", added.email, role.name);
+        self.audit
+            .record(
+                By::Admin(by),
+                AuditAction::AdminAdd,
+                Some(admin_target(added.id, &added.name)),
+                &detail,
+            )
+            .await;
+        Ok(added)
     }
 
     /// For servers where nobody can sign in yet: adds an admin with the role named
@@ -51,7 +62,17 @@ impl Admins {
         let role = self.store.role_named(role_name.trim()).await?.ok_or_else(|| {
             ServiceError::invalid("role", "No role has this name: use Super Admin, Editor, Viewer or a custom role's name.")
         })?;
-        self.insert(email, name, &role, password).await
+        let added = self.insert(email, name, &role, password).await?;
+        let detail = format!("{} as {}", added.email, role.name);
+        self.audit
+            .record(
+                By::CommandLine,
+                AuditAction::AdminAdd,
+                Some(admin_target(added.id, &added.name)),
+                &detail,
+            )
+            .await;
+        Ok(added)
     }
 
     /// Sets a new password for the admin with this email and ends their sessions.
@@ -71,57 +92,91 @@ impl Admins {
         let hash = hash_password_off_thread(password.expose()).await;
         self.store.set_admin_password(id, &hash, None).await?;
         tracing::info!(admin_id = id, "password reset from the command line");
+        let name = self
+            .store
+            .admin(id)
+            .await?
+            .map(|a| a.name)
+            .unwrap_or_default();
+        self.audit
+            .record(
+                By::CommandLine,
+                AuditAction::AdminPasswordReset,
+                Some(admin_target(id, &name)),
+                "",
+            )
+            .await;
         Ok(())
     }
 
-    pub async fn change_role(
-        &self,
-        by: &AdminView,
-        id: i64,
-        role_id: i64,
-    ) -> Result<(), ServiceError> {
-        require(by, AdminPermission::AdminsManage)?;
-        self.grantable_role(by, role_id).await?;
-        self.apply(by, id, AdminChange::Role(role_id)).await
+    pub async fn change_role(&self, by: &Actor, id: i64, role_id: i64) -> Result<(), ServiceError> {
+        require_confirmed(by, AdminPermission::AdminsManage)?;
+        let role = self.grantable_role(by, role_id).await?;
+        let before = self.apply(by, id, AdminChange::Role(role_id)).await?;
+        let detail = format!("role: {} → {}", before.role.name, role.name);
+        self.audit
+            .record(
+                By::Admin(by),
+                AuditAction::AdminRoleChange,
+                Some(admin_target(id, &before.name)),
+                &detail,
+            )
+            .await;
+        Ok(())
     }
 
     /// Stops an admin from signing in, and signs them out everywhere at once.
-    pub async fn deactivate(&self, by: &AdminView, id: i64) -> Result<(), ServiceError> {
+    pub async fn deactivate(&self, by: &Actor, id: i64) -> Result<(), ServiceError> {
         self.set_status(by, id, AdminStatus::Deactivated).await
     }
 
-    pub async fn reactivate(&self, by: &AdminView, id: i64) -> Result<(), ServiceError> {
+    pub async fn reactivate(&self, by: &Actor, id: i64) -> Result<(), ServiceError> {
         self.set_status(by, id, AdminStatus::Active).await
     }
 
     /// Removes an admin for good and signs them out everywhere. Their row stays, so the
     /// tokens they created still name them; those tokens keep working.
-    pub async fn remove(&self, by: &AdminView, id: i64) -> Result<(), ServiceError> {
+    pub async fn remove(&self, by: &Actor, id: i64) -> Result<(), ServiceError> {
         self.set_status(by, id, AdminStatus::Removed).await
     }
 
     async fn set_status(
         &self,
-        by: &AdminView,
+        by: &Actor,
         id: i64,
         status: AdminStatus,
     ) -> Result<(), ServiceError> {
-        require(by, AdminPermission::AdminsManage)?;
+        require_confirmed(by, AdminPermission::AdminsManage)?;
         if id == by.id && status != AdminStatus::Active {
             return Err(ServiceError::Conflict(vec![FieldError::new(
                 "admin",
                 "You cannot deactivate or remove yourself; ask another administrator.",
             )]));
         }
-        self.apply(by, id, AdminChange::Status(status)).await
+        let before = self.apply(by, id, AdminChange::Status(status)).await?;
+        let action = match status {
+            AdminStatus::Active => AuditAction::AdminReactivate,
+            AdminStatus::Deactivated => AuditAction::AdminDeactivate,
+            AdminStatus::Removed => AuditAction::AdminRemove,
+        };
+        self.audit
+            .record(
+                By::Admin(by),
+                action,
+                Some(admin_target(id, &before.name)),
+                "",
+            )
+            .await;
+        Ok(())
     }
 
+    /// Applies `change` to admin `id`, within `by`'s reach; returns the admin as they were.
     async fn apply(
         &self,
         by: &AdminView,
         id: i64,
         change: AdminChange,
-    ) -> Result<(), ServiceError> {
+    ) -> Result<AdminView, ServiceError> {
         let target = self
             .store
             .admin(id)
@@ -142,7 +197,7 @@ impl Admins {
         match outcome {
             AdminChangeOutcome::Changed => {
                 tracing::info!(admin_id = id, by = by.id, ?change, "administrator changed");
-                Ok(())
+                Ok(target)
             }
             AdminChangeOutcome::NotFound => Err(ServiceError::NotFound("administrator")),
             AdminChangeOutcome::WouldLeaveNoSuperAdmin => {
@@ -199,4 +254,8 @@ impl Admins {
             .await?
             .ok_or(ServiceError::NotFound("administrator"))
     }
+}
+
+fn admin_target(id: i64, name: &str) -> Target<'_> {
+    (AuditTargetKind::Admin, id, name)
 }

@@ -1,25 +1,31 @@
 //! What every administrator may change about themselves, whatever their role.
 
 use super::{Admins, SessionSecret, hash_password_off_thread, verify_password_off_thread};
+use crate::actor::{Actor, RequestOrigin};
+use crate::audit::By;
 use crate::error::ServiceError;
-use crate::model::{AdminView, ChangePasswordRequest};
+use crate::model::{AdminView, AuditAction, ChangePasswordRequest};
 use crate::validate::{Name, NewPassword};
 
 pub const WRONG_CURRENT_PASSWORD: &str = "Your current password is not correct.";
 
 impl Admins {
     /// Renames the signed-in admin; returns them as they are now.
-    pub async fn change_own_name(
-        &self,
-        me: &AdminView,
-        name: &str,
-    ) -> Result<AdminView, ServiceError> {
+    pub async fn change_own_name(&self, me: &Actor, name: &str) -> Result<AdminView, ServiceError> {
         let name = Name::parse("name", name).map_err(|e| ServiceError::Invalid(vec![e]))?;
         self.store.set_admin_name(me.id, name.as_str()).await?;
-        self.store
+        let renamed = self
+            .store
             .admin(me.id)
             .await?
-            .ok_or(ServiceError::NotFound("administrator"))
+            .ok_or(ServiceError::NotFound("administrator"))?;
+        if renamed.name != me.name {
+            let detail = format!("from “{}” to “{}”", me.name, renamed.name);
+            self.audit
+                .record(By::Admin(me), AuditAction::AdminRename, None, &detail)
+                .await;
+        }
+        Ok(renamed)
     }
 
     /// Changes the password of the admin signed in with `session`, once they proved they
@@ -27,10 +33,11 @@ impl Admins {
     pub async fn change_own_password(
         &self,
         session: &SessionSecret,
+        origin: RequestOrigin,
         request: &ChangePasswordRequest,
     ) -> Result<(), ServiceError> {
         let me = self
-            .session(session)
+            .actor(session, origin)
             .await?
             .ok_or(ServiceError::NotFound("session"))?;
         let stored = self
@@ -51,6 +58,9 @@ impl Admins {
             .set_admin_password(me.id, &hash, Some(&session.hash()))
             .await?;
         tracing::info!(admin_id = me.id, "password changed; other sessions ended");
+        self.audit
+            .record(By::Admin(&me), AuditAction::AdminPasswordChange, None, "")
+            .await;
         Ok(())
     }
 }

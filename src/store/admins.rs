@@ -65,6 +65,8 @@ pub struct SessionRecord {
     pub admin: AdminView,
     pub expires_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
+    /// Until when the password counts as just typed, if it ever did.
+    pub confirmed_until: Option<DateTime<Utc>>,
 }
 
 #[derive(FromRow)]
@@ -73,6 +75,7 @@ struct SessionRow {
     admin: AdminRow,
     expires_at: DateTime<Utc>,
     last_seen_at: DateTime<Utc>,
+    confirmed_until: Option<DateTime<Utc>>,
 }
 
 impl Store {
@@ -168,8 +171,9 @@ impl Store {
         admin_id: i64,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
+        confirmed_until: Option<DateTime<Utc>>,
     ) -> StoreResult<()> {
-        const SQL: &str = "INSERT INTO admin_sessions (id_hash, admin_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
+        const SQL: &str = "INSERT INTO admin_sessions (id_hash, admin_id, created_at, expires_at, confirmed_until) VALUES ($1, $2, $3, $4, $5)";
         const SIGNED_IN: &str = "UPDATE admins SET last_sign_in_at = $1 WHERE id = $2";
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
@@ -178,6 +182,7 @@ impl Store {
                 .bind(admin_id)
                 .bind(now)
                 .bind(expires_at)
+                .bind(confirmed_until)
                 .execute(&mut *tx)
                 .await?;
             sqlx::query(SIGNED_IN)
@@ -194,7 +199,7 @@ impl Store {
     /// change counts from the next request. Only active admins have sessions.
     pub async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>> {
         const SQL: &str = select_admin_views!(
-            ", s.expires_at, COALESCE(s.last_seen_at, s.created_at) AS last_seen_at",
+            ", s.expires_at, COALESCE(s.last_seen_at, s.created_at) AS last_seen_at, s.confirmed_until",
             "FROM admin_sessions s JOIN admins a ON a.id = s.admin_id \
              JOIN roles r ON r.id = a.role_id WHERE s.id_hash = $1 AND a.status = 'active'"
         );
@@ -207,6 +212,7 @@ impl Store {
                 admin: r.admin.try_into()?,
                 expires_at: r.expires_at,
                 last_seen_at: r.last_seen_at,
+                confirmed_until: r.confirmed_until,
             })
         })
         .transpose()
@@ -229,6 +235,22 @@ impl Store {
         on_pool!(self, |pool| sqlx::query(SQL)
             .bind(id_hash)
             .bind(now)
+            .execute(pool)
+            .await
+            .map(drop)?);
+        Ok(())
+    }
+
+    /// Opens (or with `None` closes) a session's password re-confirmation window.
+    pub async fn confirm_session(
+        &self,
+        id_hash: &str,
+        until: Option<DateTime<Utc>>,
+    ) -> StoreResult<()> {
+        const SQL: &str = "UPDATE admin_sessions SET confirmed_until = $2 WHERE id_hash = $1";
+        on_pool!(self, |pool| sqlx::query(SQL)
+            .bind(id_hash)
+            .bind(until)
             .execute(pool)
             .await
             .map(drop)?);

@@ -14,6 +14,7 @@ use crate::model::TokenType;
 /// What a change is checked against: the token's hash (`None` once revoked), whether it is
 /// revoked, and its grant. Holds a hash, so it has no `Debug`.
 pub struct TokenState {
+    pub name: String,
     pub hash: Option<String>,
     pub revoked_at: Option<DateTime<Utc>>,
     pub token_type: TokenType,
@@ -22,6 +23,7 @@ pub struct TokenState {
 
 #[derive(FromRow)]
 struct TokenStateRow {
+    name: String,
     token_hash: Option<String>,
     revoked_at: Option<DateTime<Utc>>,
     token_type: String,
@@ -41,7 +43,7 @@ pub struct TokenUpdate<'a> {
 
 impl Store {
     pub async fn token_state(&self, id: i64) -> StoreResult<Option<TokenState>> {
-        const SQL: &str = "SELECT token_hash, revoked_at, token_type, permissions \
+        const SQL: &str = "SELECT name, token_hash, revoked_at, token_type, permissions \
                            FROM api_tokens WHERE id = $1";
         let row: Option<TokenStateRow> = on_pool!(self, |pool| sqlx::query_as(SQL)
             .bind(id)
@@ -51,6 +53,7 @@ impl Store {
             Ok(TokenState {
                 token_type: parse_type(&r.token_type)?,
                 permissions: parse_permissions(&r.permissions)?,
+                name: r.name,
                 hash: r.token_hash,
                 revoked_at: r.revoked_at,
             })

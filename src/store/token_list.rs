@@ -110,7 +110,7 @@ fn cursor_bound(column: SortColumn, placeholder: &str) -> String {
     }
 }
 
-enum Bind {
+pub(super) enum Bind {
     Text(String),
     Time(Option<DateTime<Utc>>),
     Int(i64),
@@ -118,25 +118,25 @@ enum Bind {
 
 /// SQL text with numbered placeholders, and the values for them in order.
 #[derive(Default)]
-struct Sql {
-    text: String,
-    binds: Vec<Bind>,
+pub(super) struct Sql {
+    pub(super) text: String,
+    pub(super) binds: Vec<Bind>,
 }
 
 impl Sql {
-    fn push(&mut self, fragment: &str) {
+    pub(super) fn push(&mut self, fragment: &str) {
         self.text.push_str(fragment);
     }
 
     /// Records a value and returns its placeholder (`$n` works on both backends).
-    fn bind(&mut self, value: Bind) -> String {
+    pub(super) fn bind(&mut self, value: Bind) -> String {
         self.binds.push(value);
         format!("${}", self.binds.len())
     }
 }
 
 /// Escapes LIKE's wildcards so a search for `50%` finds "50%", not everything.
-fn like_pattern(search: &str) -> String {
+pub(super) fn like_pattern(search: &str) -> String {
     let mut pattern = String::from("%");
     for c in search.to_lowercase().chars() {
         if matches!(c, '%' | '_' | '\\') {
@@ -262,6 +262,7 @@ macro_rules! bind_all {
         query
     }};
 }
+pub(super) use bind_all;
 
 impl Store {
     /// One page of tokens matching `query`, continuing after `after`; "expired" means

@@ -5,10 +5,11 @@
 use chrono::Utc;
 
 use super::{Tokens, name_conflict};
-use crate::access::require;
+use crate::access::{require, require_confirmed};
+use crate::actor::Actor;
 use crate::error::ServiceError;
 use crate::model::{
-    AdminPermission, AdminView, CreatedToken, FieldError, RevealedSecret, TokenPatch, TokenView,
+    AdminPermission, AuditAction, CreatedToken, FieldError, RevealedSecret, TokenPatch, TokenView,
 };
 use crate::store::{StoreError, TokenUpdate};
 use crate::token::PlainToken;
@@ -49,7 +50,7 @@ impl Tokens {
     /// that sends nothing returns the token unchanged.
     pub async fn update(
         &self,
-        admin: &AdminView,
+        admin: &Actor,
         id: i64,
         patch: &TokenPatch,
     ) -> Result<TokenView, ServiceError> {
@@ -79,7 +80,11 @@ impl Tokens {
             {
                 self.cache.invalidate(&hash);
                 tracing::info!(token_id = id, admin_id = admin.id, "token updated");
-                return self.view(id).await;
+                let token = self.view(id).await?;
+                let detail = edit.describe(&state.name);
+                self.record(admin, AuditAction::TokenUpdate, &token, &detail)
+                    .await;
+                return Ok(token);
             }
         }
         Err(changed_meanwhile())
@@ -87,12 +92,8 @@ impl Tokens {
 
     /// Gives the token a new value, revealed once; the old value is refused from the next
     /// request on. Same row, same settings.
-    pub async fn regenerate(
-        &self,
-        admin: &AdminView,
-        id: i64,
-    ) -> Result<CreatedToken, ServiceError> {
-        require(admin, AdminPermission::ApiTokensRegenerate)?;
+    pub async fn regenerate(&self, admin: &Actor, id: i64) -> Result<CreatedToken, ServiceError> {
+        require_confirmed(admin, AdminPermission::ApiTokensRegenerate)?;
         for _ in 0..ATTEMPTS {
             let (old_hash, _) = working(self, id).await?;
             let plain = PlainToken::generate();
@@ -104,8 +105,11 @@ impl Tokens {
             {
                 self.cache.invalidate(&old_hash);
                 tracing::info!(token_id = id, admin_id = admin.id, "token regenerated");
+                let token = self.view(id).await?;
+                self.record(admin, AuditAction::TokenRegenerate, &token, "")
+                    .await;
                 return Ok(CreatedToken {
-                    token: self.view(id).await?,
+                    token,
                     secret: RevealedSecret(plain.into_exposed()),
                 });
             }
@@ -116,8 +120,8 @@ impl Tokens {
     /// Revokes a working token at once and returns it as it now stands (who, when). The
     /// row stays as history. Unknown → `NotFound`; already revoked → `AlreadyRevoked`;
     /// neither changes anything.
-    pub async fn revoke(&self, by: &AdminView, id: i64) -> Result<TokenView, ServiceError> {
-        require(by, AdminPermission::ApiTokensDelete)?;
+    pub async fn revoke(&self, by: &Actor, id: i64) -> Result<TokenView, ServiceError> {
+        require_confirmed(by, AdminPermission::ApiTokensDelete)?;
         for _ in 0..ATTEMPTS {
             let (hash, _) = working(self, id).await?;
             if self
@@ -128,7 +132,9 @@ impl Tokens {
                 // This instance at once; on Postgres the others hear it from the database.
                 self.cache.invalidate(&hash);
                 tracing::info!(token_id = id, admin_id = by.id, "token revoked");
-                return self.view(id).await;
+                let token = self.view(id).await?;
+                self.record(by, AuditAction::TokenRevoke, &token, "").await;
+                return Ok(token);
             }
         }
         Err(changed_meanwhile())

@@ -18,6 +18,29 @@ pub struct TokenEdit {
 }
 
 impl TokenEdit {
+    /// What the edit changes, for the audit log: the fields, and the old name if renamed.
+    pub fn describe(&self, old_name: &str) -> String {
+        let mut changed = Vec::new();
+        if let Some(name) = &self.name
+            && name.as_str() != old_name
+        {
+            changed.push(format!("name (was “{old_name}”)"));
+        }
+        if self.description.is_some() {
+            changed.push("description".to_owned());
+        }
+        if let Some(grant) = &self.grant {
+            changed.push(format!(
+                "type and permissions ({})",
+                grant.token_type.label()
+            ));
+        }
+        if self.expiry.is_some() {
+            changed.push("expiry".to_owned());
+        }
+        format!("changed: {}", changed.join(", "))
+    }
+
     /// `current` is the token's type and permissions now: a patch that sends only one of
     /// the two is checked together with the other's current value. Turning a custom token
     /// into a typed one drops its permission list.

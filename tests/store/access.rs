@@ -1,9 +1,10 @@
 //! Roles: who may do what, at every use case, and custom roles.
 //! Each function runs on both backends through `store_tests!`.
 
+use tollgate::actor::{Actor, RequestOrigin};
 use tollgate::admins::NewSession;
 use tollgate::model::{
-    AddAdminRequest, AdminPermission, AdminStatus, AdminView, RoleRequest, SignInRequest, TokenType,
+    AddAdminRequest, AdminPermission, AdminStatus, RoleRequest, SignInRequest, TokenType,
 };
 use tollgate::roles::{BUILT_IN_ROLE, DUPLICATE_ROLE};
 use tollgate::{ServiceError, Tollgate};
@@ -17,7 +18,7 @@ pub(super) async fn role_id(core: &Tollgate, name: &str) -> i64 {
 /// Adds an admin with `role` (by name) as `by`, then signs them in.
 pub(super) async fn add_and_sign_in(
     core: &Tollgate,
-    by: &AdminView,
+    by: &Actor,
     name: &str,
     role: &str,
 ) -> NewSession {
@@ -41,7 +42,9 @@ pub(super) async fn sign_in(
         email: email.into(),
         password: password.into(),
     };
-    core.admins.sign_in(&request, None).await
+    core.admins
+        .sign_in(&request, &RequestOrigin::default())
+        .await
 }
 
 pub(super) fn forbidden_message<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> String {
@@ -83,7 +86,7 @@ pub async fn a_viewer_reads_tokens_but_cannot_create_or_revoke_them(core: &Tollg
         .create(&admin, &token_request("kept", TokenType::ReadOnly, vec![]))
         .await
         .unwrap();
-    let viewer = add_and_sign_in(core, &admin, "Vera", "Viewer").await.admin;
+    let viewer = Actor::trusted(add_and_sign_in(core, &admin, "Vera", "Viewer").await.admin);
 
     assert_eq!(core.tokens.list(&viewer).await.unwrap().len(), 1);
     core.tokens.details(&viewer, kept.token.id).await.unwrap();
@@ -113,7 +116,7 @@ pub async fn a_viewer_reads_tokens_but_cannot_create_or_revoke_them(core: &Tollg
 
 pub async fn an_editor_creates_tokens_but_cannot_revoke_or_manage_admins(core: &Tollgate) {
     let admin = first_admin(core).await;
-    let editor = add_and_sign_in(core, &admin, "Eddie", "Editor").await.admin;
+    let editor = Actor::trusted(add_and_sign_in(core, &admin, "Eddie", "Editor").await.admin);
     let created = core
         .tokens
         .create(&editor, &token_request("ci", TokenType::ReadOnly, vec![]))
@@ -194,9 +197,11 @@ pub async fn custom_roles_are_created_edited_and_deleted_once_unused(core: &Toll
         BUILT_IN_ROLE
     );
 
-    let holder = add_and_sign_in(core, &admin, "Hal", "Token auditor")
-        .await
-        .admin;
+    let holder = Actor::trusted(
+        add_and_sign_in(core, &admin, "Hal", "Token auditor")
+            .await
+            .admin,
+    );
     assert_eq!(holder.permissions, [AdminPermission::ApiTokensRead]);
     let message = conflict_message(core.roles.delete(&admin, auditor.id).await);
     assert!(message.contains("another role"), "{message}");
@@ -220,9 +225,11 @@ pub async fn nobody_hands_out_more_than_their_own_role_allows(core: &Tollgate) {
         ],
     };
     core.roles.create(&admin, &managers).await.unwrap();
-    let manager = add_and_sign_in(core, &admin, "Mia", "People manager")
-        .await
-        .admin;
+    let manager = Actor::trusted(
+        add_and_sign_in(core, &admin, "Mia", "People manager")
+            .await
+            .admin,
+    );
 
     let promote = AddAdminRequest {
         email: "friend@example.com".into(),
@@ -263,7 +270,7 @@ pub async fn nobody_hands_out_more_than_their_own_role_allows(core: &Tollgate) {
                             email: "ada@example.com".into(),
                             password: PASSWORD.into(),
                         },
-                        None,
+                        &RequestOrigin::default(),
                     )
                     .await
                     .unwrap()

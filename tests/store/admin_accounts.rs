@@ -2,6 +2,7 @@
 //! adding admins, one's own profile, and the command line. Each function runs on both
 //! backends through `store_tests!`.
 
+use tollgate::actor::{Actor, RequestOrigin};
 use tollgate::admins::{EMAIL_TAKEN, LAST_SUPER_ADMIN};
 use tollgate::model::{AddAdminRequest, AdminStatus, ChangePasswordRequest, TokenType};
 use tollgate::{ServiceError, Tollgate};
@@ -52,7 +53,7 @@ pub async fn deactivating_and_removing_sign_out_everywhere_and_block_sign_in(cor
 
 pub async fn tokens_of_a_removed_admin_keep_working_and_still_name_them(core: &Tollgate) {
     let admin = first_admin(core).await;
-    let editor = add_and_sign_in(core, &admin, "Eddie", "Editor").await.admin;
+    let editor = Actor::trusted(add_and_sign_in(core, &admin, "Eddie", "Editor").await.admin);
     let created = core
         .tokens
         .create(
@@ -80,7 +81,7 @@ pub async fn the_last_super_admin_cannot_be_demoted_deactivated_or_removed(core:
         conflict_message(core.admins.change_role(&a, a.id, editor).await),
         LAST_SUPER_ADMIN
     );
-    let b = add_and_sign_in(core, &a, "Bea", "Super Admin").await.admin;
+    let b = Actor::trusted(add_and_sign_in(core, &a, "Bea", "Super Admin").await.admin);
     // A deactivated Super Admin does not count: B deactivated, A is the last one again.
     core.admins.deactivate(&a, b.id).await.unwrap();
     assert_eq!(
@@ -89,7 +90,7 @@ pub async fn the_last_super_admin_cannot_be_demoted_deactivated_or_removed(core:
     );
     core.admins.reactivate(&a, b.id).await.unwrap();
     core.admins.change_role(&a, a.id, editor).await.unwrap();
-    let a = core.store.admin(a.id).await.unwrap().unwrap();
+    let a = Actor::trusted(core.store.admin(a.id).await.unwrap().unwrap());
     assert_eq!(a.role.name, "Editor");
     // Now B is the last one, and no one (not even B) can take that away.
     assert_eq!(
@@ -103,7 +104,7 @@ pub async fn the_last_super_admin_cannot_be_demoted_deactivated_or_removed(core:
 
 pub async fn racing_demotions_leave_one_super_admin(core: &Tollgate) {
     let a = first_admin(core).await;
-    let b = add_and_sign_in(core, &a, "Bea", "Super Admin").await.admin;
+    let b = Actor::trusted(add_and_sign_in(core, &a, "Bea", "Super Admin").await.admin);
     let viewer = role_id(core, "Viewer").await;
     let (demote_b, demote_a) = tokio::join!(
         core.admins.change_role(&a, b.id, viewer),
@@ -186,12 +187,12 @@ pub async fn admins_change_their_own_name_and_password(core: &Tollgate) {
 
     let renamed = core
         .admins
-        .change_own_name(&viewer.admin, "  Vera Lynn ")
+        .change_own_name(&Actor::trusted(viewer.admin.clone()), "  Vera Lynn ")
         .await
         .unwrap();
     assert_eq!(renamed.name, "Vera Lynn");
     assert!(matches!(
-        core.admins.change_own_name(&viewer.admin, "").await,
+        core.admins.change_own_name(&Actor::trusted(viewer.admin.clone()), "").await,
         Err(ServiceError::Invalid(errors)) if errors[0].field == "name"
     ));
 
@@ -201,7 +202,7 @@ pub async fn admins_change_their_own_name_and_password(core: &Tollgate) {
         password_confirm: "a brand new passphrase".into(),
     };
     assert!(matches!(
-        core.admins.change_own_password(&viewer.secret, &wrong).await,
+        core.admins.change_own_password(&viewer.secret, RequestOrigin::default(), &wrong).await,
         Err(ServiceError::Invalid(errors)) if errors[0].field == "current_password"
     ));
     assert!(core.admins.session(&other.secret).await.unwrap().is_some());
@@ -211,7 +212,7 @@ pub async fn admins_change_their_own_name_and_password(core: &Tollgate) {
         ..wrong
     };
     core.admins
-        .change_own_password(&viewer.secret, &right)
+        .change_own_password(&viewer.secret, RequestOrigin::default(), &right)
         .await
         .unwrap();
     assert!(core.admins.session(&viewer.secret).await.unwrap().is_some());

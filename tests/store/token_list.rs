@@ -2,6 +2,7 @@
 //! once; filters and search pick the right tokens.
 
 use chrono::{Duration, Utc};
+use tollgate::actor::Actor;
 use tollgate::catalog::{Action, Permission};
 use tollgate::model::{
     SortColumn, SortDirection, TokenLifetime, TokenListQuery, TokenSort, TokenStatus, TokenType,
@@ -13,7 +14,7 @@ use tollgate::{ServiceError, Tollgate};
 use super::{first_admin, token_request};
 
 /// Six tokens of every type, lifetime and use; "delta" revoked, "echo" expired.
-async fn six_tokens(core: &Tollgate) -> tollgate::model::AdminView {
+async fn six_tokens(core: &Tollgate) -> Actor {
     let admin = first_admin(core).await;
     let find = Permission::new("articles", Action::Find);
     let specs = [

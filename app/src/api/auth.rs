@@ -39,7 +39,7 @@ pub async fn create_first_admin(input: NewAdminRequest) -> Result<AdminView, App
     let session = rpc
         .core
         .admins
-        .create_first(&input)
+        .create_first(&input, &rpc.origin())
         .await
         .map_err(|e| rpc.reject(e))?;
     rpc.set_session_cookie(&session);
@@ -52,7 +52,7 @@ pub async fn sign_in(input: SignInRequest) -> Result<AdminView, AppError> {
     let session = rpc
         .core
         .admins
-        .sign_in(&input, rpc.client_ip())
+        .sign_in(&input, &rpc.origin())
         .await
         .map_err(|e| rpc.reject(e))?;
     rpc.set_session_cookie(&session);
@@ -65,10 +65,28 @@ pub async fn sign_out() -> Result<(), AppError> {
     if let Some(secret) = rpc.session_secret() {
         rpc.core
             .admins
-            .sign_out(&secret)
+            .sign_out(&secret, rpc.origin())
             .await
             .map_err(|e| rpc.reject(e))?;
     }
     rpc.clear_session_cookie();
     Ok(())
+}
+
+/// Checks the signed-in admin's password again, so that for the next few minutes they may
+/// create, regenerate and revoke tokens and change admins and roles. A wrong password
+/// counts as a failed sign-in.
+#[server(prefix = "/rpc", endpoint = "confirm_password", input = Json)]
+pub async fn confirm_password(password: String) -> Result<(), AppError> {
+    let rpc = Rpc::current();
+    let secret = rpc.require_session_secret()?;
+    rpc.core
+        .admins
+        .confirm_password(&secret, rpc.origin(), &password)
+        .await
+        .map(drop)
+        .map_err(|e| match e {
+            tollgate::ServiceError::NotFound(_) => rpc.reject(AppError::Unauthenticated),
+            other => rpc.reject(other),
+        })
 }

@@ -24,12 +24,10 @@ pub async fn change_own_name(name: String) -> Result<AdminView, AppError> {
 pub async fn change_own_password(input: ChangePasswordRequest) -> Result<(), AppError> {
     let rpc = Rpc::current();
     rpc.require_admin().await?;
-    let secret = rpc
-        .session_secret()
-        .ok_or_else(|| rpc.reject(AppError::Unauthenticated))?;
+    let secret = rpc.require_session_secret()?;
     rpc.core
         .admins
-        .change_own_password(&secret, &input)
+        .change_own_password(&secret, rpc.origin(), &input)
         .await
         .map_err(|e| rpc.reject(e))
 }
@@ -47,4 +45,17 @@ pub async fn sign_out_everywhere() -> Result<u64, AppError> {
         .map_err(|e| rpc.reject(e))?;
     rpc.clear_session_cookie();
     Ok(ended)
+}
+
+/// Closes this session's password confirmation: the next sensitive action asks again.
+#[server(prefix = "/rpc", endpoint = "forget_password_confirmation")]
+pub async fn forget_password_confirmation() -> Result<(), AppError> {
+    let rpc = Rpc::current();
+    rpc.require_admin().await?;
+    let secret = rpc.require_session_secret()?;
+    rpc.core
+        .admins
+        .forget_confirmation(&secret)
+        .await
+        .map_err(|e| rpc.reject(e))
 }

@@ -39,6 +39,9 @@ pub fn AdminShell(children: ChildrenFn) -> impl IntoView {
                                         <A href="/settings/administrators">"Administrators"</A>
                                         <A href="/settings/roles">"Roles"</A>
                                     })}
+                                    {admin.can(AdminPermission::AuditRead).then(|| view! {
+                                        <A href="/settings/audit-log">"Audit log"</A>
+                                    })}
                                 </nav>
                                 <div class="account">
                                     <NotificationBell />

@@ -60,30 +60,7 @@ pub fn ConfirmDialog(
     };
     let on_keydown = move |event: KeyboardEvent| match event.key().as_str() {
         "Escape" => on_cancel.run(()),
-        "Tab" => {
-            let list = focusables();
-            let (Some(first), Some(last)) = (list.first(), list.last()) else {
-                return;
-            };
-            let active = document().active_element();
-            let is = |element: &web_sys::HtmlElement| {
-                active
-                    .as_ref()
-                    .is_some_and(|a| a == element.unchecked_ref::<web_sys::Element>())
-            };
-            let inside = list.iter().any(is);
-            let wrap_to = if event.shift_key() && (is(first) || !inside) {
-                Some(last)
-            } else if !event.shift_key() && (is(last) || !inside) {
-                Some(first)
-            } else {
-                None
-            };
-            if let Some(target) = wrap_to {
-                event.prevent_default();
-                let _ = target.focus();
-            }
-        }
+        "Tab" => keep_tab_inside(&event, &focusables()),
         _ => {}
     };
 
@@ -134,5 +111,31 @@ pub fn ConfirmDialog(
                 </div>
             </div>
         </div>
+    }
+}
+
+/// Makes Tab and Shift+Tab wrap around `list` (a dialog's focusable elements, in order),
+/// so keyboard focus never leaves an open modal.
+pub fn keep_tab_inside(event: &KeyboardEvent, list: &[web_sys::HtmlElement]) {
+    let (Some(first), Some(last)) = (list.first(), list.last()) else {
+        return;
+    };
+    let active = document().active_element();
+    let is = |element: &web_sys::HtmlElement| {
+        active
+            .as_ref()
+            .is_some_and(|a| a == element.unchecked_ref::<web_sys::Element>())
+    };
+    let inside = list.iter().any(is);
+    let wrap_to = if event.shift_key() && (is(first) || !inside) {
+        Some(last)
+    } else if !event.shift_key() && (is(last) || !inside) {
+        Some(first)
+    } else {
+        None
+    };
+    if let Some(target) = wrap_to {
+        event.prevent_default();
+        let _ = target.focus();
     }
 }

@@ -8,7 +8,8 @@ use crate::api::{
     StatusChange, add_admin, change_admin_role, change_admin_status, list_admins, list_roles,
 };
 use crate::components::{
-    AdminShell, ConfirmDialog, DeniedButton, ErrorSummary, TextField, denial, use_signed_in,
+    AdminShell, ConfirmDialog, DeniedButton, ErrorSummary, TextField, confirmed_action, denial,
+    use_signed_in,
 };
 
 /// Settings > Administrators: who can sign in, with which role; add, change role,
@@ -80,7 +81,7 @@ fn AddAdmin(
         .or(roles.first())
         .map_or(0, |r| r.id);
     let role_id = RwSignal::new(default_role);
-    let submit = Action::new(|request: &AddAdminRequest| add_admin(request.clone()));
+    let submit = confirmed_action(add_admin);
     let error = Signal::derive(move || submit.value().get().and_then(Result::err));
     Effect::new(move |_| {
         if let Some(Ok(_)) = submit.value().get() {
@@ -161,7 +162,7 @@ fn AdminTable(
     let my_id = me.with_untracked(|me| me.as_ref().map(|m| m.id));
     let to_remove = RwSignal::new(None::<AdminListEntry>);
     let set_status =
-        Action::new(|(id, change): &(i64, StatusChange)| change_admin_status(*id, *change));
+        confirmed_action(|(id, change): (i64, StatusChange)| change_admin_status(id, change));
     Effect::new(move |_| {
         if let Some(result) = set_status.value().get() {
             problem.set(result.err().map(|e| e.explain()));
@@ -262,7 +263,7 @@ fn RoleSelect(
     let id = admin.id;
     let held = admin.role.id;
     let shown = RwSignal::new(held);
-    let change = Action::new(move |role_id: &i64| change_admin_role(id, *role_id));
+    let change = confirmed_action(move |role_id: i64| change_admin_role(id, role_id));
     Effect::new(move |_| match change.value().get() {
         Some(Ok(())) => {
             problem.set(None);
@@ -304,7 +305,7 @@ fn RemoveDialog(
     to_remove: RwSignal<Option<AdminListEntry>>,
     version: RwSignal<u32>,
 ) -> impl IntoView {
-    let remove = Action::new(|id: &i64| change_admin_status(*id, StatusChange::Remove));
+    let remove = confirmed_action(|id: i64| change_admin_status(id, StatusChange::Remove));
     Effect::new(move |_| {
         if let Some(Ok(())) = remove.value().get() {
             to_remove.set(None);

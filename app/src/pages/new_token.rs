@@ -9,7 +9,8 @@ use crate::Revealed;
 use crate::api::{create_token, get_token};
 use crate::components::{
     AdminShell, DeniedButton, DescriptionField, DurationField, ErrorSummary, PermissionsField,
-    TextField, TypeField, catalog_resource, chosen_lifetime, denial, use_signed_in,
+    TextField, TypeField, catalog_resource, chosen_lifetime, confirmed_action, denial,
+    use_signed_in,
 };
 use crate::error::AppError;
 
@@ -81,7 +82,7 @@ fn NewTokenForm(
     let token_type = RwSignal::new(draft.token_type);
     let selected = RwSignal::new(draft.permissions);
 
-    let submit = Action::new(|request: &NewTokenRequest| create_token(request.clone()));
+    let submit = confirmed_action(create_token);
     // A custom duration without a date never reaches the server: there is nothing to send.
     let refused_here = RwSignal::new(None::<AppError>);
     let error = Signal::derive(move || {

@@ -3,7 +3,9 @@ use leptos_meta::Title;
 use tollgate::model::ChangePasswordRequest;
 
 use crate::Auth;
-use crate::api::{change_own_name, change_own_password, sign_out_everywhere};
+use crate::api::{
+    change_own_name, change_own_password, forget_password_confirmation, sign_out_everywhere,
+};
 use crate::components::{AdminShell, ErrorSummary, TextField, use_signed_in};
 
 /// Settings > Profile: every admin's own name and password, whatever their role.
@@ -110,7 +112,15 @@ fn Sessions() -> impl IntoView {
     let auth = expect_context::<Auth>();
     let navigate = leptos_router::hooks::use_navigate();
     let end_all = Action::new(|_: &()| sign_out_everywhere());
-    let error = Signal::derive(move || end_all.value().get().and_then(Result::err));
+    let forget = Action::new(|_: &()| forget_password_confirmation());
+    let error = Signal::derive(move || {
+        end_all
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| forget.value().get().and_then(Result::err))
+    });
+    let forgotten = move || matches!(forget.value().get(), Some(Ok(())));
     Effect::new(move |_| {
         if let Some(Ok(_)) = end_all.value().get() {
             auth.refresh();
@@ -130,6 +140,18 @@ fn Sessions() -> impl IntoView {
                     "Sign out everywhere"
                 </button>
             </div>
+            <p class="muted">
+                "Creating, regenerating and revoking tokens and changing administrators or roles ask for your password unless you typed it in the last few minutes. Stepping away from this screen? Make the next one ask again."
+            </p>
+            <div class="actions">
+                <button type="button" class="button secondary" disabled=move || forget.pending().get()
+                    on:click=move |_| { forget.dispatch(()); }>
+                    "Ask for my password again"
+                </button>
+            </div>
+            {move || forgotten().then(|| view! {
+                <p role="status" class="alert ok">"Done: the next sensitive action will ask for your password."</p>
+            })}
         </section>
     }
 }

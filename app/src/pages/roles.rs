@@ -6,8 +6,8 @@ use tollgate::model::{AdminPermission, RoleRequest, RoleView};
 
 use crate::api::{delete_role, list_roles, save_role};
 use crate::components::{
-    AdminShell, ConfirmDialog, DeniedButton, ErrorSummary, FieldMessage, TextField, denial,
-    use_signed_in,
+    AdminShell, ConfirmDialog, DeniedButton, ErrorSummary, FieldMessage, TextField,
+    confirmed_action, denial, use_signed_in,
 };
 
 const BUILT_IN: &str = "Built-in roles cannot be changed or deleted; create a custom role instead.";
@@ -162,7 +162,7 @@ fn RoleForm(
     let id = initial.id;
     let name = RwSignal::new(initial.name);
     let chosen = RwSignal::new(initial.permissions);
-    let save = Action::new(move |request: &RoleRequest| save_role(id, request.clone()));
+    let save = confirmed_action(move |request: RoleRequest| save_role(id, request));
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
@@ -227,7 +227,7 @@ fn DeleteDialog(
     to_delete: RwSignal<Option<RoleView>>,
     version: RwSignal<u32>,
 ) -> impl IntoView {
-    let delete = Action::new(|id: &i64| delete_role(*id));
+    let delete = confirmed_action(delete_role);
     Effect::new(move |_| {
         if let Some(Ok(())) = delete.value().get() {
             to_delete.set(None);

@@ -8,7 +8,7 @@ use tollgate::model::{
 use super::route_id;
 use crate::api::{get_token_details, regenerate_token};
 use crate::components::{
-    AdminShell, ConfirmDialog, DeniedButton, RevealBanner, denial, use_signed_in,
+    AdminShell, ConfirmDialog, DeniedButton, RevealBanner, confirmed_action, denial, use_signed_in,
 };
 use crate::error::AppError;
 
@@ -35,7 +35,7 @@ fn TokenDetailsView() -> impl IntoView {
     // The regenerated value lives only here, in this tab: leaving the page drops it.
     let revealed = RwSignal::new(None::<CreatedToken>);
     let asking = RwSignal::new(false);
-    let regenerate = Action::new(|id: &i64| regenerate_token(*id));
+    let regenerate = confirmed_action(regenerate_token);
     Effect::new(move |_| {
         if let Some(Ok(created)) = regenerate.value().get() {
             // Moved out of the action so the secret is held in one place only.
@@ -114,6 +114,16 @@ fn TokenSummary(details: TokenDetails, on_regenerate: Callback<()>) -> impl Into
     };
     // Presentation only: each server function checks the role again.
     let admin = use_signed_in();
+    let history = admin
+        .get_untracked()
+        .is_some_and(|admin| admin.can(AdminPermission::AuditRead))
+        .then(|| {
+            let href = format!("/settings/audit-log?token={}", token.id);
+            view! {
+                <dt>"History"</dt>
+                <dd><A href=href>"Audit log for this token"</A></dd>
+            }
+        });
     let copy = match denial(admin, AdminPermission::ApiTokensCreate) {
         None => {
             let copy_href = format!("/settings/api-tokens/new?from={}", token.id);
@@ -175,6 +185,7 @@ fn TokenSummary(details: TokenDetails, on_regenerate: Callback<()>) -> impl Into
                 <dt>"Last used"</dt><dd>{last_used}</dd>
                 <dt>"Expires"</dt><dd>{token.expires_at.map_or_else(never, format_time)}</dd>
                 {revoked}
+                {history}
             </dl>
         </section>
         <section class="card">

@@ -15,7 +15,9 @@ use tollgate::model::{AdminPermission, TokenListParams, TokenPage, TokenView};
 
 use crate::Revealed;
 use crate::api::{BulkRevoke, list_token_page, revoke_tokens};
-use crate::components::{AdminShell, DeniedButton, RevealBanner, denial, use_signed_in};
+use crate::components::{
+    AdminShell, DeniedButton, RevealBanner, confirmed_action, denial, use_signed_in,
+};
 use crate::error::AppError;
 use controls::{ListControls, Pager};
 use query::{TOKENS_PATH, cleared, href, is_filtered, params_from};
@@ -70,7 +72,7 @@ fn TokenList() -> impl IntoView {
     let to_revoke = RwSignal::new(None::<TokenView>);
     let bulk_chosen = RwSignal::new(None::<Chosen>);
     let outcome = RwSignal::new(None::<(BulkRevoke, Chosen)>);
-    let bulk = Action::new(|ids: &Vec<i64>| revoke_tokens(ids.clone()));
+    let bulk = confirmed_action(revoke_tokens);
     Effect::new(move |_| {
         if let Some(Ok(done)) = bulk.value().get() {
             let chosen = bulk_chosen.get_untracked().unwrap_or_default();

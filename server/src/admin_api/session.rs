@@ -4,13 +4,13 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use tollgate::model::AdminView;
+use tollgate::actor::{Actor, RequestOrigin};
 
 use crate::api::ApiError;
 use crate::router::AppState;
 
-/// A signed-in administrator. Absent or ended session → 401.
-pub struct AdminSession(pub AdminView);
+/// A signed-in administrator, acting from this request. Absent or ended session → 401.
+pub struct AdminSession(pub Actor);
 
 impl FromRequestParts<AppState> for AdminSession {
     type Rejection = ApiError;
@@ -18,10 +18,15 @@ impl FromRequestParts<AppState> for AdminSession {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let secret =
             app::server::session_secret(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
+        let user_agent = parts
+            .headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|value| value.to_str().ok());
+        let ip = app::server::client_ip(parts, state.api.trust_forwarded_for);
         let admin = state
             .core
             .admins
-            .session(&secret)
+            .actor(&secret, RequestOrigin::new(ip, user_agent))
             .await?
             .ok_or_else(ApiError::unauthenticated)?;
         Ok(AdminSession(admin))

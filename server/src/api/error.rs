@@ -199,6 +199,11 @@ impl From<ServiceError> for ApiError {
             ServiceError::Forbidden(message) => {
                 Self::new(StatusCode::FORBIDDEN, "forbidden", message)
             }
+            ServiceError::PasswordConfirmationRequired => Self::new(
+                StatusCode::FORBIDDEN,
+                "password_confirmation_required",
+                "Confirm your password first: POST {\"password\": \"…\"} to /rpc/confirm_password with this session, then send this request again.",
+            ),
             ServiceError::AlreadySetUp | ServiceError::BadCredentials => Self::new(
                 StatusCode::BAD_REQUEST,
                 "invalid_request",

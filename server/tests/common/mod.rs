@@ -15,7 +15,8 @@ use server::config::Config;
 use server::router::{AppState, router};
 use server::startup::open_core;
 use tollgate::Tollgate;
-use tollgate::model::{AdminView, NewAdminRequest, NewTokenRequest, TokenLifetime, TokenType};
+use tollgate::actor::{Actor, RequestOrigin};
+use tollgate::model::{NewAdminRequest, NewTokenRequest, TokenLifetime, TokenType};
 use tower::ServiceExt;
 
 /// The client address requests come from unless a test says otherwise.
@@ -126,25 +127,27 @@ impl TestApp {
     }
 
     /// The first administrator, signed in: who, and the `Cookie` header value of their session.
-    pub async fn signed_in_admin(&self) -> (AdminView, String) {
-        let session = self.core.admins.create_first(&first_admin()).await.unwrap();
+    /// Core calls made as them skip the password re-confirmation (they have no session
+    /// there); requests sent with the cookie go through it like a browser's.
+    pub async fn signed_in_admin(&self) -> (Actor, String) {
+        let session = self
+            .core
+            .admins
+            .create_first(&first_admin(), &RequestOrigin::default())
+            .await
+            .unwrap();
         let cookie = format!("tollgate_session={}", session.secret.expose());
-        (session.admin, cookie)
+        (Actor::trusted(session.admin), cookie)
     }
 
-    pub async fn admin(&self) -> AdminView {
-        self.core
-            .admins
-            .create_first(&first_admin())
-            .await
-            .unwrap()
-            .admin
+    pub async fn admin(&self) -> Actor {
+        self.signed_in_admin().await.0
     }
 
     /// A token of `token_type` and its `Authorization` header value.
     pub async fn token(
         &self,
-        admin: &AdminView,
+        admin: &Actor,
         name: &str,
         token_type: TokenType,
         permissions: &[&str],

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use tollgate::model::TokenView;
 
 use crate::api::{BulkRevoke, revoke_token};
-use crate::components::ConfirmDialog;
+use crate::components::{ConfirmDialog, confirmed_action};
 use crate::error::AppError;
 
 /// The single-token dialog. Typing the name proves the admin means this very token: the
@@ -16,7 +16,7 @@ pub fn RevokeDialog(
     to_revoke: RwSignal<Option<TokenView>>,
     version: RwSignal<u32>,
 ) -> impl IntoView {
-    let revoke = Action::new(|id: &i64| revoke_token(*id));
+    let revoke = confirmed_action(revoke_token);
     Effect::new(move |_| {
         if let Some(Ok(())) = revoke.value().get() {
             to_revoke.set(None);

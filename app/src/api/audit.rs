@@ -1,0 +1,29 @@
+//! Settings > Audit log.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use tollgate::model::AuditPage;
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::Rpc;
+
+/// One page of the audit log. `params` are the page URL's query pairs, checked here.
+#[server(prefix = "/rpc", endpoint = "audit_log", input = Json)]
+pub async fn audit_log(params: Vec<(String, String)>) -> Result<AuditPage, AppError> {
+    use tollgate::model::AuditQuery;
+    let rpc = Rpc::current();
+    let admin = rpc.require_admin().await?;
+    let query = AuditQuery::from_params(|name| {
+        params
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    })
+    .map_err(|errors| rpc.reject(AppError::Invalid(errors)))?;
+    rpc.core
+        .audit
+        .page(&admin, &query)
+        .await
+        .map_err(|e| rpc.reject(e))
+}
