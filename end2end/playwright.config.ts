@@ -59,7 +59,7 @@ export default defineConfig({
     },
     // The forms again with JavaScript off: the browser posts them itself. Listed after
     // `chromium` on purpose: projects that share a dependency run in the order listed here
-    // (one worker), and tokens.spec.ts's first test needs a server without tokens.
+    // (one worker), and tokens.spec.ts's first test expects only the first-start tokens.
     {
       name: 'chromium-nojs',
       testMatch: /_nojs\.spec\.ts/,

@@ -178,7 +178,7 @@ impl TokenView {
         match (&self.created_by, self.created_by_removed) {
             (Some(name), false) => name.clone(),
             (Some(name), true) => format!("{name} (removed)"),
-            (None, _) => "(no administrator)".to_owned(),
+            (None, _) => "Tollgate (automatic)".to_owned(),
         }
     }
 }

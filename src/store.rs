@@ -13,6 +13,7 @@ mod admins;
 mod audit;
 mod changes;
 mod documents;
+mod instance;
 mod notifications;
 mod roles;
 mod token_changes;

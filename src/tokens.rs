@@ -20,6 +20,9 @@ use crate::token::PlainToken;
 use crate::validate::NewToken;
 
 mod changes;
+mod first_start;
+
+pub use first_start::PREGENERATED;
 
 pub const DUPLICATE_NAME: &str = "A token with this name already exists.";
 

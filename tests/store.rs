@@ -17,11 +17,14 @@ use tollgate::tokens::DUPLICATE_NAME;
 use tollgate::verify::Rejection;
 use tollgate::{ServiceError, Settings, Tollgate, key::ServerKey};
 
+#[path = "store/first_start.rs"]
+mod first_start;
 #[path = "store/token_changes.rs"]
 mod token_changes;
 #[path = "store/token_list.rs"]
 mod token_list;
 
+use first_start::*;
 use token_changes::*;
 use token_list::*;
 /// Roles and permission checks.
@@ -190,6 +193,10 @@ store_tests!(
     the_audit_log_filters_and_pages_for_those_allowed,
     sensitive_actions_need_a_recently_confirmed_password,
     permission_is_checked_before_the_password,
+    the_first_start_pregenerates_two_tokens_once,
+    a_pregenerated_token_works_once_regenerated,
+    revoked_or_renamed_pregenerated_tokens_are_not_made_again,
+    racing_first_starts_pregenerate_once,
 );
 
 /// A second instance B on `db`'s database, and a token made by A that B has verified once

@@ -1,6 +1,6 @@
 import { NEW_TOKEN_PATH, expect, gotoHydrated, signIn, test, type Page } from './fixtures';
 
-// These tests only fill the form; none saves a token (tokens.spec.ts starts from an empty list).
+// These tests only fill the form; none saves a token.
 
 test.beforeEach(async ({ page }) => {
   await signIn(page);

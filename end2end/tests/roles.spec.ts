@@ -126,6 +126,16 @@ test('a Viewer sees tokens, cannot create or revoke, and the server refuses a di
     'Your role (Viewer) does not allow revoking API tokens.',
   );
 
+  // The token's own page: every change is shown disabled, with the reason on hover.
+  await tokenRow(page, ADMINS_TOKEN).getByRole('link', { name: ADMINS_TOKEN, exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: ADMINS_TOKEN })).toBeVisible();
+  await waitForHydration(page);
+  const actions = page.locator('.page-header .actions');
+  await expectDenied(actions, 'Edit', 'Your role (Viewer) does not allow editing API tokens.');
+  await expectDenied(actions, 'Regenerate', 'Your role (Viewer) does not allow regenerating API tokens.');
+  await expectDenied(actions, 'Copy as new', 'Your role (Viewer) does not allow creating API tokens.');
+  await expect(actions.getByRole('link')).toHaveCount(0);
+
   // Straight to the server function, as a script would: 403, and nothing stored.
   const sneaky = uniqueName('Sneaky');
   const response = await page.request.post('/rpc/create_token', {

@@ -69,6 +69,9 @@ test('creating the first administrator signs them in', async ({ page }) => {
   await expect(page.getByText(`Signed in as ${ADMIN_NAME}`)).toBeVisible();
   await expect(page.getByRole('button', { name: 'Sign out', exact: true })).toBeVisible();
 
+  // The first start pre-generated two tokens, and nothing else is listed yet.
+  await expect(page.locator('table.tokens tbody td.name')).toHaveText(['Read-only', 'Full access']);
+
   // Setup is over: the page now sends the administrator away.
   await page.goto('/setup');
   await expectPath(page, TOKENS_PATH);

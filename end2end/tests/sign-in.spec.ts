@@ -1,9 +1,9 @@
-import { TOKENS_PATH, expect, expectPath, gotoHydrated, signIn, test } from './fixtures';
+import { TOKENS_PATH, expect, expectPath, gotoHydrated, signIn, test, type AllowedConsoleError } from './fixtures';
 
 // Wrong passwords are the point here: their 401s and the final 429 are expected.
 test.use({
   allowedConsoleErrors: [
-    (message) => /^Failed to load resource: the server responded with a status of (401|429)\b/.test(message.text()),
+    ((message) => /^Failed to load resource: the server responded with a status of (401|429)\b/.test(message.text())) as AllowedConsoleError,
   ],
 });
 

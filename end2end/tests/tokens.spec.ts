@@ -10,6 +10,7 @@ import {
   expectApiError,
   expectPath,
   gotoHydrated,
+  readRevealedToken,
   revealBanner,
   signIn,
   submitTokenForm,
@@ -17,6 +18,7 @@ import {
   tokenRow,
   uniqueName,
   waitForHydration,
+  TOKEN_PATTERN,
   type Article,
   type Locator,
   type Page,
@@ -24,25 +26,71 @@ import {
   type TokenVerification,
 } from './fixtures';
 
-// The first test needs a server on which no token exists yet, so the order matters.
+// The first tests meet the tokens pre-generated on the server's first start, before any
+// test here regenerates one, so the order matters.
 test.describe.configure({ mode: 'serial' });
 
 test.beforeEach(async ({ page }) => {
   await signIn(page);
 });
 
+/**
+ * The row of a pre-generated token. `tokenRow` matches any cell, and "Read-only" is also
+ * every read-only token's type, so this matches the name's link.
+ */
+function pregeneratedRow(page: Page, name: string): Locator {
+  return page
+    .getByRole('table')
+    .getByRole('row')
+    .filter({ has: page.getByRole('link', { name, exact: true }) });
+}
+
 /** Every row of the token table, header row included. */
 function tokenTableRows(page: Page): Locator {
   return page.getByRole('table').getByRole('row');
 }
 
-test('the token list starts empty', async ({ page }) => {
+test('the first start pre-generated "Full access" and "Read-only", made by no admin', async ({ page }) => {
   await expect(page.getByRole('heading', { level: 1, name: 'API Tokens' })).toBeVisible();
-  await expect(page.getByText('You have no API tokens yet')).toBeVisible();
-
   const create = page.getByRole('link', { name: 'Create new API token' });
   await expect(create).toBeVisible();
   await expect(create).toHaveAttribute('href', NEW_TOKEN_PATH);
+
+  for (const [name, type] of [
+    ['Full access', 'Full access'],
+    ['Read-only', 'Read-only'],
+  ] as const) {
+    const row = pregeneratedRow(page, name);
+    await expect(row).toHaveCount(1);
+    await expect(row.locator('.badge').first()).toHaveText(type);
+    await expect(row.getByRole('cell', { name: 'Tollgate (automatic)', exact: true })).toBeVisible();
+    await expect(row.locator('td.when').nth(2)).toHaveText('Never');
+    await expect(row.locator('code')).toHaveText(/^tg_\u2026[0-9A-Za-z]{4}$/);
+  }
+  // Their values were never shown: only the masked hints are on the page.
+  expect(await page.content()).not.toMatch(/tg_[0-9A-Za-z]{38}/);
+});
+
+test('regenerating the pre-generated "Read-only" reveals a value that may read', async ({ page, request }) => {
+  // Arrange
+  await pregeneratedRow(page, 'Read-only').getByRole('link', { name: 'Read-only', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Read-only' })).toBeVisible();
+  await expect(page.getByText('Tollgate (automatic)', { exact: false })).toBeVisible();
+  await waitForHydration(page);
+
+  // Act
+  await page.getByRole('button', { name: 'Regenerate', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: 'Regenerate', exact: true }).click();
+
+  // Assert
+  await expect(dialog).toBeHidden();
+  const token = await readRevealedToken(page);
+  expect(token).toMatch(TOKEN_PATTERN);
+  expect((await apiGet(request, '/api/articles', token)).status()).toBe(200);
+  await expectApiError(await apiPost(request, '/api/articles', token, { title: 'x' }), 403, 'insufficient_scope');
+  const verification = (await (await apiGet(request, '/api/tokens/verify', token)).json()) as TokenVerification;
+  expect(verification).toMatchObject({ name: 'Read-only', type: 'read-only', expires_at: null });
 });
 
 test('invalid tokens are refused and never listed', async ({ page }) => {

@@ -197,7 +197,7 @@ test('shift-click selects a range; the selected tokens are revoked together', as
   for (const { secret } of made.slice(0, 3)) {
     await expectApiError(await apiGet(request, '/api/articles', secret), 401, 'invalid_token');
   }
-  expect((await apiGet(request, '/api/articles', made[3].secret)).status()).toBe(200);
+  expect((await apiGet(request, '/api/articles', made[3]!.secret)).status()).toBe(200);
 
   // Assert: they are listed under "revoked", with who and when, and can't be revoked again.
   await page.getByLabel('Status', { exact: true }).selectOption('revoked');

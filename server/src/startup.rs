@@ -38,6 +38,8 @@ pub enum StartupError {
     Changes(StoreError),
     #[error("mail (--smtp-url / --smtp-from): {0}")]
     Mail(#[from] MailError),
+    #[error("pre-generating the first tokens failed: {0}")]
+    FirstStart(tollgate::ServiceError),
     #[error("seeding failed: {0}")]
     Seed(tollgate::ServiceError),
     #[error("server error: {0}")]
@@ -111,6 +113,11 @@ pub struct Application {
 impl Application {
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
         let core = open_core(config).await?;
+        // Here rather than in `open_core`: only serving is a start, not `migrate` or `admin`.
+        core.tokens
+            .pregenerate_on_first_start()
+            .await
+            .map_err(StartupError::FirstStart)?;
         let listener =
             TcpListener::bind(config.addr)
                 .await

@@ -405,3 +405,53 @@ async fn a_broken_catalog_file_stops_start_up_with_the_reason() {
     assert!(message.contains("catalog.json"), "{message}");
     assert!(message.contains("lowercase"), "{message}");
 }
+
+/// Serving a database for the first time pre-generates "Full access" and "Read-only";
+/// serving it again (a restart, after one was revoked) makes nothing more, while
+/// `migrate` never counts as a start.
+#[tokio::test]
+async fn only_the_first_start_of_a_database_pregenerates_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = server::config::Config::for_tests(dir.path().join("data"));
+    let migrated = server::startup::open_core(&config).await.unwrap();
+    assert_eq!(migrated.store.list_active_tokens().await.unwrap(), vec![]);
+    migrated.store.close().await;
+
+    let first = server::Application::build(&config).await.unwrap();
+    let made = first.core().store.list_active_tokens().await.unwrap();
+    let names: Vec<_> = made.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["Read-only", "Full access"], "newest first");
+    assert!(made.iter().all(|t| t.created_by.is_none()));
+    let full_access = made[1].id;
+    let core = first.core().clone();
+    let session = core
+        .admins
+        .create_first(
+            &tollgate::model::NewAdminRequest {
+                email: "ada@example.com".into(),
+                name: "Ada".into(),
+                password: "correct horse battery staple".into(),
+                password_confirm: "correct horse battery staple".into(),
+            },
+            &tollgate::actor::RequestOrigin::default(),
+        )
+        .await
+        .unwrap();
+    let admin = tollgate::actor::Actor::trusted(session.admin);
+    core.tokens.revoke(&admin, full_access).await.unwrap();
+    drop(first);
+    core.store.close().await;
+
+    let restarted = server::Application::build(&config).await.unwrap();
+    let names: Vec<_> = restarted
+        .core()
+        .store
+        .list_active_tokens()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(names, ["Read-only"]);
+    restarted.core().store.close().await;
+}

@@ -14,7 +14,8 @@ pub struct NewTokenRecord<'a> {
     pub permissions: &'a [Permission],
     pub token_hash: &'a str,
     pub hint: &'a str,
-    /// The creating admin; `None` for tokens no admin made (load-test seeding).
+    /// The creating admin; `None` for tokens no admin made (pre-generated on the first
+    /// start, load-test seeding).
     pub created_by: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
@@ -79,7 +80,7 @@ macro_rules! select_token_views {
     };
 }
 
-const INSERT_TOKEN: &str = "INSERT INTO api_tokens \
+pub(super) const INSERT_TOKEN: &str = "INSERT INTO api_tokens \
      (name, description, token_type, permissions, token_hash, hint, created_by, created_at, expires_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
 
@@ -98,6 +99,7 @@ macro_rules! insert_token_query {
             .bind($token.expires_at)
     };
 }
+pub(super) use insert_token_query;
 
 pub(super) fn permissions_json(permissions: &[Permission]) -> String {
     serde_json::to_string(permissions).expect("permissions serialise")

@@ -206,7 +206,9 @@ fn AuditTable(page: AuditPage, params: Vec<(String, String)>) -> impl IntoView {
     }
     let rows = page.entries.into_iter().map(audit_row).collect_view();
     view! {
-        <div class="table-wrap">
+        // A tab stop of its own, so the keyboard can scroll it sideways on a narrow
+        // screen even when its rows hold no link.
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Audit log entries">
             <table class="audit">
                 <caption class="sr-only">"Audit events, newest first"</caption>
                 <thead>

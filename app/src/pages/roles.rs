@@ -135,7 +135,9 @@ fn RoleTable(
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
+        // A tab stop of its own, so the keyboard can scroll it sideways on a narrow
+        // screen even when no row holds a control (built-in roles, a lone admin).
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Roles">
             <table class="tokens roles">
                 <thead>
                     <tr>

@@ -7,7 +7,9 @@ use tollgate::model::{
 
 use super::route_id;
 use crate::api::{get_token_details, handed_over_token, regenerate_token};
-use crate::components::{AdminShell, ConfirmDialog, RevealBanner, confirmed_action, use_signed_in};
+use crate::components::{
+    AdminShell, ConfirmDialog, DeniedButton, RevealBanner, confirmed_action, denial, use_signed_in,
+};
 use crate::error::AppError;
 
 /// Settings > API Tokens > one token: what it is, and how much it was used lately.
@@ -123,8 +125,9 @@ fn TokenSummary(details: TokenDetails, on_regenerate: Callback<()>) -> impl Into
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let copy_href = format!("/settings/api-tokens/new?from={}", token.id);
-    let history = use_signed_in()
+    // Presentation only: each server function checks the role again.
+    let admin = use_signed_in();
+    let history = admin
         .get_untracked()
         .is_some_and(|admin| admin.can(AdminPermission::AuditRead))
         .then(|| {
@@ -134,21 +137,37 @@ fn TokenSummary(details: TokenDetails, on_regenerate: Callback<()>) -> impl Into
                 <dd><A href=href>"Audit log for this token"</A></dd>
             }
         });
-    // A revoked token can't change or get a new value; it shows who ended it instead.
-    let actions = match token.revoked_at {
+    let copy = match denial(admin, AdminPermission::ApiTokensCreate) {
         None => {
-            let edit_href = format!("/settings/api-tokens/{}/edit", token.id);
-            view! {
-                <A href=edit_href attr:class="button secondary">"Edit"</A>
-                // Its confirmation dialog needs JavaScript.
+            let copy_href = format!("/settings/api-tokens/new?from={}", token.id);
+            view! { <A href=copy_href attr:class="button secondary">"Copy as new"</A> }.into_any()
+        }
+        Some(why) => view! { <DeniedButton label="Copy as new".to_owned() why /> }.into_any(),
+    };
+    // A revoked token can't change or get a new value; it shows who ended it instead.
+    let actions = token.revoked_at.is_none().then(|| {
+        let edit = match denial(admin, AdminPermission::ApiTokensUpdate) {
+            None => {
+                let edit_href = format!("/settings/api-tokens/{}/edit", token.id);
+                view! { <A href=edit_href attr:class="button secondary">"Edit"</A> }.into_any()
+            }
+            Some(why) => view! { <DeniedButton label="Edit".to_owned() why /> }.into_any(),
+        };
+        let regenerate = match denial(admin, AdminPermission::ApiTokensRegenerate) {
+            // Its confirmation dialog needs JavaScript.
+            None => view! {
                 <button type="button" class="button danger js-only" on:click=move |_| on_regenerate.run(())>
                     "Regenerate"
                 </button>
             }
-            .into_any()
-        }
-        Some(_) => ().into_any(),
-    };
+            .into_any(),
+            Some(why) => {
+                view! { <DeniedButton label="Regenerate".to_owned() why class="button danger" /> }
+                    .into_any()
+            }
+        };
+        view! { {edit} {regenerate} }
+    });
     let revoked = token.revoked_at.map(|at| {
         let by = token
             .revoked_by
@@ -166,7 +185,7 @@ fn TokenSummary(details: TokenDetails, on_regenerate: Callback<()>) -> impl Into
                 <p class="muted">{token.description.clone()}</p>
             </div>
             <div class="actions">
-                <A href=copy_href attr:class="button secondary">"Copy as new"</A>
+                {copy}
                 {actions}
             </div>
         </div>

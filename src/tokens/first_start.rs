@@ -1,0 +1,63 @@
+//! The two tokens every new instance starts with, so an admin can get going by
+//! regenerating one instead of filling in the create form.
+
+use chrono::Utc;
+
+use super::Tokens;
+use crate::error::ServiceError;
+use crate::model::TokenType;
+use crate::store::NewTokenRecord;
+use crate::token::PlainToken;
+
+/// Name, description and type of each pre-generated token, in the order they are made.
+pub const PREGENERATED: [(&str, &str, TokenType); 2] = [
+    (
+        "Full access",
+        "Made on the first start. Regenerate it to get a value.",
+        TokenType::FullAccess,
+    ),
+    (
+        "Read-only",
+        "Made on the first start. Regenerate it to get a value.",
+        TokenType::ReadOnly,
+    ),
+];
+
+impl Tokens {
+    /// On the very first start of a database, stores the [`PREGENERATED`] tokens: no
+    /// creator, no expiry, and values nobody ever sees (generated, hashed, dropped), so
+    /// an admin regenerates one to use it. Later starts (of this or any other instance)
+    /// do nothing, even once they are revoked or renamed. `true` when this call made them.
+    pub async fn pregenerate_on_first_start(&self) -> Result<bool, ServiceError> {
+        let now = Utc::now();
+        let secrets: Vec<(String, String)> = PREGENERATED
+            .iter()
+            .map(|_| {
+                let plain = PlainToken::generate();
+                (plain.hash(&self.key).as_str().to_owned(), plain.hint())
+            })
+            .collect();
+        let records: Vec<NewTokenRecord<'_>> = PREGENERATED
+            .iter()
+            .zip(&secrets)
+            .map(
+                |((name, description, token_type), (hash, hint))| NewTokenRecord {
+                    name,
+                    description,
+                    token_type: *token_type,
+                    permissions: &[],
+                    token_hash: hash,
+                    hint,
+                    created_by: None,
+                    created_at: now,
+                    expires_at: None,
+                },
+            )
+            .collect();
+        let made = self.store.first_start(now, &records).await?;
+        if made {
+            tracing::info!("first start: pre-generated the “Full access” and “Read-only” tokens");
+        }
+        Ok(made)
+    }
+}
