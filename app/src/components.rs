@@ -7,6 +7,7 @@ mod notification_bell;
 mod password_prompt;
 mod permission_matrix;
 mod reveal_banner;
+mod scroll_region;
 mod token_fields;
 
 pub use admin_shell::AdminShell;
@@ -18,4 +19,5 @@ pub use notification_bell::NotificationBell;
 pub use password_prompt::{PasswordDialog, PasswordPrompt, confirmed_action};
 pub use permission_matrix::PermissionMatrix;
 pub use reveal_banner::RevealBanner;
+pub use scroll_region::ScrollRegion;
 pub use token_fields::{DescriptionField, PermissionsField, TypeField, catalog_resource};

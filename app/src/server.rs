@@ -131,15 +131,7 @@ impl Rpc {
 
     /// The signed-in administrator, or `None`.
     pub async fn signed_in_admin(&self) -> Result<Option<AdminView>, AppError> {
-        match self.session_secret() {
-            Some(secret) => self
-                .core
-                .admins
-                .session(&secret)
-                .await
-                .map_err(|e| self.reject(e)),
-            None => Ok(None),
-        }
+        Ok(self.signed_in_actor().await?.map(|actor| actor.admin))
     }
 
     /// The signed-in administrator acting from this request, or `None`.

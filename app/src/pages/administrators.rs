@@ -8,8 +8,8 @@ use crate::api::{
     StatusChange, add_admin, change_admin_role, change_admin_status, list_admins, list_roles,
 };
 use crate::components::{
-    AdminShell, ConfirmDialog, DeniedButton, ErrorSummary, TextField, confirmed_action, denial,
-    use_signed_in,
+    AdminShell, ConfirmDialog, DeniedButton, ErrorSummary, ScrollRegion, TextField,
+    confirmed_action, denial, use_signed_in,
 };
 
 /// Settings > Administrators: who can sign in, with which role; add, change role,
@@ -230,9 +230,7 @@ fn AdminTable(
         .collect_view();
 
     view! {
-        // A tab stop of its own, so the keyboard can scroll it sideways on a narrow
-        // screen even when no row holds a control (built-in roles, a lone admin).
-        <div class="table-wrap" tabindex="0" role="region" aria-label="Administrators">
+        <ScrollRegion label="Administrators">
             <table class="tokens admins">
                 <thead>
                     <tr>
@@ -246,7 +244,7 @@ fn AdminTable(
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </ScrollRegion>
         {move || to_remove.get().map(|admin| view! { <RemoveDialog admin to_remove version /> })}
     }
 }

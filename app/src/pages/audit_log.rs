@@ -10,7 +10,7 @@ use leptos_router::params::ParamsMap;
 use tollgate::model::{AuditAction, AuditActor, AuditEntry, AuditPage, format_time};
 
 use crate::api::audit_log;
-use crate::components::{AdminShell, ErrorSummary};
+use crate::components::{AdminShell, ErrorSummary, ScrollRegion};
 use crate::error::AppError;
 
 const AUDIT_PATH: &str = "/settings/audit-log";
@@ -206,9 +206,7 @@ fn AuditTable(page: AuditPage, params: Vec<(String, String)>) -> impl IntoView {
     }
     let rows = page.entries.into_iter().map(audit_row).collect_view();
     view! {
-        // A tab stop of its own, so the keyboard can scroll it sideways on a narrow
-        // screen even when its rows hold no link.
-        <div class="table-wrap" tabindex="0" role="region" aria-label="Audit log entries">
+        <ScrollRegion label="Audit log entries">
             <table class="audit">
                 <caption class="sr-only">"Audit events, newest first"</caption>
                 <thead>
@@ -223,7 +221,7 @@ fn AuditTable(page: AuditPage, params: Vec<(String, String)>) -> impl IntoView {
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </ScrollRegion>
         <nav class="pager" aria-label="Audit log pages">
             {newest.map(|href| view! { <A href=href attr:class="button secondary">"← Newest"</A> })}
             {older.map(|href| view! { <A href=href attr:class="button secondary">"Older →"</A> })}

@@ -6,7 +6,7 @@ use tollgate::model::{AdminPermission, RoleRequest, RoleView};
 
 use crate::api::{delete_role, list_roles, save_role};
 use crate::components::{
-    AdminShell, ConfirmDialog, DeniedButton, ErrorSummary, FieldMessage, TextField,
+    AdminShell, ConfirmDialog, DeniedButton, ErrorSummary, FieldMessage, ScrollRegion, TextField,
     confirmed_action, denial, use_signed_in,
 };
 
@@ -135,9 +135,7 @@ fn RoleTable(
         })
         .collect_view();
     view! {
-        // A tab stop of its own, so the keyboard can scroll it sideways on a narrow
-        // screen even when no row holds a control (built-in roles, a lone admin).
-        <div class="table-wrap" tabindex="0" role="region" aria-label="Roles">
+        <ScrollRegion label="Roles">
             <table class="tokens roles">
                 <thead>
                     <tr>
@@ -149,7 +147,7 @@ fn RoleTable(
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </ScrollRegion>
     }
 }
 
