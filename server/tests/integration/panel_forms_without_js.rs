@@ -2,11 +2,9 @@
 //! `/rpc/update_token_form`, `/rpc/sign_in_form`): each answers with a redirect, and what
 //! the next page shows (the new value, a refused form) is handed to that page once.
 
-mod common;
-
+use crate::common::{Reply, TestApp, spawn_app};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{Reply, TestApp, spawn_app};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tollgate::model::TokenType;

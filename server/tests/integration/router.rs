@@ -1,11 +1,9 @@
 //! The router, request by request, with `tower::ServiceExt::oneshot`: the API door's
 //! statuses and headers, and the panel's server functions' authorisation.
 
-mod common;
-
+use crate::common::spawn_app;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::spawn_app;
 use serde_json::json;
 use tollgate::model::TokenType;
 

@@ -1,6 +1,5 @@
 //! What every router test needs: an app on a throwaway SQLite database, driven request by
 //! request with `tower::ServiceExt::oneshot`.
-#![allow(dead_code)] // each test file uses its own part of this
 
 use std::net::SocketAddr;
 

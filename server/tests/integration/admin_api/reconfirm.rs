@@ -5,8 +5,8 @@
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 
-use super::common::{Reply, TestApp, spawn_app, spawn_app_with};
 use super::{call, signed_in};
+use crate::common::{Reply, TestApp, spawn_app, spawn_app_with};
 
 /// Creates the token "ci" through the admin API with this session.
 async fn create(app: &TestApp, cookie: &str) -> Reply {

@@ -4,8 +4,8 @@
 use axum::http::Method;
 use serde_json::{Value, json};
 
-use super::common::{Reply, TestApp, spawn_app};
 use super::{assert_error, call, create_token, read_only, signed_in};
+use crate::common::{Reply, TestApp, spawn_app};
 
 fn names(reply: &Reply) -> Vec<String> {
     reply.body["data"]

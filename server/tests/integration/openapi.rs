@@ -2,11 +2,9 @@
 //! it needs, and each documented operation answers as the document says. (Playwright also
 //! validates the document against the OpenAPI 3.1 schema.)
 
-mod common;
-
+use crate::common::{TestApp, spawn_app, spawn_app_with};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::{TestApp, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
 use tollgate::catalog::{Action, Catalog, Permission};
 use tollgate::model::TokenType;
@@ -339,7 +337,7 @@ async fn send(
     uri: &str,
     cookie: Option<&str>,
     body: Option<Value>,
-) -> common::Reply {
+) -> crate::common::Reply {
     let mut request = Request::builder()
         .method(Method::from_bytes(method.to_uppercase().as_bytes()).unwrap())
         .uri(uri)

@@ -2,11 +2,9 @@
 //! exactly the page's nonced ones, and the refusal of cross-site state changes made with
 //! an admin's cookie.
 
-mod common;
-
+use crate::common::spawn_app;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::spawn_app;
 use http_body_util::BodyExt;
 use serde_json::json;
 use tower::ServiceExt;

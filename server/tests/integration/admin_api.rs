@@ -1,21 +1,15 @@
 //! The admin JSON API (`/admin/api/tokens`), request by request: the session and CSRF
 //! rules, every validation rule, changes that take effect on the next API request, and
-//! the keyset-paged list. One test binary; the parts live in `admin_api/`.
+//! the keyset-paged list. The parts live in `admin_api/`.
 
-mod common;
-
-#[path = "admin_api/changes.rs"]
 mod changes;
-#[path = "admin_api/create.rs"]
 mod create;
-#[path = "admin_api/list.rs"]
 mod list;
-#[path = "admin_api/reconfirm.rs"]
 mod reconfirm;
 
+use crate::common::{Reply, TestApp};
 use axum::body::Body;
 use axum::http::{Method, Request, header};
-use common::{Reply, TestApp};
 use serde_json::{Value, json};
 
 /// The first administrator, signed in: the `Cookie` header value of their session.

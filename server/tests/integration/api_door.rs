@@ -1,14 +1,12 @@
 //! The API door beyond list and create: documents by id, throttling of failed
 //! verifications, the query-parameter token, client addresses, and usage bookkeeping.
 
-mod common;
-
 use std::net::SocketAddr;
 
+use crate::common::{TestApp, spawn_app, spawn_app_with};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
-use common::{TestApp, spawn_app, spawn_app_with};
 use serde_json::json;
 use tollgate::model::TokenType;
 
@@ -18,7 +16,7 @@ impl TestApp {
         path: &str,
         authorization: &str,
         body: serde_json::Value,
-    ) -> common::Reply {
+    ) -> crate::common::Reply {
         let request = Request::put(path)
             .header(header::AUTHORIZATION, authorization)
             .header(header::CONTENT_TYPE, "application/json")
@@ -27,7 +25,7 @@ impl TestApp {
         self.send(request).await
     }
 
-    async fn delete(&self, path: &str, authorization: &str) -> common::Reply {
+    async fn delete(&self, path: &str, authorization: &str) -> crate::common::Reply {
         let request = Request::delete(path)
             .header(header::AUTHORIZATION, authorization)
             .body(Body::empty())
@@ -36,7 +34,12 @@ impl TestApp {
     }
 
     /// A GET from another client address.
-    async fn get_from(&self, peer: &str, path: &str, authorization: Option<&str>) -> common::Reply {
+    async fn get_from(
+        &self,
+        peer: &str,
+        path: &str,
+        authorization: Option<&str>,
+    ) -> crate::common::Reply {
         let mut request = Request::get(path);
         if let Some(value) = authorization {
             request = request.header(header::AUTHORIZATION, value);

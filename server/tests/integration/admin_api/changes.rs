@@ -4,8 +4,8 @@
 use axum::http::{Method, header};
 use serde_json::json;
 
-use super::common::spawn_app;
 use super::{assert_error, call, create_token, read_only, signed_in};
+use crate::common::spawn_app;
 
 fn token_path(id: i64) -> String {
     format!("/admin/api/tokens/{id}")

@@ -1,10 +1,8 @@
 //! Roles at the panel's door: a server function refuses what the signed-in admin's role
 //! does not allow, whatever the page showed, and writes nothing.
 
-mod common;
-
+use crate::common::{TestApp, spawn_app};
 use axum::http::StatusCode;
-use common::{TestApp, spawn_app};
 use serde_json::json;
 use tollgate::model::AddAdminRequest;
 

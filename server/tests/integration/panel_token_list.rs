@@ -1,10 +1,8 @@
 //! The token list page's server functions, request by request: `list_token_page` names a
 //! bad parameter, and `revoke_tokens` revokes what it can and says why the rest failed.
 
-mod common;
-
+use crate::common::{Reply, TestApp, spawn_app};
 use axum::http::StatusCode;
-use common::{Reply, TestApp, spawn_app};
 use serde_json::{Value, json};
 use tollgate::actor::Actor;
 use tollgate::model::TokenType;

@@ -2,10 +2,8 @@
 //! `/rpc/regenerate_token`), request by request: field errors, unknown and revoked
 //! tokens, no caching of a new value, and effects on the very next API request.
 
-mod common;
-
+use crate::common::{Reply, TestApp, spawn_app};
 use axum::http::{StatusCode, header};
-use common::{Reply, TestApp, spawn_app};
 use serde_json::{Value, json};
 use tollgate::actor::Actor;
 use tollgate::model::TokenType;

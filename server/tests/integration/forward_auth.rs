@@ -2,22 +2,25 @@
 //! package, started by the test) in front of a small upstream on loopback, asking Tollgate
 //! with `auth_request` before each request.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
+use crate::common::{TestApp, spawn_app};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{TestApp, spawn_app};
 use server::Application;
 use server::config::Config;
 use tollgate::model::TokenType;
 
 impl TestApp {
-    async fn forward(&self, method: &str, uri: &str, authorization: Option<&str>) -> common::Reply {
+    async fn forward(
+        &self,
+        method: &str,
+        uri: &str,
+        authorization: Option<&str>,
+    ) -> crate::common::Reply {
         let mut request = Request::get("/auth/forward")
             .header("x-original-method", method)
             .header("x-original-uri", uri);

@@ -4,8 +4,8 @@ use axum::http::{Method, StatusCode, header};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use serde_json::{Value, json};
 
-use super::common::spawn_app;
 use super::{assert_error, call, call_with, create_token, read_only, signed_in};
+use crate::common::spawn_app;
 
 const TOKENS: &str = "/admin/api/tokens";
 
@@ -184,7 +184,7 @@ async fn a_null_or_missing_description_is_empty_and_text_is_trimmed() {
     assert_eq!(reply.body["data"]["description"], "");
 }
 
-fn expires_at(reply: &super::common::Reply) -> Option<DateTime<Utc>> {
+fn expires_at(reply: &crate::common::Reply) -> Option<DateTime<Utc>> {
     reply.body["data"]["expires_at"]
         .as_str()
         .map(|at| at.parse().unwrap())

@@ -1,10 +1,8 @@
 //! Sign-in through the panel's server function: failed attempts are throttled per account,
 //! with the same answer for unknown emails, and a `Retry-After`.
 
-mod common;
-
+use crate::common::spawn_app;
 use axum::http::{StatusCode, header};
-use common::spawn_app;
 use serde_json::json;
 use tollgate::sign_in_throttle::PER_ACCOUNT;
 

@@ -1,0 +1,20 @@
+//! The server's integration tests: the router driven request by request with
+//! `tower::ServiceExt::oneshot`, plus the forward-auth door behind a real nginx.
+//!
+//! One test binary on purpose. Each binary links the whole server (Leptos, axum, sqlx);
+//! twelve of them took twelve links and more than 10 GB of `target/` on a clean build,
+//! which is what CI starts from.
+
+mod common;
+
+mod access;
+mod admin_api;
+mod api_door;
+mod browser_safety;
+mod forward_auth;
+mod openapi;
+mod panel_forms_without_js;
+mod panel_token_changes;
+mod panel_token_list;
+mod router;
+mod sign_in;
