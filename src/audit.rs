@@ -1,6 +1,8 @@
 //! The audit log: every sign-in, failed sign-in and sign-out, every token, admin and role
-//! change, with who, when, from where and the target's name at the time. The use cases
-//! write it after they succeed; Settings > Audit log reads it.
+//! change, with who, when, from where and the target's name at the time. Token changes
+//! hand their event to the store, which writes it in the change's own transaction (see
+//! [`event`]); sign-ins and admin and role changes [`Audit::record`] it once they have
+//! succeeded. Settings > Audit log reads it.
 
 use chrono::Utc;
 
@@ -9,6 +11,7 @@ use crate::actor::{Actor, RequestOrigin};
 use crate::error::ServiceError;
 use crate::model::{
     AUDIT_PAGE_SIZE, AdminPermission, AuditAction, AuditPage, AuditQuery, AuditTargetKind,
+    TOLLGATE_ITSELF,
 };
 use crate::store::{NewAuditEvent, Store};
 
@@ -25,6 +28,8 @@ pub(crate) enum By<'a> {
     },
     /// Whoever holds the server and ran `tollgate admin …`.
     CommandLine,
+    /// Tollgate itself: the tokens it makes on the first start.
+    Tollgate,
 }
 
 /// What an event was about: a token, admin or role, named as it is now.
@@ -49,21 +54,7 @@ impl Audit {
         target: Option<Target<'_>>,
         detail: &str,
     ) {
-        let (actor_id, actor_name, origin) = match &by {
-            By::Admin(actor) => (Some(actor.id), actor.name.as_str(), Some(&actor.origin)),
-            By::Visitor { name, id, origin } => (*id, *name, Some(*origin)),
-            By::CommandLine => (None, "(command line)", None),
-        };
-        let event = NewAuditEvent {
-            at: Utc::now(),
-            action,
-            actor_id,
-            actor_name,
-            target,
-            detail,
-            ip: origin.and_then(|o| o.ip).map(|ip| ip.to_string()),
-            user_agent: origin.and_then(|o| o.user_agent.as_deref()),
-        };
+        let event = event(&by, action, target, detail);
         if let Err(error) = self.store.insert_audit_event(&event).await {
             tracing::error!(%error, action = action.as_str(), "could not write the audit log");
         }
@@ -83,5 +74,31 @@ impl Audit {
             next_before,
             actors: self.store.audit_actors().await?,
         })
+    }
+}
+
+/// The row for one event, now: for [`Audit::record`], or for a store call that writes it
+/// in the same transaction as the change it records.
+pub(crate) fn event<'a>(
+    by: &By<'a>,
+    action: AuditAction,
+    target: Option<Target<'a>>,
+    detail: &'a str,
+) -> NewAuditEvent<'a> {
+    let (actor_id, actor_name, origin) = match by {
+        By::Admin(actor) => (Some(actor.id), actor.name.as_str(), Some(&actor.origin)),
+        By::Visitor { name, id, origin } => (*id, *name, Some(*origin)),
+        By::CommandLine => (None, "(command line)", None),
+        By::Tollgate => (None, TOLLGATE_ITSELF, None),
+    };
+    NewAuditEvent {
+        at: Utc::now(),
+        action,
+        actor_id,
+        actor_name,
+        target,
+        detail,
+        ip: origin.and_then(|o| o.ip).map(|ip| ip.to_string()),
+        user_agent: origin.and_then(|o| o.user_agent.as_deref()),
     }
 }

@@ -97,7 +97,6 @@ impl Tollgate {
                 catalog.clone(),
                 cache.clone(),
                 notifications.clone(),
-                audit.clone(),
             ),
             verifier: Verifier {
                 store: store.clone(),

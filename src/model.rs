@@ -129,6 +129,10 @@ impl TokenLifetime {
     }
 }
 
+/// Tollgate acting on its own (the tokens made on the first start), where an admin's name
+/// would be: a token's creator, an audit event's actor.
+pub const TOLLGATE_ITSELF: &str = "Tollgate (automatic)";
+
 /// A token as the list shows it: never the secret, only a hint of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenView {
@@ -178,7 +182,7 @@ impl TokenView {
         match (&self.created_by, self.created_by_removed) {
             (Some(name), false) => name.clone(),
             (Some(name), true) => format!("{name} (removed)"),
-            (None, _) => "Tollgate (automatic)".to_owned(),
+            (None, _) => TOLLGATE_ITSELF.to_owned(),
         }
     }
 }

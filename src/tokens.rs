@@ -4,7 +4,7 @@ use chrono::Utc;
 
 use crate::access::{require, require_confirmed};
 use crate::actor::Actor;
-use crate::audit::{Audit, By};
+use crate::audit::{By, event};
 use crate::cache::TokenCache;
 use crate::catalog::Catalog;
 use crate::error::ServiceError;
@@ -15,7 +15,7 @@ use crate::model::{
     USAGE_DAYS,
 };
 use crate::notifications::Notifications;
-use crate::store::{ListCursor, NewTokenRecord, Store, StoreError};
+use crate::store::{ListCursor, NewAuditEvent, NewTokenRecord, Store, StoreError};
 use crate::token::PlainToken;
 use crate::validate::NewToken;
 
@@ -45,7 +45,6 @@ pub struct Tokens {
     /// The verifier's cache: every change to a token drops its entry here.
     cache: TokenCache,
     notifications: Notifications,
-    audit: Audit,
 }
 
 impl Tokens {
@@ -55,7 +54,6 @@ impl Tokens {
         catalog: Arc<Catalog>,
         cache: TokenCache,
         notifications: Notifications,
-        audit: Audit,
     ) -> Self {
         Self {
             store,
@@ -63,16 +61,20 @@ impl Tokens {
             catalog,
             cache,
             notifications,
-            audit,
         }
     }
 
-    /// Writes `action` on `token` (named as it is now) to the audit log.
-    async fn record(&self, by: &Actor, action: AuditAction, token: &TokenView, detail: &str) {
-        let target = (AuditTargetKind::Token, token.id, token.name.as_str());
-        self.audit
-            .record(By::Admin(by), action, Some(target), detail)
-            .await;
+    /// The audit event for `action` on token `id` (named `name` once the change is made),
+    /// which the store writes in the same transaction as the change.
+    fn audit_event<'a>(
+        by: &'a Actor,
+        action: AuditAction,
+        id: i64,
+        name: &'a str,
+        detail: &'a str,
+    ) -> NewAuditEvent<'a> {
+        let target = (AuditTargetKind::Token, id, name);
+        event(&By::Admin(by), action, Some(target), detail)
     }
 
     /// The content resources and actions tokens can be granted (the API door's view).
@@ -109,9 +111,11 @@ impl Tokens {
             created_at: now,
             expires_at: new.expiry.at(),
         };
+        let detail = new.grant.token_type.label();
+        let audit = event(&By::Admin(creator), AuditAction::TokenCreate, None, detail);
         let id = self
             .store
-            .insert_token(&record)
+            .insert_token(&record, &audit)
             .await
             .map_err(name_conflict)?;
         let token = self.view(id).await?;
@@ -122,9 +126,6 @@ impl Tokens {
             "token created"
         );
         self.notifications.token_created(creator, &token).await;
-        let detail = token.token_type.label();
-        self.record(creator, AuditAction::TokenCreate, &token, detail)
-            .await;
         Ok(CreatedToken {
             token,
             secret: RevealedSecret(plain.into_exposed()),

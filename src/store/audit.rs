@@ -21,6 +21,61 @@ pub struct NewAuditEvent<'a> {
     pub user_agent: Option<&'a str>,
 }
 
+pub(super) const INSERT_AUDIT_EVENT: &str = "INSERT INTO audit_events \
+     (at, action, actor_id, actor_name, target_kind, target_id, target_name, detail, ip, user_agent) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+/// [`INSERT_AUDIT_EVENT`] with a [`NewAuditEvent`] bound, for whichever backend runs it,
+/// on a pool or inside the transaction of the change it records.
+macro_rules! insert_audit_query {
+    ($event:expr) => {{
+        let event: &NewAuditEvent<'_> = $event;
+        let (kind, id, name) = match event.target {
+            Some((kind, id, name)) => (Some(kind.as_str()), Some(id), Some(name)),
+            None => (None, None, None),
+        };
+        sqlx::query(INSERT_AUDIT_EVENT)
+            .bind(event.at)
+            .bind(event.action.as_str())
+            .bind(event.actor_id)
+            .bind(event.actor_name)
+            .bind(kind)
+            .bind(id)
+            .bind(name)
+            .bind(event.detail)
+            .bind(event.ip.as_deref())
+            .bind(event.user_agent)
+    }};
+}
+pub(super) use insert_audit_query;
+
+/// Runs `$change` (a bound `UPDATE` for one row, written inside `on_pool!` so that each
+/// backend binds its own) and, if it changed that row, appends `$audit`, in one
+/// transaction: `true` when it landed.
+macro_rules! update_audited {
+    ($pool:ident, $change:expr, $audit:expr) => {{
+        let mut tx = $pool.begin().await?;
+        let landed = $change.execute(&mut *tx).await?.rows_affected() == 1;
+        if landed {
+            insert_audit_query!($audit).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        landed
+    }};
+}
+pub(super) use update_audited;
+
+impl<'a> NewAuditEvent<'a> {
+    /// The same event about `target`: for a store call that learns the target's id (or
+    /// final name) only as it writes the change.
+    pub fn about(&self, kind: AuditTargetKind, id: i64, name: &'a str) -> Self {
+        Self {
+            target: Some((kind, id, name)),
+            ..self.clone()
+        }
+    }
+}
+
 #[derive(FromRow)]
 struct AuditRow {
     id: i64,
@@ -116,24 +171,7 @@ fn page_sql(query: &AuditQuery, limit: i64) -> Sql {
 
 impl Store {
     pub async fn insert_audit_event(&self, event: &NewAuditEvent<'_>) -> StoreResult<()> {
-        const SQL: &str = "INSERT INTO audit_events \
-             (at, action, actor_id, actor_name, target_kind, target_id, target_name, detail, ip, user_agent) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-        let (kind, id, name) = match event.target {
-            Some((kind, id, name)) => (Some(kind.as_str()), Some(id), Some(name)),
-            None => (None, None, None),
-        };
-        on_pool!(self, |pool| sqlx::query(SQL)
-            .bind(event.at)
-            .bind(event.action.as_str())
-            .bind(event.actor_id)
-            .bind(event.actor_name)
-            .bind(kind)
-            .bind(id)
-            .bind(name)
-            .bind(event.detail)
-            .bind(event.ip.as_deref())
-            .bind(event.user_agent)
+        on_pool!(self, |pool| insert_audit_query!(event)
             .execute(pool)
             .await
             .map(drop)?);

@@ -1,13 +1,15 @@
 //! Changing a stored token: edit, new secret, revoke. Each write is one `UPDATE` that only
 //! lands if the token still has the hash the caller read and is not revoked, so the caller
 //! knows exactly which hash stopped being valid (and drops it from the cache), and two
-//! admins racing never both "win" a regenerate or a revoke.
+//! admins racing never both "win" a regenerate or a revoke. A change that lands appends
+//! its audit event in the same transaction: the log has every change, and only those.
 
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
+use super::audit::{INSERT_AUDIT_EVENT, insert_audit_query, update_audited};
 use super::tokens::{parse_permissions, parse_type, permissions_json};
-use super::{Store, StoreResult, on_pool};
+use super::{NewAuditEvent, Store, StoreResult, on_pool};
 use crate::catalog::Permission;
 use crate::model::TokenType;
 
@@ -61,14 +63,15 @@ impl Store {
         .transpose()
     }
 
-    /// Writes the fields `update` sets, if token `id` still has `hash` and is not revoked.
-    /// `false`: it changed meanwhile (read it again). A name already used by another
+    /// Writes the fields `update` sets, with `audit`, if token `id` still has `hash` and is
+    /// not revoked. `false`: it changed meanwhile (read it again). A name already used by another
     /// working token fails with [`super::StoreError::UniqueViolation`].
     pub async fn update_token(
         &self,
         id: i64,
         hash: &str,
         update: &TokenUpdate<'_>,
+        audit: &NewAuditEvent<'_>,
     ) -> StoreResult<bool> {
         const SQL: &str = "UPDATE api_tokens SET \
                  name = COALESCE($1, name), \
@@ -79,62 +82,64 @@ impl Store {
              WHERE id = $7 AND token_hash = $8 AND revoked_at IS NULL";
         let token_type = update.grant.map(|(t, _)| t.as_str());
         let permissions = update.grant.map(|(_, p)| permissions_json(p));
-        let affected = on_pool!(self, |pool| sqlx::query(SQL)
-            .bind(update.name)
-            .bind(update.description)
-            .bind(token_type)
-            .bind(permissions.as_deref())
-            .bind(update.expires_at.is_some())
-            .bind(update.expires_at.flatten())
-            .bind(id)
-            .bind(hash)
-            .execute(pool)
-            .await?
-            .rows_affected());
-        Ok(affected == 1)
+        let landed = on_pool!(self, |pool| update_audited!(
+            pool,
+            sqlx::query(SQL)
+                .bind(update.name)
+                .bind(update.description)
+                .bind(token_type)
+                .bind(permissions.as_deref())
+                .bind(update.expires_at.is_some())
+                .bind(update.expires_at.flatten())
+                .bind(id)
+                .bind(hash),
+            audit
+        ));
+        Ok(landed)
     }
 
     /// Gives token `id` a new hash (and display hint) if it still has `old_hash` and is
-    /// not revoked; `false` otherwise. The old value matches nothing from then on.
+    /// not revoked, with `audit`; `false` otherwise. The old value matches nothing from
+    /// then on.
     pub async fn replace_token_hash(
         &self,
         id: i64,
         old_hash: &str,
         new_hash: &str,
         hint: &str,
+        audit: &NewAuditEvent<'_>,
     ) -> StoreResult<bool> {
         const SQL: &str = "UPDATE api_tokens SET token_hash = $1, hint = $2 \
                            WHERE id = $3 AND token_hash = $4 AND revoked_at IS NULL";
-        let affected = on_pool!(self, |pool| sqlx::query(SQL)
-            .bind(new_hash)
-            .bind(hint)
-            .bind(id)
-            .bind(old_hash)
-            .execute(pool)
-            .await?
-            .rows_affected());
-        Ok(affected == 1)
+        let landed = on_pool!(self, |pool| update_audited!(
+            pool,
+            sqlx::query(SQL)
+                .bind(new_hash)
+                .bind(hint)
+                .bind(id)
+                .bind(old_hash),
+            audit
+        ));
+        Ok(landed)
     }
 
     /// Marks token `id` revoked by admin `by` and forgets its hash, if it still has `hash`
-    /// and is not revoked yet; `false` otherwise. The row stays, as history.
+    /// and is not revoked yet, with `audit`; `false` otherwise. The row stays, as history.
     pub async fn revoke_token(
         &self,
         id: i64,
         hash: &str,
         by: i64,
         now: DateTime<Utc>,
+        audit: &NewAuditEvent<'_>,
     ) -> StoreResult<bool> {
         const SQL: &str = "UPDATE api_tokens SET revoked_at = $1, revoked_by = $2, token_hash = NULL \
                            WHERE id = $3 AND token_hash = $4 AND revoked_at IS NULL";
-        let affected = on_pool!(self, |pool| sqlx::query(SQL)
-            .bind(now)
-            .bind(by)
-            .bind(id)
-            .bind(hash)
-            .execute(pool)
-            .await?
-            .rows_affected());
-        Ok(affected == 1)
+        let landed = on_pool!(self, |pool| update_audited!(
+            pool,
+            sqlx::query(SQL).bind(now).bind(by).bind(id).bind(hash),
+            audit
+        ));
+        Ok(landed)
     }
 }

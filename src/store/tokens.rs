@@ -1,9 +1,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 
-use super::{Store, StoreError, StoreResult, on_pool};
+use super::audit::{INSERT_AUDIT_EVENT, insert_audit_query};
+use super::{NewAuditEvent, Store, StoreError, StoreResult, on_pool};
 use crate::catalog::Permission;
-use crate::model::{DailyUsage, TokenType, TokenView};
+use crate::model::{AuditTargetKind, DailyUsage, TokenType, TokenView};
 use crate::usage::UsageBatch;
 
 /// Everything stored for a new token: its hash, never its value.
@@ -137,13 +138,24 @@ impl TryFrom<TokenRow> for TokenView {
 }
 
 impl Store {
-    /// Stores a token. A name already used by a working token (ignoring case) fails with
-    /// [`StoreError::UniqueViolation`].
-    pub async fn insert_token(&self, token: &NewTokenRecord<'_>) -> StoreResult<i64> {
+    /// Stores a token, and `audit` about it in the same transaction. A name already used
+    /// by a working token (ignoring case) fails with [`StoreError::UniqueViolation`].
+    pub async fn insert_token(
+        &self,
+        token: &NewTokenRecord<'_>,
+        audit: &NewAuditEvent<'_>,
+    ) -> StoreResult<i64> {
         let permissions = permissions_json(token.permissions);
-        let id = on_pool!(self, |pool| insert_token_query!(token, &permissions)
-            .fetch_one(pool)
-            .await?);
+        let id = on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let id = insert_token_query!(token, &permissions)
+                .fetch_one(&mut *tx)
+                .await?;
+            let created = audit.about(AuditTargetKind::Token, id, token.name);
+            insert_audit_query!(&created).execute(&mut *tx).await?;
+            tx.commit().await?;
+            id
+        });
         Ok(id)
     }
 

@@ -72,19 +72,18 @@ impl Tokens {
                     .map(|g| (g.token_type, g.permissions.as_slice())),
                 expires_at: edit.expiry.map(|e| e.at()),
             };
+            let detail = edit.describe(&state.name);
+            let name = update.name.unwrap_or(&state.name);
+            let audit = Self::audit_event(admin, AuditAction::TokenUpdate, id, name, &detail);
             if self
                 .store
-                .update_token(id, &hash, &update)
+                .update_token(id, &hash, &update, &audit)
                 .await
                 .map_err(name_conflict)?
             {
                 self.cache.invalidate(&hash);
                 tracing::info!(token_id = id, admin_id = admin.id, "token updated");
-                let token = self.view(id).await?;
-                let detail = edit.describe(&state.name);
-                self.record(admin, AuditAction::TokenUpdate, &token, &detail)
-                    .await;
-                return Ok(token);
+                return self.view(id).await;
             }
         }
         Err(changed_meanwhile())
@@ -95,19 +94,18 @@ impl Tokens {
     pub async fn regenerate(&self, admin: &Actor, id: i64) -> Result<CreatedToken, ServiceError> {
         require_confirmed(admin, AdminPermission::ApiTokensRegenerate)?;
         for _ in 0..ATTEMPTS {
-            let (old_hash, _) = working(self, id).await?;
+            let (old_hash, state) = working(self, id).await?;
             let plain = PlainToken::generate();
             let new_hash = plain.hash(&self.key);
+            let audit = Self::audit_event(admin, AuditAction::TokenRegenerate, id, &state.name, "");
             if self
                 .store
-                .replace_token_hash(id, &old_hash, new_hash.as_str(), &plain.hint())
+                .replace_token_hash(id, &old_hash, new_hash.as_str(), &plain.hint(), &audit)
                 .await?
             {
                 self.cache.invalidate(&old_hash);
                 tracing::info!(token_id = id, admin_id = admin.id, "token regenerated");
                 let token = self.view(id).await?;
-                self.record(admin, AuditAction::TokenRegenerate, &token, "")
-                    .await;
                 return Ok(CreatedToken {
                     token,
                     secret: RevealedSecret(plain.into_exposed()),
@@ -123,18 +121,17 @@ impl Tokens {
     pub async fn revoke(&self, by: &Actor, id: i64) -> Result<TokenView, ServiceError> {
         require_confirmed(by, AdminPermission::ApiTokensDelete)?;
         for _ in 0..ATTEMPTS {
-            let (hash, _) = working(self, id).await?;
+            let (hash, state) = working(self, id).await?;
+            let audit = Self::audit_event(by, AuditAction::TokenRevoke, id, &state.name, "");
             if self
                 .store
-                .revoke_token(id, &hash, by.id, Utc::now())
+                .revoke_token(id, &hash, by.id, Utc::now(), &audit)
                 .await?
             {
                 // This instance at once; on Postgres the others hear it from the database.
                 self.cache.invalidate(&hash);
                 tracing::info!(token_id = id, admin_id = by.id, "token revoked");
-                let token = self.view(id).await?;
-                self.record(by, AuditAction::TokenRevoke, &token, "").await;
-                return Ok(token);
+                return self.view(id).await;
             }
         }
         Err(changed_meanwhile())

@@ -4,8 +4,9 @@
 use chrono::Utc;
 
 use super::Tokens;
+use crate::audit::{By, event};
 use crate::error::ServiceError;
-use crate::model::TokenType;
+use crate::model::{AuditAction, TokenType};
 use crate::store::NewTokenRecord;
 use crate::token::PlainToken;
 
@@ -26,7 +27,7 @@ pub const PREGENERATED: [(&str, &str, TokenType); 2] = [
 impl Tokens {
     /// On the very first start of a database, stores the [`PREGENERATED`] tokens: no
     /// creator, no expiry, and values nobody ever sees (generated, hashed, dropped), so
-    /// an admin regenerates one to use it. Later starts (of this or any other instance)
+    /// an admin regenerates one to use it. The audit log has each, by Tollgate itself. Later starts (of this or any other instance)
     /// do nothing, even once they are revoked or renamed. `true` when this call made them.
     pub async fn pregenerate_on_first_start(&self) -> Result<bool, ServiceError> {
         let now = Utc::now();
@@ -54,7 +55,13 @@ impl Tokens {
                 },
             )
             .collect();
-        let made = self.store.first_start(now, &records).await?;
+        let audit = event(
+            &By::Tollgate,
+            AuditAction::TokenCreate,
+            None,
+            "made on the first start",
+        );
+        let made = self.store.first_start(now, &records, &audit).await?;
         if made {
             tracing::info!("first start: pre-generated the “Full access” and “Read-only” tokens");
         }

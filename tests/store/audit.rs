@@ -4,11 +4,13 @@ use chrono::{Duration, Utc};
 use tollgate::actor::{Actor, RequestOrigin};
 use tollgate::admins::{Admins, NewSession, SessionSettings};
 use tollgate::audit::Audit;
+use tollgate::catalog::{Action, Permission};
 use tollgate::model::{
     AddAdminRequest, AuditAction, AuditEntry, AuditQuery, AuditTargetKind, RoleRequest,
     SignInRequest, TokenPatch, TokenType,
 };
 use tollgate::sign_in_throttle::SignInThrottle;
+use tollgate::store::Store;
 use tollgate::{ServiceError, Tollgate};
 
 use super::access::{add_and_sign_in, forbidden_message, role_id};
@@ -374,4 +376,72 @@ pub async fn permission_is_checked_before_the_password(core: &Tollgate) {
         // A Viewer is told about their role, not asked for a password that can't help.
         forbidden_message(core.tokens.create(&vera, &request).await);
     }
+}
+
+/// A token change and its audit event are one transaction: a change that does not land
+/// writes no event, and when the event cannot be written the change is not made either.
+pub async fn token_changes_land_together_with_their_audit_events(core: &Tollgate) {
+    let ada = first_admin(core).await;
+    let read = Permission::new("articles", Action::Find);
+    let gone = core
+        .tokens
+        .create(&ada, &token_request("gone", TokenType::ReadOnly, vec![]))
+        .await
+        .unwrap();
+    core.tokens.revoke(&ada, gone.token.id).await.unwrap();
+    assert!(matches!(
+        core.tokens.revoke(&ada, gone.token.id).await,
+        Err(ServiceError::AlreadyRevoked(_))
+    ));
+    let revokes = AuditQuery {
+        action: Some(AuditAction::TokenRevoke),
+        ..AuditQuery::default()
+    };
+    assert_eq!(
+        core.audit.page(&ada, &revokes).await.unwrap().entries.len(),
+        1
+    );
+
+    let kept = core
+        .tokens
+        .create(&ada, &token_request("kept", TokenType::ReadOnly, vec![]))
+        .await
+        .unwrap();
+    let secret = Some(kept.secret.expose());
+    // From here on, no audit event can be written.
+    let drop_log = "DROP TABLE audit_events";
+    match &core.store {
+        Store::Sqlite(pool) => drop(sqlx::query(drop_log).execute(pool).await.unwrap()),
+        Store::Postgres(pool) => drop(sqlx::query(drop_log).execute(pool).await.unwrap()),
+    }
+
+    let unlogged = token_request("unlogged", TokenType::ReadOnly, vec![]);
+    assert!(core.tokens.create(&ada, &unlogged).await.is_err());
+    let rename = TokenPatch {
+        name: Some("renamed".into()),
+        ..TokenPatch::default()
+    };
+    assert!(
+        core.tokens
+            .update(&ada, kept.token.id, &rename)
+            .await
+            .is_err()
+    );
+    assert!(core.tokens.regenerate(&ada, kept.token.id).await.is_err());
+    assert!(core.tokens.revoke(&ada, kept.token.id).await.is_err());
+
+    let names: Vec<String> = core
+        .tokens
+        .list(&ada)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(names, ["kept"], "no “unlogged”, no “renamed”");
+    let verified = core.verifier.verify(secret, None, &read).await.unwrap();
+    assert_eq!(
+        verified.id, kept.token.id,
+        "the old value still works: not regenerated, not revoked"
+    );
 }

@@ -3,7 +3,7 @@
 
 use tollgate::Tollgate;
 use tollgate::catalog::{Action, Permission};
-use tollgate::model::{TokenPatch, TokenType, TokenView};
+use tollgate::model::{AuditAction, AuditQuery, TokenPatch, TokenType, TokenView};
 use tollgate::store::Store;
 use tollgate::verify::Rejection;
 
@@ -43,6 +43,31 @@ pub async fn the_first_start_pregenerates_two_tokens_once(core: &Tollgate) {
         assert!(token.permissions.is_empty());
         assert!(token.hint.starts_with("tg_…"));
     }
+
+    // Written in the same transaction as the tokens, by Tollgate itself, once.
+    let query = AuditQuery {
+        action: Some(AuditAction::TokenCreate),
+        ..AuditQuery::default()
+    };
+    let (created, _) = core.store.audit_events(&query, 10).await.unwrap();
+    let audited: Vec<_> = created
+        .iter()
+        .rev()
+        .map(|e| {
+            let target = e.target.as_ref().unwrap();
+            (
+                target.id,
+                target.name.as_str(),
+                e.actor_name.as_str(),
+                e.actor_id,
+            )
+        })
+        .collect();
+    let expected: Vec<_> = tokens
+        .iter()
+        .map(|t| (t.id, t.name.as_str(), "Tollgate (automatic)", None))
+        .collect();
+    assert_eq!(audited, expected);
 }
 
 /// Nobody ever saw the values: regenerating is how an admin gets one, and it works with
