@@ -9,6 +9,11 @@
 //! must not carry (the new token's value; what was typed and why it was refused) waits in
 //! [`Handoffs`](crate::server::Handoffs) for that one page load.
 
+// Form posts need flat server-function arguments, one per field; the edit form has eight.
+// (Set for the file: the `#[server]` macro drops a function's own `allow` from the
+// browser-side stub it generates.)
+#![allow(clippy::too_many_arguments)]
+
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
@@ -44,6 +49,9 @@ pub struct TokenForm {
 pub struct ReturnedForm {
     pub form: TokenForm,
     pub error: AppError,
+    /// The edit form only: the token as the form first showed it (see [`update_token_form`]),
+    /// so that a second try still changes only what the admin changed.
+    pub shown: Option<TokenView>,
 }
 
 impl TokenForm {
@@ -173,7 +181,11 @@ pub async fn create_token_form(
             rpc.redirect(&page);
         }
         Err(error) => {
-            let returned = Handoff::Form(ReturnedForm { form, error });
+            let returned = Handoff::Form(ReturnedForm {
+                form,
+                error,
+                shown: None,
+            });
             rpc.handoffs.put(admin.id, HandoffFor::CreateForm, returned);
             rpc.redirect("/settings/api-tokens/new");
         }
@@ -182,8 +194,14 @@ pub async fn create_token_form(
 }
 
 /// The edit form, posted by a browser without JavaScript: the same patch the page would
-/// send, through the same [`update_token_as`](super::update_token_as). The patch is
-/// computed against the token as it is now, since the browser sends only the new values.
+/// send, through the same [`update_token_as`](super::update_token_as).
+///
+/// The browser posts every field, changed or not. Like the page, the patch holds only what
+/// differs from the token as the form showed it (`shown`, a hidden field with the token's
+/// JSON), so a field another admin changed meanwhile, and this one left alone, keeps that
+/// change. `shown` is only a baseline: a forged one can't grant more than the admin may,
+/// since the core authorizes and validates the patch as any other. Without it, the token
+/// as it is now is the baseline.
 #[server(prefix = "/rpc", endpoint = "update_token_form")]
 pub async fn update_token_form(
     id: i64,
@@ -193,6 +211,7 @@ pub async fn update_token_form(
     #[server(default)] duration: String,
     #[server(default)] expiry_date: String,
     #[server(default)] permissions: Vec<String>,
+    #[server(default)] shown: String,
 ) -> Result<(), AppError> {
     let rpc = Rpc::current();
     let form = TokenForm {
@@ -207,17 +226,26 @@ pub async fn update_token_form(
         rpc.redirect("/login");
         return Ok(());
     };
-    let saved = match rpc.core.tokens.get(&admin, id).await {
-        Ok(original) => match form.to_patch(&original) {
-            Ok(patch) => super::update_token_as(&rpc, &admin, id, &patch).await,
-            Err(error) => Err(error),
-        },
-        Err(error) => Err(rpc.reject(error)),
+    let shown = serde_json::from_str::<TokenView>(&shown)
+        .ok()
+        .filter(|token| token.id == id);
+    let baseline = match &shown {
+        Some(token) => Ok(token.clone()),
+        None => rpc
+            .core
+            .tokens
+            .get(&admin, id)
+            .await
+            .map_err(|e| rpc.reject(e)),
+    };
+    let saved = match baseline.and_then(|baseline| form.to_patch(&baseline)) {
+        Ok(patch) => super::update_token_as(&rpc, &admin, id, &patch).await,
+        Err(error) => Err(error),
     };
     match saved {
         Ok(_) => rpc.redirect(&format!("/settings/api-tokens/{id}")),
         Err(error) => {
-            let returned = Handoff::Form(ReturnedForm { form, error });
+            let returned = Handoff::Form(ReturnedForm { form, error, shown });
             rpc.handoffs
                 .put(admin.id, HandoffFor::EditForm(id), returned);
             rpc.redirect(&format!("/settings/api-tokens/{id}/edit"));

@@ -86,10 +86,14 @@ fn EditTokenForm(
     let navigate = use_navigate();
     let id = token.id;
     let token_href = format!("/settings/api-tokens/{id}");
-    let (start, refused) = match returned {
-        Some(ReturnedForm { form, error }) => (TokenDraft::from_form(&form), Some(error)),
-        None => (TokenDraft::editing(&token), None),
+    let (start, refused, shown) = match returned {
+        Some(ReturnedForm { form, error, shown }) => {
+            (TokenDraft::from_form(&form), Some(error), shown)
+        }
+        None => (TokenDraft::editing(&token), None, None),
     };
+    // The baseline a post without JavaScript is compared with: see `update_token_form`.
+    let shown = serde_json::to_string(shown.as_ref().unwrap_or(&token)).unwrap_or_default();
     let name = RwSignal::new(start.name);
     let description = RwSignal::new(start.description);
     let token_type = RwSignal::new(start.token_type);
@@ -158,6 +162,7 @@ fn EditTokenForm(
         // it, the browser posts the named fields to `update_token_form`.
         <form class="card form" method="post" action=UpdateTokenForm::url() on:submit=on_submit novalidate>
             <input type="hidden" name="id" value=id />
+            <input type="hidden" name="shown" value=shown />
             <ErrorSummary error />
             // A change that lost a race with another admin's is reported under "token".
             <FieldMessage field="token" error />

@@ -105,6 +105,7 @@ mod tests {
                 ..TokenForm::default()
             },
             error: crate::error::AppError::Internal,
+            shown: None,
         })
     }
 

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use tollgate::model::TokenType;
+use tollgate::model::{TokenPatch, TokenType};
 use tower::ServiceExt;
 
 /// A form post as Chromium sends it from one of the panel's own pages.
@@ -298,6 +298,57 @@ async fn an_edit_saves_what_changed_and_a_refused_one_comes_back() {
     assert_eq!(returned.body["form"]["description"], "custom, none ticked");
     let token = app.core.store.token(id).await.unwrap().unwrap();
     assert_eq!(token.description, "now described", "nothing saved");
+}
+
+#[tokio::test]
+async fn an_edit_changes_only_what_the_admin_changed_on_the_page_they_saw() {
+    let app = spawn_app().await;
+    let (admin, cookie) = app.signed_in_admin().await;
+    let (id, _) = app.token(&admin, "shared", TokenType::ReadOnly, &[]).await;
+    let (_, _, html) = page(&app, &format!("/settings/api-tokens/{id}/edit"), &cookie).await;
+    let shown = hidden_value(&html, "shown");
+    assert!(shown.contains("\"shared\""), "the token as shown: {shown}");
+
+    // Another admin gives it a description while this form is open.
+    let patch = TokenPatch {
+        description: Some("set meanwhile".into()),
+        ..TokenPatch::default()
+    };
+    app.core.tokens.update(&admin, id, &patch).await.unwrap();
+
+    // This admin renames it; the description field still holds what the page showed.
+    let id_text = id.to_string();
+    let posted = [
+        ("id", id_text.as_str()),
+        ("name", "renamed"),
+        ("description", ""),
+        ("token_type", "read-only"),
+        ("duration", "keep"),
+        ("expiry_date", ""),
+        ("shown", shown.as_str()),
+    ];
+    let saved = post_form(&app, "update_token_form", Some(&cookie), &posted).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+
+    let token = app.core.store.token(id).await.unwrap().unwrap();
+    assert_eq!(token.name, "renamed");
+    assert_eq!(
+        token.description, "set meanwhile",
+        "the other change stands"
+    );
+}
+
+/// The value of the hidden input named `name` in a server-rendered page, unescaped.
+fn hidden_value(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).expect("the hidden input") + marker.len();
+    let end = start + html[start..].find('"').unwrap();
+    html[start..end]
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 #[tokio::test]

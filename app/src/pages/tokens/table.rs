@@ -118,11 +118,12 @@ fn TokenRow(
         Some(_) if token.is_expired(now) => {
             view! { <span class="badge danger">"Expired"</span> }.into_any()
         }
-        Some(at) => view! { <span>{format_time(at)}</span> }.into_any(),
+        Some(at) => view! { <When at /> }.into_any(),
     };
-    let last_used = token
-        .last_used_at
-        .map_or_else(|| "Never".to_owned(), format_time);
+    let last_used = match token.last_used_at {
+        Some(at) => view! { <When at /> }.into_any(),
+        None => view! { <span>"Never"</span> }.into_any(),
+    };
     let last_ip = token
         .last_used_ip
         .clone()
@@ -190,11 +191,26 @@ fn TokenRow(
             <td><span class="badge">{token.token_type.label()}</span></td>
             <td><code>{token.hint.clone()}</code></td>
             <td>{token.creator_label()}</td>
-            <td class="when">{format_time(token.created_at)}</td>
+            <td class="when"><When at=token.created_at /></td>
             <td class="when">{last_used}{last_ip}</td>
             <td class="when">{expires}</td>
             <td class="status">{status}</td>
             <td class="row-actions">{revoke}</td>
         </tr>
+    }
+}
+
+/// A moment in a table cell, as [`format_time`] writes it. The date and the time may go
+/// on two lines, never break inside: that keeps the token table within a laptop's width.
+#[component]
+fn When(at: DateTime<Utc>) -> impl IntoView {
+    let text = format_time(at);
+    let (date, time) = text.split_once(' ').unwrap_or((text.as_str(), ""));
+    view! {
+        <time datetime=at.to_rfc3339()>
+            <span class="nowrap">{date.to_owned()}</span>
+            " "
+            <span class="nowrap">{time.to_owned()}</span>
+        </time>
     }
 }
