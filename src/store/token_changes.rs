@@ -64,8 +64,8 @@ impl Store {
     }
 
     /// Writes the fields `update` sets, with `audit`, if token `id` still has `hash` and is
-    /// not revoked. `false`: it changed meanwhile (read it again). A name already used by another
-    /// working token fails with [`super::StoreError::UniqueViolation`].
+    /// not revoked. `false`: it changed meanwhile (read it again). A name already used by
+    /// another working token fails with [`super::StoreError::UniqueViolation`].
     pub async fn update_token(
         &self,
         id: i64,
