@@ -57,6 +57,15 @@ impl AppError {
         }
     }
 
+    /// Whether a form refused with this error should ask for the password: the server
+    /// wants it confirmed, or the one typed was wrong (or tried too often).
+    pub fn asks_for_password(&self) -> bool {
+        matches!(
+            self,
+            AppError::PasswordConfirmationRequired | AppError::TooManyAttempts { .. }
+        ) || self.field_errors().iter().any(|e| e.field == "password")
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,

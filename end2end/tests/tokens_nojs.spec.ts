@@ -139,6 +139,42 @@ test('a custom token made without JavaScript is revealed once and works', async 
   await expect(revealBanner(page)).toHaveCount(0);
 });
 
+test('when the password must be confirmed again, the create form asks for it itself', async ({ page }) => {
+  // Arrange: close this session's confirmation window, as Profile › "Ask for my password
+  // again" does (that button needs JavaScript).
+  const forget = await page.request.post('/rpc/forget_password_confirmation', {
+    headers: { 'Sec-Fetch-Site': 'same-origin' },
+    form: {},
+  });
+  expect(forget.ok(), await forget.text()).toBe(true);
+  const name = uniqueName('Confirmed without script');
+  await page.goto(NEW_TOKEN_PATH);
+  await fillTokenForm(page, { name, description: 'typed once', duration: '7 days', type: 'Read-only' });
+
+  // Act: Save. No dialog without JavaScript: the form comes back asking for the password.
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expectPath(page, NEW_TOKEN_PATH);
+  await expectNoScript(page);
+  await expect(page.getByText('Confirm your password to continue.')).toBeVisible();
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue(name);
+  await expect(page.getByLabel('Description', { exact: true })).toHaveValue('typed once');
+
+  // A wrong password is refused under its field; the form keeps the rest.
+  await page.getByLabel('Your password', { exact: true }).fill('not my password');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expectPath(page, NEW_TOKEN_PATH);
+  await expect(page.getByText('Your current password is not correct.')).toBeVisible();
+  await expect(page.getByLabel('Your password', { exact: true })).toHaveValue('');
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue(name);
+
+  // Assert: the right one confirms and creates in the same post; the value is revealed.
+  await page.getByLabel('Your password', { exact: true }).fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page).toHaveURL(TOKEN_PAGE);
+  await expect(revealBanner(page).getByRole('heading')).toHaveText(`Token “${name}” created`);
+  expect(await readRevealedToken(page)).toMatch(TOKEN_PATTERN);
+});
+
 test('an empty name comes back under its field, with everything typed kept', async ({ page }) => {
   // Arrange
   await page.goto(NEW_TOKEN_PATH);

@@ -167,11 +167,17 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// counts as a failed sign-in.
 #[server(prefix = "/rpc", endpoint = "confirm_password", input = Json)]
 pub async fn confirm_password(password: String) -> Result<(), AppError> {
-    let rpc = Rpc::current();
+    confirm_password_as(&Rpc::current(), &password).await
+}
+
+/// [`confirm_password`] for this request's session; also for forms posted without
+/// JavaScript, which carry the password themselves.
+#[cfg(feature = "ssr")]
+pub(crate) async fn confirm_password_as(rpc: &Rpc, password: &str) -> Result<(), AppError> {
     let secret = rpc.require_session_secret()?;
     rpc.core
         .admins
-        .confirm_password(&secret, rpc.origin(), &password)
+        .confirm_password(&secret, rpc.origin(), password)
         .await
         .map(drop)
         .map_err(|e| match e {

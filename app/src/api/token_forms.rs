@@ -9,7 +9,7 @@
 //! must not carry (the new token's value; what was typed and why it was refused) waits in
 //! [`Handoffs`](crate::server::Handoffs) for that one page load.
 
-// Form posts need flat server-function arguments, one per field; the edit form has eight.
+// Form posts need flat server-function arguments, one per field: seven or eight here.
 // (Set for the file: the `#[server]` macro drops a function's own `allow` from the
 // browser-side stub it generates.)
 #![allow(clippy::too_many_arguments)]
@@ -147,6 +147,10 @@ pub fn changes(original: &TokenView, edited: Edited) -> TokenPatch {
 /// The create form, posted by a browser without JavaScript. Creates through the same
 /// [`create_token_as`](super::create_token_as) as the page's `create_token`, then shows
 /// the token's page with its value (once), or the form again with what was typed.
+///
+/// Without JavaScript there is no password dialog: when the password must be confirmed
+/// again, the form comes back with a password field, and `password` confirms it (like
+/// `/rpc/confirm_password`) before the token is created. It is never handed back.
 #[server(prefix = "/rpc", endpoint = "create_token_form")]
 pub async fn create_token_form(
     name: String,
@@ -155,8 +159,13 @@ pub async fn create_token_form(
     #[server(default)] duration: String,
     #[server(default)] expiry_date: String,
     #[server(default)] permissions: Vec<String>,
+    #[server(default)] password: String,
 ) -> Result<(), AppError> {
     let rpc = Rpc::current();
+    let confirmed = match password.as_str() {
+        "" => Ok(()),
+        password => super::confirm_password_as(&rpc, password).await,
+    };
     let form = TokenForm {
         name,
         description,
@@ -169,7 +178,7 @@ pub async fn create_token_form(
         rpc.redirect("/login");
         return Ok(());
     };
-    let created = match form.to_request() {
+    let created = match confirmed.and_then(|()| form.to_request()) {
         Ok(request) => super::create_token_as(&rpc, &admin, &request).await,
         Err(error) => Err(error),
     };

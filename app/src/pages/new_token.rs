@@ -93,6 +93,7 @@ fn NewTokenForm(
     let token_type = RwSignal::new(draft.token_type);
     let selected = RwSignal::new(draft.permissions);
 
+    let asks_for_password = refused.as_ref().is_some_and(AppError::asks_for_password);
     let submit = confirmed_action(create_token);
     // A custom duration without a date never reaches the server: there is nothing to send.
     let refused_here = RwSignal::new(refused);
@@ -100,6 +101,25 @@ fn NewTokenForm(
         refused_here
             .get()
             .or_else(|| submit.value().get().and_then(Result::err))
+    });
+    // Posted without JavaScript, there is no password dialog: the form itself asks.
+    let password_field = asks_for_password.then(|| {
+        // Never filled in again: the server does not hand the password back.
+        let password = RwSignal::new(String::new());
+        view! {
+            <div class="field confirm-password">
+                <TextField
+                    field="password"
+                    id="confirm-password"
+                    label="Your password"
+                    kind="password"
+                    autocomplete="current-password"
+                    value=password
+                    error
+                />
+                <p class="hint">"Creating a token needs your password again. Type it, then Save."</p>
+            </div>
+        }
     });
     // Presentation only: the server refuses the request anyway.
     let cannot_create = denial(use_signed_in(), AdminPermission::ApiTokensCreate);
@@ -174,6 +194,7 @@ fn NewTokenForm(
                 </div>
             </div>
             <PermissionsField selected catalog error />
+            {password_field}
             <div class="actions">
                 <A href="/settings/api-tokens" attr:class="button secondary">"Cancel"</A>
                 {save_button}

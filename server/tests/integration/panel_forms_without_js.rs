@@ -215,6 +215,70 @@ async fn a_refused_create_goes_back_to_the_form_with_what_was_typed() {
 }
 
 #[tokio::test]
+async fn without_javascript_the_create_form_asks_for_the_password_itself() {
+    let app = spawn_app().await;
+    let (_, cookie) = app.signed_in_admin().await;
+    let forget = app
+        .rpc("forget_password_confirmation", Some(&cookie), &json!({}))
+        .await;
+    assert_eq!(forget.status, StatusCode::OK, "{}", forget.body);
+    let mut form = custom_token("confirmed in the form");
+
+    // The window has lapsed: the form comes back with a password field, nothing made.
+    let asked = post_form(&app, "create_token_form", Some(&cookie), &fields(&form)).await;
+    assert_eq!(asked.header(header::LOCATION), "/settings/api-tokens/new");
+    let (_, _, html) = page(&app, "/settings/api-tokens/new", &cookie).await;
+    assert!(
+        html.contains("Confirm your password to continue."),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"name="password""#),
+        "a password field: {html}"
+    );
+
+    // A wrong password is refused under its field, and never handed back.
+    form.push(("password", "not my password".to_owned()));
+    let wrong = post_form(&app, "create_token_form", Some(&cookie), &fields(&form)).await;
+    assert_eq!(wrong.header(header::LOCATION), "/settings/api-tokens/new");
+    let returned = app
+        .rpc(
+            "returned_token_form",
+            Some(&cookie),
+            &json!({ "edit": null }),
+        )
+        .await;
+    assert_eq!(
+        returned.body["error"]["Invalid"][0]["field"], "password",
+        "{}",
+        returned.body
+    );
+    assert!(!returned.body.to_string().contains("not my password"));
+    assert_eq!(returned.body["form"]["name"], "confirmed in the form");
+
+    // The right one confirms the session and creates the token in the same post.
+    form.pop();
+    form.push(("password", "correct horse battery staple".to_owned()));
+    let created = post_form(&app, "create_token_form", Some(&cookie), &fields(&form)).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    let location = created.header(header::LOCATION).to_owned();
+    assert!(
+        location.starts_with("/settings/api-tokens/") && !location.ends_with("/new"),
+        "to the new token's page: {location}"
+    );
+    let names: Vec<String> = app
+        .core
+        .store
+        .list_active_tokens()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(names, ["confirmed in the form"]);
+}
+
+#[tokio::test]
 async fn a_form_from_another_site_or_without_a_session_creates_nothing() {
     let app = spawn_app().await;
     let (admin, cookie) = app.signed_in_admin().await;
