@@ -1,8 +1,8 @@
 //! The audit log: every sign-in, failed sign-in and sign-out, every token, admin and role
-//! change, with who, when, from where and the target's name at the time. Token changes
-//! hand their event to the store, which writes it in the change's own transaction (see
-//! [`event`]); sign-ins and admin and role changes [`Audit::record`] it once they have
-//! succeeded. Settings > Audit log reads it.
+//! change, with who, when, from where and the target's name at the time. Token, admin and
+//! role changes hand their `event` to the store, which writes it in the change's own
+//! transaction; the first set-up, sign-ins, sign-outs and password confirmations are
+//! written by `Audit::record` once they have happened. Settings > Audit log reads it.
 
 use chrono::Utc;
 

@@ -90,7 +90,7 @@ impl Tollgate {
                 settings.sign_in_throttle,
                 audit.clone(),
             ),
-            roles: Roles::new(store.clone(), audit.clone()),
+            roles: Roles::new(store.clone()),
             tokens: Tokens::new(
                 store.clone(),
                 key.clone(),

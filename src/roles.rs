@@ -4,12 +4,12 @@ use chrono::Utc;
 
 use crate::access::{require, require_all, require_confirmed};
 use crate::actor::Actor;
-use crate::audit::{Audit, By};
+use crate::audit::{By, event};
 use crate::error::ServiceError;
 use crate::model::{
     AdminPermission, AdminView, AuditAction, AuditTargetKind, FieldError, RoleRequest, RoleView,
 };
-use crate::store::{RoleDeletion, Store, StoreError};
+use crate::store::{NewAuditEvent, RoleDeletion, Store, StoreError};
 use crate::validate::Name;
 
 pub const DUPLICATE_ROLE: &str = "A role with this name already exists.";
@@ -19,22 +19,23 @@ pub const BUILT_IN_ROLE: &str =
 #[derive(Clone)]
 pub struct Roles {
     store: Store,
-    audit: Audit,
 }
 
 impl Roles {
-    pub fn new(store: Store, audit: Audit) -> Self {
-        Self { store, audit }
+    pub fn new(store: Store) -> Self {
+        Self { store }
     }
 
-    /// Writes `action` on `role` to the audit log, with its permissions as the detail.
-    async fn record(&self, by: &Actor, action: AuditAction, role: &RoleView) {
-        let permissions: Vec<&str> = role.permissions.iter().map(|p| p.as_str()).collect();
-        let detail = format!("permissions: {}", permissions.join(", "));
-        let target = (AuditTargetKind::Role, role.id, role.name.as_str());
-        self.audit
-            .record(By::Admin(by), action, Some(target), &detail)
-            .await;
+    /// Who changed `name`, and its permissions as the detail: the event the store writes
+    /// with the change. The caller keeps the detail, which the event borrows.
+    fn audit_event<'a>(
+        by: &'a Actor,
+        action: AuditAction,
+        target: Option<(i64, &'a str)>,
+        detail: &'a str,
+    ) -> NewAuditEvent<'a> {
+        let target = target.map(|(id, name)| (AuditTargetKind::Role, id, name));
+        event(&By::Admin(by), action, target, detail)
     }
 
     pub async fn list(&self, by: &AdminView) -> Result<Vec<RoleView>, ServiceError> {
@@ -50,9 +51,11 @@ impl Roles {
         require_confirmed(by, AdminPermission::AdminsManage)?;
         let (name, permissions) = parse(request)?;
         require_all(by, &permissions)?;
+        let detail = describe(&permissions);
+        let audit = Self::audit_event(by, AuditAction::RoleCreate, None, &detail);
         let id = self
             .store
-            .insert_role(name.as_str(), &permissions, Utc::now())
+            .insert_role(name.as_str(), &permissions, Utc::now(), &audit)
             .await
             .map_err(name_conflict)?;
         tracing::info!(role_id = id, by = by.id, "role created");
@@ -61,7 +64,6 @@ impl Roles {
             .role(id)
             .await?
             .ok_or(ServiceError::NotFound("role"))?;
-        self.record(by, AuditAction::RoleCreate, &role).await;
         Ok(role)
     }
 
@@ -85,9 +87,12 @@ impl Roles {
         let (name, permissions) = parse(request)?;
         require_all(by, &existing.permissions)?;
         require_all(by, &permissions)?;
+        let detail = describe(&permissions);
+        let target = Some((id, name.as_str()));
+        let audit = Self::audit_event(by, AuditAction::RoleUpdate, target, &detail);
         if !self
             .store
-            .update_role(id, name.as_str(), &permissions)
+            .update_role(id, name.as_str(), &permissions, &audit)
             .await
             .map_err(name_conflict)?
         {
@@ -99,7 +104,6 @@ impl Roles {
             .role(id)
             .await?
             .ok_or(ServiceError::NotFound("role"))?;
-        self.record(by, AuditAction::RoleUpdate, &role).await;
         Ok(role)
     }
 
@@ -115,10 +119,12 @@ impl Roles {
             return Err(built_in());
         }
         require_all(by, &role.permissions)?;
-        match self.store.delete_role(id).await? {
+        let detail = describe(&role.permissions);
+        let target = Some((id, role.name.as_str()));
+        let audit = Self::audit_event(by, AuditAction::RoleDelete, target, &detail);
+        match self.store.delete_role(id, &audit).await? {
             RoleDeletion::Deleted => {
                 tracing::info!(role_id = id, by = by.id, "role deleted");
-                self.record(by, AuditAction::RoleDelete, &role).await;
                 Ok(())
             }
             RoleDeletion::NotFound => Err(ServiceError::NotFound("role")),
@@ -128,6 +134,12 @@ impl Roles {
             )])),
         }
     }
+}
+
+/// A role's permissions, as its audit events tell them.
+fn describe(permissions: &[AdminPermission]) -> String {
+    let names: Vec<&str> = permissions.iter().map(|p| p.as_str()).collect();
+    format!("permissions: {}", names.join(", "))
 }
 
 fn parse(request: &RoleRequest) -> Result<(Name, Vec<AdminPermission>), ServiceError> {

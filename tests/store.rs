@@ -191,7 +191,7 @@ store_tests!(
     the_command_line_adds_admins_and_resets_passwords,
     every_change_is_audited_with_who_where_and_names_as_they_were,
     the_audit_log_filters_and_pages_for_those_allowed,
-    token_changes_land_together_with_their_audit_events,
+    changes_land_together_with_their_audit_events,
     sensitive_actions_need_a_recently_confirmed_password,
     permission_is_checked_before_the_password,
     the_first_start_pregenerates_two_tokens_once,

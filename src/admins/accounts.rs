@@ -5,7 +5,7 @@ use chrono::Utc;
 use super::{Admins, hash_password_off_thread};
 use crate::access::{require, require_above, require_all, require_confirmed};
 use crate::actor::Actor;
-use crate::audit::{By, Target};
+use crate::audit::{By, Target, event};
 use crate::error::ServiceError;
 use crate::model::{
     AddAdminRequest, AdminListEntry, AdminPermission, AdminStatus, AdminView, AuditAction,
@@ -34,18 +34,15 @@ impl Admins {
         require_confirmed(by, AdminPermission::AdminsManage)?;
         let role = self.grantable_role(by, request.role_id).await?;
         let added = self
-            .insert(&request.email, &request.name, &role, &request.password)
+            .insert(
+                By::Admin(by),
+                &request.email,
+                &request.name,
+                &role,
+                &request.password,
+            )
             .await?;
         tracing::info!(admin_id = added.id, by = by.id, "administrator added");
-        let detail = format!("{} as {}", added.email, role.name);
-        self.audit
-            .record(
-                By::Admin(by),
-                AuditAction::AdminAdd,
-                Some(admin_target(added.id, &added.name)),
-                &detail,
-            )
-            .await;
         Ok(added)
     }
 
@@ -62,17 +59,8 @@ impl Admins {
         let role = self.store.role_named(role_name.trim()).await?.ok_or_else(|| {
             ServiceError::invalid("role", "No role has this name: use Super Admin, Editor, Viewer or a custom role's name.")
         })?;
-        let added = self.insert(email, name, &role, password).await?;
-        let detail = format!("{} as {}", added.email, role.name);
-        self.audit
-            .record(
-                By::CommandLine,
-                AuditAction::AdminAdd,
-                Some(admin_target(added.id, &added.name)),
-                &detail,
-            )
-            .await;
-        Ok(added)
+        self.insert(By::CommandLine, email, name, &role, password)
+            .await
     }
 
     /// Sets a new password for the admin with this email and ends their sessions.
@@ -89,40 +77,35 @@ impl Admins {
             .admin_id_by_email(email.as_str())
             .await?
             .ok_or(ServiceError::NotFound("administrator"))?;
-        let hash = hash_password_off_thread(password.expose()).await;
-        self.store.set_admin_password(id, &hash, None).await?;
-        tracing::info!(admin_id = id, "password reset from the command line");
         let name = self
             .store
             .admin(id)
             .await?
             .map(|a| a.name)
             .unwrap_or_default();
-        self.audit
-            .record(
-                By::CommandLine,
-                AuditAction::AdminPasswordReset,
-                Some(admin_target(id, &name)),
-                "",
-            )
-            .await;
+        let target = Some(admin_target(id, &name));
+        let audit = event(
+            &By::CommandLine,
+            AuditAction::AdminPasswordReset,
+            target,
+            "",
+        );
+        let hash = hash_password_off_thread(password.expose()).await;
+        self.store
+            .set_admin_password(id, &hash, None, &audit)
+            .await?;
+        tracing::info!(admin_id = id, "password reset from the command line");
         Ok(())
     }
 
     pub async fn change_role(&self, by: &Actor, id: i64, role_id: i64) -> Result<(), ServiceError> {
         require_confirmed(by, AdminPermission::AdminsManage)?;
         let role = self.grantable_role(by, role_id).await?;
-        let before = self.apply(by, id, AdminChange::Role(role_id)).await?;
-        let detail = format!("role: {} → {}", before.role.name, role.name);
-        self.audit
-            .record(
-                By::Admin(by),
-                AuditAction::AdminRoleChange,
-                Some(admin_target(id, &before.name)),
-                &detail,
-            )
-            .await;
-        Ok(())
+        let change = AdminChange::Role(role_id);
+        self.apply(by, id, change, AuditAction::AdminRoleChange, |before| {
+            format!("role: {} → {}", before.role.name, role.name)
+        })
+        .await
     }
 
     /// Stops an admin from signing in, and signs them out everywhere at once.
@@ -153,39 +136,37 @@ impl Admins {
                 "You cannot deactivate or remove yourself; ask another administrator.",
             )]));
         }
-        let before = self.apply(by, id, AdminChange::Status(status)).await?;
         let action = match status {
             AdminStatus::Active => AuditAction::AdminReactivate,
             AdminStatus::Deactivated => AuditAction::AdminDeactivate,
             AdminStatus::Removed => AuditAction::AdminRemove,
         };
-        self.audit
-            .record(
-                By::Admin(by),
-                action,
-                Some(admin_target(id, &before.name)),
-                "",
-            )
-            .await;
-        Ok(())
+        let change = AdminChange::Status(status);
+        self.apply(by, id, change, action, |_| String::new()).await
     }
 
-    /// Applies `change` to admin `id`, within `by`'s reach; returns the admin as they were.
+    /// Applies `change` to admin `id`, within `by`'s reach, and records `action` with the
+    /// detail `describe` gives for the admin as they were, in the same transaction.
     async fn apply(
         &self,
-        by: &AdminView,
+        by: &Actor,
         id: i64,
         change: AdminChange,
-    ) -> Result<AdminView, ServiceError> {
+        action: AuditAction,
+        describe: impl FnOnce(&AdminView) -> String,
+    ) -> Result<(), ServiceError> {
         let target = self
             .store
             .admin(id)
             .await?
             .ok_or(ServiceError::NotFound("administrator"))?;
         require_above(by, &target)?;
+        let detail = describe(&target);
+        let about = Some(admin_target(id, &target.name));
+        let audit = event(&By::Admin(by), action, about, &detail);
         let outcome = self
             .store
-            .change_admin(id, change)
+            .change_admin(id, change, &audit)
             .await
             .map_err(|e| match e {
                 // The role was deleted between the check and the write.
@@ -197,7 +178,7 @@ impl Admins {
         match outcome {
             AdminChangeOutcome::Changed => {
                 tracing::info!(admin_id = id, by = by.id, ?change, "administrator changed");
-                Ok(target)
+                Ok(())
             }
             AdminChangeOutcome::NotFound => Err(ServiceError::NotFound("administrator")),
             AdminChangeOutcome::WouldLeaveNoSuperAdmin => {
@@ -220,8 +201,10 @@ impl Admins {
         Ok(role)
     }
 
+    /// Validates and stores a new admin, recording it as added `by` in the same transaction.
     async fn insert(
         &self,
+        by: By<'_>,
         email: &str,
         name: &str,
         role: &RoleView,
@@ -236,9 +219,18 @@ impl Admins {
         let new = NewAdmin::parse(&request).map_err(ServiceError::Invalid)?;
         let (email, name) = (new.email, new.name);
         let hash = hash_password_off_thread(new.password.expose()).await;
+        let detail = format!("{} as {}", email.as_str(), role.name);
+        let audit = event(&by, AuditAction::AdminAdd, None, &detail);
         let id = self
             .store
-            .insert_admin(email.as_str(), name.as_str(), role.id, &hash, Utc::now())
+            .insert_admin(
+                email.as_str(),
+                name.as_str(),
+                role.id,
+                &hash,
+                Utc::now(),
+                &audit,
+            )
             .await
             .map_err(|e| match e {
                 StoreError::UniqueViolation => {

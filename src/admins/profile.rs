@@ -2,7 +2,7 @@
 
 use super::{Admins, SessionSecret, hash_password_off_thread, verify_password_off_thread};
 use crate::actor::{Actor, RequestOrigin};
-use crate::audit::By;
+use crate::audit::{By, event};
 use crate::error::ServiceError;
 use crate::model::{AdminView, AuditAction, ChangePasswordRequest};
 use crate::validate::{Name, NewPassword};
@@ -13,19 +13,17 @@ impl Admins {
     /// Renames the signed-in admin; returns them as they are now.
     pub async fn change_own_name(&self, me: &Actor, name: &str) -> Result<AdminView, ServiceError> {
         let name = Name::parse("name", name).map_err(|e| ServiceError::Invalid(vec![e]))?;
-        self.store.set_admin_name(me.id, name.as_str()).await?;
-        let renamed = self
-            .store
+        if name.as_str() != me.name {
+            let detail = format!("from “{}” to “{}”", me.name, name.as_str());
+            let audit = event(&By::Admin(me), AuditAction::AdminRename, None, &detail);
+            self.store
+                .set_admin_name(me.id, name.as_str(), &audit)
+                .await?;
+        }
+        self.store
             .admin(me.id)
             .await?
-            .ok_or(ServiceError::NotFound("administrator"))?;
-        if renamed.name != me.name {
-            let detail = format!("from “{}” to “{}”", me.name, renamed.name);
-            self.audit
-                .record(By::Admin(me), AuditAction::AdminRename, None, &detail)
-                .await;
-        }
-        Ok(renamed)
+            .ok_or(ServiceError::NotFound("administrator"))
     }
 
     /// Changes the password of the admin signed in with `session`, once they proved they
@@ -54,13 +52,11 @@ impl Admins {
         let password = NewPassword::parse(&request.password, &request.password_confirm)
             .map_err(|e| ServiceError::Invalid(vec![e]))?;
         let hash = hash_password_off_thread(password.expose()).await;
+        let audit = event(&By::Admin(&me), AuditAction::AdminPasswordChange, None, "");
         self.store
-            .set_admin_password(me.id, &hash, Some(&session.hash()))
+            .set_admin_password(me.id, &hash, Some(&session.hash()), &audit)
             .await?;
         tracing::info!(admin_id = me.id, "password changed; other sessions ended");
-        self.audit
-            .record(By::Admin(&me), AuditAction::AdminPasswordChange, None, "")
-            .await;
         Ok(())
     }
 }

@@ -4,8 +4,9 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::{Store, StoreError, StoreResult, on_pool};
-use crate::model::{AdminListEntry, AdminStatus, RoleRef};
+use super::audit::{INSERT_AUDIT_EVENT, insert_audit_query};
+use super::{NewAuditEvent, Store, StoreError, StoreResult, on_pool};
+use crate::model::{AdminListEntry, AdminStatus, AuditTargetKind, RoleRef};
 
 #[derive(FromRow)]
 struct AdminEntryRow {
@@ -95,8 +96,9 @@ impl Store {
         Ok(id)
     }
 
-    /// Adds an active administrator. Also closes first-admin set-up, so an admin made from
-    /// the command line on a fresh server counts as the first. A taken email fails with
+    /// Adds an active administrator, with `audit` about them. Also closes first-admin
+    /// set-up, so an admin made from the command line on a fresh server counts as the
+    /// first. All in one transaction. A taken email fails with
     /// [`StoreError::UniqueViolation`], a role deleted meanwhile with
     /// [`StoreError::ForeignKeyViolation`].
     pub async fn insert_admin(
@@ -106,6 +108,7 @@ impl Store {
         role_id: i64,
         password_hash: &str,
         now: DateTime<Utc>,
+        audit: &NewAuditEvent<'_>,
     ) -> StoreResult<i64> {
         const MARK: &str = "INSERT INTO instance_setup (id, completed_at) VALUES (1, $1) \
                             ON CONFLICT (id) DO NOTHING";
@@ -122,18 +125,21 @@ impl Store {
                 .bind(role_id)
                 .fetch_one(&mut *tx)
                 .await?;
+            let added = audit.about(AuditTargetKind::Admin, id, name);
+            insert_audit_query!(&added).execute(&mut *tx).await?;
             tx.commit().await?;
             id
         });
         Ok(id)
     }
 
-    /// Applies `change` to a non-removed admin in one transaction that also checks an
-    /// active Super Admin remains; if none would, nothing is written.
+    /// Applies `change` to a non-removed admin, with `audit`, in one transaction that also
+    /// checks an active Super Admin remains; if none would, nothing is written.
     pub async fn change_admin(
         &self,
         id: i64,
         change: AdminChange,
+        audit: &NewAuditEvent<'_>,
     ) -> StoreResult<AdminChangeOutcome> {
         // A write to the Super Admin role's row first: it serialises every guarded change
         // (a row lock on Postgres, the write lock on SQLite), so two admins demoting the
@@ -172,6 +178,7 @@ impl Store {
                 tx.rollback().await?;
                 AdminChangeOutcome::WouldLeaveNoSuperAdmin
             } else {
+                insert_audit_query!(audit).execute(&mut *tx).await?;
                 tx.commit().await?;
                 AdminChangeOutcome::Changed
             }
@@ -179,15 +186,24 @@ impl Store {
         Ok(outcome)
     }
 
-    pub async fn set_admin_name(&self, id: i64, name: &str) -> StoreResult<()> {
-        on_pool!(self, |pool| sqlx::query(
-            "UPDATE admins SET name = $1 WHERE id = $2"
-        )
-        .bind(name)
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(drop)?);
+    /// Renames an admin, with `audit`.
+    pub async fn set_admin_name(
+        &self,
+        id: i64,
+        name: &str,
+        audit: &NewAuditEvent<'_>,
+    ) -> StoreResult<()> {
+        const SQL: &str = "UPDATE admins SET name = $1 WHERE id = $2";
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(SQL)
+                .bind(name)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            insert_audit_query!(audit).execute(&mut *tx).await?;
+            tx.commit().await?
+        });
         Ok(())
     }
 
@@ -202,12 +218,13 @@ impl Store {
     }
 
     /// Replaces an admin's password and, in the same transaction, ends all their sessions
-    /// but `keep` (the one that changed it, if any).
+    /// but `keep` (the one that changed it, if any) and appends `audit`.
     pub async fn set_admin_password(
         &self,
         id: i64,
         password_hash: &str,
         keep: Option<&str>,
+        audit: &NewAuditEvent<'_>,
     ) -> StoreResult<()> {
         const SET: &str = "UPDATE admins SET password_hash = $1 WHERE id = $2";
         const END_OTHERS: &str = "DELETE FROM admin_sessions WHERE admin_id = $1 \
@@ -224,6 +241,7 @@ impl Store {
                 .bind(keep)
                 .execute(&mut *tx)
                 .await?;
+            insert_audit_query!(audit).execute(&mut *tx).await?;
             tx.commit().await?
         });
         Ok(())

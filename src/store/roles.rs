@@ -1,9 +1,10 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::{Store, StoreError, StoreResult, on_pool};
+use super::audit::{INSERT_AUDIT_EVENT, insert_audit_query, update_audited};
+use super::{NewAuditEvent, Store, StoreError, StoreResult, on_pool};
 use crate::access::BuiltInRole;
-use crate::model::{AdminPermission, RoleView};
+use crate::model::{AdminPermission, AuditTargetKind, RoleView};
 
 /// A role's permissions: from the code for a built-in role, else the stored JSON list.
 pub(super) fn role_permissions(
@@ -95,50 +96,62 @@ impl Store {
         row.map(RoleView::try_from).transpose()
     }
 
-    /// Stores a custom role. A name in use (ignoring case) fails with
-    /// [`StoreError::UniqueViolation`].
+    /// Stores a custom role, with `audit` about it. A name in use (ignoring case) fails
+    /// with [`StoreError::UniqueViolation`].
     pub async fn insert_role(
         &self,
         name: &str,
         permissions: &[AdminPermission],
         now: DateTime<Utc>,
+        audit: &NewAuditEvent<'_>,
     ) -> StoreResult<i64> {
         const SQL: &str =
             "INSERT INTO roles (name, permissions, created_at) VALUES ($1, $2, $3) RETURNING id";
         let permissions = permissions_json(permissions);
-        let id = on_pool!(self, |pool| sqlx::query_scalar(SQL)
-            .bind(name)
-            .bind(&permissions)
-            .bind(now)
-            .fetch_one(pool)
-            .await?);
+        let id = on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(SQL)
+                .bind(name)
+                .bind(&permissions)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+            let created = audit.about(AuditTargetKind::Role, id, name);
+            insert_audit_query!(&created).execute(&mut *tx).await?;
+            tx.commit().await?;
+            id
+        });
         Ok(id)
     }
 
-    /// Renames and re-permissions a custom role; `false` when there is no such custom role.
+    /// Renames and re-permissions a custom role, with `audit`; `false` when there is no
+    /// such custom role.
     pub async fn update_role(
         &self,
         id: i64,
         name: &str,
         permissions: &[AdminPermission],
+        audit: &NewAuditEvent<'_>,
     ) -> StoreResult<bool> {
         const SQL: &str = "UPDATE roles SET name = $1, permissions = $2 \
                            WHERE id = $3 AND built_in IS NULL";
         let permissions = permissions_json(permissions);
-        let affected = on_pool!(self, |pool| sqlx::query(SQL)
-            .bind(name)
-            .bind(&permissions)
-            .bind(id)
-            .execute(pool)
-            .await?
-            .rows_affected());
-        Ok(affected == 1)
+        let landed = on_pool!(self, |pool| update_audited!(
+            pool,
+            sqlx::query(SQL).bind(name).bind(&permissions).bind(id),
+            audit
+        ));
+        Ok(landed)
     }
 
-    /// Deletes a custom role nobody holds, in one transaction. Removed admins who held it
-    /// are moved to Viewer first: they cannot sign in, and their row only has to keep a
-    /// valid role for its foreign key.
-    pub async fn delete_role(&self, id: i64) -> StoreResult<RoleDeletion> {
+    /// Deletes a custom role nobody holds, with `audit`, in one transaction. Removed admins
+    /// who held it are moved to Viewer first: they cannot sign in, and their row only has
+    /// to keep a valid role for its foreign key.
+    pub async fn delete_role(
+        &self,
+        id: i64,
+        audit: &NewAuditEvent<'_>,
+    ) -> StoreResult<RoleDeletion> {
         const EXISTS: &str = "SELECT COUNT(*) FROM roles WHERE id = $1";
         const MOVE_REMOVED: &str = "UPDATE admins SET role_id = \
              (SELECT id FROM roles WHERE built_in = 'viewer') \
@@ -158,6 +171,7 @@ impl Store {
                 .await?
                 .rows_affected();
             if deleted == 1 {
+                insert_audit_query!(audit).execute(&mut *tx).await?;
                 tx.commit().await?;
                 RoleDeletion::Deleted
             } else {

@@ -378,9 +378,9 @@ pub async fn permission_is_checked_before_the_password(core: &Tollgate) {
     }
 }
 
-/// A token change and its audit event are one transaction: a change that does not land
-/// writes no event, and when the event cannot be written the change is not made either.
-pub async fn token_changes_land_together_with_their_audit_events(core: &Tollgate) {
+/// A change and its audit event are one transaction: a change that does not land writes
+/// no event, and when the event cannot be written the change is not made either.
+pub async fn changes_land_together_with_their_audit_events(core: &Tollgate) {
     let ada = first_admin(core).await;
     let read = Permission::new("articles", Action::Find);
     let gone = core
@@ -444,4 +444,35 @@ pub async fn token_changes_land_together_with_their_audit_events(core: &Tollgate
         verified.id, kept.token.id,
         "the old value still works: not regenerated, not revoked"
     );
+
+    // Administrators and roles alike.
+    let vera = AddAdminRequest {
+        email: "vera@example.com".into(),
+        name: "Vera".into(),
+        role_id: role_id(core, "Viewer").await,
+        password: PASSWORD.into(),
+    };
+    assert!(core.admins.add(&ada, &vera).await.is_err());
+    let auditors = RoleRequest {
+        name: "Auditors".into(),
+        permissions: vec![tollgate::model::AdminPermission::AuditRead],
+    };
+    assert!(core.roles.create(&ada, &auditors).await.is_err());
+    assert!(
+        core.admins
+            .change_own_name(&ada, "Ada Renamed")
+            .await
+            .is_err()
+    );
+    let admins: Vec<String> = core
+        .admins
+        .list(&ada)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(admins, ["Ada Admin"], "no Vera, and not renamed");
+    let roles = core.roles.list(&ada).await.unwrap();
+    assert!(roles.iter().all(|r| r.name != "Auditors"));
 }
