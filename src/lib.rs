@@ -29,6 +29,9 @@ pub mod cache;
 /// Demo content (stored JSON documents) served by the protected API.
 #[cfg(feature = "server")]
 pub mod content;
+/// Which address a request comes from: the peer, or what trusted proxies say.
+#[cfg(feature = "server")]
+pub mod client_address;
 /// The services wired together.
 #[cfg(feature = "server")]
 mod core;
