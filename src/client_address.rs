@@ -46,7 +46,9 @@ impl TrustedProxies {
         if !self.contains(client) {
             return client;
         }
-        let entries = forwarded_for.rev().flat_map(|value| value.rsplit(|b| *b == b','));
+        let entries = forwarded_for
+            .rev()
+            .flat_map(|value| value.rsplit(|b| *b == b','));
         for entry in entries {
             match parse_entry(entry) {
                 Some(hop) if self.contains(hop) => client = hop,
@@ -154,7 +156,11 @@ mod tests {
         );
         // The client typed the left entries; the proxy appended the real one.
         assert_eq!(
-            client(&proxies, "10.0.0.2", &["10.0.0.99, 127.0.0.3, 198.51.100.7"]),
+            client(
+                &proxies,
+                "10.0.0.2",
+                &["10.0.0.99, 127.0.0.3, 198.51.100.7"]
+            ),
             ip("198.51.100.7")
         );
         // Two trusted proxies in a row are skipped.
@@ -172,7 +178,11 @@ mod tests {
             ip("198.51.100.7")
         );
         assert_eq!(
-            client(&proxies, "10.0.0.2", &["198.51.100.7", "10.1.1.1", "10.2.2.2"]),
+            client(
+                &proxies,
+                "10.0.0.2",
+                &["198.51.100.7", "10.1.1.1", "10.2.2.2"]
+            ),
             ip("198.51.100.7")
         );
     }
@@ -204,7 +214,11 @@ mod tests {
                 "{bad:?}"
             );
             assert_eq!(
-                client(&proxies, "10.0.0.2", &[&format!("1.2.3.4, {bad}, 10.1.1.1")]),
+                client(
+                    &proxies,
+                    "10.0.0.2",
+                    &[&format!("1.2.3.4, {bad}, 10.1.1.1")]
+                ),
                 ip("10.1.1.1"),
                 "{bad:?}"
             );
@@ -214,10 +228,8 @@ mod tests {
             ip("198.51.100.7"),
             "a good entry right of the gap still counts"
         );
-        let not_utf8 = trusted("10.0.0.0/8").client_address(
-            ip("10.0.0.2"),
-            [b"1.2.3.4, \xff".as_slice()].into_iter(),
-        );
+        let not_utf8 = trusted("10.0.0.0/8")
+            .client_address(ip("10.0.0.2"), [b"1.2.3.4, \xff".as_slice()].into_iter());
         assert_eq!(not_utf8, ip("10.0.0.2"));
     }
 
@@ -259,7 +271,10 @@ mod tests {
         assert!(proxies.contains(ip("10.200.0.1")));
         assert!(proxies.contains(ip("172.31.255.255")));
         assert!(!proxies.contains(ip("192.168.1.8")));
-        assert_eq!("".parse::<TrustedProxies>().unwrap(), TrustedProxies::none());
+        assert_eq!(
+            "".parse::<TrustedProxies>().unwrap(),
+            TrustedProxies::none()
+        );
     }
 
     #[test]

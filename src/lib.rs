@@ -26,12 +26,12 @@ pub mod audit;
 /// Working tokens by hash, in memory, invalidated on every change.
 #[cfg(feature = "server")]
 pub mod cache;
-/// Demo content (stored JSON documents) served by the protected API.
-#[cfg(feature = "server")]
-pub mod content;
 /// Which address a request comes from: the peer, or what trusted proxies say.
 #[cfg(feature = "server")]
 pub mod client_address;
+/// Demo content (stored JSON documents) served by the protected API.
+#[cfg(feature = "server")]
+pub mod content;
 /// The services wired together.
 #[cfg(feature = "server")]
 mod core;
