@@ -42,7 +42,8 @@ fi
 
 missing_packages=()
 [ -x /usr/bin/chromium ] || missing_packages+=(chromium)      # the browser tests
-[ -x /usr/sbin/nginx ] || missing_packages+=(nginx)           # the forward-auth test
+[ -x /usr/sbin/nginx ] || missing_packages+=(nginx)           # the tests behind real proxies
+[ -x /usr/bin/caddy ] || missing_packages+=(caddy)           # the tests behind real proxies
 if [ ${#missing_packages[@]} -gt 0 ]; then
   say "installing ${missing_packages[*]} (Debian packages)"
   as_root apt-get update -qq

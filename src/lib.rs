@@ -26,6 +26,9 @@ pub mod audit;
 /// Working tokens by hash, in memory, invalidated on every change.
 #[cfg(feature = "server")]
 pub mod cache;
+/// Which address a request comes from: the peer, or what trusted proxies say.
+#[cfg(feature = "server")]
+pub mod client_address;
 /// Demo content (stored JSON documents) served by the protected API.
 #[cfg(feature = "server")]
 pub mod content;

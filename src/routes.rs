@@ -11,41 +11,132 @@
 //!
 //! Anything else, or a resource not in the catalog, needs nothing a token can hold: it is
 //! refused (deny by default).
+//!
+//! Before any of that, the URI must be canonical ([`canonical_path`]): the proxy, Tollgate
+//! and the service behind must all read the same path from it, or a token allowed one route
+//! could reach another (`/api/articles/1%2F..%2F..%2Fadmin` reads as an article to a
+//! matcher that does not decode, and as `/admin` to a service that does).
+
+use std::fmt;
 
 use crate::catalog::{Action, Catalog, Permission};
 
-/// The permission `method` on `uri` needs, or `None` when no permission maps to it.
-/// `uri` may carry a query string; `HEAD` counts as `GET`.
+/// Why forward-auth refuses a method and URI whatever the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The URI is not canonical: it carries what this names, which a proxy or the service
+    /// behind it may decode differently from Tollgate.
+    Ambiguous(&'static str),
+    /// No permission maps to the method and path.
+    NoRoute,
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Ambiguous(what) => write!(f, "the path contains {what}"),
+            Self::NoRoute => f.write_str("no permission maps to it"),
+        }
+    }
+}
+
+/// The permission `method` on `uri` needs. `uri` is the request target as the client sent
+/// it (path and optional query); `method` is case-sensitive (RFC 9110), and `HEAD` counts
+/// as `GET`.
 pub fn permission_for(
     catalog: &Catalog,
     prefix: &str,
     method: &str,
     uri: &str,
-) -> Option<Permission> {
-    let path = uri.split(['?', '#']).next().unwrap_or_default();
-    let rest = path.strip_prefix(prefix.trim_end_matches('/'))?;
-    let segments: Vec<&str> = rest
-        .strip_prefix('/')?
-        .trim_end_matches('/')
-        .split('/')
-        .collect();
+) -> Result<Permission, Refusal> {
+    let path = canonical_path(uri).map_err(Refusal::Ambiguous)?;
+    let rest = path
+        .strip_prefix(prefix.trim_end_matches('/'))
+        .ok_or(Refusal::NoRoute)?;
+    // One trailing slash is the same collection (`/api/articles/`); empty segments are
+    // refused by `canonical_path`, so there is at most one.
+    let rest = rest.strip_prefix('/').ok_or(Refusal::NoRoute)?;
+    let segments: Vec<&str> = rest.strip_suffix('/').unwrap_or(rest).split('/').collect();
     let (resource, has_id) = match segments.as_slice() {
         [resource] => (*resource, false),
         [resource, id] if !id.is_empty() => (*resource, true),
-        _ => return None,
+        _ => return Err(Refusal::NoRoute),
     };
     if !catalog.has_resource(resource) {
-        return None;
+        return Err(Refusal::NoRoute);
     }
-    let action = match (method.to_ascii_uppercase().as_str(), has_id) {
+    let action = match (method, has_id) {
         ("GET" | "HEAD", false) => Action::Find,
         ("GET" | "HEAD", true) => Action::FindOne,
         ("POST", false) => Action::Create,
         ("PUT" | "PATCH", true) => Action::Update,
         ("DELETE", true) => Action::Delete,
-        _ => return None,
+        _ => return Err(Refusal::NoRoute),
     };
-    Some(Permission::new(resource, action))
+    Ok(Permission::new(resource, action))
+}
+
+/// The path of `uri` (everything before the first `?`) if every reader would agree on it,
+/// else what makes it ambiguous. Refused, anywhere in the URI: anything but visible ASCII
+/// (control characters, spaces, raw non-ASCII), `#` (a fragment is never sent, so one here
+/// was smuggled) and `\` (some servers read it as `/`). In the path: not starting with `/`
+/// (a `?` or `#` before it, or an absolute URI), empty segments (`//`; one trailing slash
+/// is fine), dot segments (`.`, `..`), `;` (some servers cut a segment there), and
+/// percent-escapes that are malformed or encode `/`, `\`, `.`, `%` (double encoding), `;`
+/// or a control character.
+pub fn canonical_path(uri: &str) -> Result<&str, &'static str> {
+    if !uri.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err("a control character, a space or a character that is not ASCII");
+    }
+    if uri.contains('#') {
+        return Err("a `#`");
+    }
+    if uri.contains('\\') {
+        return Err("a backslash (`\\`)");
+    }
+    let path = uri.split('?').next().unwrap_or_default();
+    let Some(after_root) = path.strip_prefix('/') else {
+        return Err("no leading `/` (a `?` or `#` before the path, or a full URL)");
+    };
+    let segments: Vec<&str> = after_root.split('/').collect();
+    for (i, segment) in segments.iter().enumerate() {
+        if segment.is_empty() && i + 1 < segments.len() {
+            return Err("an empty segment (`//`)");
+        }
+        if *segment == "." || *segment == ".." {
+            return Err("a dot segment (`.` or `..`)");
+        }
+    }
+    if path.contains(';') {
+        return Err("a `;`");
+    }
+    check_escapes(path).map(|()| path)
+}
+
+/// Each `%` starts two hex digits that encode nothing a decoder could turn into structure.
+fn check_escapes(path: &str) -> Result<(), &'static str> {
+    let bytes = path.as_bytes();
+    let mut at = 0;
+    while let Some(offset) = bytes[at..].iter().position(|b| *b == b'%') {
+        let escape = at + offset;
+        let decoded = bytes
+            .get(escape + 1..escape + 3)
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .filter(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+            .ok_or("a malformed percent-escape")?;
+        match decoded {
+            b'/' => return Err("an encoded `/` (`%2F`)"),
+            b'\\' => return Err("an encoded backslash (`%5C`)"),
+            b'.' => return Err("an encoded `.` (`%2E`)"),
+            b'%' => return Err("an encoded `%` (`%25`, double encoding)"),
+            b';' => return Err("an encoded `;` (`%3B`)"),
+            b if b.is_ascii_control() => return Err("an encoded control character"),
+            _ => {}
+        }
+        at = escape + 3;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -53,7 +144,9 @@ mod tests {
     use super::*;
 
     fn needs(method: &str, uri: &str) -> Option<String> {
-        permission_for(&Catalog::default(), "/api", method, uri).map(|p| p.to_string())
+        permission_for(&Catalog::default(), "/api", method, uri)
+            .ok()
+            .map(|p| p.to_string())
     }
 
     #[test]
@@ -63,7 +156,7 @@ mod tests {
             Some("articles.find")
         );
         assert_eq!(
-            needs("head", "/api/articles/").as_deref(),
+            needs("HEAD", "/api/articles/").as_deref(),
             Some("articles.find")
         );
         assert_eq!(
@@ -99,6 +192,8 @@ mod tests {
             ("POST", "/api/articles/1"),
             ("DELETE", "/api/articles"),
             ("OPTIONS", "/api/articles"),
+            ("get", "/api/articles"),
+            ("Delete", "/api/articles/1"),
         ] {
             assert_eq!(needs(method, uri), None, "{method} {uri}");
         }
@@ -107,7 +202,91 @@ mod tests {
     #[test]
     fn the_prefix_can_be_empty_or_end_in_a_slash() {
         let catalog = Catalog::default();
-        assert!(permission_for(&catalog, "", "GET", "/articles").is_some());
-        assert!(permission_for(&catalog, "/v1/", "GET", "/v1/articles").is_some());
+        assert!(permission_for(&catalog, "", "GET", "/articles").is_ok());
+        assert!(permission_for(&catalog, "/v1/", "GET", "/v1/articles").is_ok());
+    }
+
+    fn refusal(uri: &str) -> Refusal {
+        permission_for(&Catalog::default(), "/api", "GET", uri).unwrap_err()
+    }
+
+    #[test]
+    fn what_a_decoder_may_read_differently_is_refused_before_routing() {
+        for uri in [
+            // Encoded `/`, `\` and `.`, any case: one reader sees an id, another a new path.
+            "/api/articles/1%2f..%2f..%2fadmin",
+            "/api/articles%2F1",
+            "/api/articles/1%5Cadmin",
+            "/api/articles/1%5c",
+            "/api/%2e%2e/admin",
+            "/api/articles/%2E",
+            "/api/articles/%2e%2e",
+            // Double encoding, encoded `;` and control characters.
+            "/api/articles/1%252f..",
+            "/api/articles/1%3b",
+            "/api/articles/1%00",
+            "/api/articles/1%0A",
+            "/api/articles/1%7f",
+            // Malformed escapes.
+            "/api/articles/1%",
+            "/api/articles/1%2",
+            "/api/articles/1%zz",
+            "/api/articles/%+1",
+            // Raw backslash, dot segments, empty segments, path parameters.
+            "/api/articles\\1",
+            "/api\\articles",
+            "/api/articles/1/..",
+            "/api/articles/..",
+            "/api/./articles",
+            "/api/../api/articles",
+            "/api//articles",
+            "//api/articles",
+            "/api/articles//",
+            "/api/articles//1",
+            "/api/articles/..;/x",
+            "/api/articles;x",
+            // `?` or `#` before the prefix, fragments, full URLs.
+            "?/api/articles",
+            "#/api/articles",
+            "/x#/api/articles",
+            "/api/articles#x",
+            "/api/articles?#",
+            "http://example.com/api/articles",
+            "api/articles",
+            "",
+            // Control characters, spaces and non-ASCII anywhere, the query included.
+            "/api/articles\n",
+            "/api/articles/1\t",
+            "/api/articles/1 HTTP/1.1",
+            "/api/articles?x=\u{7f}",
+            "/api/artïcles",
+            "/api/articles/1?q=é",
+        ] {
+            assert!(
+                matches!(refusal(uri), Refusal::Ambiguous(_)),
+                "{uri:?}: {:?}",
+                refusal(uri)
+            );
+        }
+    }
+
+    #[test]
+    fn canonical_paths_with_escapes_and_queries_still_map() {
+        for (uri, permission) in [
+            ("/api/articles/caf%C3%A9", "articles.findOne"),
+            ("/api/articles/a%20b", "articles.findOne"),
+            ("/api/articles/v1.2", "articles.findOne"),
+            ("/api/articles/...", "articles.findOne"),
+            ("/api/articles?q=%2f..%2f&x=a/../b", "articles.find"),
+            ("/api/articles/7?", "articles.findOne"),
+        ] {
+            assert_eq!(needs("GET", uri).as_deref(), Some(permission), "{uri}");
+        }
+        assert_eq!(canonical_path("/api/articles?x=1"), Ok("/api/articles"));
+        assert_eq!(
+            refusal("/api/articles%2F1"),
+            Refusal::Ambiguous("an encoded `/` (`%2F`)")
+        );
+        assert_eq!(refusal("/api/secrets"), Refusal::NoRoute);
     }
 }

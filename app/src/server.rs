@@ -18,6 +18,7 @@ use leptos_axum::ResponseOptions;
 use tollgate::Tollgate;
 use tollgate::actor::{Actor, RequestOrigin};
 use tollgate::admins::{NewSession, SessionSecret};
+use tollgate::client_address::TrustedProxies;
 use tollgate::model::AdminView;
 
 use crate::api::ApiReference;
@@ -49,8 +50,8 @@ pub struct ServerContext {
     pub secure_cookies: bool,
     /// The API reference page's content, read from the OpenAPI document at start-up.
     pub api_reference: Arc<ApiReference>,
-    /// Behind a reverse proxy: the client address comes from `X-Forwarded-For`.
-    pub trust_forwarded_for: bool,
+    /// The reverse proxies whose forwarded headers are believed (see [`client_ip`]).
+    pub trusted_proxies: TrustedProxies,
     /// What a form posted without JavaScript leaves for the page it redirects to.
     pub handoffs: Handoffs,
 }
@@ -62,7 +63,7 @@ pub struct Rpc {
     pub handoffs: Handoffs,
     /// What this request took from `handoffs` already.
     pub taken: Option<TakenByRequest>,
-    trust_forwarded_for: bool,
+    trusted_proxies: TrustedProxies,
     secure_cookies: bool,
     request: Option<Parts>,
     response: Option<ResponseOptions>,
@@ -75,7 +76,7 @@ impl Rpc {
             core,
             secure_cookies,
             api_reference,
-            trust_forwarded_for,
+            trusted_proxies,
             handoffs,
         } = expect_context::<ServerContext>();
         Self {
@@ -83,7 +84,7 @@ impl Rpc {
             api_reference,
             handoffs,
             taken: use_context::<TakenByRequest>(),
-            trust_forwarded_for,
+            trusted_proxies,
             secure_cookies,
             request: use_context::<Parts>(),
             response: use_context::<ResponseOptions>(),
@@ -105,7 +106,7 @@ impl Rpc {
 
     /// The caller's address (see [`client_ip`]).
     pub fn client_ip(&self) -> Option<IpAddr> {
-        client_ip(self.request.as_ref()?, self.trust_forwarded_for)
+        client_ip(self.request.as_ref()?, &self.trusted_proxies)
     }
 
     /// Where the call came from, for the audit log.
@@ -182,12 +183,9 @@ impl Rpc {
 
     /// Behind a TLS-terminating proxy the request itself is plain http.
     fn request_is_https(&self) -> bool {
-        self.request.as_ref().is_some_and(|parts| {
-            parts
-                .headers
-                .get("x-forwarded-proto")
-                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
-        })
+        self.request
+            .as_ref()
+            .is_some_and(|parts| forwarded_https(parts, &self.trusted_proxies))
     }
 
     /// Answers a form posted without JavaScript with "see `path`": the browser loads it
@@ -207,30 +205,31 @@ impl Rpc {
     }
 }
 
-/// The peer's address, or behind a trusted reverse proxy the address it reports: the
-/// last `X-Forwarded-For` entry (the one the proxy itself added), else `X-Real-IP`.
-pub fn client_ip(parts: &Parts, trust_forwarded_for: bool) -> Option<IpAddr> {
-    if trust_forwarded_for {
-        // Only the last entry: the earlier ones are whatever the client sent the proxy.
-        let forwarded = parts
+/// The client's address: the TCP peer, or, when the peer is a trusted proxy, what the
+/// `X-Forwarded-For` chain says (the rule is `TrustedProxies::client_address`). `X-Real-IP`
+/// is never read: it is one value with no chain, which a proxy that does not set it passes
+/// on from the client untouched. `None` only for requests that came over no connection.
+pub fn client_ip(parts: &Parts, trusted: &TrustedProxies) -> Option<IpAddr> {
+    let peer = peer(parts)?;
+    let forwarded = parts.headers.get_all("x-forwarded-for").iter();
+    Some(trusted.client_address(peer, forwarded.map(HeaderValue::as_bytes)))
+}
+
+/// Whether a trusted proxy says the client asked over https (`X-Forwarded-Proto`, the
+/// value the nearest proxy wrote: the last). From anyone else the header means nothing.
+pub fn forwarded_https(parts: &Parts, trusted: &TrustedProxies) -> bool {
+    peer(parts).is_some_and(|peer| trusted.contains(peer))
+        && parts
             .headers
-            .get_all("x-forwarded-for")
+            .get_all("x-forwarded-proto")
             .iter()
             .next_back()
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .and_then(|ip| ip.trim().parse().ok());
-        let real_ip = || {
-            parts
-                .headers
-                .get("x-real-ip")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse().ok())
-        };
-        if let Some(ip) = forwarded.or_else(real_ip) {
-            return Some(ip);
-        }
-    }
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.rsplit(',').next())
+            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
+}
+
+fn peer(parts: &Parts) -> Option<IpAddr> {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()

@@ -12,7 +12,7 @@ use axum::routing::get;
 
 pub use bearer::Bearer;
 pub use error::ApiError;
-pub use forward::forward_auth;
+pub use forward::{ForwardAuthHeaders, forward_auth};
 
 use crate::router::AppState;
 

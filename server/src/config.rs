@@ -3,7 +3,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use tollgate::client_address::TrustedProxies;
+
 use crate::admin_cli::AdminCommand;
+use crate::api::ForwardAuthHeaders;
 use crate::router::ApiSettings;
 
 /// Tollgate: API-token management. Every flag can also be set by the environment variable
@@ -117,11 +120,17 @@ pub struct Config {
     #[arg(long, env = "TOLLGATE_THROTTLE_WINDOW_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400), global = true)]
     pub throttle_window_seconds: u64,
 
-    /// Behind a reverse proxy: take the client address from `X-Forwarded-For` (its last
-    /// entry) or `X-Real-IP`, for throttling and "last used from". Only set this when
-    /// every request comes through the proxy, or clients can pick their own address.
-    #[arg(long, env = "TOLLGATE_TRUST_FORWARDED_FOR", global = true)]
-    pub trust_forwarded_for: bool,
+    /// The reverse proxies in front (`10.0.0.0/8,127.0.0.1/32`). Only a request whose TCP
+    /// peer is inside these networks has its `X-Forwarded-For` and `X-Forwarded-Proto`
+    /// believed; the client is the right-most forwarded address that is not a trusted proxy.
+    /// Default: none, every client is its TCP peer.
+    #[arg(
+        long,
+        env = "TOLLGATE_TRUSTED_PROXIES",
+        value_name = "CIDR,...",
+        global = true
+    )]
+    pub trusted_proxies: Option<TrustedProxies>,
 
     /// A JSON file listing the content resources tokens can be granted and the API serves:
     /// `{"resources": ["articles", "invoices"]}`. Default: the demo resources `articles`,
@@ -139,6 +148,12 @@ pub struct Config {
         global = true
     )]
     pub forward_auth_prefix: String,
+
+    /// Forward-auth: which headers carry the original method and URI. `x-original`
+    /// (`X-Original-Method`/`-URI`, the README's nginx snippet) or `x-forwarded`
+    /// (`X-Forwarded-Method`/`-Uri`, Caddy, Traefik). Only that family is read.
+    #[arg(long, env = "TOLLGATE_FORWARD_AUTH_HEADERS", value_enum, default_value_t = ForwardAuthHeaders::XOriginal, global = true)]
+    pub forward_auth_headers: ForwardAuthHeaders,
 
     /// Mail notifications (a new token, to every admin who may read tokens) through this
     /// SMTP server: `smtp://USER:PASSWORD@HOST:587` (STARTTLS when offered; add
@@ -162,8 +177,9 @@ impl Config {
     pub fn api_settings(&self) -> ApiSettings {
         ApiSettings {
             allow_query_token: self.allow_query_token,
-            trust_forwarded_for: self.trust_forwarded_for,
+            trusted_proxies: self.trusted_proxies.clone().unwrap_or_default(),
             forward_prefix: self.forward_auth_prefix.clone(),
+            forward_auth_headers: self.forward_auth_headers,
         }
     }
 
@@ -189,8 +205,9 @@ impl Config {
             allow_query_token: false,
             throttle_limit: 30,
             throttle_window_seconds: 60,
-            trust_forwarded_for: false,
+            trusted_proxies: None,
             forward_auth_prefix: "/api".into(),
+            forward_auth_headers: ForwardAuthHeaders::XOriginal,
             catalog: None,
             smtp_url: None,
             smtp_from: "Tollgate <tollgate@localhost>".into(),
@@ -256,6 +273,56 @@ mod tests {
                 "x"
             ])
             .is_err()
+        );
+    }
+
+    fn config(args: &[&str]) -> Result<Config, clap::Error> {
+        Cli::try_parse_from(std::iter::once("tollgate").chain(args.iter().copied()))
+            .map(|cli| cli.config)
+    }
+
+    #[test]
+    fn trusted_proxies_take_networks_and_a_bad_one_stops_start_up() {
+        let settings = config(&["--trusted-proxies", "10.0.0.0/8, 127.0.0.1"])
+            .unwrap()
+            .api_settings();
+        assert_eq!(
+            settings.trusted_proxies.to_string(),
+            "10.0.0.0/8,127.0.0.1/32"
+        );
+        assert_eq!(
+            config(&[]).unwrap().api_settings().trusted_proxies,
+            TrustedProxies::none()
+        );
+        let error = config(&["--trusted-proxies", "10.0.0.0/8,10.0.0.0/40"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("--trusted-proxies"), "{error}");
+        assert!(error.contains("`10.0.0.0/40` is not a network"), "{error}");
+        assert!(
+            parse(&["--trust-forwarded-for"]).is_err(),
+            "the blind flag is gone"
+        );
+    }
+
+    #[test]
+    fn forward_auth_headers_name_one_family() {
+        assert_eq!(
+            config(&[]).unwrap().forward_auth_headers,
+            ForwardAuthHeaders::XOriginal
+        );
+        assert_eq!(
+            config(&["--forward-auth-headers", "x-forwarded"])
+                .unwrap()
+                .forward_auth_headers,
+            ForwardAuthHeaders::XForwarded
+        );
+        let error = config(&["--forward-auth-headers", "both"])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("x-original") && error.contains("x-forwarded"),
+            "{error}"
         );
     }
 }

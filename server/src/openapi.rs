@@ -29,7 +29,11 @@ pub fn document(catalog: &Catalog, settings: &ApiSettings) -> OpenApi {
         query: settings.allow_query_token,
     };
     let mut paths = paths::content(catalog, schemes);
-    paths.merge(paths::door(schemes, &settings.forward_prefix));
+    paths.merge(paths::door(
+        schemes,
+        &settings.forward_prefix,
+        settings.forward_auth_headers,
+    ));
     paths.merge(admin::paths());
     OpenApiBuilder::new()
         .info(

@@ -14,9 +14,11 @@ use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use serde_json::{Value, json};
 use tollgate::Tollgate;
+use tollgate::client_address::TrustedProxies;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::api::ForwardAuthHeaders;
 use crate::{admin_api, api, openapi, security};
 
 /// What every handler can reach.
@@ -35,10 +37,12 @@ pub struct AppState {
 pub struct ApiSettings {
     /// Accept `?access_token=` as well as the Authorization header.
     pub allow_query_token: bool,
-    /// Take the client address from `X-Forwarded-For` / `X-Real-IP` (behind a proxy).
-    pub trust_forwarded_for: bool,
+    /// The reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed.
+    pub trusted_proxies: TrustedProxies,
     /// Forward-auth maps `{prefix}/{resource}[/{id}]` to permissions.
     pub forward_prefix: String,
+    /// Forward-auth reads the original request from these headers, and only these.
+    pub forward_auth_headers: ForwardAuthHeaders,
 }
 
 /// The whole server: the panel (pages and `/rpc` server functions), the protected API,
@@ -50,7 +54,7 @@ pub fn router(state: AppState) -> Router {
         core: state.core.clone(),
         secure_cookies: state.secure_cookies,
         api_reference: Arc::new(openapi::reference(&document)),
-        trust_forwarded_for: state.api.trust_forwarded_for,
+        trusted_proxies: state.api.trusted_proxies.clone(),
         handoffs: Default::default(),
     };
     // Served as built: the document only changes with the configuration.

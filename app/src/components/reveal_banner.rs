@@ -123,7 +123,8 @@ fn origin() -> String {
     let Some(host) = header("host") else {
         return String::new();
     };
-    let https = header("x-forwarded-proto").is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    let https = use_context::<crate::server::ServerContext>()
+        .is_some_and(|context| crate::server::forwarded_https(&parts, &context.trusted_proxies));
     format!("{}://{host}", if https { "https" } else { "http" })
 }
 

@@ -22,7 +22,7 @@ impl FromRequestParts<AppState> for AdminSession {
             .headers
             .get(axum::http::header::USER_AGENT)
             .and_then(|value| value.to_str().ok());
-        let ip = app::server::client_ip(parts, state.api.trust_forwarded_for);
+        let ip = app::server::client_ip(parts, &state.api.trusted_proxies);
         let admin = state
             .core
             .admins

@@ -40,7 +40,7 @@ impl FromRequestParts<AppState> for Bearer {
         };
         Ok(Bearer {
             presented,
-            client_ip: client_ip(parts, state.api.trust_forwarded_for),
+            client_ip: client_ip(parts, &state.api.trusted_proxies),
         })
     }
 }

@@ -98,6 +98,18 @@ impl ApiError {
         )
     }
 
+    /// Forward-auth: the original URI is not canonical (see `tollgate::routes`), so the
+    /// proxy or the service may read another path from it than Tollgate does.
+    pub fn ambiguous_path(what: &str) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "ambiguous_path",
+            format!(
+                "Refused: the path contains {what}, which a proxy or the service behind it may read differently from Tollgate. Send the plain path: no encoded `/`, `\\` or `.`, no `.` or `..` segments, no `//`."
+            ),
+        )
+    }
+
     /// A known path, but not with this method (the admin API's routes say which).
     pub fn method_not_allowed() -> Self {
         Self::new(

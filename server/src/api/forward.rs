@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Value, json};
-use tollgate::routes::permission_for;
+use tollgate::routes::{Refusal, permission_for};
 
 use super::{ApiError, Bearer};
 use crate::router::AppState;
@@ -15,30 +15,52 @@ use crate::router::AppState;
 pub const TOKEN_ID: HeaderName = HeaderName::from_static("x-tollgate-token-id");
 pub const TOKEN_NAME: HeaderName = HeaderName::from_static("x-tollgate-token-name");
 
-/// nginx sends what its configuration names (the README's snippet: `X-Original-*`);
-/// Traefik and Caddy send `X-Forwarded-*`.
-const METHOD_HEADERS: [&str; 2] = ["x-original-method", "x-forwarded-method"];
-const URI_HEADERS: [&str; 2] = ["x-original-uri", "x-forwarded-uri"];
+/// Which headers carry the original request (`--forward-auth-headers`). Only the
+/// configured family is read: a proxy that sets one family passes the client's own copy of
+/// the other through untouched (Caddy and Traefik do), so reading both lets a client
+/// choose what Tollgate checks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ForwardAuthHeaders {
+    /// `X-Original-Method` / `X-Original-URI`, as the README's nginx snippet sets them.
+    #[default]
+    XOriginal,
+    /// `X-Forwarded-Method` / `X-Forwarded-Uri`, as Caddy and Traefik set them.
+    XForwarded,
+}
+
+impl ForwardAuthHeaders {
+    /// The method header and the URI header, as named in errors.
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Self::XOriginal => ("X-Original-Method", "X-Original-URI"),
+            Self::XForwarded => ("X-Forwarded-Method", "X-Forwarded-Uri"),
+        }
+    }
+}
 
 pub async fn forward_auth(
     State(state): State<AppState>,
     headers: HeaderMap,
     bearer: Bearer,
 ) -> Result<(HeaderMap, Json<Value>), ApiError> {
-    let method = first_header(&headers, &METHOD_HEADERS).unwrap_or("GET");
-    let uri = first_header(&headers, &URI_HEADERS).ok_or_else(|| {
-        ApiError::bad_request(
-            "x-original-uri",
-            "Send the original request's path as X-Original-URI or X-Forwarded-Uri.",
-        )
-    })?;
+    let (method_header, uri_header) = state.api.forward_auth_headers.names();
+    let method = required_header(&headers, method_header)?;
+    let uri = required_header(&headers, uri_header)?;
+    // Refused before the token is looked at: nothing a token holds makes it unambiguous.
+    let route = permission_for(
+        state.core.tokens.catalog(),
+        &state.api.forward_prefix,
+        &method,
+        &uri,
+    );
+    if let Err(Refusal::Ambiguous(what)) = route {
+        return Err(ApiError::ambiguous_path(what));
+    }
     let verifier = &state.core.verifier;
     let token = verifier
         .authenticate(bearer.presented(), bearer.client_ip)
         .await?;
-    let catalog = state.core.tokens.catalog();
-    let needed = permission_for(catalog, &state.api.forward_prefix, method, uri)
-        .ok_or_else(|| ApiError::no_route(method, uri))?;
+    let needed = route.map_err(|_| ApiError::no_route(&method, &uri))?;
     verifier.authorize(&token, &needed)?;
 
     let mut answer = HeaderMap::new();
@@ -50,12 +72,31 @@ pub async fn forward_auth(
     ))
 }
 
-fn first_header<'a>(headers: &'a HeaderMap, names: &[&str]) -> Option<&'a str> {
-    names
-        .iter()
-        .find_map(|name| headers.get(*name)?.to_str().ok())
-        .map(str::trim)
-        .filter(|value| !value.is_empty())
+/// One header's value, exactly once and not empty: a proxy that sends none (or two) is
+/// misconfigured, and guessing (`GET`, say) would let the wrong check pass. Bytes that are
+/// not UTF-8 become U+FFFD, which the path rule then refuses.
+fn required_header(headers: &HeaderMap, name: &'static str) -> Result<String, ApiError> {
+    let mut values = headers.get_all(name).iter();
+    match (values.next(), values.next()) {
+        (Some(value), None) if !value.as_bytes().trim_ascii().is_empty() => {
+            Ok(String::from_utf8_lossy(value.as_bytes()).trim().to_owned())
+        }
+        (Some(_), Some(_)) => Err(ApiError::bad_request(
+            name,
+            format!("Send {name} once: this request carries it more than once."),
+        )),
+        _ => Err(ApiError::bad_request(
+            name,
+            format!(
+                "Send the original request's {} as {name} (see --forward-auth-headers).",
+                if name.ends_with("Method") {
+                    "method"
+                } else {
+                    "path and query"
+                }
+            ),
+        )),
+    }
 }
 
 /// Token names are free text; a header carries visible ASCII, so anything else is

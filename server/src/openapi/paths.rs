@@ -6,7 +6,9 @@ use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{HttpMethod, PathItem, Paths, PathsBuilder};
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::schema::ArrayBuilder;
-use utoipa::openapi::{Content, RefOr, Schema};
+use utoipa::openapi::{Content, RefOr, Required, Schema};
+
+use crate::api::ForwardAuthHeaders;
 
 use super::operation::{ANY_TOKEN, Failure, Op, TokenSchemes, header, id_in_path, schema_ref};
 use super::schemas::data_of;
@@ -123,7 +125,7 @@ fn body_rules() -> String {
 }
 
 /// The self-check, forward-auth, the health checks and this document.
-pub fn door(schemes: TokenSchemes, forward_prefix: &str) -> Paths {
+pub fn door(schemes: TokenSchemes, forward_prefix: &str, headers: ForwardAuthHeaders) -> Paths {
     PathsBuilder::new()
         .path(
             "/api/tokens/verify",
@@ -131,7 +133,7 @@ pub fn door(schemes: TokenSchemes, forward_prefix: &str) -> Paths {
         )
         .path(
             "/auth/forward",
-            PathItem::new(HttpMethod::Get, forward(schemes, forward_prefix)),
+            PathItem::new(HttpMethod::Get, forward(schemes, forward_prefix, headers)),
         )
         .path(
             "/api/openapi.json",
@@ -152,7 +154,17 @@ fn verify(schemes: TokenSchemes) -> utoipa::openapi::path::Operation {
         .build()
 }
 
-fn forward(schemes: TokenSchemes, prefix: &str) -> utoipa::openapi::path::Operation {
+fn forward(
+    schemes: TokenSchemes,
+    prefix: &str,
+    headers: ForwardAuthHeaders,
+) -> utoipa::openapi::path::Operation {
+    let (method_header, uri_header) = headers.names();
+    let required = |name: &str, description: &str| {
+        let mut parameter = header(name, description);
+        parameter.required = Required::True;
+        parameter
+    };
     let granted = ResponseBuilder::new()
         .description("The token may make the original request.")
         .header(
@@ -176,13 +188,11 @@ fn forward(schemes: TokenSchemes, prefix: &str) -> utoipa::openapi::path::Operat
         .build();
     Op::new("forward.auth", "forward-auth", "May this request through?")
         .describe(&format!(
-            "For reverse proxies (nginx `auth_request`, Traefik `ForwardAuth`, Caddy `forward_auth`). Maps the original method and path under `{prefix}` to the permission the built-in API would need (`GET {prefix}/articles` needs `articles.find`, `PUT {prefix}/articles/7` `articles.update`, …) and checks the request's token for it. A path no permission covers is refused with `403 no_matching_route`."
+            "For reverse proxies (nginx `auth_request`, Traefik `ForwardAuth`, Caddy `forward_auth`). Maps the original method and path under `{prefix}` to the permission the built-in API would need (`GET {prefix}/articles` needs `articles.find`, `PUT {prefix}/articles/7` `articles.update`, …) and checks the request's token for it. A path no permission covers is refused with `403 no_matching_route`; a path a proxy or the service may decode differently (encoded `/`, `\\` or `.`, dot or empty segments, control characters) with `403 ambiguous_path`, whatever the token. Only the headers `--forward-auth-headers` names are read; without them the answer is `400`."
         ))
         .needs("the permission of the original request", schemes)
-        .param(header("X-Original-Method", "The original method (nginx). Default `GET`."))
-        .param(header("X-Original-URI", "The original path and query (nginx)."))
-        .param(header("X-Forwarded-Method", "The original method (Traefik, Caddy)."))
-        .param(header("X-Forwarded-Uri", "The original path and query (Traefik, Caddy)."))
+        .param(required(method_header, "The original method, as the client sent it."))
+        .param(required(uri_header, "The original path and query, as the client sent them (not decoded)."))
         .response("200", granted)
         .fails(&[Failure::BadRequest])
         .build()

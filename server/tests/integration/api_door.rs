@@ -233,7 +233,7 @@ async fn missing_tokens_and_refused_permissions_do_not_count_as_guesses() {
 async fn behind_a_trusted_proxy_the_forwarded_address_is_the_client() {
     let app = spawn_app_with(|config| {
         config.throttle_limit = 1;
-        config.trust_forwarded_for = true;
+        config.trusted_proxies = Some("127.0.0.1/32".parse().unwrap());
     })
     .await;
     assert_eq!(
@@ -251,6 +251,13 @@ async fn behind_a_trusted_proxy_the_forwarded_address_is_the_client() {
             .status,
         StatusCode::UNAUTHORIZED
     );
+    // The throttled client typing another address on the left changes nothing.
+    assert_eq!(
+        app.send(bad_token_via_proxy("198.51.100.50, 203.0.113.1"))
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
 }
 
 #[tokio::test]
@@ -264,6 +271,53 @@ async fn forwarded_headers_are_ignored_unless_trusted() {
         app.send(bad_token_via_proxy("203.0.113.99")).await.status,
         StatusCode::TOO_MANY_REQUESTS,
         "a client cannot dodge the throttle by naming another address"
+    );
+}
+
+#[tokio::test]
+async fn forwarded_headers_from_a_peer_outside_the_trusted_networks_are_ignored() {
+    let app = spawn_app_with(|config| {
+        config.throttle_limit = 1;
+        config.trusted_proxies = Some("10.0.0.0/8, fd00::/8".parse().unwrap());
+    })
+    .await;
+    // The peer (127.0.0.1) is not one of the proxies: it is the client, whatever it says.
+    for forwarded in ["203.0.113.1", "203.0.113.2", "10.0.0.7"] {
+        let expected = if forwarded == "203.0.113.1" {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(
+            app.send(bad_token_via_proxy(forwarded)).await.status,
+            expected,
+            "{forwarded}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn x_real_ip_is_never_believed() {
+    let app = spawn_app_with(|config| {
+        config.throttle_limit = 1;
+        config.trusted_proxies = Some("127.0.0.1/32".parse().unwrap());
+    })
+    .await;
+    let bad = |real_ip: &str| {
+        Request::get("/api/articles")
+            .header(header::AUTHORIZATION, "Bearer tg_garbage")
+            .header("x-real-ip", real_ip)
+            .body(Body::empty())
+            .unwrap()
+    };
+    assert_eq!(
+        app.send(bad("203.0.113.1")).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.send(bad("203.0.113.2")).await.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "both came from the proxy itself"
     );
 }
 

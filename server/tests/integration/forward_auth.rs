@@ -1,17 +1,10 @@
-//! `/auth/forward`: every answer through the router, then the real thing: nginx (Debian's
-//! package, started by the test) in front of a small upstream on loopback, asking Tollgate
-//! with `auth_request` before each request.
+//! `/auth/forward`: every answer through the router. The real thing, nginx and Caddy in
+//! front of an upstream, is in `behind_proxies.rs`.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command};
-use std::time::{Duration, Instant};
-
-use crate::common::{TestApp, spawn_app};
+use crate::common::{TestApp, spawn_app, spawn_app_with};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use server::Application;
-use server::config::Config;
+use server::api::ForwardAuthHeaders;
 use tollgate::model::TokenType;
 
 impl TestApp {
@@ -55,20 +48,174 @@ async fn an_allowed_request_is_answered_200_with_who_made_it() {
     assert_eq!(reply.body["permission"], "articles.findOne");
 }
 
+fn forward_request(headers: &[(&str, &str)], authorization: &str) -> Request<Body> {
+    let mut request = Request::get("/auth/forward").header(header::AUTHORIZATION, authorization);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.body(Body::empty()).unwrap()
+}
+
+/// What Caddy and Traefik send for a client's `DELETE /api/articles/1`: their own
+/// `X-Forwarded-*`, and the client's forged `X-Original-*` passed through untouched.
+const CADDY_WITH_FORGED_X_ORIGINAL: &[(&str, &str)] = &[
+    ("x-forwarded-method", "DELETE"),
+    ("x-forwarded-uri", "/api/articles/1"),
+    ("x-original-method", "GET"),
+    ("x-original-uri", "/api/articles"),
+];
+
 #[tokio::test]
-async fn traefik_and_caddy_headers_work_too() {
+async fn with_x_forwarded_headers_only_those_are_read() {
+    let app = spawn_app_with(|config| {
+        config.forward_auth_headers = ForwardAuthHeaders::XForwarded;
+    })
+    .await;
+    let admin = app.admin().await;
+    let (_, reader) = app.token(&admin, "reader", TokenType::ReadOnly, &[]).await;
+    let (_, full) = app.token(&admin, "ci", TokenType::FullAccess, &[]).await;
+
+    let forged = app
+        .send(forward_request(CADDY_WITH_FORGED_X_ORIGINAL, &reader))
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", forged.body);
+    assert!(
+        forged
+            .header(header::WWW_AUTHENTICATE)
+            .contains("scope=\"articles.delete\""),
+        "checked against the DELETE the proxy reported"
+    );
+
+    let honest = app
+        .send(forward_request(CADDY_WITH_FORGED_X_ORIGINAL, &full))
+        .await;
+    assert_eq!(honest.status, StatusCode::OK, "{}", honest.body);
+    assert_eq!(honest.body["permission"], "articles.delete");
+
+    let only_x_original = app
+        .send(forward_request(
+            &[
+                ("x-original-method", "GET"),
+                ("x-original-uri", "/api/articles"),
+            ],
+            &reader,
+        ))
+        .await;
+    assert_eq!(only_x_original.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        only_x_original.body["error"]["details"][0]["field"],
+        "X-Forwarded-Method"
+    );
+}
+
+#[tokio::test]
+async fn with_x_original_headers_x_forwarded_ones_are_ignored() {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    let (_, bearer) = app.token(&admin, "ci", TokenType::FullAccess, &[]).await;
-    let request = Request::get("/auth/forward")
-        .header("x-forwarded-method", "DELETE")
-        .header("x-forwarded-uri", "/api/articles/1")
-        .header(header::AUTHORIZATION, &bearer)
-        .body(Body::empty())
-        .unwrap();
-    let reply = app.send(request).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    assert_eq!(reply.body["permission"], "articles.delete");
+    let (_, reader) = app.token(&admin, "reader", TokenType::ReadOnly, &[]).await;
+    let forged = app
+        .send(forward_request(
+            &[
+                ("x-original-method", "DELETE"),
+                ("x-original-uri", "/api/articles/1"),
+                ("x-forwarded-method", "GET"),
+                ("x-forwarded-uri", "/api/articles"),
+            ],
+            &reader,
+        ))
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", forged.body);
+    let only_x_forwarded = app
+        .send(forward_request(
+            &[
+                ("x-forwarded-method", "GET"),
+                ("x-forwarded-uri", "/api/articles"),
+            ],
+            &reader,
+        ))
+        .await;
+    assert_eq!(only_x_forwarded.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_missing_empty_or_repeated_method_or_uri_is_refused_never_guessed() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, full) = app.token(&admin, "ci", TokenType::FullAccess, &[]).await;
+    for (headers, field) in [
+        (
+            vec![("x-original-uri", "/api/articles")],
+            "X-Original-Method",
+        ),
+        (
+            vec![
+                ("x-original-method", ""),
+                ("x-original-uri", "/api/articles"),
+            ],
+            "X-Original-Method",
+        ),
+        (
+            vec![
+                ("x-original-method", "  "),
+                ("x-original-uri", "/api/articles"),
+            ],
+            "X-Original-Method",
+        ),
+        (vec![("x-original-method", "GET")], "X-Original-URI"),
+        (
+            vec![("x-original-method", "GET"), ("x-original-uri", "")],
+            "X-Original-URI",
+        ),
+        (
+            vec![
+                ("x-original-method", "GET"),
+                ("x-original-method", "DELETE"),
+                ("x-original-uri", "/api/articles/1"),
+            ],
+            "X-Original-Method",
+        ),
+    ] {
+        let reply = app.send(forward_request(&headers, &full)).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{headers:?}");
+        assert_eq!(reply.body["error"]["code"], "invalid_request");
+        assert_eq!(
+            reply.body["error"]["details"][0]["field"], field,
+            "{headers:?}"
+        );
+        let message = reply.body["error"]["message"].as_str().unwrap();
+        assert!(message.contains(field), "{message}");
+    }
+}
+
+#[tokio::test]
+async fn an_ambiguous_path_is_refused_whatever_the_token() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, full) = app.token(&admin, "ci", TokenType::FullAccess, &[]).await;
+    for uri in [
+        "/api/articles/1%2f..%2f..%2fadmin",
+        "/api/articles/1%2E%2E",
+        "/api/articles/..",
+        "/api//articles",
+        "/api/articles/1%5Cx",
+        "/api/articles\\1",
+        "?/api/articles",
+    ] {
+        let reply = app.forward("GET", uri, Some(&full)).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{uri}: {}", reply.body);
+        assert_eq!(reply.body["error"]["code"], "ambiguous_path", "{uri}");
+    }
+    // Refused before the token is looked at: no token, same answer.
+    let anonymous = app
+        .forward("GET", "/api/articles/1%2f..%2fadmin", None)
+        .await;
+    assert_eq!(anonymous.body["error"]["code"], "ambiguous_path");
+    // A prefix after the query is no prefix.
+    let smuggled = app.forward("GET", "/x?/api/articles", Some(&full)).await;
+    assert_eq!(smuggled.body["error"]["code"], "no_matching_route");
+    // Methods are case-sensitive: `delete` is not `DELETE`, and maps to nothing.
+    let lower = app.forward("delete", "/api/articles/1", Some(&full)).await;
+    assert_eq!(lower.body["error"]["code"], "no_matching_route");
 }
 
 #[tokio::test]
@@ -102,7 +249,7 @@ async fn refusals_say_why() {
     assert_eq!(unmapped.status, StatusCode::FORBIDDEN);
     assert_eq!(unmapped.body["error"]["code"], "no_matching_route");
 
-    let no_uri = app
+    let no_headers = app
         .send(
             Request::get("/auth/forward")
                 .header(header::AUTHORIZATION, &reader)
@@ -110,208 +257,9 @@ async fn refusals_say_why() {
                 .unwrap(),
         )
         .await;
-    assert_eq!(no_uri.status, StatusCode::BAD_REQUEST);
+    assert_eq!(no_headers.status, StatusCode::BAD_REQUEST);
     assert_eq!(
-        no_uri.body["error"]["details"][0]["field"],
-        "x-original-uri"
-    );
-}
-
-// ---------------------------------------------------------------------------------------
-// nginx in front of an upstream, for real.
-// ---------------------------------------------------------------------------------------
-
-/// A port nothing listens on right now.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A minimal HTTP/1.1 GET; returns the status code and the body.
-fn http_get(port: u16, path: &str, authorization: Option<&str>) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let auth = authorization
-        .map(|a| format!("Authorization: {a}\r\n"))
-        .unwrap_or_default();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\n{auth}Connection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let status = response[9..12].parse().unwrap();
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
-}
-
-/// The nginx process; stopped when dropped.
-struct Nginx(Child);
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_nginx(
-    dir: &std::path::Path,
-    port: u16,
-    tollgate: SocketAddr,
-    upstream: SocketAddr,
-) -> Nginx {
-    // The snippet the README documents, around a throwaway prefix.
-    let conf = format!(
-        r#"
-daemon off;
-master_process off;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log;
-events {{}}
-http {{
-    access_log off;
-    client_body_temp_path {dir}/body;
-    proxy_temp_path {dir}/proxy;
-    fastcgi_temp_path {dir}/fastcgi;
-    uwsgi_temp_path {dir}/uwsgi;
-    scgi_temp_path {dir}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        location /api/ {{
-            auth_request /_tollgate;
-            auth_request_set $tollgate_token $upstream_http_x_tollgate_token_name;
-            proxy_set_header X-Token-Name $tollgate_token;
-            proxy_pass http://{upstream};
-        }}
-        location = /_tollgate {{
-            internal;
-            proxy_pass http://{tollgate}/auth/forward;
-            proxy_pass_request_body off;
-            proxy_set_header Content-Length "";
-            proxy_set_header X-Original-Method $request_method;
-            proxy_set_header X-Original-URI $request_uri;
-        }}
-    }}
-}}
-"#,
-        dir = dir.display()
-    );
-    let path = dir.join("nginx.conf");
-    std::fs::write(&path, conf).unwrap();
-    let binary = ["/usr/sbin/nginx", "/usr/bin/nginx"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())
-        .expect("nginx is not installed: `make test` installs it (scripts/setup.sh), or apt-get install nginx");
-    let child = Command::new(binary)
-        .arg("-c")
-        .arg(&path)
-        .arg("-p")
-        .arg(dir)
-        .spawn()
-        .unwrap();
-    let nginx = Nginx(child);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        let log = std::fs::read_to_string(dir.join("error.log")).unwrap_or_default();
-        assert!(Instant::now() < deadline, "nginx did not start: {log}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    nginx
-}
-
-/// The protected service: echoes which token nginx said the request came with.
-async fn start_upstream() -> SocketAddr {
-    use axum::Router;
-    use axum::http::HeaderMap;
-    use axum::routing::get;
-    let app = Router::new().fallback(get(|headers: HeaderMap| async move {
-        let name = headers
-            .get("x-token-name")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        format!("upstream served {name}")
-    }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    addr
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn nginx_lets_through_only_what_the_token_may_do() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::for_tests(dir.path().join("data"));
-    config.trust_forwarded_for = true;
-    let tollgate = Application::build(&config).await.unwrap();
-    let tollgate_addr = tollgate.addr();
-    let core = tollgate.core().clone();
-    tokio::spawn(tollgate.run_until_stopped());
-    let upstream = start_upstream().await;
-    let port = free_port();
-    let nginx_dir = dir.path().join("nginx");
-    std::fs::create_dir_all(&nginx_dir).unwrap();
-    let _nginx = start_nginx(&nginx_dir, port, tollgate_addr, upstream);
-
-    let admin = core
-        .admins
-        .create_first(
-            &tollgate::model::NewAdminRequest {
-                email: "ada@example.com".into(),
-                name: "Ada".into(),
-                password: "correct horse battery staple".into(),
-                password_confirm: "correct horse battery staple".into(),
-            },
-            &tollgate::actor::RequestOrigin::default(),
-        )
-        .await
-        .unwrap()
-        .admin;
-    let admin = tollgate::actor::Actor::trusted(admin);
-    let request = tollgate::model::NewTokenRequest {
-        name: "articles-reader".into(),
-        description: String::new(),
-        lifetime: tollgate::model::TokenLifetime::Days7,
-        token_type: TokenType::Custom,
-        permissions: vec!["articles.find".parse().unwrap()],
-    };
-    let created = core.tokens.create(&admin, &request).await.unwrap();
-    let bearer = format!("Bearer {}", created.secret.expose());
-
-    let get = move |path: &'static str, auth: Option<String>| {
-        tokio::task::spawn_blocking(move || http_get(port, path, auth.as_deref()))
-    };
-    let (status, body) = get("/api/articles", Some(bearer.clone())).await.unwrap();
-    assert_eq!(
-        (status, body.as_str()),
-        (200, "upstream served articles-reader")
-    );
-    assert_eq!(get("/api/articles", None).await.unwrap().0, 401);
-    assert_eq!(
-        get("/api/authors", Some(bearer.clone())).await.unwrap().0,
-        403
-    );
-    assert_eq!(
-        get("/api/articles/1", Some(bearer.clone()))
-            .await
-            .unwrap()
-            .0,
-        403
-    );
-
-    core.tokens.revoke(&admin, created.token.id).await.unwrap();
-    assert_eq!(
-        get("/api/articles", Some(bearer)).await.unwrap().0,
-        401,
-        "revoked: refused at once"
+        no_headers.body["error"]["details"][0]["field"],
+        "X-Original-Method"
     );
 }

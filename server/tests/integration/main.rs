@@ -1,5 +1,5 @@
 //! The server's integration tests: the router driven request by request with
-//! `tower::ServiceExt::oneshot`, plus the forward-auth door behind a real nginx.
+//! `tower::ServiceExt::oneshot`, plus Tollgate behind real proxies (nginx, Caddy).
 //!
 //! One test binary on purpose. Each binary links the whole server (Leptos, axum, sqlx);
 //! twelve of them took twelve links and more than 10 GB of `target/` on a clean build,
@@ -10,6 +10,7 @@ mod common;
 mod access;
 mod admin_api;
 mod api_door;
+mod behind_proxies;
 mod browser_safety;
 mod forward_auth;
 mod openapi;

@@ -55,3 +55,33 @@ async fn signing_out_everywhere_ends_every_session_of_that_admin() {
         assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
     }
 }
+
+/// Signs in with `X-Forwarded-Proto: https` from the test client (127.0.0.1) and returns
+/// the `Set-Cookie` it got.
+async fn cookie_after_sign_in_claiming_https(app: &crate::common::TestApp) -> String {
+    app.admin().await;
+    let credentials =
+        json!({"input": {"email": "ada@example.com", "password": "correct horse battery staple"}});
+    let request = axum::http::Request::post("/rpc/sign_in")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-forwarded-proto", "https")
+        .body(axum::body::Body::from(credentials.to_string()))
+        .unwrap();
+    let reply = app.send(request).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.header(header::SET_COOKIE).to_owned()
+}
+
+#[tokio::test]
+async fn x_forwarded_proto_is_believed_only_from_a_trusted_proxy() {
+    let direct = spawn_app().await;
+    let cookie = cookie_after_sign_in_claiming_https(&direct).await;
+    assert!(!cookie.contains("Secure"), "{cookie}");
+
+    let proxied = crate::common::spawn_app_with(|config| {
+        config.trusted_proxies = Some("127.0.0.0/8".parse().unwrap());
+    })
+    .await;
+    let cookie = cookie_after_sign_in_claiming_https(&proxied).await;
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}

@@ -1,6 +1,8 @@
 //! What every router test needs: an app on a throwaway SQLite database, driven request by
 //! request with `tower::ServiceExt::oneshot`.
 
+pub mod proxies;
+
 use std::net::SocketAddr;
 
 use axum::Router;
