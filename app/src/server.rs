@@ -26,18 +26,44 @@ use crate::error::AppError;
 mod handoff;
 pub use handoff::{Handoff, HandoffFor, Handoffs, TakenByRequest};
 
+/// The session cookie over plain http (local use, tests).
 pub const SESSION_COOKIE: &str = "tollgate_session";
+/// The session cookie over https. A browser keeps a `__Host-` cookie only if it is
+/// `Secure`, has `Path=/` and no `Domain`, so neither a sibling subdomain nor a plain-http
+/// page can plant or overwrite it, and it is read under this name only.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-tollgate_session";
 
-/// The session id from a request's `tollgate_session` cookie, if it sent one. Shared by
-/// the server functions and the admin JSON API, which sign in the same way.
-pub fn session_secret(headers: &HeaderMap) -> Option<SessionSecret> {
+/// Whether cookies for this request are `Secure`: configured so (`--secure-cookies`), or
+/// behind a TLS-terminating proxy (`X-Forwarded-Proto: https`; the request itself is plain
+/// http). A client that claims https on plain http only gets a cookie its browser drops.
+pub fn cookies_are_secure(headers: &HeaderMap, secure_cookies: bool) -> bool {
+    secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+}
+
+/// The session cookie's name in this mode.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// The session id from a request's session cookie (named for the mode, see
+/// [`cookies_are_secure`]), if it sent one. Shared by the server functions and the admin
+/// JSON API, which sign in the same way.
+pub fn session_secret(headers: &HeaderMap, secure_cookies: bool) -> Option<SessionSecret> {
+    let name = session_cookie_name(cookies_are_secure(headers, secure_cookies));
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(cookie, _)| *cookie == name)
         .map(|(_, value)| SessionSecret::from_cookie(value))
 }
 
@@ -120,7 +146,7 @@ impl Rpc {
 
     /// The session id from the request's cookie, if any.
     pub fn session_secret(&self) -> Option<SessionSecret> {
-        session_secret(&self.request.as_ref()?.headers)
+        session_secret(&self.request.as_ref()?.headers, self.secure_cookies)
     }
 
     /// The session id from the request's cookie, or a 401.
@@ -156,20 +182,24 @@ impl Rpc {
 
     pub fn set_session_cookie(&self, session: &NewSession) {
         let max_age = session.max_age.num_seconds();
-        self.write_cookie(&format!(
-            "{SESSION_COOKIE}={}; Max-Age={max_age}",
-            session.secret.expose()
-        ));
+        self.write_cookie(session.secret.expose(), max_age);
     }
 
     pub fn clear_session_cookie(&self) {
-        self.write_cookie(&format!("{SESSION_COOKIE}=; Max-Age=0"));
+        self.write_cookie("", 0);
     }
 
-    fn write_cookie(&self, value_and_age: &str) {
-        let secure = self.secure_cookies || self.request_is_https();
+    /// No `Domain`, and `Path=/`: what the `__Host-` name needs over https.
+    fn write_cookie(&self, value: &str, max_age: i64) {
+        let secure = self
+            .request
+            .as_ref()
+            .map_or(self.secure_cookies, |parts| {
+                cookies_are_secure(&parts.headers, self.secure_cookies)
+            });
         let cookie = format!(
-            "{value_and_age}; Path=/; HttpOnly; SameSite=Strict{}",
+            "{}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Strict{}",
+            session_cookie_name(secure),
             if secure { "; Secure" } else { "" }
         );
         if let Some(response) = &self.response {
@@ -180,16 +210,6 @@ impl Rpc {
         }
     }
 
-    /// Behind a TLS-terminating proxy the request itself is plain http.
-    fn request_is_https(&self) -> bool {
-        self.request.as_ref().is_some_and(|parts| {
-            parts
-                .headers
-                .get("x-forwarded-proto")
-                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
-        })
-    }
-
     /// Answers a form posted without JavaScript with "see `path`": the browser loads it
     /// with a GET, so reloading that page never posts the form again.
     pub fn redirect(&self, path: &str) {
@@ -197,6 +217,19 @@ impl Rpc {
             response.insert_header(LOCATION, location);
             response.set_status(StatusCode::SEE_OTHER);
         }
+    }
+
+    /// Leaves `value` for this session's next read of `page` (see [`Handoffs`]).
+    pub fn hand_off(&self, page: HandoffFor, value: Handoff) {
+        if let Some(session) = self.session_secret() {
+            self.handoffs.put(&session, page, value);
+        }
+    }
+
+    /// What this session was handed for `page`, once per request (see [`Handoffs`]).
+    pub fn take_handoff(&self, page: HandoffFor) -> Option<Handoff> {
+        let session = self.session_secret()?;
+        self.handoffs.take_once(self.taken.as_ref(), &session, page)
     }
 
     /// For responses that carry a token's value: no cache may keep them.

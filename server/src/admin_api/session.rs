@@ -16,8 +16,8 @@ impl FromRequestParts<AppState> for AdminSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let secret =
-            app::server::session_secret(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
+        let secret = app::server::session_secret(&parts.headers, state.secure_cookies)
+            .ok_or_else(ApiError::unauthenticated)?;
         let user_agent = parts
             .headers
             .get(axum::http::header::USER_AGENT)

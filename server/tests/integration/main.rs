@@ -12,6 +12,7 @@ mod admin_api;
 mod api_door;
 mod browser_safety;
 mod forward_auth;
+mod leaks;
 mod openapi;
 mod panel_forms_without_js;
 mod panel_token_changes;
