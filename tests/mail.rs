@@ -228,7 +228,9 @@ async fn credentials_never_go_to_a_server_without_starttls() {
 
     let sent = mailer.send(email()).await;
 
-    let error = sent.expect_err("refused: the server offers no STARTTLS").to_string();
+    let error = sent
+        .expect_err("refused: the server offers no STARTTLS")
+        .to_string();
     assert!(!error.contains("hunter2"), "{error}");
     let heard = heard.lock().unwrap().clone();
     assert!(
@@ -237,7 +239,10 @@ async fn credentials_never_go_to_a_server_without_starttls() {
             .any(|line| line.to_ascii_uppercase().starts_with("AUTH")),
         "AUTH in cleartext: {heard:?}"
     );
-    assert!(!heard.iter().any(|line| line.starts_with("DATA")), "{heard:?}");
+    assert!(
+        !heard.iter().any(|line| line.starts_with("DATA")),
+        "{heard:?}"
+    );
 }
 
 #[tokio::test]
@@ -271,7 +276,11 @@ async fn a_local_relay_without_credentials_still_gets_the_mail_in_plain_smtp() {
         let mail = inbox.try_recv().expect("delivered");
         assert_eq!(mail.recipient, "ada@example.com");
         assert!(
-            !heard.lock().unwrap().iter().any(|line| line.starts_with("AUTH")),
+            !heard
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|line| line.starts_with("AUTH")),
             "{query}"
         );
     }

@@ -191,12 +191,9 @@ impl Rpc {
 
     /// No `Domain`, and `Path=/`: what the `__Host-` name needs over https.
     fn write_cookie(&self, value: &str, max_age: i64) {
-        let secure = self
-            .request
-            .as_ref()
-            .map_or(self.secure_cookies, |parts| {
-                cookies_are_secure(&parts.headers, self.secure_cookies)
-            });
+        let secure = self.request.as_ref().map_or(self.secure_cookies, |parts| {
+            cookies_are_secure(&parts.headers, self.secure_cookies)
+        });
         let cookie = format!(
             "{}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Strict{}",
             session_cookie_name(secure),

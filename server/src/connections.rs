@@ -189,7 +189,9 @@ impl PeerCounts {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, usize>> {
         // Only counters inside: a panic elsewhere cannot leave them half-written.
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -289,7 +291,10 @@ mod tests {
         let b: IpAddr = "127.0.0.3".parse().unwrap();
         let held: Vec<_> = (0..2).map(|_| peers.admit(a, 2).unwrap()).collect();
         assert!(peers.admit(a, 2).is_none(), "a third from one address");
-        assert!(peers.admit(b, 2).is_some(), "another address is not affected");
+        assert!(
+            peers.admit(b, 2).is_some(),
+            "another address is not affected"
+        );
         drop(held);
         assert!(peers.admit(a, 2).is_some());
         assert!(peers.lock().is_empty(), "no entry outlives its connections");

@@ -149,7 +149,9 @@ impl Handoffs {
 
 fn lock(slots: &Mutex<Slots>) -> std::sync::MutexGuard<'_, Slots> {
     // A panic while holding the lock cannot leave the map half-written: use it anyway.
-    slots.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    slots
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Drops what has waited `lifetime` or longer.
@@ -196,7 +198,9 @@ mod tests {
         let (mine, my_other_tab) = (session("session-a"), session("session-b"));
         handoffs.put(&mine, HandoffFor::CreateForm, form("mine"));
         assert!(
-            handoffs.take(&my_other_tab, HandoffFor::CreateForm).is_none(),
+            handoffs
+                .take(&my_other_tab, HandoffFor::CreateForm)
+                .is_none(),
             "another session, even of the same admin, gets nothing"
         );
         assert!(handoffs.take(&mine, HandoffFor::EditForm(3)).is_none());

@@ -91,7 +91,10 @@ async fn over_https_the_session_cookie_is_host_prefixed_and_read_only_by_that_na
             .body(Body::empty())
             .unwrap()
     };
-    assert_eq!(app.send(list(cookie.clone(), true)).await.status, StatusCode::OK);
+    assert_eq!(
+        app.send(list(cookie.clone(), true)).await.status,
+        StatusCode::OK
+    );
     assert_eq!(
         app.send(list(format!("tollgate_session={value}"), true))
             .await
@@ -135,8 +138,15 @@ async fn a_revoked_token_reads_like_one_never_issued_and_an_expired_one_says_whe
     }
 
     assert_eq!(messages[0], "The token is unknown or has been revoked.");
-    assert_eq!(messages[1], messages[0], "revoked and never issued read the same");
-    assert!(messages[2].starts_with("The token expired at "), "{}", messages[2]);
+    assert_eq!(
+        messages[1], messages[0],
+        "revoked and never issued read the same"
+    );
+    assert!(
+        messages[2].starts_with("The token expired at "),
+        "{}",
+        messages[2]
+    );
 }
 
 /// `tollgate migrate` with its standard output piped, as under systemd or a log shipper,
@@ -173,7 +183,10 @@ fn json_logs_are_one_object_per_line() {
     let start: String = lines.chars().take(300).collect();
     assert!(!logged.is_empty(), "{start:?}");
     for entry in &logged {
-        assert!(entry["level"].is_string() && entry["timestamp"].is_string(), "{entry}");
+        assert!(
+            entry["level"].is_string() && entry["timestamp"].is_string(),
+            "{entry}"
+        );
     }
     assert!(!lines.contains("\x1b["));
 }

@@ -34,7 +34,9 @@ async fn connect_from(ip: &str, server: SocketAddr) -> TcpStream {
 async fn half_sent_head(ip: &str, server: SocketAddr) -> TcpStream {
     let mut stream = connect_from(ip, server).await;
     // The server may have closed it already (over the bound): that is what some tests want.
-    let _ = stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await;
+    let _ = stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await;
     stream
 }
 
@@ -109,7 +111,10 @@ async fn one_address_beyond_its_bound_is_closed_and_others_are_served() {
         greedy.push(half_sent_head(GREEDY, server).await);
     }
     let (greedy, closed) = which_close(greedy, Duration::from_secs(2)).await;
-    assert_eq!(closed, 10, "the 10 beyond the per-address bound are closed at once");
+    assert_eq!(
+        closed, 10,
+        "the 10 beyond the per-address bound are closed at once"
+    );
 
     let mut served = 0;
     for _ in 0..20 {
@@ -117,7 +122,10 @@ async fn one_address_beyond_its_bound_is_closed_and_others_are_served() {
             served += 1;
         }
     }
-    assert_eq!(served, 20, "another address is served while the greedy one holds 20");
+    assert_eq!(
+        served, 20,
+        "another address is served while the greedy one holds 20"
+    );
     drop(greedy);
 }
 
