@@ -148,9 +148,9 @@ pub struct Config {
     pub forward_auth_prefix: String,
 
     /// Mail notifications (a new token, to every admin who may read tokens) through this
-    /// SMTP server: `smtp://USER:PASSWORD@HOST:587` (STARTTLS when offered; add
-    /// `?tls=required` to insist), `smtps://USER:PASSWORD@HOST:465`, or
-    /// `smtp://127.0.0.1:25` for a local relay. Default: notify in the panel only.
+    /// SMTP server: `smtp://USER:PASSWORD@HOST:587` (STARTTLS, required whenever there are
+    /// credentials), `smtps://USER:PASSWORD@HOST:465`, or `smtp://127.0.0.1:25` for a local
+    /// relay without credentials. Default: notify in the panel only.
     #[arg(long, env = "TOLLGATE_SMTP_URL", global = true, hide_env_values = true)]
     pub smtp_url: Option<String>,
 

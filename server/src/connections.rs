@@ -86,8 +86,9 @@ fn connections_within(configured: usize, open_file_limit: Option<u64>) -> usize 
 }
 
 /// Serves `app` on `listener` within `limits` until `shutdown` resolves, then lets the
-/// requests in flight finish (connections that are idle or still sending their head are
-/// closed at once).
+/// requests in flight finish: idle connections close at once, one still sending its head
+/// within the header timeout, so stopping never waits on a client for longer than the
+/// timeouts (`axum::serve` waited for held connections forever).
 pub async fn serve(
     listener: TcpListener,
     app: Router,
