@@ -294,6 +294,35 @@ mod tests {
     }
 
     #[test]
+    fn connection_limits_and_log_format_have_sane_defaults_and_can_be_set() {
+        let defaults = Cli::try_parse_from(["tollgate"]).unwrap();
+        let limits = defaults.config.limits.connection_limits();
+        assert_eq!(
+            (limits.max_connections, limits.max_connections_per_ip),
+            (1000, 100)
+        );
+        assert_eq!(limits.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(limits.body_read_timeout, Duration::from_secs(30));
+        assert_eq!(defaults.log_format, LogFormat::Text);
+
+        let set = Cli::try_parse_from([
+            "tollgate",
+            "--max-connections-per-ip",
+            "5",
+            "--header-read-timeout-seconds",
+            "2",
+            "--log-format",
+            "json",
+        ])
+        .unwrap();
+        assert_eq!(set.config.limits.max_connections_per_ip, 5);
+        assert_eq!(set.config.limits.header_read_timeout_seconds, 2);
+        assert_eq!(set.log_format, LogFormat::Json);
+        assert!(Cli::try_parse_from(["tollgate", "--max-connections-per-ip", "0"]).is_err());
+        assert!(Cli::try_parse_from(["tollgate", "--log-format", "xml"]).is_err());
+    }
+
+    #[test]
     fn admin_reset_password_takes_an_email_and_never_a_password_flag() {
         assert_eq!(
             parse(&["admin", "reset-password", "--email", "ada@example.com"]).unwrap(),

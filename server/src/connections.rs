@@ -216,6 +216,9 @@ async fn refuse_slow_bodies(
     request: Request,
     next: Next,
 ) -> Response {
+    if http_body::Body::is_end_stream(request.body()) {
+        return next.run(request).await; // no body to wait for
+    }
     let timed_out = Arc::new(AtomicBool::new(false));
     let request = request.map(|body| {
         Body::new(BodyDeadline {
