@@ -44,7 +44,9 @@ impl SessionSecret {
         &self.0
     }
 
-    fn hash(&self) -> String {
+    /// SHA-256, hex: what the database stores, and what anything else may key a session
+    /// by (the no-JS handoffs) without holding the id itself.
+    pub fn hash(&self) -> String {
         hex::encode(Sha256::digest(self.0.as_bytes()))
     }
 }

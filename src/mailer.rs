@@ -10,8 +10,8 @@ use lettre::{AsyncTransport, Message, Tokio1Executor};
 /// Where and as whom to send mail.
 #[derive(Clone)]
 pub struct MailSettings {
-    /// `smtp://user:pass@host:587` (STARTTLS when offered; `?tls=required` to insist),
-    /// `smtps://…:465`, or plain `smtp://127.0.0.1:25` for a local relay.
+    /// `smtp://user:pass@host:587` (STARTTLS, required: see `with_safe_tls`), `smtps://…:465`
+    /// (TLS from the start), or plain `smtp://127.0.0.1:25` for a local relay.
     pub smtp_url: String,
     /// The From address: `Tollgate <tollgate@example.com>`.
     pub from: String,
@@ -30,6 +30,11 @@ impl fmt::Debug for MailSettings {
 pub enum MailError {
     #[error("the SMTP URL is not usable: {0} (expected smtp://USER:PASSWORD@HOST:PORT)")]
     Url(String),
+    #[error(
+        "the SMTP URL has credentials but allows sending them without TLS (`{0}`): drop the \
+         `tls` parameter or use `?tls=required` (STARTTLS), or `smtps://` (TLS from the start)"
+    )]
+    CleartextCredentials(String),
     #[error("`{0}` is not an email address (expected e.g. Tollgate <tollgate@example.com>)")]
     Address(String),
     #[error("could not build the message: {0}")]
@@ -55,7 +60,8 @@ pub struct Mailer {
 impl Mailer {
     /// Checks the settings now, so a typo stops start-up instead of losing mail later.
     pub fn new(settings: &MailSettings) -> Result<Self, MailError> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.smtp_url)
+        let url = with_safe_tls(&settings.smtp_url)?;
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.as_str())
             // The error may quote the URL, password included: say only what kind it was.
             .map_err(|e| MailError::Url(error_kind(&e)))?
             .build();
@@ -92,6 +98,49 @@ impl fmt::Debug for Mailer {
             .field("from", &self.from.to_string())
             .finish_non_exhaustive()
     }
+}
+
+/// The URL as lettre should read it. lettre takes `smtp://` without a `tls` parameter as
+/// no TLS at all, and `tls=opportunistic` falls back to cleartext when the server offers no
+/// STARTTLS: either would send the password in the clear. So with credentials, `smtp://`
+/// means STARTTLS required (a server without it fails the send, before `AUTH`), and a
+/// parameter that allows cleartext is refused. Without credentials (a local relay) `smtp://`
+/// stays plain, and `tls=none` says so explicitly.
+fn with_safe_tls(smtp_url: &str) -> Result<url::Url, MailError> {
+    // The parse error never quotes the URL, so the password is not echoed.
+    let url = url::Url::parse(smtp_url).map_err(|e| MailError::Url(e.to_string()))?;
+    let has_credentials = !url.username().is_empty() || url.password().is_some();
+    let tls = url
+        .query_pairs()
+        .find(|(key, _)| key == "tls")
+        .map(|(_, value)| value.into_owned());
+    match (url.scheme(), tls.as_deref(), has_credentials) {
+        ("smtp", None, true) => Ok(with_tls(url, Some("required"))),
+        ("smtp", Some(mode @ ("none" | "opportunistic")), true) => {
+            Err(MailError::CleartextCredentials(format!("tls={mode}")))
+        }
+        ("smtp", Some("none"), false) => Ok(with_tls(url, None)),
+        // `smtps://`, `tls=required`, a relay without credentials; anything else lettre refuses.
+        _ => Ok(url),
+    }
+}
+
+/// `url` with its `tls` parameter set to `tls` (or removed), the other parameters kept.
+fn with_tls(mut url: url::Url, tls: Option<&str>) -> url::Url {
+    let others: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(key, _)| key != "tls")
+        .map(|(key, value)| (key.into_owned(), value.into_owned()))
+        .collect();
+    url.set_query(None);
+    if !others.is_empty() || tls.is_some() {
+        let mut query = url.query_pairs_mut();
+        query.extend_pairs(others);
+        if let Some(tls) = tls {
+            query.append_pair("tls", tls);
+        }
+    }
+    url
 }
 
 fn error_kind(error: &lettre::transport::smtp::Error) -> String {

@@ -1,13 +1,15 @@
 //! Notification emails against a real SMTP conversation: a minimal SMTP sink on
-//! 127.0.0.1 that accepts whatever it is sent and hands the messages to the test.
+//! 127.0.0.1 that accepts whatever it is sent and hands the messages to the test. It offers
+//! `AUTH` but no STARTTLS, like a misconfigured or impersonated server would.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tollgate::actor::{Actor, RequestOrigin};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
-use tollgate::mailer::{MailSettings, Mailer};
+use tollgate::mailer::{Email, MailSettings, Mailer};
 use tollgate::model::{NewAdminRequest, NewTokenRequest, TokenLifetime, TokenType};
 use tollgate::store::Store;
 use tollgate::{Settings, Tollgate, key::ServerKey};
@@ -18,23 +20,31 @@ struct Delivered {
     data: String,
 }
 
-/// Starts the sink; returns its port and where delivered messages arrive.
-async fn smtp_sink() -> (u16, mpsc::UnboundedReceiver<Delivered>) {
+/// Every command line the sink was sent, in order.
+type Conversation = Arc<Mutex<Vec<String>>>;
+
+/// Starts the sink; returns its port, where delivered messages arrive, and what it heard.
+async fn smtp_sink() -> (u16, mpsc::UnboundedReceiver<Delivered>, Conversation) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let (sent, received) = mpsc::unbounded_channel();
+    let heard = Conversation::default();
+    let conversation = heard.clone();
     tokio::spawn(async move {
         while let Ok((socket, _)) = listener.accept().await {
             let sent = sent.clone();
+            let heard = heard.clone();
             tokio::spawn(async move {
                 let (read, mut write) = socket.into_split();
                 let mut lines = BufReader::new(read).lines();
                 write.write_all(b"220 sink ESMTP\r\n").await.unwrap();
                 let mut recipient = String::new();
                 while let Ok(Some(line)) = lines.next_line().await {
+                    heard.lock().unwrap().push(line.clone());
                     let verb = line.get(..4).unwrap_or_default().to_ascii_uppercase();
                     let reply: &[u8] = match verb.as_str() {
-                        "EHLO" | "HELO" => b"250 sink\r\n",
+                        "EHLO" | "HELO" => b"250-sink\r\n250 AUTH PLAIN LOGIN\r\n",
+                        "AUTH" => b"235 accepted\r\n",
                         "RCPT" => {
                             recipient = line[8..].trim_matches(['<', '>', ' ']).to_owned();
                             b"250 OK\r\n"
@@ -66,7 +76,7 @@ async fn smtp_sink() -> (u16, mpsc::UnboundedReceiver<Delivered>) {
             });
         }
     });
-    (port, received)
+    (port, received, conversation)
 }
 
 /// The body comes quoted-printable when it holds non-ASCII text (the hint's `…`).
@@ -96,7 +106,7 @@ fn decode_quoted_printable(text: &str) -> String {
 #[tokio::test]
 async fn every_admin_is_mailed_the_masked_token_never_its_value() {
     // Arrange
-    let (port, mut inbox) = smtp_sink().await;
+    let (port, mut inbox, _) = smtp_sink().await;
     let mailer = Mailer::new(&MailSettings {
         smtp_url: format!("smtp://127.0.0.1:{port}"),
         from: "Tollgate <tollgate@example.com>".into(),
@@ -192,4 +202,86 @@ async fn a_bad_smtp_url_or_sender_is_refused_at_start_up() {
             .to_string()
             .contains("not an address")
     );
+}
+
+fn email() -> Email {
+    Email {
+        to_name: "Ada".into(),
+        to_address: "ada@example.com".into(),
+        subject: "test".into(),
+        body: "hello".into(),
+    }
+}
+
+fn mailer(smtp_url: String) -> Result<Mailer, tollgate::mailer::MailError> {
+    Mailer::new(&MailSettings {
+        smtp_url,
+        from: "Tollgate <tollgate@example.com>".into(),
+    })
+}
+
+#[tokio::test]
+async fn credentials_never_go_to_a_server_without_starttls() {
+    let (port, _inbox, heard) = smtp_sink().await;
+    // No `tls` parameter: what the README's example looks like.
+    let mailer = mailer(format!("smtp://tollgate:hunter2@127.0.0.1:{port}")).unwrap();
+
+    let sent = mailer.send(email()).await;
+
+    let error = sent
+        .expect_err("refused: the server offers no STARTTLS")
+        .to_string();
+    assert!(!error.contains("hunter2"), "{error}");
+    let heard = heard.lock().unwrap().clone();
+    assert!(
+        !heard
+            .iter()
+            .any(|line| line.to_ascii_uppercase().starts_with("AUTH")),
+        "AUTH in cleartext: {heard:?}"
+    );
+    assert!(
+        !heard.iter().any(|line| line.starts_with("DATA")),
+        "{heard:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_url_that_allows_cleartext_credentials_is_refused_at_start_up() {
+    for mode in ["none", "opportunistic"] {
+        let refused = mailer(format!("smtp://tollgate:hunter2@127.0.0.1:25?tls={mode}"));
+        let message = refused.expect_err(mode).to_string();
+        assert!(message.contains(&format!("tls={mode}")), "{message}");
+        assert!(
+            message.contains("?tls=required") && message.contains("smtps://"),
+            "names the fix: {message}"
+        );
+        assert!(!message.contains("hunter2"), "{message}");
+    }
+    for safe in [
+        "smtp://tollgate:hunter2@127.0.0.1:587?tls=required",
+        "smtps://tollgate:hunter2@127.0.0.1:465",
+    ] {
+        assert!(mailer(safe.into()).is_ok(), "{safe}");
+    }
+}
+
+#[tokio::test]
+async fn a_local_relay_without_credentials_still_gets_the_mail_in_plain_smtp() {
+    for query in ["", "?tls=none"] {
+        let (port, mut inbox, heard) = smtp_sink().await;
+        let mailer = mailer(format!("smtp://127.0.0.1:{port}{query}")).unwrap();
+
+        mailer.send(email()).await.unwrap();
+
+        let mail = inbox.try_recv().expect("delivered");
+        assert_eq!(mail.recipient, "ada@example.com");
+        assert!(
+            !heard
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|line| line.starts_with("AUTH")),
+            "{query}"
+        );
+    }
 }

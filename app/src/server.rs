@@ -12,7 +12,7 @@ use std::sync::Arc;
 use axum::extract::ConnectInfo;
 
 use http::header::{CACHE_CONTROL, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE, USER_AGENT};
-use http::{HeaderMap, HeaderValue, StatusCode, request::Parts};
+use http::{HeaderValue, StatusCode, request::Parts};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use tollgate::Tollgate;
@@ -27,18 +27,46 @@ use crate::error::AppError;
 mod handoff;
 pub use handoff::{Handoff, HandoffFor, Handoffs, TakenByRequest};
 
+/// The session cookie over plain http (local use, tests).
 pub const SESSION_COOKIE: &str = "tollgate_session";
+/// The session cookie over https. A browser keeps a `__Host-` cookie only if it is
+/// `Secure`, has `Path=/` and no `Domain`, so neither a sibling subdomain nor a plain-http
+/// page can plant or overwrite it, and it is read under this name only.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-tollgate_session";
 
-/// The session id from a request's `tollgate_session` cookie, if it sent one. Shared by
-/// the server functions and the admin JSON API, which sign in the same way.
-pub fn session_secret(headers: &HeaderMap) -> Option<SessionSecret> {
-    headers
+/// Whether cookies for this request are `Secure`: configured so (`--secure-cookies`), or
+/// behind a TLS-terminating trusted proxy (`X-Forwarded-Proto: https`, see
+/// [`forwarded_https`]; the request itself is plain http).
+pub fn cookies_are_secure(parts: &Parts, secure_cookies: bool, trusted: &TrustedProxies) -> bool {
+    secure_cookies || forwarded_https(parts, trusted)
+}
+
+/// The session cookie's name in this mode.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// The session id from a request's session cookie (named for the mode, see
+/// [`cookies_are_secure`]), if it sent one. Shared by the server functions and the admin
+/// JSON API, which sign in the same way.
+pub fn session_secret(
+    parts: &Parts,
+    secure_cookies: bool,
+    trusted: &TrustedProxies,
+) -> Option<SessionSecret> {
+    let name = session_cookie_name(cookies_are_secure(parts, secure_cookies, trusted));
+    parts
+        .headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(cookie, _)| *cookie == name)
         .map(|(_, value)| SessionSecret::from_cookie(value))
 }
 
@@ -121,7 +149,11 @@ impl Rpc {
 
     /// The session id from the request's cookie, if any.
     pub fn session_secret(&self) -> Option<SessionSecret> {
-        session_secret(&self.request.as_ref()?.headers)
+        session_secret(
+            self.request.as_ref()?,
+            self.secure_cookies,
+            &self.trusted_proxies,
+        )
     }
 
     /// The session id from the request's cookie, or a 401.
@@ -157,20 +189,21 @@ impl Rpc {
 
     pub fn set_session_cookie(&self, session: &NewSession) {
         let max_age = session.max_age.num_seconds();
-        self.write_cookie(&format!(
-            "{SESSION_COOKIE}={}; Max-Age={max_age}",
-            session.secret.expose()
-        ));
+        self.write_cookie(session.secret.expose(), max_age);
     }
 
     pub fn clear_session_cookie(&self) {
-        self.write_cookie(&format!("{SESSION_COOKIE}=; Max-Age=0"));
+        self.write_cookie("", 0);
     }
 
-    fn write_cookie(&self, value_and_age: &str) {
-        let secure = self.secure_cookies || self.request_is_https();
+    /// No `Domain`, and `Path=/`: what the `__Host-` name needs over https.
+    fn write_cookie(&self, value: &str, max_age: i64) {
+        let secure = self.request.as_ref().map_or(self.secure_cookies, |parts| {
+            cookies_are_secure(parts, self.secure_cookies, &self.trusted_proxies)
+        });
         let cookie = format!(
-            "{value_and_age}; Path=/; HttpOnly; SameSite=Strict{}",
+            "{}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Strict{}",
+            session_cookie_name(secure),
             if secure { "; Secure" } else { "" }
         );
         if let Some(response) = &self.response {
@@ -181,13 +214,6 @@ impl Rpc {
         }
     }
 
-    /// Behind a TLS-terminating proxy the request itself is plain http.
-    fn request_is_https(&self) -> bool {
-        self.request
-            .as_ref()
-            .is_some_and(|parts| forwarded_https(parts, &self.trusted_proxies))
-    }
-
     /// Answers a form posted without JavaScript with "see `path`": the browser loads it
     /// with a GET, so reloading that page never posts the form again.
     pub fn redirect(&self, path: &str) {
@@ -195,6 +221,19 @@ impl Rpc {
             response.insert_header(LOCATION, location);
             response.set_status(StatusCode::SEE_OTHER);
         }
+    }
+
+    /// Leaves `value` for this session's next read of `page` (see [`Handoffs`]).
+    pub fn hand_off(&self, page: HandoffFor, value: Handoff) {
+        if let Some(session) = self.session_secret() {
+            self.handoffs.put(&session, page, value);
+        }
+    }
+
+    /// What this session was handed for `page`, once per request (see [`Handoffs`]).
+    pub fn take_handoff(&self, page: HandoffFor) -> Option<Handoff> {
+        let session = self.session_secret()?;
+        self.handoffs.take_once(self.taken.as_ref(), &session, page)
     }
 
     /// For responses that carry a token's value: no cache may keep them.

@@ -1,5 +1,6 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
@@ -7,6 +8,8 @@ use tollgate::client_address::TrustedProxies;
 
 use crate::admin_cli::AdminCommand;
 use crate::api::ForwardAuthHeaders;
+use crate::connections::ConnectionLimits;
+use crate::logging::LogFormat;
 use crate::router::ApiSettings;
 
 /// Tollgate: API-token management. Every flag can also be set by the environment variable
@@ -18,6 +21,10 @@ pub struct Cli {
     pub command: Option<Command>,
     #[command(flatten)]
     pub config: Config,
+    /// How log lines look: `text`, or `json` (one object per line) for log shippers.
+    /// Colour codes only when standard output is a terminal.
+    #[arg(long, env = "TOLLGATE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
 }
 
 #[derive(Debug, PartialEq, Eq, Subcommand)]
@@ -156,9 +163,9 @@ pub struct Config {
     pub forward_auth_headers: ForwardAuthHeaders,
 
     /// Mail notifications (a new token, to every admin who may read tokens) through this
-    /// SMTP server: `smtp://USER:PASSWORD@HOST:587` (STARTTLS when offered; add
-    /// `?tls=required` to insist), `smtps://USER:PASSWORD@HOST:465`, or
-    /// `smtp://127.0.0.1:25` for a local relay. Default: notify in the panel only.
+    /// SMTP server: `smtp://USER:PASSWORD@HOST:587` (STARTTLS, required whenever there are
+    /// credentials), `smtps://USER:PASSWORD@HOST:465`, or `smtp://127.0.0.1:25` for a local
+    /// relay without credentials. Default: notify in the panel only.
     #[arg(long, env = "TOLLGATE_SMTP_URL", global = true, hide_env_values = true)]
     pub smtp_url: Option<String>,
 
@@ -170,6 +177,55 @@ pub struct Config {
         global = true
     )]
     pub smtp_from: String,
+
+    #[command(flatten)]
+    pub limits: LimitsConfig,
+}
+
+/// What one client may hold, and for how long (see `connections`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct LimitsConfig {
+    /// Connections open at once, from everyone; beyond it new ones wait to be accepted.
+    /// Lowered at start-up to what the open-file limit holds.
+    #[arg(long, env = "TOLLGATE_MAX_CONNECTIONS", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000), global = true)]
+    pub max_connections: u32,
+
+    /// Connections open at once from one peer address; one more is closed at once. The peer
+    /// is the TCP peer: behind a reverse proxy, set this above the proxy's connection pool.
+    #[arg(long, env = "TOLLGATE_MAX_CONNECTIONS_PER_IP", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1_000_000), global = true)]
+    pub max_connections_per_ip: u32,
+
+    /// A request's head must arrive within this many seconds; an idle keep-alive connection
+    /// is closed after as long.
+    #[arg(long, env = "TOLLGATE_HEADER_READ_TIMEOUT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
+    pub header_read_timeout_seconds: u64,
+
+    /// A request's body must arrive within this many seconds of its head, or `408`.
+    #[arg(long, env = "TOLLGATE_BODY_READ_TIMEOUT_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
+    pub body_read_timeout_seconds: u64,
+}
+
+impl LimitsConfig {
+    /// The limits as configured; `Application::build` fits the total to the open-file limit.
+    pub fn connection_limits(&self) -> ConnectionLimits {
+        ConnectionLimits {
+            max_connections: self.max_connections as usize,
+            max_connections_per_ip: self.max_connections_per_ip as usize,
+            header_read_timeout: Duration::from_secs(self.header_read_timeout_seconds),
+            body_read_timeout: Duration::from_secs(self.body_read_timeout_seconds),
+        }
+    }
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        Self {
+            max_connections: 1000,
+            max_connections_per_ip: 100,
+            header_read_timeout_seconds: 10,
+            body_read_timeout_seconds: 30,
+        }
+    }
 }
 
 impl Config {
@@ -211,6 +267,7 @@ impl Config {
             catalog: None,
             smtp_url: None,
             smtp_from: "Tollgate <tollgate@localhost>".into(),
+            limits: LimitsConfig::default(),
         }
     }
 }
@@ -251,6 +308,35 @@ mod tests {
         );
         let missing_role = parse(&["admin", "create", "--email", "a@example.com", "--name", "A"]);
         assert!(missing_role.unwrap_err().to_string().contains("--role"));
+    }
+
+    #[test]
+    fn connection_limits_and_log_format_have_sane_defaults_and_can_be_set() {
+        let defaults = Cli::try_parse_from(["tollgate"]).unwrap();
+        let limits = defaults.config.limits.connection_limits();
+        assert_eq!(
+            (limits.max_connections, limits.max_connections_per_ip),
+            (1000, 100)
+        );
+        assert_eq!(limits.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(limits.body_read_timeout, Duration::from_secs(30));
+        assert_eq!(defaults.log_format, LogFormat::Text);
+
+        let set = Cli::try_parse_from([
+            "tollgate",
+            "--max-connections-per-ip",
+            "5",
+            "--header-read-timeout-seconds",
+            "2",
+            "--log-format",
+            "json",
+        ])
+        .unwrap();
+        assert_eq!(set.config.limits.max_connections_per_ip, 5);
+        assert_eq!(set.config.limits.header_read_timeout_seconds, 2);
+        assert_eq!(set.log_format, LogFormat::Json);
+        assert!(Cli::try_parse_from(["tollgate", "--max-connections-per-ip", "0"]).is_err());
+        assert!(Cli::try_parse_from(["tollgate", "--log-format", "xml"]).is_err());
     }
 
     #[test]

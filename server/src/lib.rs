@@ -9,6 +9,10 @@ pub mod admin_cli;
 pub mod api;
 /// Command line and environment configuration.
 pub mod config;
+/// The accept loop: connection bounds, header and body read timeouts.
+pub mod connections;
+/// Log output: colour only on a terminal, text or JSON lines.
+pub mod logging;
 /// The OpenAPI document of the API, and the panel's reference read from it.
 pub mod openapi;
 /// Everything behind one axum `Router`.

@@ -85,7 +85,7 @@ fn components(schemes: TokenSchemes) -> Components {
         admin::SESSION_SCHEME,
         SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
             "tollgate_session",
-            "The panel's session cookie, from signing in. State-changing requests from another site are refused (403 cross_site_request).",
+            "The panel's session cookie, from signing in (named `__Host-tollgate_session` over https). State-changing requests from another site are refused (403 cross_site_request).",
         ))),
     );
     if schemes.query {

@@ -55,7 +55,7 @@ pub fn router(state: AppState) -> Router {
         secure_cookies: state.secure_cookies,
         api_reference: Arc::new(openapi::reference(&document)),
         trusted_proxies: state.api.trusted_proxies.clone(),
-        handoffs: Default::default(),
+        handoffs: app::server::Handoffs::purged_on_a_timer(),
     };
     // Served as built: the document only changes with the configuration.
     let document = Bytes::from(document.to_json().expect("an OpenAPI document serializes"));
@@ -94,6 +94,7 @@ pub fn router(state: AppState) -> Router {
             shell,
         ))
         .layer(axum::middleware::from_fn(security::refuse_cross_site))
+        .layer(axum::middleware::from_fn(security::no_store_unless_static))
         .layer(
             // Log method and path only: the query string may carry `access_token`.
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {

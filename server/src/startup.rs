@@ -12,6 +12,7 @@ use tollgate::store::{Store, StoreError, redact_url};
 use tollgate::{Settings, Tollgate};
 
 use crate::config::Config;
+use crate::connections::{self, ConnectionLimits};
 use crate::router::{AppState, router};
 
 #[derive(Debug, thiserror::Error)]
@@ -108,6 +109,7 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     usage_flush: Duration,
+    limits: ConnectionLimits,
 }
 
 impl Application {
@@ -139,10 +141,13 @@ impl Application {
             secure_cookies: config.secure_cookies,
             api: config.api_settings(),
         };
+        let mut limits = config.limits.connection_limits();
+        limits.max_connections = connections::fit_to_open_file_limit(limits.max_connections);
         Ok(Self {
             listener,
             state,
             usage_flush: Duration::from_secs(config.usage_flush_seconds),
+            limits,
         })
     }
 
@@ -167,19 +172,14 @@ impl Application {
         let changes = tokio::spawn(follow_changes);
         let jobs = tokio::spawn(background_jobs(core.clone(), self.usage_flush));
         let app = router(self.state);
-        let served = axum::serve(
-            self.listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+        connections::serve(self.listener, app, self.limits, shutdown_signal()).await;
         jobs.abort();
         // The change feed holds a pooled connection; closing the pool waits for it.
         changes.abort();
         let _ = changes.await;
         core.flush_usage().await;
         core.store.close().await;
-        served.map_err(StartupError::Serve)
+        Ok(())
     }
 }
 

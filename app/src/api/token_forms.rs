@@ -186,7 +186,7 @@ pub async fn create_token_form(
         Ok(created) => {
             let page = format!("/settings/api-tokens/{}", created.token.id);
             let slot = HandoffFor::Reveal(created.token.id);
-            rpc.handoffs.put(admin.id, slot, Handoff::Reveal(created));
+            rpc.hand_off(slot, Handoff::Reveal(created));
             rpc.redirect(&page);
         }
         Err(error) => {
@@ -195,7 +195,7 @@ pub async fn create_token_form(
                 error,
                 shown: None,
             });
-            rpc.handoffs.put(admin.id, HandoffFor::CreateForm, returned);
+            rpc.hand_off(HandoffFor::CreateForm, returned);
             rpc.redirect("/settings/api-tokens/new");
         }
     }
@@ -255,8 +255,7 @@ pub async fn update_token_form(
         Ok(_) => rpc.redirect(&format!("/settings/api-tokens/{id}")),
         Err(error) => {
             let returned = Handoff::Form(ReturnedForm { form, error, shown });
-            rpc.handoffs
-                .put(admin.id, HandoffFor::EditForm(id), returned);
+            rpc.hand_off(HandoffFor::EditForm(id), returned);
             rpc.redirect(&format!("/settings/api-tokens/{id}/edit"));
         }
     }
@@ -268,16 +267,14 @@ pub async fn update_token_form(
 #[server(prefix = "/rpc", endpoint = "returned_token_form", input = Json)]
 pub async fn returned_token_form(edit: Option<i64>) -> Result<Option<ReturnedForm>, AppError> {
     let rpc = Rpc::current();
-    let Some(admin) = rpc.signed_in_actor().await? else {
+    if rpc.signed_in_actor().await?.is_none() {
         return Ok(None);
-    };
+    }
     let page = edit.map_or(HandoffFor::CreateForm, HandoffFor::EditForm);
-    Ok(
-        match rpc.handoffs.take_once(rpc.taken.as_ref(), admin.id, page) {
-            Some(Handoff::Form(returned)) => Some(returned),
-            _ => None,
-        },
-    )
+    Ok(match rpc.take_handoff(page) {
+        Some(Handoff::Form(returned)) => Some(returned),
+        _ => None,
+    })
 }
 
 /// The value of the token this admin just created without JavaScript, for its page: this
@@ -286,16 +283,13 @@ pub async fn returned_token_form(edit: Option<i64>) -> Result<Option<ReturnedFor
 pub async fn handed_over_token(id: i64) -> Result<Option<CreatedToken>, AppError> {
     let rpc = Rpc::current();
     rpc.no_store();
-    let Some(admin) = rpc.signed_in_actor().await? else {
+    if rpc.signed_in_actor().await?.is_none() {
         return Ok(None);
-    };
-    let page = HandoffFor::Reveal(id);
-    Ok(
-        match rpc.handoffs.take_once(rpc.taken.as_ref(), admin.id, page) {
-            Some(Handoff::Reveal(created)) => Some(created),
-            _ => None,
-        },
-    )
+    }
+    Ok(match rpc.take_handoff(HandoffFor::Reveal(id)) {
+        Some(Handoff::Reveal(created)) => Some(created),
+        _ => None,
+    })
 }
 
 #[cfg(test)]

@@ -17,7 +17,8 @@ impl FromRequestParts<AppState> for AdminSession {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let secret =
-            app::server::session_secret(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
+            app::server::session_secret(parts, state.secure_cookies, &state.api.trusted_proxies)
+                .ok_or_else(ApiError::unauthenticated)?;
         let user_agent = parts
             .headers
             .get(axum::http::header::USER_AGENT)

@@ -124,7 +124,7 @@ impl ApiError {
         Self::new(
             StatusCode::UNAUTHORIZED,
             "unauthenticated",
-            "Sign in first: the admin API is authenticated by the admin session cookie `tollgate_session`.",
+            "Sign in first: the admin API is authenticated by the admin session cookie (`tollgate_session`, over https `__Host-tollgate_session`).",
         )
     }
 

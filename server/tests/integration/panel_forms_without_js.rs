@@ -215,6 +215,42 @@ async fn a_refused_create_goes_back_to_the_form_with_what_was_typed() {
 }
 
 #[tokio::test]
+async fn a_refused_form_is_handed_only_to_the_session_that_posted_it() {
+    let app = spawn_app().await;
+    let (_, cookie) = app.signed_in_admin().await;
+    let sign_in =
+        json!({"input": {"email": "ada@example.com", "password": "correct horse battery staple"}});
+    let other_tab = app.rpc("sign_in", None, &sign_in).await;
+    assert_eq!(other_tab.status, StatusCode::OK, "{}", other_tab.body);
+    let other_tab = other_tab.session_cookie();
+
+    post_form(
+        &app,
+        "create_token_form",
+        Some(&cookie),
+        &fields(&custom_token("  ")),
+    )
+    .await;
+
+    let app = &app;
+    let returned = |cookie: String| async move {
+        app.rpc(
+            "returned_token_form",
+            Some(&cookie),
+            &json!({ "edit": null }),
+        )
+        .await
+        .body
+    };
+    assert_eq!(
+        returned(other_tab).await,
+        Value::Null,
+        "another session of the same admin gets nothing"
+    );
+    assert_eq!(returned(cookie).await["form"]["description"], "posted");
+}
+
+#[tokio::test]
 async fn without_javascript_the_create_form_asks_for_the_password_itself() {
     let app = spawn_app().await;
     let (_, cookie) = app.signed_in_admin().await;

@@ -141,6 +141,11 @@ impl TestApp {
         (Actor::trusted(session.admin), cookie)
     }
 
+    /// The folder the app serves static files from (`pkg/…`).
+    pub fn site_root(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     pub async fn admin(&self) -> Actor {
         self.signed_in_admin().await.0
     }
