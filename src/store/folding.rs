@@ -77,11 +77,8 @@ impl Store {
                             WHERE name_fold IS NULL AND id > $1 ORDER BY id LIMIT $2";
         const FILL: &str = "UPDATE api_tokens SET name_fold = $1, description_fold = $2 \
                             WHERE id = $3 AND name_fold IS NULL";
-        let mut taken: HashSet<String> = on_pool!(self, |pool| sqlx::query_scalar(TAKEN)
-            .fetch_all(pool)
-            .await?)
-        .into_iter()
-        .collect();
+        // Read only once there is something to fold: normally there is not.
+        let mut taken: Option<HashSet<String>> = None;
         let mut after = 0_i64;
         loop {
             let rows: Vec<UnfoldedToken> = on_pool!(self, |pool| sqlx::query_as(NEXT)
@@ -93,12 +90,22 @@ impl Store {
                 return Ok(());
             };
             after = last.id;
+            let taken = match &mut taken {
+                Some(taken) => taken,
+                None => taken.insert(
+                    on_pool!(self, |pool| sqlx::query_scalar(TAKEN)
+                        .fetch_all(pool)
+                        .await?)
+                    .into_iter()
+                    .collect(),
+                ),
+            };
             let filled: Vec<(String, String, i64)> = rows
                 .into_iter()
                 .map(|row| {
                     let key = fold(&row.name);
                     let key = if row.revoked_at.is_none() {
-                        unique_key(&mut taken, key, row.id, "token")
+                        unique_key(taken, key, row.id, "token")
                     } else {
                         key
                     };
