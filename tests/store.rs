@@ -215,6 +215,7 @@ store_tests!(
     token_names_conflict_whatever_their_case_or_form,
     search_finds_names_and_descriptions_in_any_case_and_form,
     role_names_conflict_whatever_their_case_or_form,
+    the_audit_token_filter_finds_names_in_any_case_and_form,
     rows_without_folded_names_are_filled_in_on_migrating,
 );
 

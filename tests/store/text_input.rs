@@ -246,6 +246,30 @@ pub async fn search_finds_names_and_descriptions_in_any_case_and_form(core: &Tol
     assert_eq!(second.data[0].name, "ÉTÉ report");
 }
 
+pub async fn the_audit_token_filter_finds_names_in_any_case_and_form(core: &Tollgate) {
+    let admin = first_admin(core).await;
+    core.tokens
+        .create(
+            &admin,
+            &token_request("ÉTÉ report", TokenType::ReadOnly, vec![]),
+        )
+        .await
+        .unwrap();
+    for filter in ["été", "ＲＥＰＯＲＴ", "ÉTÉ"] {
+        let query = AuditQuery {
+            token: Some(filter.into()),
+            ..AuditQuery::default()
+        };
+        let page = core.audit.page(&admin, &query).await.unwrap();
+        let names: Vec<_> = page
+            .entries
+            .iter()
+            .map(|e| e.target.as_ref().unwrap().name.as_str())
+            .collect();
+        assert_eq!(names, ["ÉTÉ report"], "{filter}");
+    }
+}
+
 pub async fn role_names_conflict_whatever_their_case_or_form(core: &Tollgate) {
     let admin = first_admin(core).await;
     let role = |name: &str| RoleRequest {
