@@ -16,7 +16,7 @@ use crate::error::ServiceError;
 use crate::model::{AdminView, AuditAction, NewAdminRequest, SignInRequest};
 use crate::sign_in_throttle::SignInThrottle;
 use crate::store::{Store, StoreError};
-use crate::validate::{Email, NewAdmin};
+use crate::validate::{Email, Lines, NewAdmin, text};
 
 mod accounts;
 mod profile;
@@ -157,6 +157,9 @@ impl Admins {
         request: &SignInRequest,
         origin: &RequestOrigin,
     ) -> Result<NewSession, ServiceError> {
+        // Text no email can hold (a NUL, say) is refused before anything is looked up.
+        text::check("email", "Email", &request.email, Lines::One)
+            .map_err(|e| ServiceError::Invalid(vec![e]))?;
         let client_ip = origin.ip;
         self.throttle
             .check(&request.email, client_ip)

@@ -14,6 +14,7 @@ use crate::model::{
     TOLLGATE_ITSELF,
 };
 use crate::store::{NewAuditEvent, Store};
+use crate::validate::{Lines, text};
 
 /// Who an event is by.
 pub(crate) enum By<'a> {
@@ -63,6 +64,10 @@ impl Audit {
     /// One page of the log, newest first, for an admin who may read it.
     pub async fn page(&self, by: &Actor, query: &AuditQuery) -> Result<AuditPage, ServiceError> {
         require(by, AdminPermission::AuditRead)?;
+        if let Some(token) = &query.token {
+            text::check("token", "The token filter", token, Lines::One)
+                .map_err(|e| ServiceError::Invalid(vec![e]))?;
+        }
         let (entries, more) = self.store.audit_events(query, AUDIT_PAGE_SIZE).await?;
         let next_before = if more {
             entries.last().map(|e| e.id)

@@ -13,6 +13,7 @@ mod admins;
 mod audit;
 mod changes;
 mod documents;
+mod folding;
 mod instance;
 mod notifications;
 mod roles;
@@ -117,12 +118,13 @@ impl Store {
         }
     }
 
+    /// Runs the migrations, then fills the folded names SQL cannot compute.
     pub async fn migrate(&self) -> StoreResult<()> {
         match self {
             Store::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
             Store::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
-        Ok(())
+        self.fold_names().await
     }
 
     pub fn backend(&self) -> &'static str {

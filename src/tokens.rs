@@ -17,7 +17,7 @@ use crate::model::{
 use crate::notifications::Notifications;
 use crate::store::{ListCursor, NewAuditEvent, NewTokenRecord, Store, StoreError};
 use crate::token::PlainToken;
-use crate::validate::NewToken;
+use crate::validate::{Lines, NewToken, text};
 
 mod changes;
 mod first_start;
@@ -196,6 +196,10 @@ impl Tokens {
         query: &TokenListQuery,
     ) -> Result<TokenPage, ServiceError> {
         require(admin, AdminPermission::ApiTokensRead)?;
+        if let Some(search) = &query.search {
+            text::check("search", "Search text", search, Lines::One)
+                .map_err(|e| ServiceError::Invalid(vec![e]))?;
+        }
         let after = query
             .after
             .as_deref()

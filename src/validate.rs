@@ -8,8 +8,10 @@ use crate::catalog::{Catalog, Permission};
 use crate::model::{FieldError, NewAdminRequest, NewTokenRequest, TokenType};
 
 mod expiry;
+pub mod text;
 mod token_edit;
 pub use expiry::Expiry;
+pub use text::{Lines, fold};
 pub use token_edit::TokenEdit;
 
 pub const NAME_MAX: usize = 100;
@@ -18,26 +20,28 @@ pub const PASSWORD_MIN: usize = 12;
 pub const PASSWORD_MAX: usize = 1024;
 const EMAIL_MAX: usize = 254;
 
-/// A token's or admin's display name: trimmed, non-empty, at most 100 characters.
+/// A token's, admin's or role's display name: trimmed, on one line, at most 100
+/// characters, with something visible in it and nothing invisible (see [`text`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Name(String);
 
 impl Name {
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
+        text::check(field, "Name", raw, Lines::One)?;
         let name = raw.trim();
         if name.is_empty() {
             return Err(FieldError::new(field, "Name is required."));
+        }
+        if fold(name).is_empty() {
+            return Err(FieldError::new(
+                field,
+                "Name has no visible characters: type a name people can read.",
+            ));
         }
         if name.chars().count() > NAME_MAX {
             return Err(FieldError::new(
                 field,
                 format!("Name must be at most {NAME_MAX} characters."),
-            ));
-        }
-        if name.chars().any(char::is_control) {
-            return Err(FieldError::new(
-                field,
-                "Name may not contain control characters.",
             ));
         }
         Ok(Self(name.to_owned()))
@@ -48,12 +52,15 @@ impl Name {
     }
 }
 
-/// An optional free text, trimmed, at most 500 characters.
+/// An optional free text, trimmed, at most 500 characters. It may span lines (a form's
+/// `\r\n` is kept as `\n`) but holds nothing else invisible (see [`text`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Description(String);
 
 impl Description {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let raw = raw.replace("\r\n", "\n");
+        text::check("description", "Description", &raw, Lines::Many)?;
         let text = raw.trim();
         if text.chars().count() > DESCRIPTION_MAX {
             return Err(FieldError::new(
@@ -159,6 +166,7 @@ pub struct Email(String);
 
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        text::check("email", "Email", raw, Lines::One)?;
         let email = raw.trim().to_lowercase();
         let well_formed = email.len() <= EMAIL_MAX
             && !email.chars().any(char::is_whitespace)
@@ -276,6 +284,36 @@ mod tests {
             "Name must be at most 100 characters."
         );
         assert!(Name::parse("name", "tab\there").is_err());
+    }
+
+    #[test]
+    fn names_need_something_visible_and_nothing_invisible() {
+        for invisible in ["\u{202e}\u{200b}\u{200f}", "\u{3164}", "\u{115f}x"] {
+            let err = Name::parse("name", invisible).unwrap_err();
+            assert!(err.message.contains("invisible character U+"), "{err:?}");
+        }
+        assert_eq!(
+            Name::parse("name", "\u{fe0f}").unwrap_err().message,
+            "Name has no visible characters: type a name people can read."
+        );
+        assert!(Name::parse("name", "❤\u{fe0f} deploy").is_ok());
+    }
+
+    #[test]
+    fn descriptions_keep_lines_and_refuse_the_rest() {
+        assert_eq!(
+            Description::parse("one\r\ntwo\tcols").unwrap().as_str(),
+            "one\ntwo\tcols"
+        );
+        for bad in ["a\0", "a\rb", "a\u{2029}", "a\u{200e}"] {
+            assert_eq!(Description::parse(bad).unwrap_err().field, "description");
+        }
+        assert!(
+            Email::parse("ada\0@example.com")
+                .unwrap_err()
+                .message
+                .contains("U+0000")
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::model::{
     AuditTargetKind, FieldError, NewAdminRequest, RoleView,
 };
 use crate::store::{AdminChange, AdminChangeOutcome, StoreError};
-use crate::validate::{Email, NewAdmin, NewPassword};
+use crate::validate::{Email, Lines, NewAdmin, NewPassword, text};
 
 pub const EMAIL_TAKEN: &str =
     "An administrator with this email already exists (removed ones keep their email).";
@@ -56,6 +56,8 @@ impl Admins {
         role_name: &str,
         password: &str,
     ) -> Result<AdminListEntry, ServiceError> {
+        text::check("role", "The role", role_name, Lines::One)
+            .map_err(|e| ServiceError::Invalid(vec![e]))?;
         let role = self.store.role_named(role_name.trim()).await?.ok_or_else(|| {
             ServiceError::invalid("role", "No role has this name: use Super Admin, Editor, Viewer or a custom role's name.")
         })?;

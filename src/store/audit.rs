@@ -7,6 +7,7 @@ use sqlx::FromRow;
 use super::token_list::{Bind, Sql, bind_all, like_pattern};
 use super::{Store, StoreError, StoreResult, on_pool};
 use crate::model::{AuditAction, AuditActor, AuditEntry, AuditQuery, AuditTarget, AuditTargetKind};
+use crate::validate::fold;
 
 /// One event to append. Names are copied in as they are now.
 #[derive(Debug, Clone)]
@@ -147,8 +148,15 @@ fn page_sql(query: &AuditQuery, limit: i64) -> Sql {
                 text.push_str(&format!(" AND target_id = {p}"));
             }
             Err(_) => {
-                let p = sql.bind(Bind::Text(like_pattern(token)));
-                text.push_str(&format!(" AND lower(target_name) LIKE {p} ESCAPE '\\'"));
+                // The name at the time, or the token's name now, folded as the token
+                // list searches it: SQLite's `lower()` folds ASCII only, so without the
+                // second "été" would miss "ÉTÉ report" there.
+                let then = sql.bind(Bind::Text(like_pattern(token)));
+                let now = sql.bind(Bind::Text(like_pattern(&fold(token))));
+                text.push_str(&format!(
+                    " AND (lower(target_name) LIKE {then} ESCAPE '\\' OR target_id IN \
+                     (SELECT id FROM api_tokens WHERE name_fold LIKE {now} ESCAPE '\\'))"
+                ));
             }
         }
     }

@@ -5,6 +5,7 @@ use super::audit::{INSERT_AUDIT_EVENT, insert_audit_query, update_audited};
 use super::{NewAuditEvent, Store, StoreError, StoreResult, on_pool};
 use crate::access::BuiltInRole;
 use crate::model::{AdminPermission, AuditTargetKind, RoleView};
+use crate::validate::fold;
 
 /// A role's permissions: from the code for a built-in role, else the stored JSON list.
 pub(super) fn role_permissions(
@@ -86,17 +87,17 @@ impl Store {
         row.map(RoleView::try_from).transpose()
     }
 
-    /// A role by name, ignoring case.
+    /// A role by name, as folded (ignoring case and look-alike forms).
     pub async fn role_named(&self, name: &str) -> StoreResult<Option<RoleView>> {
-        const SQL: &str = select_roles!("WHERE lower(r.name) = lower($1)");
+        const SQL: &str = select_roles!("WHERE r.name_fold = $1");
         let row: Option<RoleRow> = on_pool!(self, |pool| sqlx::query_as(SQL)
-            .bind(name)
+            .bind(fold(name))
             .fetch_optional(pool)
             .await?);
         row.map(RoleView::try_from).transpose()
     }
 
-    /// Stores a custom role, with `audit` about it. A name in use (ignoring case) fails
+    /// Stores a custom role, with `audit` about it. A name in use (as folded) fails
     /// with [`StoreError::UniqueViolation`].
     pub async fn insert_role(
         &self,
@@ -105,8 +106,8 @@ impl Store {
         now: DateTime<Utc>,
         audit: &NewAuditEvent<'_>,
     ) -> StoreResult<i64> {
-        const SQL: &str =
-            "INSERT INTO roles (name, permissions, created_at) VALUES ($1, $2, $3) RETURNING id";
+        const SQL: &str = "INSERT INTO roles (name, permissions, created_at, name_fold) VALUES ($1, $2, $3, $4) \
+             RETURNING id";
         let permissions = permissions_json(permissions);
         let id = on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
@@ -114,6 +115,7 @@ impl Store {
                 .bind(name)
                 .bind(&permissions)
                 .bind(now)
+                .bind(fold(name))
                 .fetch_one(&mut *tx)
                 .await?;
             let created = audit.about(AuditTargetKind::Role, id, name);
@@ -133,12 +135,16 @@ impl Store {
         permissions: &[AdminPermission],
         audit: &NewAuditEvent<'_>,
     ) -> StoreResult<bool> {
-        const SQL: &str = "UPDATE roles SET name = $1, permissions = $2 \
+        const SQL: &str = "UPDATE roles SET name = $1, permissions = $2, name_fold = $4 \
                            WHERE id = $3 AND built_in IS NULL";
         let permissions = permissions_json(permissions);
         let landed = on_pool!(self, |pool| update_audited!(
             pool,
-            sqlx::query(SQL).bind(name).bind(&permissions).bind(id),
+            sqlx::query(SQL)
+                .bind(name)
+                .bind(&permissions)
+                .bind(id)
+                .bind(fold(name)),
             audit
         ));
         Ok(landed)

@@ -12,6 +12,7 @@ use super::tokens::{parse_permissions, parse_type, permissions_json};
 use super::{NewAuditEvent, Store, StoreResult, on_pool};
 use crate::catalog::Permission;
 use crate::model::TokenType;
+use crate::validate::fold;
 
 /// What a change is checked against: the token's hash (`None` once revoked), whether it is
 /// revoked, and its grant. Holds a hash, so it has no `Debug`.
@@ -78,7 +79,9 @@ impl Store {
                  description = COALESCE($2, description), \
                  token_type = COALESCE($3, token_type), \
                  permissions = COALESCE($4, permissions), \
-                 expires_at = CASE WHEN $5 THEN $6 ELSE expires_at END \
+                 expires_at = CASE WHEN $5 THEN $6 ELSE expires_at END, \
+                 name_fold = COALESCE($9, name_fold), \
+                 description_fold = COALESCE($10, description_fold) \
              WHERE id = $7 AND token_hash = $8 AND revoked_at IS NULL";
         let token_type = update.grant.map(|(t, _)| t.as_str());
         let permissions = update.grant.map(|(_, p)| permissions_json(p));
@@ -92,7 +95,9 @@ impl Store {
                 .bind(update.expires_at.is_some())
                 .bind(update.expires_at.flatten())
                 .bind(id)
-                .bind(hash),
+                .bind(hash)
+                .bind(update.name.map(fold))
+                .bind(update.description.map(fold)),
             audit
         ));
         Ok(landed)

@@ -15,6 +15,7 @@ use crate::model::{
     FieldError, SortColumn, SortDirection, TokenListQuery, TokenPage, TokenSort, TokenStatus,
     TokenView,
 };
+use crate::validate::{Lines, fold, text};
 
 /// Where the previous page ended: its last row's sort key and id, and the sort it was
 /// made for (a cursor means nothing under another order). Opaque to clients.
@@ -22,7 +23,7 @@ use crate::model::{
 pub struct ListCursor {
     #[serde(rename = "s")]
     sort: String,
-    /// The key as text: a lower-cased name, a type, or an RFC 3339 time (`None`: never).
+    /// The key as text: a folded name, a type, or an RFC 3339 time (`None`: never).
     #[serde(rename = "k")]
     key: Option<String>,
     #[serde(rename = "i")]
@@ -44,6 +45,11 @@ impl ListCursor {
         let cursor: Self = serde_json::from_slice(&bytes).map_err(|_| bad())?;
         if TokenSort::parse(&cursor.sort).is_none() {
             return Err(bad());
+        }
+        // Keys Tollgate gives out are folded names, types and times: plain text, which
+        // a forged key (a NUL, say, which Postgres cannot even compare) is not.
+        if let Some(key) = &cursor.key {
+            text::check(Self::FIELD, "A cursor", key, Lines::One).map_err(|_| bad())?;
         }
         if cursor.sort != sort.as_param() {
             return Err(FieldError::new(
@@ -88,7 +94,7 @@ fn is_time(column: SortColumn) -> bool {
 /// stored RFC 3339 text on SQLite.
 fn sort_key(column: SortColumn) -> &'static str {
     match column {
-        SortColumn::Name => "lower(t.name)",
+        SortColumn::Name => "t.name_fold",
         SortColumn::Type => "t.token_type",
         SortColumn::CreatedAt => "t.created_at",
         SortColumn::LastUsedAt => "COALESCE(t.last_used_at, '-infinity')",
@@ -158,9 +164,9 @@ fn list_sql(query: &TokenListQuery, after: Option<&ListCursor>, now: DateTime<Ut
     let key = sort_key(column);
     let mut sql = Sql::default();
     // The name key rides along so the next cursor holds exactly what the database
-    // compares, whatever its idea of lower case.
+    // compares.
     let mut base = format!(
-        "SELECT {key} AS sort_key, lower(t.name) AS name_key, {}",
+        "SELECT {key} AS sort_key, COALESCE(t.name_fold, '') AS name_key, {}",
         token_view_columns!()
     );
     match query.status {
@@ -188,9 +194,11 @@ fn list_sql(query: &TokenListQuery, after: Option<&ListCursor>, now: DateTime<Ut
         }
     }
     if let Some(search) = &query.search {
-        let p = sql.bind(Bind::Text(like_pattern(search)));
+        // Both sides folded alike (src/validate/text.rs): "été" finds "ÉTÉ report" on
+        // SQLite too, whose own `lower()` folds ASCII only.
+        let p = sql.bind(Bind::Text(like_pattern(&fold(search))));
         base.push_str(&format!(
-            " AND (lower(t.name) LIKE {p} ESCAPE '\\' OR lower(t.description) LIKE {p} ESCAPE '\\')"
+            " AND (t.name_fold LIKE {p} ESCAPE '\\' OR t.description_fold LIKE {p} ESCAPE '\\')"
         ));
     }
     let (compare, direction) = match query.sort.direction {
@@ -231,7 +239,7 @@ struct ListedRow {
     name_key: String,
 }
 
-/// The cursor that continues after `token` (whose lower-cased name the database gave as
+/// The cursor that continues after `token` (whose folded name the database gave as
 /// `name_key`) under `sort`.
 fn cursor_after(token: &TokenView, name_key: &str, sort: TokenSort) -> ListCursor {
     let time = |at: Option<DateTime<Utc>>| at.map(|at| at.to_rfc3339());

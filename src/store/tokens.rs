@@ -82,10 +82,12 @@ macro_rules! select_token_views {
 }
 
 pub(super) const INSERT_TOKEN: &str = "INSERT INTO api_tokens \
-     (name, description, token_type, permissions, token_hash, hint, created_by, created_at, expires_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+     (name, description, token_type, permissions, token_hash, hint, created_by, created_at, expires_at, \
+      name_fold, description_fold) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
 
-/// [`INSERT_TOKEN`] with a [`NewTokenRecord`] bound, for whichever backend runs it.
+/// [`INSERT_TOKEN`] with a [`NewTokenRecord`] bound, for whichever backend runs it. The
+/// folded name and description are computed here, so no writer can forget them.
 macro_rules! insert_token_query {
     ($token:expr, $permissions:expr) => {
         sqlx::query_scalar::<_, i64>(INSERT_TOKEN)
@@ -98,6 +100,8 @@ macro_rules! insert_token_query {
             .bind($token.created_by)
             .bind($token.created_at)
             .bind($token.expires_at)
+            .bind($crate::validate::fold($token.name))
+            .bind($crate::validate::fold($token.description))
     };
 }
 pub(super) use insert_token_query;
@@ -139,7 +143,7 @@ impl TryFrom<TokenRow> for TokenView {
 
 impl Store {
     /// Stores a token, and `audit` about it in the same transaction. A name already used
-    /// by a working token (ignoring case) fails with [`StoreError::UniqueViolation`].
+    /// by a working token (as folded: ignoring case and look-alike forms) fails with [`StoreError::UniqueViolation`].
     pub async fn insert_token(
         &self,
         token: &NewTokenRecord<'_>,

@@ -137,7 +137,9 @@ pub fn changes(original: &TokenView, edited: Edited) -> TokenPatch {
         .then(|| edited.permissions.into_iter().collect());
     TokenPatch {
         name: (edited.name != original.name).then_some(edited.name),
-        description: (edited.description != original.description).then_some(edited.description),
+        // A form posts line breaks as `\r\n`; the core stores them as `\n`.
+        description: (edited.description.replace("\r\n", "\n") != original.description)
+            .then_some(edited.description),
         token_type: type_changed.then_some(edited.token_type),
         permissions,
         lifetime: edited.lifetime,
@@ -318,6 +320,40 @@ mod tests {
         assert_eq!(
             permissions,
             BTreeSet::from(["articles.create".into(), "articles.find".into()])
+        );
+    }
+
+    #[test]
+    fn a_description_posted_with_crlf_line_breaks_is_unchanged() {
+        let original = TokenView {
+            id: 1,
+            name: "CI".into(),
+            description: "two\nlines".into(),
+            token_type: TokenType::ReadOnly,
+            permissions: vec![],
+            hint: "tg_…abcd".into(),
+            created_by: None,
+            created_by_removed: false,
+            created_at: chrono::Utc::now(),
+            last_used_at: None,
+            last_used_ip: None,
+            expires_at: None,
+            revoked_at: None,
+            revoked_by: None,
+        };
+        let edited = |description: &str| Edited {
+            name: "CI".into(),
+            description: description.into(),
+            token_type: TokenType::ReadOnly,
+            permissions: BTreeSet::new(),
+            lifetime: None,
+        };
+        assert_eq!(changes(&original, edited("two\r\nlines")).description, None);
+        assert_eq!(
+            changes(&original, edited("two\r\nlines!"))
+                .description
+                .as_deref(),
+            Some("two\r\nlines!")
         );
     }
 

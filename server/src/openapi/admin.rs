@@ -70,7 +70,7 @@ fn query(name: &str, description: &str) -> Parameter {
 fn list() -> Operation {
     op("admin.tokens.list", "List tokens", "api_tokens.read")
         .describe("One page of the token list, fast at any size (keyset pagination: pass `next_cursor` back as `after`).")
-        .param(query("search", "Text to find in the name or description (case-insensitive, at most 100 characters)."))
+        .param(query("search", "Text to find in the name or description (ignoring case and compatibility forms, at most 100 characters, no control or invisible characters)."))
         .param(query("type", "`read-only`, `full-access` or `custom`."))
         .param(query("status", "`active`, `expired` or `revoked`. Default: every token not revoked."))
         .param(query("sort", "`name`, `type`, `created_at`, `last_used_at` or `expires_at`; a leading `-` sorts descending. Default `-created_at`."))

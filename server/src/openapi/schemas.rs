@@ -156,10 +156,12 @@ pub struct TokenWithSecret {
 /// `POST /admin/api/tokens`.
 #[derive(Serialize, ToSchema)]
 pub struct NewToken {
-    /// Unique among working tokens (ignoring case), trimmed.
+    /// Unique among working tokens (ignoring case and compatibility forms), trimmed; no
+    /// control or invisible characters.
     #[schema(example = "CI publisher")]
     pub name: String,
-    /// Trimmed; `null` or absent means none.
+    /// Trimmed; `null` or absent means none. Line breaks and tabs, but no other control
+    /// or invisible characters.
     pub description: Option<String>,
     #[serde(rename = "type")]
     #[schema(schema_with = token_type)]

@@ -21,3 +21,4 @@ mod panel_token_list;
 mod router;
 mod sign_in;
 mod slow_clients;
+mod text_input;
