@@ -63,7 +63,12 @@ fn over_https(request: axum::http::request::Builder) -> axum::http::request::Bui
 
 #[tokio::test]
 async fn over_https_the_session_cookie_is_host_prefixed_and_read_only_by_that_name() {
-    let app = spawn_app().await;
+    // The test requests come from 127.0.0.1: a trusted proxy here, so its
+    // `X-Forwarded-Proto` is believed.
+    let app = crate::common::spawn_app_with(|config| {
+        config.trusted_proxies = Some("127.0.0.0/8".parse().unwrap());
+    })
+    .await;
     let input = json!({"input": {"email": "ada@example.com", "name": "Ada", "password": "correct horse battery staple", "password_confirm": "correct horse battery staple"}});
     let setup = over_https(Request::post("/rpc/create_first_admin"))
         .header(header::CONTENT_TYPE, "application/json")
