@@ -128,6 +128,15 @@ impl Tollgate {
     pub async fn follow_token_changes(
         &self,
     ) -> Result<impl Future<Output = ()> + use<>, crate::store::StoreError> {
+        self.follow_token_changes_gated(crate::feed::ReconnectGate::default())
+            .await
+    }
+
+    /// [`Tollgate::follow_token_changes`], held at `gate` before listening again (tests).
+    pub async fn follow_token_changes_gated(
+        &self,
+        gate: crate::feed::ReconnectGate,
+    ) -> Result<impl Future<Output = ()> + use<>, crate::store::StoreError> {
         let subscription = self.store.subscribe_token_changes().await?;
         let cache = self.cache.clone();
         Ok(async move {
@@ -137,10 +146,14 @@ impl Tollgate {
             loop {
                 match changes.next().await {
                     Ok(TokenChange::Changed(hash)) => cache.invalidate(&hash),
-                    Ok(TokenChange::MaybeMissed) => cache.invalidate_all(),
+                    Ok(TokenChange::MaybeMissed) => {
+                        cache.invalidate_all();
+                        gate.pass().await;
+                    }
                     Err(error) => {
                         tracing::warn!(%error, "lost the token change feed; reconnecting");
                         cache.invalidate_all();
+                        gate.pass().await;
                         tokio::time::sleep(StdDuration::from_secs(1)).await;
                     }
                 }

@@ -32,6 +32,9 @@ pub mod content;
 /// The services wired together.
 #[cfg(feature = "server")]
 mod core;
+/// Following other instances' token changes (Postgres).
+#[cfg(feature = "server")]
+pub mod feed;
 /// The error every service returns.
 #[cfg(feature = "server")]
 pub mod error;

@@ -27,6 +27,11 @@ mod token_list;
 use first_start::*;
 use token_changes::*;
 use token_list::*;
+/// Revocation through a database outage, on a private Postgres cluster.
+#[path = "store/outage.rs"]
+mod outage;
+#[path = "common/private_postgres.rs"]
+mod private_postgres;
 /// Roles and permission checks.
 #[path = "store/access.rs"]
 mod access;

@@ -28,6 +28,7 @@ impl Store {
             Store::Postgres(pool) => {
                 let mut listener = PgListener::connect_with(pool).await?;
                 listener.listen(TOKEN_CHANGES_CHANNEL).await?;
+                listener.eager_reconnect(false);
                 Ok(Some(TokenChanges(listener)))
             }
         }
