@@ -32,12 +32,12 @@ pub mod content;
 /// The services wired together.
 #[cfg(feature = "server")]
 mod core;
-/// Following other instances' token changes (Postgres).
-#[cfg(feature = "server")]
-pub mod feed;
 /// The error every service returns.
 #[cfg(feature = "server")]
 pub mod error;
+/// Following other instances' token changes (Postgres).
+#[cfg(feature = "server")]
+pub mod feed;
 /// The server key that keys token hashes, from configuration or the data folder.
 #[cfg(feature = "server")]
 pub mod key;
