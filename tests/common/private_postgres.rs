@@ -1,4 +1,4 @@
-//! A private, throwaway Postgres 15 cluster for tests that stop and start the database.
+//! A private, throwaway Postgres cluster for tests that stop and start the database.
 //! The shared cluster on port 5432 is never touched: other test runs use it at the same
 //! time. The cluster lives in a temporary folder owned by the `postgres` OS user (initdb
 //! refuses to run as root), listens on a free port of 127.0.0.1 only, and is stopped and
@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-const BIN: &str = "/usr/lib/postgresql/15/bin";
+/// Where Debian puts the server's programs, one folder per major version.
+const VERSIONS: &str = "/usr/lib/postgresql";
 const OS_USER: &str = "postgres";
 /// Starting or stopping a fresh cluster takes a fraction of a second; this is the limit.
 const WAIT: Duration = Duration::from_secs(20);
@@ -105,7 +106,7 @@ impl PrivatePostgres {
     fn wait_until_ready(&self) {
         let deadline = Instant::now() + WAIT;
         loop {
-            let ready = Command::new(format!("{BIN}/pg_isready"))
+            let ready = Command::new(bin("pg_isready"))
                 .args(["-q", "-h", "127.0.0.1", "-p", &self.port.to_string()])
                 .status()
                 .is_ok_and(|status| status.success());
@@ -127,7 +128,7 @@ impl PrivatePostgres {
     fn run(&self, program: &str, args: &[&str]) -> Output {
         Command::new("runuser")
             .args(["-u", OS_USER, "--"])
-            .arg(format!("{BIN}/{program}"))
+            .arg(bin(program))
             .args(args)
             .output()
             .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
@@ -154,6 +155,19 @@ impl Drop for PrivatePostgres {
             &["-D", path_str(&data), "-m", "immediate", "-w", "stop"],
         );
     }
+}
+
+/// `program` of the newest Postgres installed (15 on Debian bookworm).
+fn bin(program: &str) -> PathBuf {
+    let newest = std::fs::read_dir(VERSIONS)
+        .unwrap_or_else(|e| panic!("{VERSIONS}: {e} (install Debian's `postgresql`)"))
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .max()
+        .unwrap_or_else(|| panic!("no Postgres under {VERSIONS}"));
+    Path::new(VERSIONS)
+        .join(newest.to_string())
+        .join("bin")
+        .join(program)
 }
 
 fn free_port() -> u16 {

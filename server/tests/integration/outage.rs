@@ -57,7 +57,9 @@ async fn with_the_database_stopped_the_door_answers_at_once_and_recovers() {
     let follow = tokio::spawn(app.core.follow_token_changes().await.unwrap());
     let (admin, cookie) = app.signed_in_admin().await;
     let (cached_id, cached) = app.token(&admin, "cached", TokenType::ReadOnly, &[]).await;
-    let (_, uncached) = app.token(&admin, "uncached", TokenType::ReadOnly, &[]).await;
+    let (_, uncached) = app
+        .token(&admin, "uncached", TokenType::ReadOnly, &[])
+        .await;
     let verify = "/api/tokens/verify";
     assert_eq!(app.get(verify, Some(&cached)).await.status, StatusCode::OK);
     assert_eq!(app.get("/readyz", None).await.status, StatusCode::OK);
@@ -76,7 +78,10 @@ async fn with_the_database_stopped_the_door_answers_at_once_and_recovers() {
 
     // The change feed soon knows the database is away: from then on no request waits.
     while !app.core.database_away() {
-        assert!(stopped.elapsed() < Duration::from_secs(2), "the feed did not notice");
+        assert!(
+            stopped.elapsed() < Duration::from_secs(2),
+            "the feed did not notice"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     println!("the feed noticed after {:?}", stopped.elapsed());
@@ -101,25 +106,39 @@ async fn with_the_database_stopped_the_door_answers_at_once_and_recovers() {
             break;
         }
         assert_eq!(reply.status, StatusCode::OK);
-        assert!(Instant::now() < deadline, "the cached token outlived the grace");
+        assert!(
+            Instant::now() < deadline,
+            "the cached token outlived the grace"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert!(stopping.elapsed() >= GRACE, "refused before the grace ended");
+    assert!(
+        stopping.elapsed() >= GRACE,
+        "refused before the grace ended"
+    );
 
     // A write: 503 in the API's error shape, within the pool's 2 s acquire timeout.
     let (write, took) = timed(revoke(&app, &cookie, cached_id)).await;
     assert_unavailable(&write, "admin API revoke");
     assert_eq!(write.body["error"]["code"], "unavailable");
-    assert!(took < Duration::from_millis(2500), "the write took {took:?}");
+    assert!(
+        took < Duration::from_millis(2500),
+        "the write took {took:?}"
+    );
     println!("the admin API answered 503 after {took:?}");
     // The panel's server functions and the sign-in alike.
-    let (rpc, took) = timed(app.rpc("revoke_token", Some(&cookie), &json!({"id": cached_id}))).await;
+    let (rpc, took) =
+        timed(app.rpc("revoke_token", Some(&cookie), &json!({"id": cached_id}))).await;
     assert_unavailable(&rpc, "rpc revoke_token");
     assert!(took < Duration::from_millis(2500), "the rpc took {took:?}");
-    let sign_in = json!({"input": {"email": "ada@example.com", "password": "correct horse battery staple"}});
+    let sign_in =
+        json!({"input": {"email": "ada@example.com", "password": "correct horse battery staple"}});
     let (reply, took) = timed(app.rpc("sign_in", None, &sign_in)).await;
     assert_unavailable(&reply, "rpc sign_in");
-    assert!(took < Duration::from_millis(2500), "the sign-in took {took:?}");
+    assert!(
+        took < Duration::from_millis(2500),
+        "the sign-in took {took:?}"
+    );
 
     // Back without a restart of Tollgate.
     pg.start_again();
@@ -128,8 +147,14 @@ async fn with_the_database_stopped_the_door_answers_at_once_and_recovers() {
         assert!(back.elapsed() < Duration::from_secs(5), "readyz stays 503");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert_eq!(app.get(verify, Some(&uncached)).await.status, StatusCode::OK);
-    assert_eq!(revoke(&app, &cookie, cached_id).await.status, StatusCode::OK);
+    assert_eq!(
+        app.get(verify, Some(&uncached)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        revoke(&app, &cookie, cached_id).await.status,
+        StatusCode::OK
+    );
     assert_eq!(
         app.get(verify, Some(&cached)).await.status,
         StatusCode::UNAUTHORIZED
