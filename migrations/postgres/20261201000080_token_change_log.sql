@@ -5,6 +5,8 @@
 -- running when it last caught up, and next time reads every change by that transaction
 -- or a later one, so a change that commits late is never skipped. Rows older than an
 -- hour are pruned by the instances; one that was away longer drops its whole cache.
+-- The hashes are the keyed ones api_tokens held (never a token), of tokens that no longer
+-- work or whose settings changed; NOTIFY already carries the same values.
 --
 -- SQLite has no equivalent: one process owns the file, and every change goes through its
 -- own cache, so there is nothing to follow.

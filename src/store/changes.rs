@@ -34,8 +34,7 @@ pub struct ChangeMark {
     at: DateTime<Utc>,
 }
 
-/// What may have changed since the previous catch-up.
-#[derive(Debug, PartialEq, Eq)]
+/// What may have changed since the previous catch-up. Holds hashes, so it has no `Debug`.
 pub enum Missed {
     /// The tokens stored under these hashes.
     These(Vec<String>),
