@@ -5,15 +5,16 @@ use chrono::Duration;
 
 use crate::admins::{Admins, SessionSettings};
 use crate::audit::Audit;
-use crate::cache::TokenCache;
+use crate::cache::{TokenCache, Trust};
 use crate::catalog::Catalog;
 use crate::content::Content;
+use crate::feed::{Feed, ReconnectGate};
 use crate::key::ServerKey;
 use crate::mailer::Mailer;
 use crate::notifications::Notifications;
 use crate::roles::Roles;
 use crate::sign_in_throttle::SignInThrottle;
-use crate::store::{Store, TokenChange};
+use crate::store::Store;
 use crate::throttle::{self, FailureThrottle};
 use crate::tokens::Tokens;
 use crate::usage::UsageRecorder;
@@ -38,6 +39,9 @@ pub struct Settings {
     pub sign_in_throttle: SignInThrottle,
     /// Where notifications are mailed; `None` notifies in the panel only.
     pub mailer: Option<Mailer>,
+    /// While the database is away, tokens verified before are still accepted from the
+    /// cache for this long after the change feed lost it; zero refuses them (503).
+    pub outage_grace: StdDuration,
 }
 
 impl Default for Settings {
@@ -51,6 +55,7 @@ impl Default for Settings {
             catalog: Catalog::default(),
             sign_in_throttle: SignInThrottle::default(),
             mailer: None,
+            outage_grace: crate::verify::DEFAULT_OUTAGE_GRACE,
         }
     }
 }
@@ -75,7 +80,12 @@ impl Tollgate {
         let key = Arc::new(key);
         let catalog = Arc::new(settings.catalog);
         let usage = UsageRecorder::default();
-        let cache = TokenCache::default();
+        // Another instance may change tokens behind a Postgres cache's back: it trusts
+        // nothing until the change feed has caught up.
+        let cache = match store {
+            Store::Sqlite(_) => TokenCache::default(),
+            Store::Postgres(_) => TokenCache::unconfirmed(),
+        };
         let notifications = Notifications::new(store.clone(), settings.mailer);
         let audit = Audit::new(store.clone());
         let sessions = SessionSettings {
@@ -105,6 +115,7 @@ impl Tollgate {
                 cache: cache.clone(),
                 throttle: FailureThrottle::new(settings.throttle_limit, settings.throttle_window),
                 usage: usage.clone(),
+                outage_grace: settings.outage_grace,
             },
             content: Content::new(store.clone(), catalog),
             usage,
@@ -123,28 +134,47 @@ impl Tollgate {
     }
 
     /// On Postgres, keeps this instance's token cache in step with changes any instance
-    /// makes, for as long as the returned future runs. Resolves at once on SQLite.
-    /// Subscribes before returning the loop, so no change made after start-up is missed.
+    /// makes, for as long as the returned future runs (see [`crate::feed`]): reconnects
+    /// whenever the connection is lost and catches up before trusting the cache again.
+    /// Resolves at once on SQLite. Listens and catches up before returning the loop, so
+    /// the cache is trusted from then on and no change made after start-up is missed.
     pub async fn follow_token_changes(
         &self,
     ) -> Result<impl Future<Output = ()> + use<>, crate::store::StoreError> {
-        let subscription = self.store.subscribe_token_changes().await?;
-        let cache = self.cache.clone();
+        self.follow_token_changes_gated(ReconnectGate::default())
+            .await
+    }
+
+    /// [`Tollgate::follow_token_changes`], held at `gate` each time it has reconnected,
+    /// before it listens again (for tests).
+    pub async fn follow_token_changes_gated(
+        &self,
+        gate: ReconnectGate,
+    ) -> Result<impl Future<Output = ()> + use<>, crate::store::StoreError> {
+        let feed = Feed::start(&self.store, self.cache.clone()).await?;
+        let store = self.store.clone();
         Ok(async move {
-            let Some(mut changes) = subscription else {
-                return;
-            };
-            loop {
-                match changes.next().await {
-                    Ok(TokenChange::Changed(hash)) => cache.invalidate(&hash),
-                    Ok(TokenChange::MaybeMissed) => cache.invalidate_all(),
-                    Err(error) => {
-                        tracing::warn!(%error, "lost the token change feed; reconnecting");
-                        cache.invalidate_all();
-                        tokio::time::sleep(StdDuration::from_secs(1)).await;
-                    }
-                }
+            if let Some(feed) = feed {
+                feed.follow(store, gate).await;
             }
         })
+    }
+
+    /// Whether this instance's cached tokens can be believed at the moment (always on
+    /// SQLite; on Postgres while the change feed listens and has caught up).
+    pub fn cache_trust(&self) -> Trust {
+        self.cache.trust()
+    }
+
+    /// Whether the change feed finds the database away (Postgres): then requests that
+    /// need it are refused at once rather than left waiting for a connection.
+    pub fn database_away(&self) -> bool {
+        matches!(
+            self.cache.trust(),
+            Trust::Unconfirmed {
+                database_away: true,
+                ..
+            }
+        )
     }
 }

@@ -38,6 +38,9 @@ mod core;
 /// The error every service returns.
 #[cfg(feature = "server")]
 pub mod error;
+/// Following other instances' token changes (Postgres).
+#[cfg(feature = "server")]
+pub mod feed;
 /// The server key that keys token hashes, from configuration or the data folder.
 #[cfg(feature = "server")]
 pub mod key;

@@ -24,7 +24,7 @@ mod tokens;
 pub use admin_accounts::{AdminChange, AdminChangeOutcome};
 pub use admins::{AdminCredentials, SessionRecord};
 pub use audit::NewAuditEvent;
-pub use changes::{TOKEN_CHANGES_CHANNEL, TokenChange, TokenChanges};
+pub use changes::{ChangeMark, Missed, TOKEN_CHANGES_CHANNEL, TokenChanges};
 pub use documents::Document;
 pub use roles::RoleDeletion;
 pub use token_changes::{TokenState, TokenUpdate};
@@ -43,6 +43,10 @@ pub enum StoreError {
     /// A foreign key refused the write (e.g. a role deleted meanwhile).
     #[error("a referenced row does not exist")]
     ForeignKeyViolation,
+    /// The database cannot be reached (down, restarting, refusing connections, or no
+    /// connection free within [`ACQUIRE_TIMEOUT`]): worth retrying, unlike [`Self::Database`].
+    #[error("the database is unavailable: {0}")]
+    Unavailable(sqlx::Error),
     #[error("database error: {0}")]
     Database(sqlx::Error),
     #[error("migration failed: {0}")]
@@ -58,10 +62,34 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
                 StoreError::ForeignKeyViolation
             }
+            _ if is_unavailable(&error) => StoreError::Unavailable(error),
             _ => StoreError::Database(error),
         }
     }
 }
+
+/// Whether `error` says the database is away rather than that a query was wrong.
+fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_) => true,
+        // SQLSTATE class 08 (connection exception), 57P01–57P03 (shut down by the
+        // administrator, crashed, still starting) and 53300 (too many connections).
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || code.starts_with("57P") || code == "53300"
+        }),
+        _ => false,
+    }
+}
+
+/// How long a request waits for a pooled Postgres connection before it gives up with
+/// [`StoreError::Unavailable`] (a 503). Queries take milliseconds, so a wait this long
+/// means the database is away or swamped; was 10 s, which outlasted a load balancer's
+/// probe and left every request of an outage hanging.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -109,7 +137,7 @@ impl Store {
             "postgres" | "postgresql" => {
                 let pool = PgPoolOptions::new()
                     .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(10))
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
                     .connect(url)
                     .await?;
                 Ok(Store::Postgres(pool))

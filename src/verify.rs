@@ -11,12 +11,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::cache::TokenCache;
+use crate::cache::{TokenCache, Trust};
 use crate::catalog::{Catalog, Permission, allows};
 use crate::key::ServerKey;
 use crate::store::{Store, TokenAuthRecord};
 use crate::throttle::FailureThrottle;
-use crate::token::{ParseError, PlainToken};
+use crate::token::{ParseError, PlainToken, TokenHash};
 use crate::usage::{Outcome, UsageRecorder};
 
 /// A token that passed authentication: the stored record (shared with the cache, so the
@@ -93,7 +93,13 @@ pub struct Verifier {
     pub(crate) cache: TokenCache,
     pub(crate) throttle: FailureThrottle,
     pub(crate) usage: UsageRecorder,
+    /// How long a cached token stands in while the database can't be asked.
+    pub(crate) outage_grace: Duration,
 }
+
+/// [`crate::Settings::outage_grace`] by default: a minute covers a database restart or a
+/// fail-over, and is what a revocation made just before the outage may be late by.
+pub const DEFAULT_OUTAGE_GRACE: Duration = Duration::from_secs(60);
 
 impl Verifier {
     /// Authenticates a presented token value (`None` when the request carried none) from
@@ -141,22 +147,33 @@ impl Verifier {
     ) -> Result<Arc<TokenAuthRecord>, Rejection> {
         let plain = PlainToken::parse(presented).map_err(Rejection::Malformed)?;
         let hash = plain.hash(&self.key);
-        let record = match self.cache.get(&hash) {
-            Some(record) => record,
-            None => {
-                let seen = self.cache.generation();
-                let record = self
-                    .store
-                    .token_for_hash(hash.as_str())
-                    .await
-                    .map_err(|error| {
-                        tracing::error!(%error, "token lookup failed");
-                        Rejection::Unavailable
-                    })?
-                    .ok_or(Rejection::Unknown)?;
-                let record = Arc::new(record);
-                self.cache.insert_if_unchanged(&hash, record.clone(), seen);
-                record
+        let cached = self.cache.get(&hash);
+        let record = match self.cache.trust() {
+            Trust::Current => match cached {
+                Some(record) => record,
+                None => {
+                    let seen = self.cache.generation();
+                    let record = Arc::new(self.read(&hash).await?.ok_or(Rejection::Unknown)?);
+                    self.cache.insert_if_unchanged(&hash, record.clone(), seen);
+                    record
+                }
+            },
+            // Nothing vouches for the cache: the database decides, and only if it can't be
+            // asked does a cached entry stand in, for the outage grace.
+            Trust::Unconfirmed {
+                since,
+                database_away,
+            } => {
+                let stand_in = cached.filter(|_| since.elapsed() <= self.outage_grace);
+                let read = if database_away {
+                    Err(Rejection::Unavailable)
+                } else {
+                    self.read(&hash).await
+                };
+                match read {
+                    Ok(record) => Arc::new(record.ok_or(Rejection::Unknown)?),
+                    Err(unavailable) => stand_in.ok_or(unavailable)?,
+                }
             }
         };
         if let Some(expires_at) = record.expires_at.filter(|at| *at <= now) {
@@ -165,6 +182,17 @@ impl Verifier {
             return Err(Rejection::Expired(expires_at));
         }
         Ok(record)
+    }
+
+    /// The working token stored under `hash`, from the database.
+    async fn read(&self, hash: &TokenHash) -> Result<Option<TokenAuthRecord>, Rejection> {
+        self.store
+            .token_for_hash(hash.as_str())
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "token lookup failed");
+                Rejection::Unavailable
+            })
     }
 
     /// Whether an authenticated token may do `needed`; counts the request either way.

@@ -31,6 +31,9 @@ pub enum AppError {
     /// Too many failed sign-ins; `retry_after` in seconds.
     #[error("{message}")]
     TooManyAttempts { message: String, retry_after: u64 },
+    /// The database can't be reached; `retry_after` in seconds.
+    #[error("The database cannot be reached right now. Try again in a few seconds.")]
+    Unavailable { retry_after: u64 },
     #[error(
         "Something went wrong on the server. Try again; if it keeps happening, check the server log."
     )]
@@ -78,6 +81,7 @@ impl AppError {
                 StatusCode::CONFLICT
             }
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -108,6 +112,10 @@ impl From<tollgate::ServiceError> for AppError {
                 message: error.to_string(),
                 retry_after: wait.as_secs(),
             },
+            E::Store(tollgate::store::StoreError::Unavailable(error)) => {
+                tracing::warn!(%error, "server function failed: the database is unavailable");
+                AppError::Unavailable { retry_after: 5 }
+            }
             E::Store(error) => {
                 tracing::error!(%error, "server function failed");
                 AppError::Internal

@@ -11,7 +11,7 @@ use axum::Router;
 use axum::routing::get;
 
 pub use bearer::Bearer;
-pub use error::ApiError;
+pub use error::{ApiError, UNAVAILABLE_RETRY_AFTER};
 pub use forward::{ForwardAuthHeaders, forward_auth};
 
 use crate::router::AppState;

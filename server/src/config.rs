@@ -139,6 +139,12 @@ pub struct Config {
     )]
     pub trusted_proxies: Option<TrustedProxies>,
 
+    /// While the database is away, keep accepting tokens this instance verified before, for
+    /// this many seconds after it lost the database (at most the cache's 300 s); 0 refuses
+    /// them with 503 like every other request that needs the database.
+    #[arg(long, env = "TOLLGATE_OUTAGE_GRACE_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=300), global = true)]
+    pub outage_grace_seconds: u64,
+
     /// A JSON file listing the content resources tokens can be granted and the API serves:
     /// `{"resources": ["articles", "invoices"]}`. Default: the demo resources `articles`,
     /// `categories` and `authors`.
@@ -261,6 +267,7 @@ impl Config {
             allow_query_token: false,
             throttle_limit: 30,
             throttle_window_seconds: 60,
+            outage_grace_seconds: 60,
             trusted_proxies: None,
             forward_auth_prefix: "/api".into(),
             forward_auth_headers: ForwardAuthHeaders::XOriginal,

@@ -1,13 +1,16 @@
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use app::server::{ServerContext, TakenByRequest};
 use app::{App, shell};
 use axum::body::Bytes;
 use axum::extract::{FromRef, State};
 use axum::http::header::{
-    CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, RETRY_AFTER, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderValue, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Json, Router};
 use leptos::prelude::*;
@@ -122,19 +125,36 @@ async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// Readiness: the database answers too.
-async fn readyz(State(core): State<Tollgate>) -> (StatusCode, Json<Value>) {
-    match core.store.ping().await {
+/// How long readiness waits for the database's answer: well inside a load balancer's
+/// probe timeout (commonly 2–5 s), and far beyond a healthy round trip.
+const READY_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Readiness: the database answers too. At once 503 while the change feed finds the
+/// database away; otherwise a ping, given [`READY_TIMEOUT`].
+async fn readyz(State(core): State<Tollgate>) -> Response {
+    let ping = async {
+        if core.database_away() {
+            return Err("the change feed finds the database away".to_owned());
+        }
+        match tokio::time::timeout(READY_TIMEOUT, core.store.ping()).await {
+            Ok(answer) => answer.map_err(|error| error.to_string()),
+            Err(_) => Err(format!("no answer within {READY_TIMEOUT:?}")),
+        }
+    };
+    match ping.await {
         Ok(()) => (
             StatusCode::OK,
             Json(json!({ "status": "ok", "database": core.store.backend() })),
-        ),
+        )
+            .into_response(),
         Err(error) => {
             tracing::warn!(%error, "readiness check failed");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
+                [(RETRY_AFTER, HeaderValue::from(api::UNAVAILABLE_RETRY_AFTER))],
                 Json(json!({ "status": "unavailable" })),
             )
+                .into_response()
         }
     }
 }

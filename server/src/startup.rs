@@ -86,6 +86,7 @@ pub async fn open_core(config: &Config) -> Result<Tollgate, StartupError> {
         catalog,
         sign_in_throttle: SignInThrottle::default(),
         mailer,
+        outage_grace: Duration::from_secs(config.outage_grace_seconds),
     };
     Ok(Tollgate::new(store, key, settings))
 }

@@ -5,9 +5,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use tollgate::ServiceError;
 use tollgate::model::FieldError;
+use tollgate::store::StoreError;
 use tollgate::verify::Rejection;
 
 const REALM: &str = "tollgate";
+/// `Retry-After` of every 503: about how long a database restart takes.
+pub const UNAVAILABLE_RETRY_AFTER: u64 = 5;
 
 /// Every error of the JSON APIs, in one shape:
 /// `{"error": {"status", "code", "message", "details": [{"field", "message"}]}}`.
@@ -138,6 +141,18 @@ impl ApiError {
         )
     }
 
+    /// The database can't be reached (or not within the pool's acquire timeout).
+    pub fn database_unavailable() -> Self {
+        Self {
+            retry_after: Some(UNAVAILABLE_RETRY_AFTER),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "The database cannot be reached right now; retry in a few seconds.",
+            )
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         self.status
     }
@@ -170,7 +185,7 @@ impl From<Rejection> for ApiError {
                 ..Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message)
             },
             Rejection::Unavailable => Self {
-                retry_after: Some(5),
+                retry_after: Some(UNAVAILABLE_RETRY_AFTER),
                 ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
             },
         }
@@ -221,6 +236,10 @@ impl From<ServiceError> for ApiError {
                 "invalid_request",
                 error.to_string(),
             ),
+            ServiceError::Store(StoreError::Unavailable(error)) => {
+                tracing::warn!(%error, "API request failed: the database is unavailable");
+                Self::database_unavailable()
+            }
             ServiceError::Store(error) => {
                 tracing::error!(%error, "API request failed");
                 Self::new(

@@ -15,6 +15,7 @@ mod browser_safety;
 mod forward_auth;
 mod leaks;
 mod openapi;
+mod outage;
 mod panel_forms_without_js;
 mod panel_token_changes;
 mod panel_token_list;
