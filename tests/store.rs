@@ -39,6 +39,10 @@ use admin_accounts::*;
 #[path = "store/audit.rs"]
 mod audit;
 use audit::*;
+/// Sign-in under attack: racing guesses, every password check throttled.
+#[path = "store/sign_in_abuse.rs"]
+mod sign_in_abuse;
+use sign_in_abuse::*;
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -165,6 +169,8 @@ store_tests!(
     documents_can_be_read_replaced_and_deleted,
     new_tokens_are_announced_in_the_inbox_masked,
     failed_sign_ins_close_the_account_and_the_address_alike,
+    racing_wrong_passwords_get_five_checks_at_most,
+    a_wrong_current_password_counts_as_a_failed_sign_in,
     only_active_admins_who_may_read_tokens_hear_of_new_ones,
     an_idle_session_ends_and_sign_out_everywhere_ends_them_all,
     an_edit_changes_only_the_fields_sent_at_once,

@@ -31,6 +31,9 @@ pub enum AppError {
     /// Too many failed sign-ins; `retry_after` in seconds.
     #[error("{message}")]
     TooManyAttempts { message: String, retry_after: u64 },
+    /// The server is too busy to check a password now; `retry_after` in seconds.
+    #[error("{message}")]
+    Busy { message: String, retry_after: u64 },
     #[error(
         "Something went wrong on the server. Try again; if it keeps happening, check the server log."
     )]
@@ -66,10 +69,21 @@ impl AppError {
         ) || self.field_errors().iter().any(|e| e.field == "password")
     }
 
+    /// Seconds to wait before trying again, for a `Retry-After` header.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyAttempts { retry_after, .. } | AppError::Busy { retry_after, .. } => {
+                Some(*retry_after)
+            }
+            _ => None,
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Forbidden(_) | AppError::PasswordConfirmationRequired => {
                 StatusCode::FORBIDDEN
             }
@@ -105,6 +119,10 @@ impl From<tollgate::ServiceError> for AppError {
             E::NotFound(what) => AppError::NotFound(what.to_owned()),
             E::AlreadyRevoked(_) => AppError::AlreadyRevoked(error.to_string()),
             E::TooManyAttempts(wait) => AppError::TooManyAttempts {
+                message: error.to_string(),
+                retry_after: wait.as_secs(),
+            },
+            E::Busy(wait) => AppError::Busy {
                 message: error.to_string(),
                 retry_after: wait.as_secs(),
             },
