@@ -51,7 +51,9 @@ async fn signing_out_everywhere_ends_every_session_of_that_admin() {
     assert!(reply.header(header::SET_COOKIE).contains("Max-Age=0"));
 
     for session in [laptop, phone] {
-        let refused = app.rpc("list_tokens", Some(&session), &json!({})).await;
+        let refused = app
+            .rpc("list_token_page", Some(&session), &json!({"params": {}}))
+            .await;
         assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
     }
 }
