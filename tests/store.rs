@@ -43,6 +43,10 @@ use audit::*;
 #[path = "store/sign_in_abuse.rs"]
 mod sign_in_abuse;
 use sign_in_abuse::*;
+/// Token edits that widen it, and edits by roles that can't read tokens.
+#[path = "store/token_widening.rs"]
+mod token_widening;
+use token_widening::*;
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -171,6 +175,8 @@ store_tests!(
     failed_sign_ins_close_the_account_and_the_address_alike,
     racing_wrong_passwords_get_five_checks_at_most,
     a_wrong_current_password_counts_as_a_failed_sign_in,
+    an_edit_that_widens_a_token_needs_a_recently_confirmed_password,
+    editing_a_token_needs_reading_it_too,
     only_active_admins_who_may_read_tokens_hear_of_new_ones,
     an_idle_session_ends_and_sign_out_everywhere_ends_them_all,
     an_edit_changes_only_the_fields_sent_at_once,

@@ -267,7 +267,7 @@ pub async fn the_audit_log_filters_and_pages_for_those_allowed(core: &Tollgate) 
 }
 
 /// Sessions whose password confirmation is already over when they start.
-fn confirmation_lapsed_at_once(core: &Tollgate) -> Admins {
+pub(super) fn confirmation_lapsed_at_once(core: &Tollgate) -> Admins {
     Admins::new(
         core.store.clone(),
         SessionSettings {
