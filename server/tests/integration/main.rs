@@ -18,3 +18,4 @@ mod panel_token_changes;
 mod panel_token_list;
 mod router;
 mod sign_in;
+mod token_widening;
