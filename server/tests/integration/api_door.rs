@@ -421,7 +421,7 @@ async fn only_the_first_start_of_a_database_pregenerates_tokens() {
     migrated.store.close().await;
 
     let first = server::Application::build(&config).await.unwrap();
-    let made = crate::common::active_tokens(&first.core()).await;
+    let made = crate::common::active_tokens(first.core()).await;
     let names: Vec<_> = made.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, ["Read-only", "Full access"], "newest first");
     assert!(made.iter().all(|t| t.created_by.is_none()));

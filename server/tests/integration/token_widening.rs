@@ -8,6 +8,8 @@ use serde_json::{Value, json};
 use tollgate::model::{AddAdminRequest, AdminPermission, RoleRequest, TokenType};
 
 use crate::common::{Reply, TestApp, spawn_app};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -141,12 +143,22 @@ async fn without_javascript_a_widening_edit_asks_for_the_password_in_the_form() 
     let asked = app.send(post(form.clone())).await;
     assert_eq!(asked.status, StatusCode::SEE_OTHER);
     assert_eq!(asked.header(header::LOCATION), edit_page);
-    let returned = app
-        .rpc("returned_token_form", Some(&cookie), &json!({ "edit": id }))
-        .await;
-    assert_eq!(
-        returned.body["error"],
-        json!("PasswordConfirmationRequired")
+    // The edit page comes back with the reason and a password field (no dialog here).
+    let page = Request::get(&edit_page)
+        .header(header::COOKIE, &cookie)
+        .header(header::ACCEPT, "text/html")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.router.clone().oneshot(page).await.unwrap();
+    let html = response.into_body().collect().await.unwrap().to_bytes();
+    let html = String::from_utf8_lossy(&html);
+    assert!(
+        html.contains("Confirm your password to continue."),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"name="password""#),
+        "a password field: {html}"
     );
     let token = app.core.store.token(id).await.unwrap().unwrap();
     assert_eq!(token.token_type, TokenType::ReadOnly, "nothing saved");
