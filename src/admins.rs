@@ -1,9 +1,5 @@
 use std::fmt;
-use std::sync::LazyLock;
 
-use argon2::Argon2;
-use argon2::password_hash::rand_core::OsRng as PasswordRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use rand::TryRngCore;
@@ -19,9 +15,11 @@ use crate::store::{Store, StoreError};
 use crate::validate::{Email, Lines, NewAdmin, text};
 
 mod accounts;
+mod passwords;
 mod profile;
 
 pub use accounts::{EMAIL_TAKEN, LAST_SUPER_ADMIN};
+pub use passwords::PasswordHashing;
 
 /// A session id as sent in the cookie. The database only ever sees its SHA-256.
 #[derive(Clone, PartialEq, Eq)]
@@ -73,6 +71,8 @@ pub struct Admins {
     /// A session unused this long ends, whatever its lifetime.
     session_idle: Duration,
     throttle: SignInThrottle,
+    /// Every Argon2 run of this instance goes through it: at most one per core at once.
+    passwords: PasswordHashing,
     /// How long a typed password counts as "just confirmed"; `None`: never asked again.
     reconfirm_window: Option<Duration>,
     audit: Audit,
@@ -92,11 +92,6 @@ const EMAIL_MAX: usize = 254;
 /// How stale a session's "last used" may get before a request refreshes it.
 const TOUCH_EVERY: Duration = Duration::minutes(1);
 
-/// Verified against when an email is unknown, so a wrong email costs as much time as a
-/// wrong password and response times don't reveal which accounts exist.
-static DUMMY_HASH: LazyLock<String> =
-    LazyLock::new(|| hash_password("not a real password, only for timing"));
-
 impl Admins {
     pub fn new(
         store: Store,
@@ -110,8 +105,14 @@ impl Admins {
             session_idle: sessions.idle,
             reconfirm_window: sessions.reconfirm_window,
             throttle,
+            passwords: PasswordHashing::default(),
             audit,
         }
+    }
+
+    /// The hashing slots, as they are shared and used (for tests and capacity planning).
+    pub fn password_hashing(&self) -> &PasswordHashing {
+        &self.passwords
     }
 
     pub async fn needs_setup(&self) -> Result<bool, ServiceError> {
@@ -128,7 +129,7 @@ impl Admins {
             return Err(ServiceError::AlreadySetUp);
         }
         let new = NewAdmin::parse(request).map_err(ServiceError::Invalid)?;
-        let hash = hash_password_off_thread(new.password.expose()).await;
+        let hash = self.passwords.hash(new.password.expose()).await?;
         let admin = self
             .store
             .insert_first_admin(new.email.as_str(), new.name.as_str(), &hash, Utc::now())
@@ -160,20 +161,26 @@ impl Admins {
         // Text no email can hold (a NUL, say) is refused before anything is looked up.
         text::check("email", "Email", &request.email, Lines::One)
             .map_err(|e| ServiceError::Invalid(vec![e]))?;
-        let client_ip = origin.ip;
-        self.throttle
-            .check(&request.email, client_ip)
+        let attempt = self
+            .throttle
+            .reserve(&request.email, origin.ip)
             .map_err(ServiceError::TooManyAttempts)?;
         let credentials = match Email::parse(&request.email) {
             Ok(email) => self.store.admin_credentials(email.as_str()).await?,
             Err(_) => None,
         };
-        let stored_hash = credentials
-            .as_ref()
-            .map_or_else(|| DUMMY_HASH.clone(), |c| c.password_hash.clone());
-        let matches = verify_password_off_thread(&request.password, stored_hash).await;
+        let stored_hash = credentials.as_ref().map(|c| c.password_hash.clone());
+        let matches = match self.passwords.verify(&request.password, stored_hash).await {
+            Ok(matches) => matches,
+            Err(busy) => {
+                // Nothing was checked: that is no failed guess.
+                self.throttle.forgive(attempt);
+                return Err(busy);
+            }
+        };
         match credentials {
             Some(credentials) if matches => {
+                self.throttle.forgive(attempt);
                 let admin = credentials.admin;
                 let visitor = By::Visitor {
                     name: &admin.name,
@@ -186,7 +193,6 @@ impl Admins {
                 self.start_session(admin).await
             }
             _ => {
-                self.throttle.record_failure(&request.email, client_ip);
                 let tried: String = request.email.trim().chars().take(EMAIL_MAX).collect();
                 let visitor = By::Visitor {
                     name: &tried,
@@ -240,35 +246,59 @@ impl Admins {
             .actor(secret, origin)
             .await?
             .ok_or(ServiceError::NotFound("session"))?;
-        self.throttle
-            .check(&actor.email, actor.origin.ip)
-            .map_err(ServiceError::TooManyAttempts)?;
-        let stored = self
-            .store
-            .admin_password_hash(actor.id)
-            .await?
-            .ok_or(ServiceError::NotFound("administrator"))?;
-        if !verify_password_off_thread(password, stored).await {
-            self.throttle.record_failure(&actor.email, actor.origin.ip);
-            self.audit
-                .record(
-                    By::Admin(&actor),
-                    AuditAction::PasswordConfirmFailed,
-                    None,
-                    "",
-                )
-                .await;
-            return Err(ServiceError::invalid(
-                "password",
-                profile::WRONG_CURRENT_PASSWORD,
-            ));
-        }
+        self.check_own_password(&actor, password, "password", "")
+            .await?;
         let until = self.reconfirm_window.map(|window| Utc::now() + window);
         self.store.confirm_session(&secret.hash(), until).await?;
         self.audit
             .record(By::Admin(&actor), AuditAction::PasswordConfirmed, None, "")
             .await;
         Ok(until)
+    }
+
+    /// Checks a signed-in admin's own password, typed again (to confirm it, or to change
+    /// it): counted like a sign-in against the account and address, and a wrong one is
+    /// audited (with `detail` saying where) and refused as an error on `field`.
+    async fn check_own_password(
+        &self,
+        me: &Actor,
+        password: &str,
+        field: &str,
+        detail: &str,
+    ) -> Result<(), ServiceError> {
+        let attempt = self
+            .throttle
+            .reserve(&me.email, me.origin.ip)
+            .map_err(ServiceError::TooManyAttempts)?;
+        let stored = self
+            .store
+            .admin_password_hash(me.id)
+            .await?
+            .ok_or(ServiceError::NotFound("administrator"))?;
+        match self.passwords.verify(password, Some(stored)).await {
+            Ok(true) => {
+                self.throttle.forgive(attempt);
+                Ok(())
+            }
+            Ok(false) => {
+                self.audit
+                    .record(
+                        By::Admin(me),
+                        AuditAction::PasswordConfirmFailed,
+                        None,
+                        detail,
+                    )
+                    .await;
+                Err(ServiceError::invalid(
+                    field,
+                    profile::WRONG_CURRENT_PASSWORD,
+                ))
+            }
+            Err(busy) => {
+                self.throttle.forgive(attempt);
+                Err(busy)
+            }
+        }
     }
 
     /// Closes this session's re-confirmation window at once ("ask for my password again"),
@@ -357,51 +387,9 @@ impl Admins {
     }
 }
 
-/// Argon2 takes tens of milliseconds on purpose: never on the async runtime's threads.
-async fn hash_password_off_thread(password: &str) -> String {
-    let password = password.to_owned();
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .expect("password hashing does not panic")
-}
-
-async fn verify_password_off_thread(password: &str, stored_hash: String) -> bool {
-    let password = password.to_owned();
-    tokio::task::spawn_blocking(move || verify_password(&password, &stored_hash))
-        .await
-        .expect("password verification does not panic")
-}
-
-fn hash_password(password: &str) -> String {
-    let salt = SaltString::generate(&mut PasswordRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .expect("argon2 accepts any password with a generated salt")
-        .to_string()
-}
-
-fn verify_password(password: &str, stored_hash: &str) -> bool {
-    PasswordHash::new(stored_hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn password_hashes_are_argon2id_salted_and_verifiable() {
-        let a = hash_password("correct horse battery staple");
-        let b = hash_password("correct horse battery staple");
-        assert!(a.starts_with("$argon2id$"));
-        assert_ne!(a, b, "each hash has its own salt");
-        assert!(verify_password("correct horse battery staple", &a));
-        assert!(!verify_password("correct horse battery stapler", &a));
-        assert!(!verify_password("anything", "not a hash"));
-    }
 
     #[test]
     fn session_secrets_are_random_and_hidden_from_debug() {

@@ -20,6 +20,9 @@ pub enum ServiceError {
     /// Too many failed sign-ins for this account or from this address.
     #[error("Too many failed sign-ins. Try again in {} minutes.", .0.as_secs().div_ceil(60))]
     TooManyAttempts(std::time::Duration),
+    /// Every password-hashing slot stayed taken for a while; retry after this long.
+    #[error("The server is busy checking passwords. Try again in a few seconds.")]
+    Busy(std::time::Duration),
     /// The admin's role lacks a permission; the message says which, for people to read.
     #[error("{0}")]
     Forbidden(String),

@@ -144,6 +144,16 @@ fn describe(permissions: &[AdminPermission]) -> String {
 
 fn parse(request: &RoleRequest) -> Result<(Name, Vec<AdminPermission>), ServiceError> {
     let name = Name::parse("name", &request.name);
+    let most = AdminPermission::ALL.len();
+    if request.permissions.len() > most {
+        return Err(ServiceError::invalid(
+            "permissions",
+            &format!(
+                "List each permission once: there are only {most}, and {} were sent.",
+                request.permissions.len()
+            ),
+        ));
+    }
     let mut permissions = request.permissions.clone();
     permissions.sort();
     permissions.dedup();
@@ -174,4 +184,28 @@ fn name_conflict(error: StoreError) -> ServiceError {
 
 fn built_in() -> ServiceError {
     ServiceError::Conflict(vec![FieldError::new("role", BUILT_IN_ROLE)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_permission_list_is_bounded_then_deduplicated() {
+        let request = |permissions: Vec<AdminPermission>| RoleRequest {
+            name: "Auditor".into(),
+            permissions,
+        };
+        let (_, kept) = parse(&request(vec![
+            AdminPermission::AuditRead,
+            AdminPermission::AuditRead,
+        ]))
+        .unwrap();
+        assert_eq!(kept, vec![AdminPermission::AuditRead]);
+        let flood = vec![AdminPermission::AuditRead; AdminPermission::ALL.len() + 1];
+        match parse(&request(flood)) {
+            Err(ServiceError::Invalid(errors)) => assert_eq!(errors[0].field, "permissions"),
+            other => panic!("{other:?}"),
+        }
+    }
 }

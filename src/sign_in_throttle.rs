@@ -5,6 +5,8 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use sha2::{Digest, Sha256};
+
 use crate::throttle::FailureThrottle;
 
 /// Failures one account may see per window: few, since only one person types its password.
@@ -15,8 +17,20 @@ pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 
 #[derive(Clone)]
 pub struct SignInThrottle {
-    accounts: FailureThrottle<String>,
+    accounts: FailureThrottle<AccountKey>,
     addresses: FailureThrottle<IpAddr>,
+}
+
+/// An account as the throttle knows it: the SHA-256 of the email, lowercased and trimmed.
+/// Fixed-size whatever was typed, so 100 000 tracked keys stay a few megabytes.
+type AccountKey = [u8; 32];
+
+/// One attempt, already counted as a failure for its account and address: what
+/// [`SignInThrottle::forgive`] takes back when the password was right (or never checked).
+#[must_use = "an attempt stays counted as a failure unless forgiven"]
+pub struct Attempt {
+    account: AccountKey,
+    address: Option<IpAddr>,
 }
 
 /// The counts name accounts and addresses: never print them.
@@ -40,26 +54,37 @@ impl SignInThrottle {
         }
     }
 
-    /// `Err(retry_after)` while the account or the address has used up its failures.
-    pub fn check(&self, email: &str, client_ip: Option<IpAddr>) -> Result<(), Duration> {
-        self.accounts.check(&account_key(email))?;
-        match client_ip {
-            Some(ip) => self.addresses.check(&ip),
-            None => Ok(()),
+    /// Counts a password attempt for `email` from `client_ip` as failed *before* it is
+    /// checked, so racing attempts can't all pass a count made before any of them failed.
+    /// `Err(retry_after)`, with nothing counted, while the account or the address has used
+    /// up its failures.
+    pub fn reserve(&self, email: &str, client_ip: Option<IpAddr>) -> Result<Attempt, Duration> {
+        let account = account_key(email);
+        self.accounts.reserve(account)?;
+        if let Some(ip) = client_ip
+            && let Err(retry_after) = self.addresses.reserve(ip)
+        {
+            self.accounts.forgive(&account);
+            return Err(retry_after);
         }
+        Ok(Attempt {
+            account,
+            address: client_ip,
+        })
     }
 
-    pub fn record_failure(&self, email: &str, client_ip: Option<IpAddr>) {
-        self.accounts.record_failure(account_key(email));
-        if let Some(ip) = client_ip {
-            self.addresses.record_failure(ip);
+    /// Takes back an attempt: the password was right, or it was never checked.
+    pub fn forgive(&self, attempt: Attempt) {
+        self.accounts.forgive(&attempt.account);
+        if let Some(ip) = attempt.address {
+            self.addresses.forgive(&ip);
         }
     }
 }
 
 /// Emails are compared case-insensitively, so `Ada@…` and `ada@…` share one count.
-fn account_key(email: &str) -> String {
-    email.trim().to_lowercase()
+fn account_key(email: &str) -> AccountKey {
+    Sha256::digest(email.trim().to_lowercase().as_bytes()).into()
 }
 
 #[cfg(test)]
@@ -72,19 +97,48 @@ mod tests {
     #[test]
     fn an_account_closes_after_its_failures_from_any_address_and_any_case() {
         let throttle = SignInThrottle::new(2, 100, WINDOW);
-        throttle.record_failure("ada@example.com", HOME);
-        throttle.record_failure("ADA@example.com ", OFFICE);
-        assert!(throttle.check("ada@example.com", OFFICE).is_err());
-        assert!(throttle.check("grace@example.com", HOME).is_ok());
+        let _ = throttle.reserve("ada@example.com", HOME).unwrap();
+        let _ = throttle.reserve("ADA@example.com ", OFFICE).unwrap();
+        assert!(throttle.reserve("ada@example.com", OFFICE).is_err());
+        assert!(throttle.reserve("grace@example.com", HOME).is_ok());
     }
 
     #[test]
     fn an_address_closes_after_its_failures_on_any_account() {
         let throttle = SignInThrottle::new(100, 2, WINDOW);
-        throttle.record_failure("a@example.com", HOME);
-        throttle.record_failure("b@example.com", HOME);
-        assert!(throttle.check("c@example.com", HOME).is_err());
-        assert!(throttle.check("c@example.com", OFFICE).is_ok());
-        assert!(throttle.check("c@example.com", None).is_ok());
+        let _ = throttle.reserve("a@example.com", HOME).unwrap();
+        let _ = throttle.reserve("b@example.com", HOME).unwrap();
+        assert!(throttle.reserve("c@example.com", HOME).is_err());
+        assert!(throttle.reserve("c@example.com", OFFICE).is_ok());
+        assert!(throttle.reserve("c@example.com", None).is_ok());
+    }
+
+    #[test]
+    fn a_forgiven_attempt_leaves_no_failure_behind() {
+        let throttle = SignInThrottle::new(1, 1, WINDOW);
+        for _ in 0..5 {
+            let attempt = throttle.reserve("ada@example.com", HOME).unwrap();
+            throttle.forgive(attempt);
+        }
+        let _ = throttle.reserve("ada@example.com", HOME).unwrap();
+        assert!(throttle.reserve("ada@example.com", OFFICE).is_err());
+    }
+
+    #[test]
+    fn an_address_refusal_does_not_count_against_the_account() {
+        let throttle = SignInThrottle::new(1, 1, WINDOW);
+        let _ = throttle.reserve("a@example.com", HOME).unwrap();
+        assert!(throttle.reserve("ada@example.com", HOME).is_err());
+        assert!(throttle.reserve("ada@example.com", OFFICE).is_ok());
+    }
+
+    #[test]
+    fn the_account_key_is_fixed_size_however_long_the_email() {
+        let long = "a".repeat(1 << 20);
+        assert_eq!(account_key(&long).len(), 32);
+        assert_eq!(
+            account_key(" Ada@Example.com"),
+            account_key("ada@example.com")
+        );
     }
 }

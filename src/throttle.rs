@@ -7,8 +7,7 @@
 
 use std::hash::Hash;
 use std::net::IpAddr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The defaults: 30 failed verifications a minute from one address.
@@ -17,9 +16,11 @@ pub const DEFAULT_WINDOW: Duration = Duration::from_secs(60);
 /// Keys tracked at most; beyond that the least recent are forgotten.
 const CAPACITY: u64 = 100_000;
 
+/// One key's window. Behind a lock, so "is there a failure left? then count one" is a
+/// single step that racing attempts can't both pass.
 struct Window {
     opened: Instant,
-    failures: AtomicU32,
+    failures: u32,
 }
 
 /// Failures per key; by default per client address.
@@ -27,7 +28,7 @@ struct Window {
 pub struct FailureThrottle<K = IpAddr> {
     limit: u32,
     window: Duration,
-    windows: moka::sync::Cache<K, Arc<Window>>,
+    windows: moka::sync::Cache<K, Arc<Mutex<Window>>>,
 }
 
 impl Default for FailureThrottle {
@@ -42,9 +43,11 @@ impl<K: Hash + Eq + Send + Sync + 'static> FailureThrottle<K> {
         Self {
             limit,
             window,
+            // Evicted once unused for a whole window: by then its own window has closed
+            // too (it opened no later than its last use), so nothing is forgotten early.
             windows: moka::sync::Cache::builder()
                 .max_capacity(CAPACITY)
-                .time_to_live(window)
+                .time_to_idle(window)
                 .build(),
         }
     }
@@ -55,12 +58,8 @@ impl<K: Hash + Eq + Send + Sync + 'static> FailureThrottle<K> {
             return Ok(());
         }
         match self.windows.get(key) {
-            Some(window) if window.failures.load(Ordering::Relaxed) >= self.limit => {
-                let left = self.window.saturating_sub(window.opened.elapsed());
-                // Round up: "retry after 0 seconds" would invite an immediate retry.
-                Err(Duration::from_secs(left.as_secs() + 1))
-            }
-            _ => Ok(()),
+            Some(window) => self.refusal(&lock(&window)).map_or(Ok(()), Err),
+            None => Ok(()),
         }
     }
 
@@ -68,14 +67,69 @@ impl<K: Hash + Eq + Send + Sync + 'static> FailureThrottle<K> {
         if self.limit == 0 {
             return;
         }
-        let window = self.windows.get_with(key, || {
-            Arc::new(Window {
-                opened: Instant::now(),
-                failures: AtomicU32::new(0),
-            })
-        });
-        window.failures.fetch_add(1, Ordering::Relaxed);
+        let window = self.window_of(key);
+        let mut window = lock(&window);
+        self.restart_if_closed(&mut window);
+        window.failures += 1;
     }
+
+    /// Counts an attempt as a failure *before* it is tried, if `key` has one left:
+    /// `Err(retry_after)` if not. Racing attempts can't all slip past a check made before
+    /// any of them failed. An attempt that turns out right (or was never tried) is taken
+    /// back with [`forgive`](Self::forgive).
+    pub fn reserve(&self, key: K) -> Result<(), Duration> {
+        if self.limit == 0 {
+            return Ok(());
+        }
+        let window = self.window_of(key);
+        let mut window = lock(&window);
+        self.restart_if_closed(&mut window);
+        if let Some(retry_after) = self.refusal(&window) {
+            return Err(retry_after);
+        }
+        window.failures += 1;
+        Ok(())
+    }
+
+    /// Takes back one [`reserve`](Self::reserve)d failure.
+    pub fn forgive(&self, key: &K) {
+        if let Some(window) = self.windows.get(key) {
+            let mut window = lock(&window);
+            window.failures = window.failures.saturating_sub(1);
+        }
+    }
+
+    fn window_of(&self, key: K) -> Arc<Mutex<Window>> {
+        self.windows.get_with(key, || {
+            Arc::new(Mutex::new(Window {
+                opened: Instant::now(),
+                failures: 0,
+            }))
+        })
+    }
+
+    /// A window that has closed, or that holds no failures, starts again now: the first
+    /// failure opens it.
+    fn restart_if_closed(&self, window: &mut Window) {
+        if window.failures == 0 || window.opened.elapsed() >= self.window {
+            window.opened = Instant::now();
+            window.failures = 0;
+        }
+    }
+
+    /// How long until `window` takes attempts again, if it is full now.
+    fn refusal(&self, window: &Window) -> Option<Duration> {
+        let left = self.window.checked_sub(window.opened.elapsed())?;
+        // Round up: "retry after 0 seconds" would invite an immediate retry.
+        (window.failures >= self.limit).then(|| Duration::from_secs(left.as_secs() + 1))
+    }
+}
+
+/// A poisoned lock only means another attempt panicked mid-count: the count is still usable.
+fn lock(window: &Mutex<Window>) -> std::sync::MutexGuard<'_, Window> {
+    window
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]
@@ -111,10 +165,41 @@ mod tests {
     }
 
     #[test]
+    fn racing_reservations_get_the_limit_and_no_more() {
+        let throttle = FailureThrottle::new(5, Duration::from_secs(60));
+        let granted = std::sync::atomic::AtomicU32::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..64 {
+                scope.spawn(|| {
+                    if throttle.reserve(IP).is_ok() {
+                        granted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                });
+            }
+        });
+        assert_eq!(granted.into_inner(), 5);
+        assert!(throttle.check(&IP).is_err());
+    }
+
+    #[test]
+    fn a_forgiven_reservation_is_no_failure() {
+        let throttle = FailureThrottle::new(2, Duration::from_secs(60));
+        for _ in 0..10 {
+            throttle.reserve(IP).unwrap();
+            throttle.forgive(&IP);
+        }
+        throttle.reserve(IP).unwrap();
+        throttle.reserve(IP).unwrap();
+        let retry_after = throttle.reserve(IP).unwrap_err();
+        assert!(retry_after > Duration::ZERO && retry_after <= Duration::from_secs(61));
+    }
+
+    #[test]
     fn a_zero_limit_never_refuses() {
         let throttle = FailureThrottle::new(0, Duration::from_secs(60));
         for _ in 0..100 {
             throttle.record_failure(IP);
+            throttle.reserve(IP).unwrap();
         }
         assert!(throttle.check(&IP).is_ok());
     }

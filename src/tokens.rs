@@ -182,12 +182,6 @@ impl Tokens {
         crate::seed::seed_tokens(&self.store, &self.key, count, keep).await
     }
 
-    /// Every token that has not been revoked, newest first.
-    pub async fn list(&self, by: &AdminView) -> Result<Vec<TokenView>, ServiceError> {
-        require(by, AdminPermission::ApiTokensRead)?;
-        Ok(self.store.list_active_tokens().await?)
-    }
-
     /// One page of the list: search, filters and sort as `query` says, continuing after
     /// its cursor. A cursor that is garbage or made for another sort is `Invalid("after")`.
     pub async fn list_page(

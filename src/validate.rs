@@ -103,6 +103,17 @@ impl Grant {
                 permissions: Vec::new(),
             });
         }
+        // Bounded before anything is looked up: the catalog can't grant more than this.
+        let most = catalog.all_permissions().count();
+        if permissions.len() > most {
+            return Err(FieldError::new(
+                field,
+                format!(
+                    "List each permission once: there are only {most}, and {} were sent.",
+                    permissions.len()
+                ),
+            ));
+        }
         if let Some(unknown) = permissions.iter().find(|p| !catalog.contains(p)) {
             return Err(FieldError::new(
                 field,
@@ -360,6 +371,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(token.grant.permissions, vec![find, create]);
+    }
+
+    #[test]
+    fn a_permission_list_longer_than_the_catalog_is_refused_before_it_is_read() {
+        let catalog = Catalog::default();
+        let all: Vec<Permission> = catalog.all_permissions().collect();
+        assert!(Grant::parse(&catalog, TokenType::Custom, &all).is_ok());
+        let mut repeated = all.clone();
+        repeated.push(all[0].clone());
+        let err = Grant::parse(&catalog, TokenType::Custom, &repeated).unwrap_err();
+        assert_eq!(err.field, "permissions");
+        assert!(err.message.contains("only"), "{}", err.message);
     }
 
     #[test]

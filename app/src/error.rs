@@ -34,6 +34,9 @@ pub enum AppError {
     /// The database can't be reached; `retry_after` in seconds.
     #[error("The database cannot be reached right now. Try again in a few seconds.")]
     Unavailable { retry_after: u64 },
+    /// The server is too busy to check a password now; `retry_after` in seconds.
+    #[error("{message}")]
+    Busy { message: String, retry_after: u64 },
     #[error(
         "Something went wrong on the server. Try again; if it keeps happening, check the server log."
     )]
@@ -69,10 +72,21 @@ impl AppError {
         ) || self.field_errors().iter().any(|e| e.field == "password")
     }
 
+    /// Seconds to wait before trying again, for a `Retry-After` header.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyAttempts { retry_after, .. }
+            | AppError::Busy { retry_after, .. }
+            | AppError::Unavailable { retry_after } => Some(*retry_after),
+            _ => None,
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Forbidden(_) | AppError::PasswordConfirmationRequired => {
                 StatusCode::FORBIDDEN
             }
@@ -116,6 +130,10 @@ impl From<tollgate::ServiceError> for AppError {
                 tracing::warn!(%error, "server function failed: the database is unavailable");
                 AppError::Unavailable { retry_after: 5 }
             }
+            E::Busy(wait) => AppError::Busy {
+                message: error.to_string(),
+                retry_after: wait.as_secs(),
+            },
             E::Store(error) => {
                 tracing::error!(%error, "server function failed");
                 AppError::Internal

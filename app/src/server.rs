@@ -125,10 +125,8 @@ impl Rpc {
         let error = error.into();
         if let Some(response) = &self.response {
             response.set_status(error.status());
-            if let AppError::TooManyAttempts { retry_after, .. }
-            | AppError::Unavailable { retry_after } = &error
-            {
-                response.insert_header(RETRY_AFTER, HeaderValue::from(*retry_after));
+            if let Some(seconds) = error.retry_after() {
+                response.insert_header(RETRY_AFTER, HeaderValue::from(seconds));
             }
         }
         error

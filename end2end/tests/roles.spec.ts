@@ -223,8 +223,8 @@ test.afterAll(async ({ browser }) => {
   const context = await browser.newContext();
   const page = await context.newPage();
   await signIn(page);
-  const listed = await page.request.post('/rpc/list_tokens', { data: {} });
-  const tokens = (await listed.json()) as { id: number; name: string }[];
+  const listed = await page.request.post('/rpc/list_token_page', { data: { params: { limit: '100' } } });
+  const tokens = ((await listed.json()) as { data: { id: number; name: string }[] }).data;
   for (const token of tokens.filter((t) => [ADMINS_TOKEN, EDITORS_TOKEN].includes(t.name))) {
     const revoked = await page.request.post('/rpc/revoke_token', { data: { id: token.id } });
     expect(revoked.status()).toBe(200);

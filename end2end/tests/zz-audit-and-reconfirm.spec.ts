@@ -12,6 +12,7 @@ import {
   signIn,
   submitTokenForm,
   test,
+  tokenRow,
   uniqueName,
   waitForHydration,
   type Locator,
@@ -76,6 +77,46 @@ test('creating a token asks for the password in place, then carries on', async (
   // Within the window nothing asks again.
   await createToken(page, { name: uniqueName('No second ask'), duration: '7 days', type: 'Read-only' });
   await expect(passwordDialog(page)).toHaveCount(0);
+});
+
+test('an edit that widens a token asks for the password; one that narrows it does not', async ({ page }) => {
+  // Arrange: a read-only token, then the window closed.
+  await signIn(page);
+  const name = uniqueName('Widened later');
+  await createToken(page, { name, duration: '7 days', type: 'Read-only' });
+  await gotoHydrated(page, TOKENS_PATH);
+  await tokenRow(page, name).getByRole('link', { name, exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  const id = Number(new URL(page.url()).pathname.split('/').pop());
+  expect(id).toBeGreaterThan(0);
+  const editPath = `${TOKENS_PATH}/${id}/edit`;
+  await forgetConfirmation(page);
+
+  // Narrowing (a new description) saves without asking.
+  await gotoHydrated(page, editPath);
+  await page.getByLabel('Description', { exact: true }).fill('narrowed without a password');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expectPath(page, `${TOKENS_PATH}/${id}`);
+  await expect(passwordDialog(page)).toHaveCount(0);
+
+  // Widening (read-only → full access) asks; giving up saves nothing and says why.
+  await gotoHydrated(page, editPath);
+  await page.getByLabel('Token type', { exact: true }).selectOption({ label: 'Full access' });
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  const dialog = passwordDialog(page);
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('alert')).toContainText('Confirm your password to continue');
+  await expectPath(page, editPath);
+
+  // Saving again asks again; the right password lets the same edit through.
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(dialog).toBeVisible();
+  await confirmIn(dialog, ADMIN_PASSWORD);
+  await expectPath(page, `${TOKENS_PATH}/${id}`);
+  await gotoHydrated(page, TOKENS_PATH);
+  await expect(tokenRow(page, name).getByText('Full access', { exact: true })).toBeVisible();
 });
 
 test('changing administrators asks too, and a Viewer has no audit log', async ({ page, browser }) => {

@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 
-use super::{Admins, hash_password_off_thread};
+use super::Admins;
 use crate::access::{require, require_above, require_all, require_confirmed};
 use crate::actor::Actor;
 use crate::audit::{By, Target, event};
@@ -92,7 +92,7 @@ impl Admins {
             target,
             "",
         );
-        let hash = hash_password_off_thread(password.expose()).await;
+        let hash = self.passwords.hash(password.expose()).await?;
         self.store
             .set_admin_password(id, &hash, None, &audit)
             .await?;
@@ -220,7 +220,7 @@ impl Admins {
         };
         let new = NewAdmin::parse(&request).map_err(ServiceError::Invalid)?;
         let (email, name) = (new.email, new.name);
-        let hash = hash_password_off_thread(new.password.expose()).await;
+        let hash = self.passwords.hash(new.password.expose()).await?;
         let detail = format!("{} as {}", email.as_str(), role.name);
         let audit = event(&by, AuditAction::AdminAdd, None, &detail);
         let id = self

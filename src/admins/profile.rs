@@ -1,6 +1,6 @@
 //! What every administrator may change about themselves, whatever their role.
 
-use super::{Admins, SessionSecret, hash_password_off_thread, verify_password_off_thread};
+use super::{Admins, SessionSecret};
 use crate::actor::{Actor, RequestOrigin};
 use crate::audit::{By, event};
 use crate::error::ServiceError;
@@ -27,7 +27,8 @@ impl Admins {
     }
 
     /// Changes the password of the admin signed in with `session`, once they proved they
-    /// know the current one. Every other session of theirs ends; this one goes on.
+    /// know the current one (a wrong one counts as a failed sign-in). Every other session
+    /// of theirs ends; this one goes on.
     pub async fn change_own_password(
         &self,
         session: &SessionSecret,
@@ -38,20 +39,18 @@ impl Admins {
             .actor(session, origin)
             .await?
             .ok_or(ServiceError::NotFound("session"))?;
-        let stored = self
-            .store
-            .admin_password_hash(me.id)
-            .await?
-            .ok_or(ServiceError::NotFound("administrator"))?;
-        if !verify_password_off_thread(&request.current_password, stored).await {
-            return Err(ServiceError::invalid(
-                "current_password",
-                WRONG_CURRENT_PASSWORD,
-            ));
-        }
+        // Parsed first: a typo in the new password should not cost a try of the old one.
         let password = NewPassword::parse(&request.password, &request.password_confirm)
             .map_err(|e| ServiceError::Invalid(vec![e]))?;
-        let hash = hash_password_off_thread(password.expose()).await;
+        // A guess at the current password is a guess like a sign-in's: throttled, audited.
+        self.check_own_password(
+            &me,
+            &request.current_password,
+            "current_password",
+            "while changing own password",
+        )
+        .await?;
+        let hash = self.passwords.hash(password.expose()).await?;
         let audit = event(&By::Admin(&me), AuditAction::AdminPasswordChange, None, "");
         self.store
             .set_admin_password(me.id, &hash, Some(&session.hash()), &audit)

@@ -10,6 +10,8 @@ pub const SEARCH_MAX: usize = 100;
 /// Page size when none is asked for, and the most one page may hold.
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 100;
+/// The most tokens one bulk revoke takes: a page's worth, which is all the panel selects.
+pub const BULK_REVOKE_MAX: usize = MAX_LIMIT as usize;
 
 /// Where a token stands. Revoked wins over expired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

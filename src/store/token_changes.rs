@@ -22,6 +22,8 @@ pub struct TokenState {
     pub revoked_at: Option<DateTime<Utc>>,
     pub token_type: TokenType,
     pub permissions: Vec<Permission>,
+    /// `None`: never expires.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 #[derive(FromRow)]
@@ -31,6 +33,7 @@ struct TokenStateRow {
     revoked_at: Option<DateTime<Utc>>,
     token_type: String,
     permissions: String,
+    expires_at: Option<DateTime<Utc>>,
 }
 
 /// The fields an edit writes; `None` leaves a column as it is.
@@ -46,8 +49,8 @@ pub struct TokenUpdate<'a> {
 
 impl Store {
     pub async fn token_state(&self, id: i64) -> StoreResult<Option<TokenState>> {
-        const SQL: &str = "SELECT name, token_hash, revoked_at, token_type, permissions \
-                           FROM api_tokens WHERE id = $1";
+        const SQL: &str = "SELECT name, token_hash, revoked_at, token_type, permissions, \
+                           expires_at FROM api_tokens WHERE id = $1";
         let row: Option<TokenStateRow> = on_pool!(self, |pool| sqlx::query_as(SQL)
             .bind(id)
             .fetch_optional(pool)
@@ -59,6 +62,7 @@ impl Store {
                 name: r.name,
                 hash: r.token_hash,
                 revoked_at: r.revoked_at,
+                expires_at: r.expires_at,
             })
         })
         .transpose()

@@ -178,15 +178,6 @@ impl Store {
         Ok(())
     }
 
-    /// Tokens that have not been revoked, newest first.
-    pub async fn list_active_tokens(&self) -> StoreResult<Vec<TokenView>> {
-        const SQL: &str =
-            select_token_views!("WHERE t.revoked_at IS NULL ORDER BY t.created_at DESC, t.id DESC");
-        let rows: Vec<TokenRow> =
-            on_pool!(self, |pool| sqlx::query_as(SQL).fetch_all(pool).await?);
-        rows.into_iter().map(TokenView::try_from).collect()
-    }
-
     pub async fn token(&self, id: i64) -> StoreResult<Option<TokenView>> {
         const SQL: &str = select_token_views!("WHERE t.id = $1");
         let row: Option<TokenRow> = on_pool!(self, |pool| sqlx::query_as(SQL)

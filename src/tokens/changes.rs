@@ -9,7 +9,8 @@ use crate::access::{require, require_confirmed};
 use crate::actor::Actor;
 use crate::error::ServiceError;
 use crate::model::{
-    AdminPermission, AuditAction, CreatedToken, FieldError, RevealedSecret, TokenPatch, TokenView,
+    AdminPermission, AuditAction, BULK_REVOKE_MAX, CreatedToken, FieldError, RevealedSecret,
+    TokenPatch, TokenView,
 };
 use crate::store::{StoreError, TokenUpdate};
 use crate::token::PlainToken;
@@ -48,6 +49,10 @@ async fn working(
 impl Tokens {
     /// Changes the fields `patch` sends (checked like on create), and nothing else. A patch
     /// that sends nothing returns the token unchanged.
+    ///
+    /// The answer is the token, so editing needs `api_tokens.read` as well: otherwise an
+    /// empty patch would read any token. An edit that lets the token do more (see
+    /// [`TokenEdit::widens`]) needs the password confirmed, like creating one.
     pub async fn update(
         &self,
         admin: &Actor,
@@ -55,6 +60,7 @@ impl Tokens {
         patch: &TokenPatch,
     ) -> Result<TokenView, ServiceError> {
         require(admin, AdminPermission::ApiTokensUpdate)?;
+        require(admin, AdminPermission::ApiTokensRead)?;
         for _ in 0..ATTEMPTS {
             let (hash, state) = working(self, id).await?;
             let current = (state.token_type, state.permissions.as_slice());
@@ -62,6 +68,9 @@ impl Tokens {
                 .map_err(ServiceError::Invalid)?;
             if edit.is_empty() {
                 return self.view(id).await;
+            }
+            if edit.widens((state.token_type, &state.permissions, state.expires_at)) {
+                require_confirmed(admin, AdminPermission::ApiTokensUpdate)?;
             }
             let update = TokenUpdate {
                 name: edit.name.as_ref().map(|n| n.as_str()),
@@ -115,6 +124,23 @@ impl Tokens {
         Err(changed_meanwhile())
     }
 
+    /// Revokes each of `ids` in turn, each once, and says for each what happened: one
+    /// failing does not stop the others. The permission is checked before the list is
+    /// looked at, and its length before it is worked on, so a long list costs nothing.
+    pub async fn revoke_many(
+        &self,
+        by: &Actor,
+        ids: &[i64],
+    ) -> Result<Vec<(i64, Result<TokenView, ServiceError>)>, ServiceError> {
+        require_confirmed(by, AdminPermission::ApiTokensDelete)?;
+        let ids = distinct_ids(ids)?;
+        let mut outcomes = Vec::with_capacity(ids.len());
+        for id in ids {
+            outcomes.push((id, self.revoke(by, id).await));
+        }
+        Ok(outcomes)
+    }
+
     /// Revokes a working token at once and returns it as it now stands (who, when). The
     /// row stays as history. Unknown → `NotFound`; already revoked → `AlreadyRevoked`;
     /// neither changes anything.
@@ -135,5 +161,47 @@ impl Tokens {
             }
         }
         Err(changed_meanwhile())
+    }
+}
+
+/// At least one id and at most [`BULK_REVOKE_MAX`] (counted as sent), each kept once in
+/// the order given: a repeated id would otherwise "fail" as revoked by this very call.
+fn distinct_ids(ids: &[i64]) -> Result<Vec<i64>, ServiceError> {
+    if ids.is_empty() {
+        return Err(ServiceError::invalid(
+            "ids",
+            "Choose at least one token to revoke.",
+        ));
+    }
+    if ids.len() > BULK_REVOKE_MAX {
+        return Err(ServiceError::invalid(
+            "ids",
+            &format!(
+                "Revoke at most {BULK_REVOKE_MAX} tokens at once ({} were sent).",
+                ids.len()
+            ),
+        ));
+    }
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
+    Ok(ids.iter().copied().filter(|id| seen.insert(*id)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_kept_once_in_order_and_bounded_as_sent() {
+        assert_eq!(distinct_ids(&[3, 1, 3, 2, 1]).unwrap(), vec![3, 1, 2]);
+        let fields = |e: ServiceError| match e {
+            ServiceError::Invalid(errors) => errors[0].field.clone(),
+            other => panic!("{other}"),
+        };
+        assert_eq!(fields(distinct_ids(&[]).unwrap_err()), "ids");
+        let too_many: Vec<i64> = (1..=BULK_REVOKE_MAX as i64 + 1).collect();
+        assert_eq!(fields(distinct_ids(&too_many).unwrap_err()), "ids");
+        // Repeats count too: the bound is checked before any de-duplication work.
+        assert!(distinct_ids(&vec![7; BULK_REVOKE_MAX + 1]).is_err());
+        assert!(distinct_ids(&vec![7; BULK_REVOKE_MAX]).is_ok());
     }
 }

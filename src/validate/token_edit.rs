@@ -85,12 +85,47 @@ impl TokenEdit {
         }
     }
 
+    /// Whether saving this edit lets the token do something it can't now: a type or a
+    /// permission that allows more, or a later expiry (or none), which also revives an
+    /// expired token. Such edits need the password confirmed, like creating a token;
+    /// narrowing ones (name, description, fewer permissions, an earlier expiry) don't.
+    /// `current` is the token's type, permissions and expiry (`None`: never) now.
+    pub fn widens(&self, current: (TokenType, &[Permission], Option<DateTime<Utc>>)) -> bool {
+        let (token_type, permissions, expires_at) = current;
+        let wider_grant = self
+            .grant
+            .as_ref()
+            .is_some_and(|grant| grant_widens((token_type, permissions), grant));
+        let later_expiry = self
+            .expiry
+            .is_some_and(|expiry| match (expires_at, expiry.at()) {
+                (None, _) => false,
+                (Some(_), None) => true,
+                (Some(now), Some(new)) => new > now,
+            });
+        wider_grant || later_expiry
+    }
+
     /// The patch sent no field: saving it changes nothing.
     pub fn is_empty(&self) -> bool {
         self.name.is_none()
             && self.description.is_none()
             && self.grant.is_none()
             && self.expiry.is_none()
+    }
+}
+
+/// Whether `new` allows a request `old` refuses. A full-access or read-only token covers
+/// every resource, those added to the catalog later too, so any other type becoming one
+/// widens it (read-only ⊂ full access); a custom token only allows its listed permissions.
+fn grant_widens(old: (TokenType, &[Permission]), new: &Grant) -> bool {
+    use TokenType::{Custom, FullAccess, ReadOnly};
+    let (old_type, old_permissions) = old;
+    match (old_type, new.token_type) {
+        (FullAccess, _) | (ReadOnly, ReadOnly) => false,
+        (_, FullAccess) | (Custom, ReadOnly) => true,
+        (ReadOnly, Custom) => new.permissions.iter().any(|p| !p.action.is_read()),
+        (Custom, Custom) => new.permissions.iter().any(|p| !old_permissions.contains(p)),
     }
 }
 
@@ -158,6 +193,85 @@ mod tests {
         let current = [find()];
         let edit = parse(to_custom, (TokenType::Custom, &current)).unwrap();
         assert_eq!(edit.grant.unwrap().permissions, current);
+    }
+
+    fn widens(
+        patch: TokenPatch,
+        current: (TokenType, &[Permission], Option<DateTime<Utc>>),
+    ) -> bool {
+        let (token_type, permissions, _) = current;
+        parse(patch, (token_type, permissions))
+            .unwrap()
+            .widens(current)
+    }
+
+    fn grant(token_type: TokenType, permissions: Vec<Permission>) -> TokenPatch {
+        TokenPatch {
+            token_type: Some(token_type),
+            permissions: (token_type == TokenType::Custom).then_some(permissions),
+            ..TokenPatch::default()
+        }
+    }
+
+    #[test]
+    fn a_type_or_permission_that_allows_more_widens() {
+        use TokenType::{Custom, FullAccess, ReadOnly};
+        let create = Permission::new("articles", Action::Create);
+        let in_a_month = Some(Utc::now() + chrono::Duration::days(30));
+        let (find, both) = (vec![find()], vec![find(), create.clone()]);
+        let cases: [(TokenType, &[Permission], TokenPatch, bool); 10] = [
+            (ReadOnly, &[], grant(FullAccess, vec![]), true),
+            (Custom, &find, grant(ReadOnly, vec![]), true),
+            (Custom, &find, grant(FullAccess, vec![]), true),
+            (Custom, &find, grant(Custom, both.clone()), true),
+            (ReadOnly, &[], grant(Custom, vec![create.clone()]), true),
+            (ReadOnly, &[], grant(Custom, find.clone()), false),
+            (Custom, &both, grant(Custom, find.clone()), false),
+            (Custom, &find, grant(Custom, find.clone()), false),
+            (FullAccess, &[], grant(ReadOnly, vec![]), false),
+            (FullAccess, &[], grant(Custom, both.clone()), false),
+        ];
+        for (i, (token_type, permissions, patch, wider)) in cases.into_iter().enumerate() {
+            assert_eq!(
+                widens(patch, (token_type, permissions, in_a_month)),
+                wider,
+                "case {i}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_later_or_no_expiry_widens_and_revives() {
+        let now = Utc::now();
+        let lifetime = |lifetime| TokenPatch {
+            lifetime: Some(lifetime),
+            ..TokenPatch::default()
+        };
+        let ro = |expires_at| (TokenType::ReadOnly, &[][..], expires_at);
+        let in_a_week = Some(now + chrono::Duration::days(7));
+        let expired = Some(now - chrono::Duration::days(1));
+        assert!(widens(lifetime(TokenLifetime::Unlimited), ro(in_a_week)));
+        assert!(widens(lifetime(TokenLifetime::Days30), ro(in_a_week)));
+        assert!(
+            widens(lifetime(TokenLifetime::Days7), ro(expired)),
+            "revives"
+        );
+        assert!(!widens(
+            lifetime(TokenLifetime::Days7),
+            ro(Some(now + chrono::Duration::days(30)))
+        ));
+        assert!(!widens(lifetime(TokenLifetime::Days90), ro(None)));
+        assert!(!widens(lifetime(TokenLifetime::Unlimited), ro(None)));
+    }
+
+    #[test]
+    fn renaming_and_describing_never_widen() {
+        let patch = TokenPatch {
+            name: Some("renamed".into()),
+            description: Some("why".into()),
+            ..TokenPatch::default()
+        };
+        assert!(!widens(patch, (TokenType::ReadOnly, &[], None)));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use tollgate::model::{AddAdminRequest, AdminStatus, ChangePasswordRequest, Token
 use tollgate::{ServiceError, Tollgate};
 
 use super::access::{add_and_sign_in, conflict_message, forbidden_message, role_id, sign_in};
-use super::{PASSWORD, first_admin, token_request};
+use super::{PASSWORD, first_admin, listed, token_request};
 
 pub async fn deactivating_and_removing_sign_out_everywhere_and_block_sign_in(core: &Tollgate) {
     let admin = first_admin(core).await;
@@ -69,7 +69,7 @@ pub async fn tokens_of_a_removed_admin_keep_working_and_still_name_them(core: &T
         .authenticate(Some(created.secret.expose()), None)
         .await
         .expect("the token of a removed admin keeps working");
-    let listed = &core.tokens.list(&admin).await.unwrap()[0];
+    let listed = &listed(core, &admin).await[0];
     assert_eq!(listed.created_by.as_deref(), Some("Eddie"));
     assert!(listed.created_by_removed);
 }

@@ -14,7 +14,7 @@ use tollgate::store::Store;
 use tollgate::{ServiceError, Tollgate};
 
 use super::access::{add_and_sign_in, forbidden_message, role_id};
-use super::{PASSWORD, first_admin, token_request};
+use super::{PASSWORD, first_admin, listed, token_request};
 
 fn laptop() -> RequestOrigin {
     RequestOrigin::new(
@@ -267,7 +267,7 @@ pub async fn the_audit_log_filters_and_pages_for_those_allowed(core: &Tollgate) 
 }
 
 /// Sessions whose password confirmation is already over when they start.
-fn confirmation_lapsed_at_once(core: &Tollgate) -> Admins {
+pub(super) fn confirmation_lapsed_at_once(core: &Tollgate) -> Admins {
     Admins::new(
         core.store.clone(),
         SessionSettings {
@@ -298,13 +298,13 @@ pub async fn sensitive_actions_need_a_recently_confirmed_password(core: &Tollgat
     assert!(ada.confirmed_until().unwrap() < Utc::now());
 
     // Reading goes on; creating is refused and writes nothing.
-    assert!(core.tokens.list(&ada).await.unwrap().is_empty());
+    assert!(listed(core, &ada).await.is_empty());
     let request = token_request("needs-password", TokenType::ReadOnly, vec![]);
     assert!(matches!(
         core.tokens.create(&ada, &request).await,
         Err(ServiceError::PasswordConfirmationRequired)
     ));
-    assert!(core.tokens.list(&ada).await.unwrap().is_empty());
+    assert!(listed(core, &ada).await.is_empty());
     assert!(matches!(
         core.roles
             .create(
@@ -430,11 +430,8 @@ pub async fn changes_land_together_with_their_audit_events(core: &Tollgate) {
     assert!(core.tokens.regenerate(&ada, kept.token.id).await.is_err());
     assert!(core.tokens.revoke(&ada, kept.token.id).await.is_err());
 
-    let names: Vec<String> = core
-        .tokens
-        .list(&ada)
+    let names: Vec<String> = listed(core, &ada)
         .await
-        .unwrap()
         .into_iter()
         .map(|t| t.name)
         .collect();

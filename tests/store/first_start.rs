@@ -7,7 +7,7 @@ use tollgate::model::{AuditAction, AuditQuery, TokenPatch, TokenType, TokenView}
 use tollgate::store::Store;
 use tollgate::verify::Rejection;
 
-use super::{TestDb, first_admin};
+use super::{TestDb, first_admin, listed};
 
 /// Every token ever stored (revoked ones too), oldest first: what a first start left.
 async fn every_token(core: &Tollgate) -> Vec<TokenView> {
@@ -75,11 +75,8 @@ pub async fn the_first_start_pregenerates_two_tokens_once(core: &Tollgate) {
 pub async fn a_pregenerated_token_works_once_regenerated(core: &Tollgate) {
     core.tokens.pregenerate_on_first_start().await.unwrap();
     let admin = first_admin(core).await;
-    let read_only = core
-        .tokens
-        .list(&admin)
+    let read_only = listed(core, &admin)
         .await
-        .unwrap()
         .into_iter()
         .find(|t| t.name == "Read-only")
         .unwrap();
@@ -112,11 +109,8 @@ pub async fn revoked_or_renamed_pregenerated_tokens_are_not_made_again(core: &To
 
     // A restart: the names are free again, but the database has had its first start.
     assert!(!core.tokens.pregenerate_on_first_start().await.unwrap());
-    let working: Vec<_> = core
-        .tokens
-        .list(&admin)
+    let working: Vec<_> = listed(core, &admin)
         .await
-        .unwrap()
         .into_iter()
         .map(|t| t.name)
         .collect();

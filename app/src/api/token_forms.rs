@@ -9,7 +9,7 @@
 //! must not carry (the new token's value; what was typed and why it was refused) waits in
 //! [`Handoffs`](crate::server::Handoffs) for that one page load.
 
-// Form posts need flat server-function arguments, one per field: seven or eight here.
+// Form posts need flat server-function arguments, one per field: seven to nine here.
 // (Set for the file: the `#[server]` macro drops a function's own `allow` from the
 // browser-side stub it generates.)
 #![allow(clippy::too_many_arguments)]
@@ -213,6 +213,9 @@ pub async fn create_token_form(
 /// change. `shown` is only a baseline: a forged one can't grant more than the admin may,
 /// since the core authorizes and validates the patch as any other. Without it, the token
 /// as it is now is the baseline.
+///
+/// An edit that lets the token do more needs the password confirmed again, as creating
+/// does: the form comes back with a password field, and `password` confirms it first.
 #[server(prefix = "/rpc", endpoint = "update_token_form")]
 pub async fn update_token_form(
     id: i64,
@@ -223,8 +226,13 @@ pub async fn update_token_form(
     #[server(default)] expiry_date: String,
     #[server(default)] permissions: Vec<String>,
     #[server(default)] shown: String,
+    #[server(default)] password: String,
 ) -> Result<(), AppError> {
     let rpc = Rpc::current();
+    let confirmed = match password.as_str() {
+        "" => Ok(()),
+        password => super::confirm_password_as(&rpc, password).await,
+    };
     let form = TokenForm {
         name,
         description,
@@ -249,7 +257,8 @@ pub async fn update_token_form(
             .await
             .map_err(|e| rpc.reject(e)),
     };
-    let saved = match baseline.and_then(|baseline| form.to_patch(&baseline)) {
+    let patch = confirmed.and_then(|()| baseline.and_then(|baseline| form.to_patch(&baseline)));
+    let saved = match patch {
         Ok(patch) => super::update_token_as(&rpc, &admin, id, &patch).await,
         Err(error) => Err(error),
     };

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
-use tollgate::model::{FieldError, MAX_LIMIT, TokenListParams, TokenPage};
+use tollgate::model::{TokenListParams, TokenPage};
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
@@ -41,43 +41,22 @@ pub struct RevokeFailure {
     pub reason: String,
 }
 
-/// The most tokens one call revokes: a page's worth, which is all the panel can select.
-pub const BULK_REVOKE_MAX: usize = MAX_LIMIT as usize;
-
-/// Checks the id list before anything is revoked: at least one, at most a page, each
-/// once (a repeated id would otherwise "fail" as already revoked by this very call).
-pub fn bulk_revoke_ids(ids: &[i64]) -> Result<Vec<i64>, Vec<FieldError>> {
-    let mut unique = Vec::with_capacity(ids.len());
-    for id in ids {
-        if !unique.contains(id) {
-            unique.push(*id);
-        }
-    }
-    if unique.is_empty() {
-        return Err(vec![FieldError::new(
-            "ids",
-            "Choose at least one token to revoke.",
-        )]);
-    }
-    if unique.len() > BULK_REVOKE_MAX {
-        return Err(vec![FieldError::new(
-            "ids",
-            format!("Revoke at most {BULK_REVOKE_MAX} tokens at once."),
-        )]);
-    }
-    Ok(unique)
-}
-
 /// Revokes each token in turn. One failing does not stop the others, and every failure is
 /// reported with its reason, so the panel never leaves a token silently working.
 #[server(prefix = "/rpc", endpoint = "revoke_tokens", input = Json)]
 pub async fn revoke_tokens(ids: Vec<i64>) -> Result<BulkRevoke, AppError> {
     let rpc = Rpc::current();
     let admin = rpc.require_admin().await?;
-    let ids = bulk_revoke_ids(&ids).map_err(|e| rpc.reject(AppError::Invalid(e)))?;
+    // The core checks the permission, then the list's length, then each id once.
+    let outcomes = rpc
+        .core
+        .tokens
+        .revoke_many(&admin, &ids)
+        .await
+        .map_err(|e| rpc.reject(e))?;
     let mut outcome = BulkRevoke::default();
-    for id in ids {
-        match rpc.core.tokens.revoke(&admin, id).await {
+    for (id, result) in outcomes {
+        match result {
             Ok(_) => outcome.revoked.push(id),
             Err(error) => outcome.failed.push(RevokeFailure {
                 id,

@@ -1,24 +1,13 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use tollgate::catalog::Catalog;
-use tollgate::model::{CreatedToken, NewTokenRequest, TokenDetails, TokenView};
+use tollgate::model::{CreatedToken, NewTokenRequest, TokenDetails};
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::Rpc;
 #[cfg(feature = "ssr")]
 use tollgate::actor::Actor;
-
-#[server(prefix = "/rpc", endpoint = "list_tokens")]
-pub async fn list_tokens() -> Result<Vec<TokenView>, AppError> {
-    let rpc = Rpc::current();
-    let admin = rpc.require_admin().await?;
-    rpc.core
-        .tokens
-        .list(&admin)
-        .await
-        .map_err(|e| rpc.reject(e))
-}
 
 /// One token and its usage over the last 30 days, for its page.
 #[server(prefix = "/rpc", endpoint = "token_details", input = Json)]

@@ -12,7 +12,7 @@ use crate::api::{
 };
 use crate::components::{
     AdminShell, DescriptionField, DurationField, ErrorSummary, FieldMessage, PermissionsField,
-    TextField, TypeField, catalog_resource, chosen_lifetime,
+    TextField, TypeField, catalog_resource, chosen_lifetime, confirmed_action,
 };
 use crate::error::AppError;
 
@@ -102,7 +102,10 @@ fn EditTokenForm(
     let date = RwSignal::new(start.date);
     let current_expiry = token.expires_at;
 
-    let save = Action::new(move |patch: &TokenPatch| update_token(id, patch.clone()));
+    let asks_for_password = refused.as_ref().is_some_and(AppError::asks_for_password);
+    // An edit that lets the token do more needs the password again, like creating one:
+    // the server says so, and the dialog asks, then saves the same patch again.
+    let save = confirmed_action(move |patch: TokenPatch| update_token(id, patch));
     // A custom duration without a date never reaches the server: there is nothing to send.
     let refused_here = RwSignal::new(refused);
     let error = Signal::derive(move || {
@@ -118,6 +121,25 @@ fn EditTokenForm(
             }
         });
     }
+    // Posted without JavaScript, there is no password dialog: the form itself asks.
+    let password_field = asks_for_password.then(|| {
+        // Never filled in again: the server does not hand the password back.
+        let password = RwSignal::new(String::new());
+        view! {
+            <div class="field confirm-password">
+                <TextField
+                    field="password"
+                    id="confirm-password"
+                    label="Your password"
+                    kind="password"
+                    autocomplete="current-password"
+                    value=password
+                    error
+                />
+                <p class="hint">"An edit that lets the token do more needs your password again. Type it, then Save."</p>
+            </div>
+        }
+    });
     let original = StoredValue::new(token.clone());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -181,6 +203,7 @@ fn EditTokenForm(
                 </div>
             </div>
             <PermissionsField selected catalog error />
+            {password_field}
             <div class="actions">
                 <A href=token_href attr:class="button secondary">"Cancel"</A>
                 <button type="submit" class="button primary" disabled=move || save.pending().get()>"Save"</button>

@@ -223,6 +223,10 @@ impl From<ServiceError> for ApiError {
                     error.to_string(),
                 )
             },
+            ServiceError::Busy(wait) => Self {
+                retry_after: Some(wait.as_secs()),
+                ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", error.to_string())
+            },
             ServiceError::Forbidden(message) => {
                 Self::new(StatusCode::FORBIDDEN, "forbidden", message)
             }

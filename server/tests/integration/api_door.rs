@@ -416,7 +416,7 @@ async fn usage_records_the_client_address_and_refusals() {
         .await;
     app.core.flush_usage().await;
 
-    let listed = &app.core.tokens.list(&admin).await.unwrap()[0];
+    let listed = &crate::common::active_tokens(&app.core).await[0];
     assert_eq!(
         listed.last_used_ip.as_deref(),
         Some("127.0.0.1"),
@@ -471,11 +471,11 @@ async fn only_the_first_start_of_a_database_pregenerates_tokens() {
     let dir = tempfile::tempdir().unwrap();
     let config = server::config::Config::for_tests(dir.path().join("data"));
     let migrated = server::startup::open_core(&config).await.unwrap();
-    assert_eq!(migrated.store.list_active_tokens().await.unwrap(), vec![]);
+    assert_eq!(crate::common::active_tokens(&migrated).await, vec![]);
     migrated.store.close().await;
 
     let first = server::Application::build(&config).await.unwrap();
-    let made = first.core().store.list_active_tokens().await.unwrap();
+    let made = crate::common::active_tokens(first.core()).await;
     let names: Vec<_> = made.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, ["Read-only", "Full access"], "newest first");
     assert!(made.iter().all(|t| t.created_by.is_none()));
@@ -500,12 +500,8 @@ async fn only_the_first_start_of_a_database_pregenerates_tokens() {
     core.store.close().await;
 
     let restarted = server::Application::build(&config).await.unwrap();
-    let names: Vec<_> = restarted
-        .core()
-        .store
-        .list_active_tokens()
+    let names: Vec<_> = crate::common::active_tokens(restarted.core())
         .await
-        .unwrap()
         .into_iter()
         .map(|t| t.name)
         .collect();

@@ -23,3 +23,4 @@ mod router;
 mod sign_in;
 mod slow_clients;
 mod text_input;
+mod token_widening;

@@ -254,18 +254,17 @@ async fn token_server_functions_need_a_session() {
     let anonymous = app.rpc("create_token", None, &body).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
-        app.rpc("list_tokens", Some("tollgate_session=forged"), &json!({}))
-            .await
-            .status,
+        app.rpc(
+            "list_token_page",
+            Some("tollgate_session=forged"),
+            &json!({"params": {}})
+        )
+        .await
+        .status,
         StatusCode::UNAUTHORIZED
     );
     assert!(
-        app.core
-            .store
-            .list_active_tokens()
-            .await
-            .unwrap()
-            .is_empty(),
+        crate::common::active_tokens(&app.core).await.is_empty(),
         "nothing was written"
     );
 }
@@ -286,8 +285,10 @@ async fn creating_a_token_through_the_panel_returns_it_once_uncached() {
     let secret = created.body["secret"].as_str().unwrap();
     assert!(secret.starts_with("tg_"));
 
-    let listed = app.rpc("list_tokens", Some(&cookie), &json!({})).await;
-    assert_eq!(listed.body[0]["name"], "deploy");
+    let listed = app
+        .rpc("list_token_page", Some(&cookie), &json!({"params": {}}))
+        .await;
+    assert_eq!(listed.body["data"][0]["name"], "deploy");
     assert!(
         !listed.body.to_string().contains(secret),
         "the list never carries the value"
@@ -299,7 +300,7 @@ async fn creating_a_token_through_the_panel_returns_it_once_uncached() {
         json!({"input": {"name": "", "lifetime": "30", "type": "custom", "permissions": []}});
     let refused = app.rpc("create_token", Some(&cookie), &invalid).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
-    assert_eq!(app.core.store.list_active_tokens().await.unwrap().len(), 1);
+    assert_eq!(crate::common::active_tokens(&app.core).await.len(), 1);
 }
 
 #[tokio::test]
@@ -311,7 +312,7 @@ async fn signing_out_ends_the_session() {
         .await
         .session_cookie();
     assert_eq!(
-        app.rpc("list_tokens", Some(&cookie), &json!({}))
+        app.rpc("list_token_page", Some(&cookie), &json!({"params": {}}))
             .await
             .status,
         StatusCode::OK
@@ -319,7 +320,7 @@ async fn signing_out_ends_the_session() {
     let out = app.rpc("sign_out", Some(&cookie), &json!({})).await;
     assert!(out.header(header::SET_COOKIE).contains("Max-Age=0"));
     assert_eq!(
-        app.rpc("list_tokens", Some(&cookie), &json!({}))
+        app.rpc("list_token_page", Some(&cookie), &json!({"params": {}}))
             .await
             .status,
         StatusCode::UNAUTHORIZED

@@ -51,7 +51,9 @@ async fn signing_out_everywhere_ends_every_session_of_that_admin() {
     assert!(reply.header(header::SET_COOKIE).contains("Max-Age=0"));
 
     for session in [laptop, phone] {
-        let refused = app.rpc("list_tokens", Some(&session), &json!({})).await;
+        let refused = app
+            .rpc("list_token_page", Some(&session), &json!({"params": {}}))
+            .await;
         assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
     }
 }
@@ -84,4 +86,51 @@ async fn x_forwarded_proto_is_believed_only_from_a_trusted_proxy() {
     .await;
     let cookie = cookie_after_sign_in_claiming_https(&proxied).await;
     assert!(cookie.contains("; Secure"), "{cookie}");
+}
+
+/// 200 wrong passwords for one account at once, through the panel's door: at most five
+/// are checked (401); the rest are refused at once with 429 and a `Retry-After`.
+#[tokio::test]
+async fn racing_wrong_passwords_get_five_checks_at_most() {
+    use axum::body::Body;
+    use axum::extract::ConnectInfo;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    let app = spawn_app().await;
+    app.admin().await;
+    let mut attempts = tokio::task::JoinSet::new();
+    for i in 0..200u32 {
+        let router = app.router.clone();
+        attempts.spawn(async move {
+            let body =
+                json!({"input": {"email": "ada@example.com", "password": format!("guess {i}")}});
+            let mut request = Request::post("/rpc/sign_in")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap();
+            // Each from its own address, so only the account's count can refuse them.
+            let peer =
+                std::net::SocketAddr::from(([10, 0, (i / 250) as u8, (i % 250) as u8], 4000));
+            request.extensions_mut().insert(ConnectInfo(peer));
+            let response = router.oneshot(request).await.unwrap();
+            let retry_after = response.headers().get(header::RETRY_AFTER).is_some();
+            (response.status(), retry_after)
+        });
+    }
+    let (mut unauthorized, mut throttled, mut busy) = (0, 0, 0);
+    while let Some(answer) = attempts.join_next().await {
+        match answer.unwrap() {
+            (StatusCode::UNAUTHORIZED, _) => unauthorized += 1,
+            (StatusCode::TOO_MANY_REQUESTS, true) => throttled += 1,
+            (StatusCode::SERVICE_UNAVAILABLE, true) => busy += 1,
+            other => panic!("unexpected answer {other:?}"),
+        }
+    }
+    eprintln!("200 racing sign-ins: {unauthorized}× 401, {throttled}× 429, {busy}× 503");
+    assert!(
+        unauthorized + busy <= PER_ACCOUNT,
+        "{unauthorized} answered 401 (and {busy} 503)"
+    );
+    assert!(throttled >= 200 - PER_ACCOUNT, "{throttled} answered 429");
 }

@@ -173,6 +173,21 @@ impl TestApp {
     }
 }
 
+/// Every token not revoked, newest first: the list's first page at its largest (tests
+/// make fewer tokens than that).
+pub async fn active_tokens(core: &Tollgate) -> Vec<tollgate::model::TokenView> {
+    let query = tollgate::model::TokenListQuery {
+        limit: tollgate::model::MAX_LIMIT,
+        ..Default::default()
+    };
+    let page = core
+        .store
+        .list_tokens(&query, None, chrono::Utc::now())
+        .await
+        .unwrap();
+    page.data
+}
+
 /// Ada, the first administrator of every test app.
 fn first_admin() -> NewAdminRequest {
     NewAdminRequest {
