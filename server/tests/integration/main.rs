@@ -13,6 +13,7 @@ mod api_door;
 mod browser_safety;
 mod forward_auth;
 mod openapi;
+mod oversized_and_wrong_method;
 mod panel_forms_without_js;
 mod panel_token_changes;
 mod panel_token_list;
