@@ -180,7 +180,12 @@ fn forward(schemes: TokenSchemes, prefix: &str) -> utoipa::openapi::path::Operat
         ))
         .needs("the permission of the original request", schemes)
         .param(header("X-Original-Method", "The original method (nginx). Default `GET`."))
-        .param(header("X-Original-URI", "The original path and query (nginx)."))
+        .param({
+            // Without it (or X-Forwarded-Uri) the answer is 400.
+            let mut uri = header("X-Original-URI", "The original path and query (nginx).");
+            uri.required = utoipa::openapi::Required::True;
+            uri
+        })
         .param(header("X-Forwarded-Method", "The original method (Traefik, Caddy)."))
         .param(header("X-Forwarded-Uri", "The original path and query (Traefik, Caddy)."))
         .response("200", granted)
