@@ -17,7 +17,7 @@ use tollgate::Tollgate;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::{admin_api, api, openapi, security};
+use crate::{admin_api, api, body_limit, openapi, security};
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
@@ -95,6 +95,7 @@ pub fn router(state: AppState) -> Router {
             },
             shell,
         ))
+        .layer(axum::middleware::from_fn(body_limit::read_whole_body))
         .layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security::refuse_cross_site))
         .layer(

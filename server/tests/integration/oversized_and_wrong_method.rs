@@ -64,6 +64,29 @@ async fn a_ten_megabyte_body_is_413_payload_too_large_on_the_content_and_admin_a
     }
 }
 
+/// The panel's server functions share the limit; they answered 500 `length limit exceeded`.
+#[tokio::test]
+async fn a_ten_megabyte_body_is_413_for_the_server_functions_too() {
+    let app = spawn_app().await;
+    let (_, cookie) = app.signed_in_admin().await;
+    let password = "x".repeat(10 * 1024 * 1024);
+    let sign_in = json!({"input": {"email": "ada@example.com", "password": password}});
+    let reply = send(&app, Method::POST, "/rpc/sign_in", &[], sign_in.to_string()).await;
+    assert_error(&reply, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+
+    let session = [(header::COOKIE, cookie.as_str())];
+    let search = json!({"query": {"search": password}});
+    let reply = send(
+        &app,
+        Method::POST,
+        "/rpc/list_token_page",
+        &session,
+        search.to_string(),
+    )
+    .await;
+    assert_error(&reply, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+}
+
 #[tokio::test]
 async fn the_limit_is_two_mebibytes_and_a_body_under_it_reaches_validation() {
     let app = spawn_app().await;
