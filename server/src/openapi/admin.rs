@@ -51,7 +51,11 @@ fn op(id: &str, summary: &str, permission: &str) -> Op {
                         .build(),
                 ))
         })
-        .fails(&[Failure::NotSignedIn, Failure::NotAllowed])
+        .fails(&[
+            Failure::NotSignedIn,
+            Failure::NotAllowed,
+            Failure::Unavailable,
+        ])
 }
 
 fn token_id() -> Parameter {
