@@ -11,6 +11,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132
+SCHEMATHESIS_VERSION=4.32.5
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -44,10 +45,18 @@ missing_packages=()
 [ -x /usr/bin/chromium ] || missing_packages+=(chromium)      # the browser tests
 [ -x /usr/sbin/nginx ] || missing_packages+=(nginx)           # the tests behind real proxies
 [ -x /usr/bin/caddy ] || missing_packages+=(caddy)           # the tests behind real proxies
+python3 -c 'import ensurepip' 2>/dev/null || missing_packages+=(python3-venv)  # the fuzz run
 if [ ${#missing_packages[@]} -gt 0 ]; then
   say "installing ${missing_packages[*]} (Debian packages)"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing_packages[@]}" >/dev/null
+fi
+
+# schemathesis for scripts/fuzz.sh, in a virtualenv of its own.
+if ! "$ROOT/.tools/venv/bin/st" --version 2>/dev/null | grep -q "version $SCHEMATHESIS_VERSION\$"; then
+  say "installing schemathesis $SCHEMATHESIS_VERSION into .tools/venv"
+  [ -x "$ROOT/.tools/venv/bin/pip" ] || python3 -m venv "$ROOT/.tools/venv"
+  "$ROOT/.tools/venv/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
 # npm ci again whenever package-lock.json changed since the last install (a stamp in

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, the core's unit tests, the store suite on SQLite
-# and on Postgres, the router tests, and the Playwright suite in Chromium against the
-# release build. Stops at the first failure.
+# and on Postgres, the router tests, the fuzz run against the documented API, and the
+# Playwright suite in Chromium against the release build. Stops at the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
@@ -20,6 +20,9 @@ cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-u
 say "core, store (SQLite + Postgres), router and panel unit tests"
 cargo test -p tollgate -p server
 cargo test -p app --features ssr
+
+say "fuzzing the documented API (schemathesis)"
+scripts/fuzz.sh
 
 say "release build for the browser tests"
 cargo leptos build --release

@@ -11,7 +11,7 @@ use axum::Router;
 use axum::routing::get;
 
 pub use bearer::Bearer;
-pub use error::{ApiError, UNAVAILABLE_RETRY_AFTER};
+pub use error::{ApiError, MAX_BODY_BYTES, UNAVAILABLE_RETRY_AFTER};
 pub use forward::{ForwardAuthHeaders, forward_auth};
 
 use crate::router::AppState;
@@ -28,4 +28,5 @@ pub fn routes() -> Router<AppState> {
                 .delete(content::delete),
         )
         .fallback(|| async { ApiError::not_found("No API endpoint at this path.") })
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
 }

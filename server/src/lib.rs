@@ -7,6 +7,8 @@ pub mod admin_api;
 pub mod admin_cli;
 /// The token-protected REST API (`/api/…`) and its JSON errors.
 pub mod api;
+/// Request bodies over the limit answered 413 on every route.
+pub mod body_limit;
 /// Command line and environment configuration.
 pub mod config;
 /// The accept loop: connection bounds, header and body read timeouts.

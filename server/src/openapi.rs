@@ -7,12 +7,13 @@ mod operation;
 mod paths;
 mod reference;
 mod schemas;
+mod token_requests;
 
 use tollgate::catalog::Catalog;
 use utoipa::ToSchema;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::response::ResponseBuilder;
-use utoipa::openapi::schema::{ComponentsBuilder, ObjectBuilder};
+use utoipa::openapi::schema::ComponentsBuilder;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::tag::TagBuilder;
 use utoipa::openapi::{Components, Content, InfoBuilder, OpenApi, OpenApiBuilder, Tag};
@@ -46,12 +47,12 @@ pub fn document(catalog: &Catalog, settings: &ApiSettings) -> OpenApi {
                 .build(),
         )
         .paths(paths)
-        .components(Some(components(schemes)))
+        .components(Some(components(catalog, schemes)))
         .tags(Some(tags(catalog)))
         .build()
 }
 
-fn components(schemes: TokenSchemes) -> Components {
+fn components(catalog: &Catalog, schemes: TokenSchemes) -> Components {
     let mut components = ComponentsBuilder::new()
         .schema_from::<schemas::ErrorResponse>()
         .schema_from::<schemas::ErrorBody>()
@@ -64,13 +65,10 @@ fn components(schemes: TokenSchemes) -> Components {
         .schema_from::<schemas::TokenData>()
         .schema_from::<schemas::TokenPage>()
         .schema_from::<schemas::TokenWithSecret>()
-        .schema_from::<schemas::NewToken>()
-        .schema_from::<schemas::TokenChanges>()
+        .schema("NewToken", token_requests::new_token(catalog))
+        .schema("TokenChanges", token_requests::token_changes(catalog))
         .schema("Document", schemas::document())
-        .schema(
-            "DocumentFields",
-            ObjectBuilder::new().description(Some("Any JSON object.")),
-        )
+        .schema("DocumentFields", schemas::document_fields())
         .security_scheme(
             TokenSchemes::BEARER,
             SecurityScheme::Http(
@@ -121,6 +119,9 @@ fn failure_response(failure: Failure) -> utoipa::openapi::Response {
             "The admin's role lacks the permission this operation needs (`forbidden`), a browser sent the change from another site (`cross_site_request`), or a change that needs a recently typed password came without one (`password_confirmation_required`: `POST {\"password\": …}` to `/rpc/confirm_password` with the same session, then retry)."
         }
         Failure::NotFound => "No such document or token.",
+        Failure::PayloadTooLarge => {
+            "The body is larger than the 2 MiB the server reads (`payload_too_large`)."
+        }
         Failure::TooManyRequests => {
             "Too many invalid tokens from this client address; every request from it waits `Retry-After` seconds."
         }

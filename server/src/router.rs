@@ -4,14 +4,14 @@ use std::time::Duration;
 use app::server::{ServerContext, TakenByRequest};
 use app::{App, shell};
 use axum::body::Bytes;
-use axum::extract::{FromRef, State};
+use axum::extract::{DefaultBodyLimit, FromRef, State};
 use axum::http::header::{
     CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, RETRY_AFTER, X_CONTENT_TYPE_OPTIONS,
     X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::get;
 use axum::{Json, Router};
 use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
@@ -22,7 +22,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::api::ForwardAuthHeaders;
-use crate::{admin_api, api, openapi, security};
+use crate::{admin_api, api, body_limit, openapi, security};
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
@@ -71,7 +71,13 @@ pub fn router(state: AppState) -> Router {
         )
         .nest("/api", api::routes())
         .nest("/admin/api", admin_api::routes())
-        .route("/auth/forward", any(api::forward_auth))
+        // GET (and so HEAD) only: nginx `auth_request`, Caddy `forward_auth` and Traefik
+        // `forwardAuth` all ask with GET, whatever the original method (that travels in a
+        // header). Anything else is a 405 in the API's error shape, with `Allow`.
+        .route(
+            "/auth/forward",
+            get(api::forward_auth).fallback(|| async { api::ApiError::method_not_allowed() }),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -96,6 +102,8 @@ pub fn router(state: AppState) -> Router {
             },
             shell,
         ))
+        .layer(axum::middleware::from_fn(body_limit::read_whole_body))
+        .layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security::refuse_cross_site))
         .layer(axum::middleware::from_fn(security::no_store_unless_static))
         .layer(

@@ -90,6 +90,37 @@ fn refused(c: char, lines: Lines) -> Option<Refused> {
     }
 }
 
+/// The characters of the Basic Multilingual Plane that [`check`] refuses, as a regular
+/// expression character class body (`\u0000-\u001f…`, no brackets), for documents that
+/// describe the rule (the OpenAPI `pattern`s). Derived from the rule itself, so the two
+/// cannot drift. `\uXXXX` escapes read the same in ECMA-262 and Python expressions; the
+/// few refused characters beyond U+FFFF (tags and the like) are left to the server.
+pub fn refused_class(lines: Lines) -> String {
+    let mut class = String::new();
+    let mut run: Option<(u32, u32)> = None;
+    let close = |run: Option<(u32, u32)>, class: &mut String| {
+        if let Some((first, last)) = run {
+            class.push_str(&format!("\\u{first:04x}"));
+            if last > first {
+                class.push_str(&format!("-\\u{last:04x}"));
+            }
+        }
+    };
+    for code in 0..=0xFFFFu32 {
+        let refused = char::from_u32(code).is_some_and(|c| refused(c, lines).is_some());
+        match (refused, run) {
+            (true, Some((first, last))) if last + 1 == code => run = Some((first, code)),
+            (true, _) => {
+                close(run, &mut class);
+                run = Some((code, code));
+            }
+            (false, _) => {}
+        }
+    }
+    close(run, &mut class);
+    class
+}
+
 fn is_ignorable(c: char) -> bool {
     CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c)
 }
@@ -127,6 +158,15 @@ pub fn fold(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_refused_class_names_controls_and_invisibles_but_not_line_breaks_in_many() {
+        let one = refused_class(Lines::One);
+        assert!(one.starts_with("\\u0000-\\u001f"), "{one}");
+        assert!(one.contains("\\u200b-\\u200f"), "{one}");
+        let many = refused_class(Lines::Many);
+        assert!(many.starts_with("\\u0000-\\u0008\\u000b-\\u001f"), "{many}");
+    }
 
     fn message(text: &str, lines: Lines) -> String {
         check("name", "Name", text, lines).unwrap_err().message

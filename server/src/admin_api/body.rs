@@ -30,7 +30,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
         }
         let bytes = Bytes::from_request(request, state)
             .await
-            .map_err(|rejection| ApiError::bad_request("body", rejection.body_text()))?;
+            .map_err(|rejection| {
+                ApiError::unreadable_body(rejection.status(), rejection.body_text())
+            })?;
         let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|error| {
             ApiError::bad_request("body", format!("The body is not valid JSON: {error}."))
         })?;

@@ -42,7 +42,7 @@ fn document_id(raw: &str) -> Result<i64, ApiError> {
 
 fn json_body(body: Result<Json<Value>, JsonRejection>) -> Result<Value, ApiError> {
     body.map(|Json(value)| value)
-        .map_err(|rejection| ApiError::bad_request("body", rejection.body_text()))
+        .map_err(|rejection| ApiError::unreadable_body(rejection.status(), rejection.body_text()))
 }
 
 /// `GET /api/{resource}`: needs `{resource}.find`.

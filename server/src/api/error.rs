@@ -12,6 +12,10 @@ const REALM: &str = "tollgate";
 /// `Retry-After` of every 503: about how long a database restart takes.
 pub const UNAVAILABLE_RETRY_AFTER: u64 = 5;
 
+/// The largest request body any route reads (`DefaultBodyLimit` in the router); a larger
+/// one is answered 413.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
 /// Every error of the JSON APIs, in one shape:
 /// `{"error": {"status", "code", "message", "details": [{"field", "message"}]}}`.
 /// 401s and 403s carry an RFC 6750 `WWW-Authenticate` header that says which.
@@ -113,13 +117,31 @@ impl ApiError {
         )
     }
 
-    /// A known path, but not with this method (the admin API's routes say which).
+    /// A known path, but not with this method; axum adds the `Allow` header naming those
+    /// it takes.
     pub fn method_not_allowed() -> Self {
         Self::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
-            "This path does not take this method: see the admin API's endpoints in the README.",
+            "This path does not take this method: the Allow header lists the ones it does.",
         )
+    }
+
+    /// A body that could not be read: too large (413), or broken (400, naming the body).
+    /// `status` and `text` are axum's rejection's.
+    pub fn unreadable_body(status: StatusCode, text: String) -> Self {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::new(
+                status,
+                "payload_too_large",
+                format!(
+                    "The body is larger than the {} MiB this server reads; send less.",
+                    MAX_BODY_BYTES / (1024 * 1024)
+                ),
+            )
+        } else {
+            Self::bad_request("body", text)
+        }
     }
 
     /// The admin JSON API without a valid admin session.

@@ -46,21 +46,22 @@ pub async fn forward_auth(
     let (method_header, uri_header) = state.api.forward_auth_headers.names();
     let method = required_header(&headers, method_header)?;
     let uri = required_header(&headers, uri_header)?;
-    // Refused before the token is looked at: nothing a token holds makes it unambiguous.
-    let route = permission_for(
-        state.core.tokens.catalog(),
-        &state.api.forward_prefix,
-        &method,
-        &uri,
-    );
-    if let Err(Refusal::Ambiguous(what)) = route {
-        return Err(ApiError::ambiguous_path(what));
-    }
+    // The token first, as on every door: without a good one the answer is 401, whatever
+    // the path.
     let verifier = &state.core.verifier;
     let token = verifier
         .authenticate(bearer.presented(), bearer.client_ip)
         .await?;
-    let needed = route.map_err(|_| ApiError::no_route(&method, &uri))?;
+    let needed = match permission_for(
+        state.core.tokens.catalog(),
+        &state.api.forward_prefix,
+        &method,
+        &uri,
+    ) {
+        Ok(needed) => needed,
+        Err(Refusal::Ambiguous(what)) => return Err(ApiError::ambiguous_path(what)),
+        Err(_) => return Err(ApiError::no_route(&method, &uri)),
+    };
     verifier.authorize(&token, &needed)?;
 
     let mut answer = HeaderMap::new();

@@ -1,14 +1,15 @@
 //! The admin JSON API (`/admin/api/tokens…`) as OpenAPI path items: signed in by the admin
 //! session cookie, each operation needing one admin permission.
 
+use utoipa::openapi::Required;
 use utoipa::openapi::extensions::ExtensionsBuilder;
 use utoipa::openapi::path::PathsBuilder;
 use utoipa::openapi::path::{HttpMethod, Operation, Parameter, ParameterIn, PathItem, Paths};
 use utoipa::openapi::security::SecurityRequirement;
-use utoipa::openapi::{Required, schema::ObjectBuilder, schema::Type};
 
 use super::PERMISSION_EXTENSION;
 use super::operation::{Failure, Op, id_in_path, schema_ref};
+use super::token_requests;
 
 /// The security scheme's name: the panel's session cookie.
 pub const SESSION_SCHEME: &str = "adminSession";
@@ -67,7 +68,7 @@ fn query(name: &str, description: &str) -> Parameter {
         .parameter_in(ParameterIn::Query)
         .required(Required::False)
         .description(Some(description))
-        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+        .schema(Some(token_requests::list_parameter(name)))
         .build()
 }
 

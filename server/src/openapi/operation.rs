@@ -39,18 +39,21 @@ pub enum Failure {
     Unauthorized,
     Forbidden,
     NotFound,
+    /// A request body over the server's limit.
+    PayloadTooLarge,
     TooManyRequests,
     Unavailable,
 }
 
 impl Failure {
-    pub const ALL: [Failure; 8] = [
+    pub const ALL: [Failure; 9] = [
         Failure::BadRequest,
         Failure::NotSignedIn,
         Failure::NotAllowed,
         Failure::Unauthorized,
         Failure::Forbidden,
         Failure::NotFound,
+        Failure::PayloadTooLarge,
         Failure::TooManyRequests,
         Failure::Unavailable,
     ];
@@ -71,6 +74,7 @@ impl Failure {
             Failure::Unauthorized => "Unauthorized",
             Failure::Forbidden => "Forbidden",
             Failure::NotFound => "NotFound",
+            Failure::PayloadTooLarge => "PayloadTooLarge",
             Failure::TooManyRequests => "TooManyRequests",
             Failure::Unavailable => "Unavailable",
         }
@@ -82,6 +86,7 @@ impl Failure {
             Failure::Unauthorized | Failure::NotSignedIn => "401",
             Failure::Forbidden | Failure::NotAllowed => "403",
             Failure::NotFound => "404",
+            Failure::PayloadTooLarge => "413",
             Failure::TooManyRequests => "429",
             Failure::Unavailable => "503",
         }
@@ -138,14 +143,14 @@ impl Op {
         Op(self.0.parameter(parameter))
     }
 
-    /// A JSON object in the body.
+    /// A JSON object in the body, which may be too large.
     pub fn json_body(self, description: &str, schema: RefOr<Schema>) -> Self {
         let body = RequestBodyBuilder::new()
             .description(Some(description))
             .required(Some(Required::True))
             .content("application/json", Content::new(Some(schema)))
             .build();
-        Op(self.0.request_body(Some(body)))
+        Op(self.0.request_body(Some(body))).fails(&[Failure::PayloadTooLarge])
     }
 
     /// An answer of its own (not a shared failure), with a JSON body (`schema`) or none.
@@ -192,14 +197,15 @@ pub fn id_in_path(description: &str) -> Parameter {
         .build()
 }
 
-/// An optional request header holding text.
+/// An optional request header holding text: some that is not white space, since an
+/// empty header is the same as none.
 pub fn header(name: &str, description: &str) -> Parameter {
     Parameter::builder()
         .name(name)
         .parameter_in(ParameterIn::Header)
         .required(Required::False)
         .description(Some(description))
-        .schema(Some(string()))
+        .schema(Some(string().pattern(Some(r"\S"))))
         .build()
 }
 

@@ -1,29 +1,34 @@
 //! The JSON shapes the API answers with, as OpenAPI schemas. These types exist only to be
 //! described: the handlers build the same shapes with `serde_json::json!`, and the router
-//! tests check that what they answer matches what is documented here.
+//! tests and `scripts/fuzz.sh` check that what they answer matches what is documented
+//! here. `deny_unknown_fields` makes each schema closed (`additionalProperties: false`), so
+//! a field the server sends and the document leaves out is a failure, not a silent gap.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tollgate::model::TokenType;
 use utoipa::ToSchema;
-use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, OneOfBuilder, Type};
+use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Type};
 use utoipa::openapi::{RefOr, Schema};
 
 /// Every error: `{"error": {"status", "code", "message", "details"}}`.
 #[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(as = Error)]
 pub struct ErrorResponse {
     pub error: ErrorBody,
 }
 
 #[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ErrorBody {
     /// The HTTP status, repeated for clients that only keep the body.
     #[schema(example = 403)]
     pub status: u16,
     /// A stable, machine-readable reason: `missing_token`, `invalid_token`,
     /// `invalid_request`, `insufficient_scope`, `validation_failed`, `not_found`,
-    /// `too_many_requests`, `no_matching_route`, `unavailable`, `internal`.
+    /// `method_not_allowed`, `payload_too_large`, `too_many_requests`, `no_matching_route`,
+    /// `unavailable`, `internal`.
     #[schema(example = "insufficient_scope")]
     pub code: String,
     /// What went wrong and how to fix it, for people.
@@ -34,6 +39,7 @@ pub struct ErrorBody {
 }
 
 #[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(as = FieldError)]
 pub struct FieldProblem {
     #[schema(example = "id")]
@@ -44,6 +50,7 @@ pub struct FieldProblem {
 
 /// `GET /api/tokens/verify`: the presented token, as far as its holder may know it.
 #[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TokenStatus {
     #[schema(example = "active")]
     pub status: String,
@@ -64,6 +71,7 @@ pub struct TokenStatus {
 
 /// `GET /auth/forward`: who may pass.
 #[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ForwardGranted {
     /// The token's id (also in `X-Tollgate-Token-Id`).
     #[schema(example = 42)]
@@ -77,12 +85,14 @@ pub struct ForwardGranted {
 }
 
 #[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Health {
     #[schema(example = "ok")]
     pub status: String,
 }
 
 #[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Readiness {
     /// `ok`, or `unavailable` when the database does not answer.
     #[schema(example = "ok")]
@@ -102,6 +112,7 @@ fn token_type() -> ObjectBuilder {
 
 /// A token as the admin API shows it: never its value, only a hint of it.
 #[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AdminToken {
     #[schema(example = 42)]
     pub id: i64,
@@ -117,8 +128,10 @@ pub struct AdminToken {
     /// `tg_…` and the last four characters.
     #[schema(example = "tg_…a1B2")]
     pub hint: String,
-    /// The creating admin's name.
+    /// The creating admin's name; `null` for the tokens Tollgate made on its first start.
     pub created_by: Option<String>,
+    /// That admin has been removed since (the token keeps working).
+    pub created_by_removed: bool,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     /// The client address of that last use.
@@ -134,11 +147,13 @@ pub struct AdminToken {
 }
 
 #[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TokenData {
     pub data: AdminToken,
 }
 
 #[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TokenPage {
     pub data: Vec<AdminToken>,
     /// Pass as `after` for the next page; `null` on the last page.
@@ -147,60 +162,11 @@ pub struct TokenPage {
 
 /// Create and regenerate answer with the token's value, once.
 #[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TokenWithSecret {
     pub data: AdminToken,
     #[schema(example = "tg_…")]
     pub secret: String,
-}
-
-/// `POST /admin/api/tokens`.
-#[derive(Serialize, ToSchema)]
-pub struct NewToken {
-    /// Unique among working tokens (ignoring case and compatibility forms), trimmed; no
-    /// control or invisible characters.
-    #[schema(example = "CI publisher")]
-    pub name: String,
-    /// Trimmed; `null` or absent means none. Line breaks and tabs, but no other control
-    /// or invisible characters.
-    pub description: Option<String>,
-    #[serde(rename = "type")]
-    #[schema(schema_with = token_type)]
-    pub token_type: String,
-    /// Required (at least one) for `custom`, refused otherwise.
-    #[schema(example = json!(["articles.create", "articles.update"]))]
-    pub permissions: Option<Vec<String>>,
-    #[schema(schema_with = duration)]
-    pub duration: Option<String>,
-}
-
-/// `PATCH /admin/api/tokens/{id}`: only the fields sent change.
-#[derive(Serialize, ToSchema)]
-pub struct TokenChanges {
-    pub name: Option<String>,
-    /// `null` clears it.
-    pub description: Option<String>,
-    #[serde(rename = "type")]
-    #[schema(schema_with = token_type)]
-    pub token_type: Option<String>,
-    pub permissions: Option<Vec<String>>,
-    #[schema(schema_with = duration)]
-    pub duration: Option<String>,
-}
-
-/// How long a token lives: 7, 30 or 90 days, a future date or time, or `null` / `"unlimited"`.
-fn duration() -> OneOfBuilder {
-    use utoipa::openapi::schema::Type as T;
-    OneOfBuilder::new()
-        .description(Some(
-            "7, 30 or 90 (days from now); a future date (`2027-01-31`, 00:00 UTC) or RFC 3339 time; `\"unlimited\"` or `null` for no expiry. Absent on create: 30 days.",
-        ))
-        .item(
-            ObjectBuilder::new()
-                .schema_type(T::Integer)
-                .enum_values(Some([7, 30, 90])),
-        )
-        .item(ObjectBuilder::new().schema_type(T::String))
-        .item(ObjectBuilder::new().schema_type(T::Null))
 }
 
 /// A stored JSON document: its own fields, plus `id`, `created_at` and, once replaced,
@@ -229,6 +195,23 @@ pub fn document() -> RefOr<Schema> {
         )
         .required("id")
         .required("created_at")
+        .additional_properties(Some(AdditionalProperties::FreeForm(true)))
+        .into()
+}
+
+/// What a client sends as a document: any JSON object with at least one field, none of
+/// them one the server sets.
+pub fn document_fields() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .description(Some(
+            "Any JSON object with at least one field; `id`, `created_at` and `updated_at` are the server's and refused.",
+        ))
+        .min_properties(Some(1))
+        .property_names(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some("^(?!(id|created_at|updated_at)$)")),
+        ))
         .additional_properties(Some(AdditionalProperties::FreeForm(true)))
         .into()
 }

@@ -16,6 +16,7 @@ mod forward_auth;
 mod leaks;
 mod openapi;
 mod outage;
+mod oversized_and_wrong_method;
 mod panel_forms_without_js;
 mod panel_token_changes;
 mod panel_token_list;

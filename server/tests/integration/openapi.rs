@@ -348,3 +348,138 @@ async fn send(
     let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
     app.send(request.body(body).unwrap()).await
 }
+
+/// The schemas are closed (`additionalProperties: false`), so every field the admin API
+/// answers must be in `AdminToken`; `created_by_removed` once was not.
+#[tokio::test]
+async fn the_admin_token_schema_names_every_field_the_admin_api_answers() {
+    let app = spawn_app().await;
+    let (_, cookie) = app.signed_in_admin().await;
+    let document = document(&app).await;
+    let schema = &document["components"]["schemas"]["AdminToken"];
+
+    let made = send(
+        &app,
+        "post",
+        "/admin/api/tokens",
+        Some(&cookie),
+        Some(json!({"name": "documented", "type": "read-only"})),
+    )
+    .await;
+    let answered: Vec<&String> = made.body["data"].as_object().unwrap().keys().collect();
+    let documented: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
+    assert_eq!(answered, documented);
+    assert_eq!(schema["additionalProperties"], false);
+    for field in schema["required"].as_array().unwrap() {
+        assert!(
+            made.body["data"].get(field.as_str().unwrap()).is_some(),
+            "{field}"
+        );
+    }
+}
+
+/// The list's parameters are typed with exactly the values the server takes: each one
+/// listed is answered 200, the bounds of `limit` hold.
+#[tokio::test]
+async fn the_list_parameters_document_the_values_the_server_takes() {
+    let app = spawn_app().await;
+    let (_, cookie) = app.signed_in_admin().await;
+    let document = document(&app).await;
+    let list = |query: String| {
+        let cookie = cookie.clone();
+        let app = &app;
+        async move {
+            send(
+                app,
+                "get",
+                &format!("/admin/api/tokens?{query}"),
+                Some(&cookie),
+                None,
+            )
+            .await
+        }
+    };
+    let parameters = document["paths"]["/admin/api/tokens"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let schema_of = |name: &str| &parameters.iter().find(|p| p["name"] == name).unwrap()["schema"];
+    for name in ["type", "status", "sort"] {
+        let values = schema_of(name)["enum"].as_array().unwrap();
+        assert!(values.len() > 2, "{name} lists its values");
+        for value in values {
+            let reply = list(format!("{name}={}", value.as_str().unwrap())).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::OK,
+                "{name}={value}: {}",
+                reply.body
+            );
+        }
+        let refused = list(format!("{name}=nonsense")).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{name}");
+    }
+    let limit = &schema_of("limit")["oneOf"][0];
+    assert_eq!(
+        (
+            limit["type"].as_str(),
+            limit["minimum"].as_u64(),
+            limit["maximum"].as_u64()
+        ),
+        (Some("integer"), Some(1), Some(100))
+    );
+    for (value, status) in [("1", 200), ("100", 200), ("0", 400), ("101", 400)] {
+        assert_eq!(
+            list(format!("limit={value}")).await.status,
+            status,
+            "limit={value}"
+        );
+    }
+    assert_eq!(schema_of("search")["maxLength"], 100);
+}
+
+/// What a request body must hold is in its schema: a custom token names permissions from
+/// the catalog, the other types none; a document has at least one field of its own; and
+/// every body may be refused as too large.
+#[tokio::test]
+async fn the_request_schemas_state_the_rules_a_body_is_checked_against() {
+    let app = spawn_app().await;
+    let document = document(&app).await;
+    let schemas = &document["components"]["schemas"];
+
+    let variants = schemas["NewToken"]["oneOf"].as_array().unwrap();
+    let custom = variants
+        .iter()
+        .find(|v| v["properties"]["type"]["enum"] == json!(["custom"]))
+        .unwrap();
+    assert_eq!(custom["required"], json!(["name", "type", "permissions"]));
+    assert_eq!(custom["properties"]["permissions"]["minItems"], 1);
+    let catalog: Vec<String> = Catalog::default()
+        .all_permissions()
+        .map(|p| p.to_string())
+        .collect();
+    assert_eq!(
+        custom["properties"]["permissions"]["items"]["enum"],
+        json!(catalog)
+    );
+    let typed = variants.iter().find(|v| v != &custom).unwrap();
+    assert_eq!(
+        typed["properties"]["type"]["enum"],
+        json!(["read-only", "full-access"])
+    );
+    assert_eq!(typed["properties"]["permissions"]["maxItems"], 0);
+    for variant in variants {
+        assert_eq!(variant["additionalProperties"], false);
+        assert_eq!(variant["properties"]["name"]["maxLength"], 100);
+    }
+
+    assert_eq!(schemas["DocumentFields"]["minProperties"], 1);
+
+    for (method, path, operation) in operations(&document) {
+        if operation.get("requestBody").is_some() {
+            assert!(
+                documented_statuses(&operation).contains(&"413".to_owned()),
+                "{method} {path} documents 413"
+            );
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! The admin API's request bodies (`NewToken`, `TokenChanges`) and list parameters as JSON
+//! Schema, built from the catalog so the permission list is this server's. Each rule the
+//! core checks on the shape alone is in the schema, so a client (or a fuzzer) that follows
+//! the document is not refused. What a schema cannot say is in the descriptions: an expiry
+//! date must lie in the future, names are unique, and a `PATCH` is checked together with
+//! the token's current type.
+
+use tollgate::catalog::Catalog;
+use tollgate::model::{MAX_LIMIT, SEARCH_MAX, SortColumn, TokenStatus, TokenType};
+use tollgate::validate::text::{self, Lines};
+use tollgate::validate::{DESCRIPTION_MAX, NAME_MAX};
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat,
+    SchemaType, Type,
+};
+use utoipa::openapi::{RefOr, Schema};
+
+/// Text a name may hold: at least one visible character (not white space, not a variation
+/// selector alone), and nothing `tollgate::validate::text` refuses.
+fn name_pattern() -> String {
+    let refused = text::refused_class(Lines::One);
+    format!("^[^{refused}]*[^\\s\\ufe00-\\ufe0f{refused}][^{refused}]*$")
+}
+
+/// Text one line of search may hold.
+fn search_pattern() -> String {
+    format!("^[^{}]*$", text::refused_class(Lines::One))
+}
+
+fn name() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(
+            "Trimmed; unique among working tokens, ignoring case (409 otherwise).",
+        ))
+        .min_length(Some(1))
+        .max_length(Some(NAME_MAX))
+        .pattern(Some(name_pattern()))
+        .examples(["CI publisher"])
+}
+
+fn description() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .description(Some("Trimmed; `null` means none."))
+        .max_length(Some(DESCRIPTION_MAX))
+        .pattern(Some(format!("^[^{}]*$", text::refused_class(Lines::Many))))
+}
+
+/// `resource.action` from this server's catalog, each once.
+fn permissions(catalog: &Catalog, description: &str) -> ArrayBuilder {
+    let names: Vec<String> = catalog.all_permissions().map(|p| p.to_string()).collect();
+    ArrayBuilder::new()
+        .description(Some(description))
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(names)),
+        )
+        .unique_items(true)
+}
+
+fn string_of(format: KnownFormat, example: &str) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(format)))
+        .examples([example])
+}
+
+/// How long a token lives: 7, 30 or 90 days, a future date or time, or `null` / `"unlimited"`.
+fn duration() -> OneOfBuilder {
+    OneOfBuilder::new()
+        .description(Some(
+            "7, 30 or 90 (days from now); a future date (`2027-01-31`, 00:00 UTC) or RFC 3339 time before the year 10000; `\"unlimited\"` or `null` for no expiry. Absent on create: 30 days.",
+        ))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .enum_values(Some([7, 30, 90])),
+        )
+        .item(string_of(KnownFormat::Date, "2099-01-31"))
+        .item(string_of(KnownFormat::DateTime, "2099-01-31T12:00:00Z"))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(["unlimited"])),
+        )
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+}
+
+/// The fields every create and change may carry, besides `type` and `permissions`.
+fn token_fields(object: ObjectBuilder) -> ObjectBuilder {
+    object
+        .schema_type(Type::Object)
+        .property("name", name())
+        .property("description", description())
+        .property("duration", duration())
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+}
+
+fn type_of(types: impl IntoIterator<Item = TokenType>) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(types.into_iter().map(TokenType::as_str)))
+}
+
+fn typed() -> impl Iterator<Item = TokenType> {
+    TokenType::ALL
+        .into_iter()
+        .filter(|t| *t != TokenType::Custom)
+}
+
+/// `POST /admin/api/tokens`: a custom token lists its permissions, the other types take
+/// theirs from the type (an empty list, or none).
+pub fn new_token(catalog: &Catalog) -> RefOr<Schema> {
+    let custom = token_fields(ObjectBuilder::new().title(Some("custom")))
+        .property("type", type_of([TokenType::Custom]))
+        .property(
+            "permissions",
+            permissions(catalog, "At least one.").min_items(Some(1)),
+        )
+        .required("name")
+        .required("type")
+        .required("permissions");
+    let typed = token_fields(ObjectBuilder::new().title(Some("read-only or full-access")))
+        .property("type", type_of(typed()))
+        .property(
+            "permissions",
+            permissions(catalog, "None: the type decides.").max_items(Some(0)),
+        )
+        .required("name")
+        .required("type");
+    OneOfBuilder::new()
+        .description(Some("A new token's settings."))
+        .item(custom)
+        .item(typed)
+        .into()
+}
+
+/// `PATCH /admin/api/tokens/{id}`: only the fields sent change. A change of type says
+/// what the permissions may be; without one, they are checked against the token's current
+/// type, which no schema knows (permissions belong to custom tokens only).
+pub fn token_changes(catalog: &Catalog) -> RefOr<Schema> {
+    let to_custom = token_fields(ObjectBuilder::new().title(Some("to custom")))
+        .property("type", type_of([TokenType::Custom]))
+        .property(
+            "permissions",
+            permissions(
+                catalog,
+                "At least one; absent keeps a custom token's own (another type has none to keep).",
+            )
+            .min_items(Some(1)),
+        )
+        .required("type");
+    let to_typed = token_fields(ObjectBuilder::new().title(Some("to read-only or full-access")))
+        .property("type", type_of(typed()))
+        .property(
+            "permissions",
+            permissions(
+                catalog,
+                "None: the type decides, and a custom token's are dropped.",
+            )
+            .max_items(Some(0)),
+        )
+        .required("type");
+    let same_type = token_fields(ObjectBuilder::new().title(Some("same type"))).property(
+        "permissions",
+        permissions(
+            catalog,
+            "For a custom token: at least one. Others have none.",
+        ),
+    );
+    OneOfBuilder::new()
+        .description(Some("The fields to change; `{}` changes nothing."))
+        .item(to_custom)
+        .item(to_typed)
+        .item(same_type)
+        .into()
+}
+
+/// The list's query parameters, by name: what each takes. An empty value is the same as
+/// leaving the parameter out (HTML forms send empty fields).
+pub fn list_parameter(name: &str) -> RefOr<Schema> {
+    let one_of = |values: Vec<String>| {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(std::iter::once(String::new()).chain(values)))
+    };
+    let schema = match name {
+        "search" => ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(SEARCH_MAX))
+            .pattern(Some(search_pattern())),
+        "type" => one_of(TokenType::ALL.map(|t| t.as_str().to_owned()).to_vec()),
+        "status" => one_of(TokenStatus::ALL.map(|s| s.as_str().to_owned()).to_vec()),
+        "sort" => one_of(
+            SortColumn::ALL
+                .into_iter()
+                .flat_map(|c| [c.as_str().to_owned(), format!("-{}", c.as_str())])
+                .collect(),
+        ),
+        "limit" => {
+            return OneOfBuilder::new()
+                .item(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(1))
+                        .maximum(Some(MAX_LIMIT)),
+                )
+                .item(one_of(Vec::new()))
+                .into();
+        }
+        // `after`: the previous page's `next_cursor`, opaque.
+        _ => ObjectBuilder::new().schema_type(Type::String),
+    };
+    schema.into()
+}
