@@ -16,7 +16,7 @@ use tollgate::tokens::DUPLICATE_NAME;
 use tollgate::{ServiceError, model::AdminPermission};
 
 use super::access::{role_id, sign_in};
-use super::{PASSWORD, first_admin, token_request};
+use super::{PASSWORD, first_admin, listed, token_request};
 
 /// The one field error of an `Invalid`, or a panic saying what came instead.
 fn field_error<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> FieldError {
@@ -44,7 +44,7 @@ pub async fn a_nul_in_a_description_is_a_field_error_on_create(core: &Tollgate) 
     request.description = "before\0after".into();
     let error = field_error(core.tokens.create(&admin, &request).await);
     assert_names(&error, "description", "U+0000 (character 7)");
-    assert!(core.tokens.list(&admin).await.unwrap().is_empty());
+    assert!(listed(core, &admin).await.is_empty());
 }
 
 pub async fn a_nul_in_a_description_is_a_field_error_on_edit(core: &Tollgate) {
@@ -153,7 +153,7 @@ pub async fn invisible_characters_in_names_and_descriptions_are_refused(core: &T
         "name",
         "U+FEFF",
     );
-    assert!(core.tokens.list(&admin).await.unwrap().is_empty());
+    assert!(listed(core, &admin).await.is_empty());
 }
 
 pub async fn names_with_nothing_visible_are_refused(core: &Tollgate) {
@@ -172,7 +172,7 @@ pub async fn names_with_nothing_visible_are_refused(core: &Tollgate) {
         );
         assert_eq!(error.field, "name", "{name:?}: {error:?}");
     }
-    assert!(core.tokens.list(&admin).await.unwrap().is_empty());
+    assert!(listed(core, &admin).await.is_empty());
 }
 
 pub async fn token_names_conflict_whatever_their_case_or_form(core: &Tollgate) {
