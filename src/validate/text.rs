@@ -15,6 +15,8 @@
 //!
 //! [`fold`] is the form names are compared and searched in, the same on both databases.
 
+use std::sync::OnceLock;
+
 use icu_normalizer::ComposingNormalizerBorrowed;
 use icu_properties::props::{DefaultIgnorableCodePoint, GeneralCategory, VariationSelector};
 use icu_properties::{CodePointMapData, CodePointSetData};
@@ -90,34 +92,55 @@ fn refused(c: char, lines: Lines) -> Option<Refused> {
     }
 }
 
-/// The characters of the Basic Multilingual Plane that [`check`] refuses, as a regular
-/// expression character class body (`\u0000-\u001f…`, no brackets), for documents that
-/// describe the rule (the OpenAPI `pattern`s). Derived from the rule itself, so the two
-/// cannot drift. `\uXXXX` escapes read the same in ECMA-262 and Python expressions; the
-/// few refused characters beyond U+FFFF (tags and the like) are left to the server.
-pub fn refused_class(lines: Lines) -> String {
+/// The characters [`check`] refuses, as a regular expression character class body
+/// (`\u0000-\u001f…`, no brackets), for documents that describe the rule (the OpenAPI
+/// `pattern`s). Derived from the rule itself, so the two cannot drift. Characters of the
+/// Basic Multilingual Plane are written as `\uXXXX` escapes, which read the same in
+/// ECMA-262 and Python expressions; the few beyond it (tags and the like) as themselves,
+/// since those dialects escape them differently (a code point each, as in ECMA-262 with
+/// the `u` flag, which JSON Schema tools use, and in Python). Computed once per process: it
+/// walks every code point.
+pub fn refused_class(lines: Lines) -> &'static str {
+    static ONE: OnceLock<String> = OnceLock::new();
+    static MANY: OnceLock<String> = OnceLock::new();
+    match lines {
+        Lines::One => ONE.get_or_init(|| build_refused_class(Lines::One)),
+        Lines::Many => MANY.get_or_init(|| build_refused_class(Lines::Many)),
+    }
+}
+
+fn build_refused_class(lines: Lines) -> String {
     let mut class = String::new();
-    let mut run: Option<(u32, u32)> = None;
-    let close = |run: Option<(u32, u32)>, class: &mut String| {
+    let write = |class: &mut String, c: char| {
+        if u32::from(c) <= 0xFFFF {
+            class.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            class.push(c);
+        }
+    };
+    let close = |class: &mut String, run: Option<(char, char)>| {
         if let Some((first, last)) = run {
-            class.push_str(&format!("\\u{first:04x}"));
+            write(class, first);
             if last > first {
-                class.push_str(&format!("-\\u{last:04x}"));
+                class.push('-');
+                write(class, last);
             }
         }
     };
-    for code in 0..=0xFFFFu32 {
-        let refused = char::from_u32(code).is_some_and(|c| refused(c, lines).is_some());
-        match (refused, run) {
-            (true, Some((first, last))) if last + 1 == code => run = Some((first, code)),
-            (true, _) => {
-                close(run, &mut class);
-                run = Some((code, code));
+    let mut run: Option<(char, char)> = None;
+    for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+        if refused(c, lines).is_none() {
+            continue;
+        }
+        match run {
+            Some((first, last)) if u32::from(last) + 1 == u32::from(c) => run = Some((first, c)),
+            _ => {
+                close(&mut class, run);
+                run = Some((c, c));
             }
-            (false, _) => {}
         }
     }
-    close(run, &mut class);
+    close(&mut class, run);
     class
 }
 
@@ -164,6 +187,7 @@ mod tests {
         let one = refused_class(Lines::One);
         assert!(one.starts_with("\\u0000-\\u001f"), "{one}");
         assert!(one.contains("\\u200b-\\u200f"), "{one}");
+        assert!(one.contains("\u{e0000}-\u{e00ff}"), "tags are refused too");
         let many = refused_class(Lines::Many);
         assert!(many.starts_with("\\u0000-\\u0008\\u000b-\\u001f"), "{many}");
     }
