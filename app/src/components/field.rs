@@ -77,3 +77,30 @@ pub fn TextField(
         <FieldMessage field error />
     }
 }
+
+/// The "Your password" field of a form posted without JavaScript: there is no password
+/// dialog then, so a form whose action needs the password again comes back with this
+/// field, and Save confirms it and acts in one post. Never filled in again: the server
+/// does not hand the password back.
+#[component]
+pub fn PasswordAgainField(
+    /// Why the password is asked for, shown under the field.
+    why: &'static str,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let password = RwSignal::new(String::new());
+    view! {
+        <div class="field confirm-password">
+            <TextField
+                field="password"
+                id="confirm-password"
+                label="Your password"
+                kind="password"
+                autocomplete="current-password"
+                value=password
+                error
+            />
+            <p class="hint">{why}</p>
+        </div>
+    }
+}

@@ -11,8 +11,8 @@ use crate::api::{
     Edited, ReturnedForm, UpdateTokenForm, changes, get_token, returned_token_form, update_token,
 };
 use crate::components::{
-    AdminShell, DescriptionField, DurationField, ErrorSummary, FieldMessage, PermissionsField,
-    TextField, TypeField, catalog_resource, chosen_lifetime, confirmed_action,
+    AdminShell, DescriptionField, DurationField, ErrorSummary, FieldMessage, PasswordAgainField,
+    PermissionsField, TextField, TypeField, catalog_resource, chosen_lifetime, confirmed_action,
 };
 use crate::error::AppError;
 
@@ -123,22 +123,7 @@ fn EditTokenForm(
     }
     // Posted without JavaScript, there is no password dialog: the form itself asks.
     let password_field = asks_for_password.then(|| {
-        // Never filled in again: the server does not hand the password back.
-        let password = RwSignal::new(String::new());
-        view! {
-            <div class="field confirm-password">
-                <TextField
-                    field="password"
-                    id="confirm-password"
-                    label="Your password"
-                    kind="password"
-                    autocomplete="current-password"
-                    value=password
-                    error
-                />
-                <p class="hint">"An edit that lets the token do more needs your password again. Type it, then Save."</p>
-            </div>
-        }
+        view! { <PasswordAgainField why="An edit that lets the token do more needs your password again. Type it, then Save." error /> }
     });
     let original = StoredValue::new(token.clone());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

@@ -9,9 +9,9 @@ use tollgate::model::{AdminPermission, NewTokenRequest, TokenType};
 use crate::Revealed;
 use crate::api::{CreateTokenForm, create_token, get_token, returned_token_form};
 use crate::components::{
-    AdminShell, DeniedButton, DescriptionField, DurationField, ErrorSummary, PermissionsField,
-    TextField, TypeField, catalog_resource, chosen_lifetime, confirmed_action, denial,
-    use_signed_in,
+    AdminShell, DeniedButton, DescriptionField, DurationField, ErrorSummary, PasswordAgainField,
+    PermissionsField, TextField, TypeField, catalog_resource, chosen_lifetime, confirmed_action,
+    denial, use_signed_in,
 };
 use crate::error::AppError;
 
@@ -104,22 +104,7 @@ fn NewTokenForm(
     });
     // Posted without JavaScript, there is no password dialog: the form itself asks.
     let password_field = asks_for_password.then(|| {
-        // Never filled in again: the server does not hand the password back.
-        let password = RwSignal::new(String::new());
-        view! {
-            <div class="field confirm-password">
-                <TextField
-                    field="password"
-                    id="confirm-password"
-                    label="Your password"
-                    kind="password"
-                    autocomplete="current-password"
-                    value=password
-                    error
-                />
-                <p class="hint">"Creating a token needs your password again. Type it, then Save."</p>
-            </div>
-        }
+        view! { <PasswordAgainField why="Creating a token needs your password again. Type it, then Save." error /> }
     });
     // Presentation only: the server refuses the request anyway.
     let cannot_create = denial(use_signed_in(), AdminPermission::ApiTokensCreate);

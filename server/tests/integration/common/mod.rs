@@ -158,19 +158,30 @@ impl TestApp {
         token_type: TokenType,
         permissions: &[&str],
     ) -> (i64, String) {
-        let request = NewTokenRequest {
-            name: name.into(),
-            description: String::new(),
-            lifetime: TokenLifetime::Days7,
-            token_type,
-            permissions: permissions.iter().map(|p| p.parse().unwrap()).collect(),
-        };
-        let created = self.core.tokens.create(admin, &request).await.unwrap();
-        (
-            created.token.id,
-            format!("Bearer {}", created.secret.expose()),
-        )
+        make_token(&self.core, admin, name, token_type, permissions).await
     }
+}
+
+/// A new 7-day token made by `admin`: its id and `Authorization` header value.
+pub async fn make_token(
+    core: &Tollgate,
+    admin: &Actor,
+    name: &str,
+    token_type: TokenType,
+    permissions: &[&str],
+) -> (i64, String) {
+    let request = NewTokenRequest {
+        name: name.into(),
+        description: String::new(),
+        lifetime: TokenLifetime::Days7,
+        token_type,
+        permissions: permissions.iter().map(|p| p.parse().unwrap()).collect(),
+    };
+    let created = core.tokens.create(admin, &request).await.unwrap();
+    (
+        created.token.id,
+        format!("Bearer {}", created.secret.expose()),
+    )
 }
 
 /// Every token not revoked, newest first: the list's first page at its largest (tests

@@ -15,7 +15,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpSocket;
 use tollgate::Tollgate;
 use tollgate::actor::{Actor, RequestOrigin};
-use tollgate::model::{NewAdminRequest, NewTokenRequest, TokenLifetime, TokenType};
+use tollgate::model::{NewAdminRequest, TokenType};
 
 /// Tollgate serving on 127.0.0.1 (an ephemeral port), with the first admin created.
 pub struct LiveTollgate {
@@ -68,21 +68,7 @@ impl LiveTollgate {
         token_type: TokenType,
         permissions: &[&str],
     ) -> (i64, String) {
-        let request = NewTokenRequest {
-            name: name.into(),
-            description: String::new(),
-            lifetime: TokenLifetime::Days7,
-            token_type,
-            permissions: permissions.iter().map(|p| p.parse().unwrap()).collect(),
-        };
-        let created = self
-            .core
-            .tokens
-            .create(&self.admin, &request)
-            .await
-            .unwrap();
-        let bearer = format!("Bearer {}", created.secret.expose());
-        (created.token.id, bearer)
+        super::make_token(&self.core, &self.admin, name, token_type, permissions).await
     }
 
     /// A folder for a proxy's configuration and logs.
