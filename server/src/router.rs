@@ -5,6 +5,7 @@ use app::server::{ServerContext, TakenByRequest};
 use app::{App, shell};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRef, State};
+use axum::handler::Handler;
 use axum::http::header::{
     CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, RETRY_AFTER, X_CONTENT_TYPE_OPTIONS,
     X_FRAME_OPTIONS,
@@ -18,6 +19,7 @@ use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use serde_json::{Value, json};
 use tollgate::Tollgate;
 use tollgate::client_address::TrustedProxies;
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -95,13 +97,25 @@ pub fn router(state: AppState) -> Router {
                 move || shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            move || {
-                provide_context(context.clone());
-                security::set_page_policy();
-            },
-            shell,
-        ))
+        // The built assets (`/pkg/…`, `favicon.svg`) straight from the site root, and for any
+        // other path the panel's "not found" page. Assets are served here, not by Leptos'
+        // `file_and_error_handler`: that one answers a file inside a reactive owner that can
+        // inherit whichever page render last ran on the same worker thread, and then takes that
+        // page's response headers (its Content-Security-Policy, a `Set-Cookie`) onto the file's
+        // answer, leaving the page without them (seen in Chromium: about 1 page load in 40 got
+        // the strict default policy and never hydrated).
+        .fallback_service(
+            ServeDir::new(&*state.leptos_options.site_root).fallback(
+                leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+                    move || {
+                        provide_context(context.clone());
+                        security::set_page_policy();
+                    },
+                    shell,
+                )
+                .with_state(state.clone()),
+            ),
+        )
         .layer(axum::middleware::from_fn(body_limit::read_whole_body))
         .layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security::refuse_cross_site))

@@ -150,3 +150,39 @@ async fn json_answers_get_the_strict_default_policy_and_the_other_headers() {
     assert_eq!(reply.header(header::X_FRAME_OPTIONS), "DENY");
     assert_eq!(reply.header(header::REFERRER_POLICY), "no-referrer");
 }
+
+/// A page render polled on a worker thread can leave its reactive owner current there.
+/// Leptos' own file handler answered files inside a child of whatever owner was current,
+/// so a file request took that page's pending headers (its Content-Security-Policy, a
+/// `Set-Cookie`) onto its own answer and the page went out without them: in Chromium
+/// about 1 page load in 40 got the strict default policy and never hydrated.
+#[tokio::test(flavor = "current_thread")]
+async fn a_static_file_never_takes_another_requests_headers() {
+    use leptos::prelude::{Owner, provide_context};
+    let app = spawn_app().await;
+    std::fs::write(app.site_root().join("favicon.svg"), "<svg/>").unwrap();
+    // Arrange: a page's owner left current on this thread, with headers still to be sent.
+    let page = Owner::new();
+    page.set();
+    let pending = leptos_axum::ResponseOptions::default();
+    pending.insert_header(
+        header::SET_COOKIE,
+        axum::http::HeaderValue::from_static("tollgate_session=the-page-s-own"),
+    );
+    provide_context(pending.clone());
+
+    let file = app.get("/favicon.svg", None).await;
+
+    assert_eq!(file.status, StatusCode::OK);
+    assert!(
+        file.headers.get(header::SET_COOKIE).is_none(),
+        "{:?}",
+        file.headers
+    );
+    assert!(
+        file.header(header::CONTENT_SECURITY_POLICY)
+            .starts_with("default-src 'none'"),
+        "{:?}",
+        file.headers
+    );
+}
