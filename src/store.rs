@@ -31,6 +31,10 @@ pub use token_changes::{TokenState, TokenUpdate};
 pub use token_list::ListCursor;
 pub use tokens::{NewTokenRecord, TokenAuthRecord};
 
+/// `Retry-After` (seconds) of every answer to [`StoreError::Unavailable`], at every door:
+/// about how long a database restart takes.
+pub const UNAVAILABLE_RETRY_AFTER: u64 = 5;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error(

@@ -128,7 +128,9 @@ impl From<tollgate::ServiceError> for AppError {
             },
             E::Store(tollgate::store::StoreError::Unavailable(error)) => {
                 tracing::warn!(%error, "server function failed: the database is unavailable");
-                AppError::Unavailable { retry_after: 5 }
+                AppError::Unavailable {
+                    retry_after: tollgate::store::UNAVAILABLE_RETRY_AFTER,
+                }
             }
             E::Busy(wait) => AppError::Busy {
                 message: error.to_string(),

@@ -9,8 +9,7 @@ use tollgate::store::StoreError;
 use tollgate::verify::Rejection;
 
 const REALM: &str = "tollgate";
-/// `Retry-After` of every 503: about how long a database restart takes.
-pub const UNAVAILABLE_RETRY_AFTER: u64 = 5;
+pub use tollgate::store::UNAVAILABLE_RETRY_AFTER;
 
 /// The largest request body any route reads (`DefaultBodyLimit` in the router); a larger
 /// one is answered 413.
