@@ -8,13 +8,13 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use tollgate::catalog::{Action, Permission};
-use tollgate::key::ServerKey;
 use tollgate::model::{
     AdminPermission, AdminView, RoleRef, SortColumn, SortDirection, TokenListParams,
     TokenListQuery, TokenSort, TokenType,
 };
+use tollgate::server_key::ServerKey;
 use tollgate::store::{NewTokenRecord, Store};
-use tollgate::token::PlainToken;
+use tollgate::tokens::format::PlainToken;
 use tollgate::{Settings, Tollgate};
 
 const TOKENS: usize = 100_000;

@@ -5,10 +5,10 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use tollgate::catalog::{Action, Permission};
-use tollgate::key::ServerKey;
 use tollgate::model::{NewAdminRequest, NewTokenRequest, TokenLifetime, TokenType};
+use tollgate::server_key::ServerKey;
 use tollgate::store::Store;
-use tollgate::token::PlainToken;
+use tollgate::tokens::format::PlainToken;
 use tollgate::{Settings, Tollgate};
 
 fn parse_and_hash(c: &mut Criterion) {
@@ -43,12 +43,12 @@ fn core_with_token(runtime: &tokio::runtime::Runtime) -> (Tollgate, String, temp
                     password: password.clone(),
                     password_confirm: password,
                 },
-                &tollgate::actor::RequestOrigin::default(),
+                &tollgate::admins::actor::RequestOrigin::default(),
             )
             .await
             .unwrap()
             .admin;
-        let admin = tollgate::actor::Actor::trusted(admin);
+        let admin = tollgate::admins::actor::Actor::trusted(admin);
         let request = NewTokenRequest {
             name: "bench".into(),
             description: String::new(),

@@ -6,17 +6,28 @@ use rand::TryRngCore;
 use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
 
-use crate::actor::{Actor, Confirmation, RequestOrigin};
+use crate::admins::actor::{Actor, Confirmation, RequestOrigin};
+use crate::admins::sign_in_throttle::SignInThrottle;
 use crate::audit::{Audit, By};
 use crate::error::ServiceError;
 use crate::model::{AdminView, AuditAction, NewAdminRequest, SignInRequest};
-use crate::sign_in_throttle::SignInThrottle;
 use crate::store::{Store, StoreError};
 use crate::validate::{Email, Lines, NewAdmin, text};
 
+/// Who may do what: the built-in roles and the check every admin use case starts with.
+pub mod access;
+/// Managing other administrators: Settings > Administrators and the CLI.
 mod accounts;
+/// Who is acting and from where (the audit log, the password re-confirmation).
+pub mod actor;
+/// Argon2, with a bound on how many hashes run at once.
 mod passwords;
+/// What every administrator may change about themselves.
 mod profile;
+/// Roles: named sets of admin permissions, built-in and custom.
+pub mod roles;
+/// Failed sign-ins per account and per address.
+pub mod sign_in_throttle;
 
 pub use accounts::{EMAIL_TAKEN, LAST_SUPER_ADMIN};
 pub use passwords::PasswordHashing;

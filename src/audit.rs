@@ -6,8 +6,8 @@
 
 use chrono::Utc;
 
-use crate::access::require;
-use crate::actor::{Actor, RequestOrigin};
+use crate::admins::access::require;
+use crate::admins::actor::{Actor, RequestOrigin};
 use crate::error::ServiceError;
 use crate::model::{
     AUDIT_PAGE_SIZE, AdminPermission, AuditAction, AuditPage, AuditQuery, AuditTargetKind,

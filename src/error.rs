@@ -27,7 +27,7 @@ pub enum ServiceError {
     #[error("{0}")]
     Forbidden(String),
     /// A sensitive action, and the admin's password was not confirmed recently enough.
-    #[error("{}", crate::access::CONFIRM_PASSWORD)]
+    #[error("{}", crate::admins::access::CONFIRM_PASSWORD)]
     PasswordConfirmationRequired,
     #[error("{0} not found")]
     NotFound(&'static str),

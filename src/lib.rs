@@ -11,77 +11,44 @@ pub mod model;
 /// Telling admins about new tokens: in the panel and by email.
 pub mod notifications;
 
-/// Who may do what: built-in roles and the permission check of every admin use case.
-#[cfg(feature = "server")]
-pub mod access;
-/// Who is acting and from where (the audit log, the password re-confirmation).
-#[cfg(feature = "server")]
-pub mod actor;
-/// Administrators: set-up, sign-in and sessions, managing admins, own profile.
+/// Administrators: set-up, sign-in and sessions, roles, who may do what, the profile.
 #[cfg(feature = "server")]
 pub mod admins;
 /// The audit log: who did what, when, from where.
 #[cfg(feature = "server")]
 pub mod audit;
-/// Working tokens by hash, in memory, invalidated on every change.
-#[cfg(feature = "server")]
-pub mod cache;
 /// Which address a request comes from: the peer, or what trusted proxies say.
 #[cfg(feature = "server")]
 pub mod client_address;
 /// Demo content (stored JSON documents) served by the protected API.
 #[cfg(feature = "server")]
 pub mod content;
-/// The services wired together.
+/// The API door's endpoints: which method and path need which permission.
 #[cfg(feature = "server")]
-mod core;
+pub mod endpoints;
 /// The error every service returns.
 #[cfg(feature = "server")]
 pub mod error;
-/// Following other instances' token changes (Postgres).
+/// Failures per key (a client address, an account) in a fixed window.
 #[cfg(feature = "server")]
-pub mod feed;
+pub mod failure_throttle;
 /// The server key that keys token hashes, from configuration or the data folder.
 #[cfg(feature = "server")]
-pub mod key;
-/// Email over SMTP, for notifications.
+pub mod server_key;
+/// The services wired together: [`Tollgate`] and its [`Settings`].
 #[cfg(feature = "server")]
-pub mod mailer;
-/// Roles: named sets of admin permissions, built-in and custom.
-#[cfg(feature = "server")]
-pub mod roles;
-/// Which permission a method and path need (forward-auth).
-#[cfg(feature = "server")]
-pub mod routes;
-/// Many tokens at once, for load tests.
-#[cfg(feature = "server")]
-pub mod seed;
-/// Failed sign-ins per account and per address.
-#[cfg(feature = "server")]
-pub mod sign_in_throttle;
+mod services;
 /// Persistence on SQLite or Postgres, with migrations.
 #[cfg(feature = "server")]
 pub mod store;
-/// Failed verifications per client address: refuses guessing at speed.
-#[cfg(feature = "server")]
-pub mod throttle;
-/// The token format: generation, parsing with checksum, keyed hashing.
-#[cfg(feature = "server")]
-pub mod token;
-/// Token use cases: create, list, revoke, usage.
+/// Tokens: format, verification (the hot path), cache, usage, and the admin use cases.
 #[cfg(feature = "server")]
 pub mod tokens;
-/// Usage (last use, per-day counts), buffered in memory and flushed in batches.
-#[cfg(feature = "server")]
-pub mod usage;
 /// Input validation: domain types parsed once at the edge.
 #[cfg(feature = "server")]
 pub mod validate;
-/// The API door: checks a bearer token and a permission.
-#[cfg(feature = "server")]
-pub mod verify;
 
 #[cfg(feature = "server")]
-pub use crate::core::{Settings, Tollgate};
-#[cfg(feature = "server")]
 pub use crate::error::ServiceError;
+#[cfg(feature = "server")]
+pub use crate::services::{Settings, Tollgate};

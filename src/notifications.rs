@@ -23,6 +23,10 @@ pub struct Inbox {
     pub items: Vec<NotificationView>,
 }
 
+/// Email over SMTP (lettre); without an SMTP URL Tollgate notifies in the panel only.
+#[cfg(feature = "server")]
+pub mod mailer;
+
 #[cfg(feature = "server")]
 pub use service::Notifications;
 
@@ -32,8 +36,8 @@ mod service {
 
     use super::Inbox;
     use crate::error::ServiceError;
-    use crate::mailer::{Email, Mailer};
     use crate::model::{AdminPermission, AdminView, TokenView, format_time};
+    use crate::notifications::mailer::{Email, Mailer};
     use crate::store::Store;
 
     /// How many notifications the bell lists.

@@ -11,24 +11,24 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 mod admin_accounts;
 mod admins;
 mod audit;
-mod changes;
+mod change_log;
 mod documents;
 mod folding;
 mod instance;
 mod notifications;
 mod roles;
-mod token_changes;
 mod token_list;
+mod token_writes;
 mod tokens;
 
 pub use admin_accounts::{AdminChange, AdminChangeOutcome};
 pub use admins::{AdminCredentials, SessionRecord};
 pub use audit::NewAuditEvent;
-pub use changes::{ChangeMark, Missed, TOKEN_CHANGES_CHANNEL, TokenChanges};
+pub use change_log::{ChangeMark, Missed, TOKEN_CHANGES_CHANNEL, TokenChanges};
 pub use documents::Document;
 pub use roles::RoleDeletion;
-pub use token_changes::{TokenState, TokenUpdate};
 pub use token_list::ListCursor;
+pub use token_writes::{TokenState, TokenUpdate};
 pub use tokens::{NewTokenRecord, TokenAuthRecord};
 
 /// `Retry-After` (seconds) of every answer to [`StoreError::Unavailable`], at every door:

@@ -2,25 +2,39 @@ use std::sync::Arc;
 
 use chrono::Utc;
 
-use crate::access::{require, require_confirmed};
-use crate::actor::Actor;
+use crate::admins::access::{require, require_confirmed};
+use crate::admins::actor::Actor;
 use crate::audit::{By, event};
-use crate::cache::TokenCache;
 use crate::catalog::Catalog;
 use crate::error::ServiceError;
-use crate::key::ServerKey;
 use crate::model::{
     AdminPermission, AdminView, AuditAction, AuditTargetKind, CreatedToken, DailyUsage, FieldError,
     NewTokenRequest, RevealedSecret, TokenDetails, TokenListQuery, TokenPage, TokenView,
     USAGE_DAYS,
 };
 use crate::notifications::Notifications;
+use crate::server_key::ServerKey;
 use crate::store::{ListCursor, NewAuditEvent, NewTokenRecord, Store, StoreError};
-use crate::token::PlainToken;
+use crate::tokens::cache::TokenCache;
+use crate::tokens::format::PlainToken;
 use crate::validate::{Lines, NewToken, text};
 
-mod changes;
+/// Working tokens by hash, in memory, invalidated on every change.
+pub mod cache;
+/// Following other instances' token changes (Postgres), so the cache never lags a write.
+pub mod change_feed;
+/// Changing and ending a token: edit, regenerate, revoke.
+mod edits;
+/// The two tokens a new instance starts with.
 mod first_start;
+/// The token format: generation, parsing with checksum, keyed hashing.
+pub mod format;
+/// Many tokens at once, for load tests.
+pub mod seed;
+/// Usage (last use, per-day counts), buffered in memory and flushed in batches.
+pub mod usage;
+/// The API door's check: bearer token → permission, the product's hot path.
+pub mod verifier;
 
 pub use first_start::PREGENERATED;
 
@@ -179,7 +193,7 @@ impl Tokens {
         count: usize,
         keep: usize,
     ) -> Result<Vec<PlainToken>, ServiceError> {
-        crate::seed::seed_tokens(&self.store, &self.key, count, keep).await
+        crate::tokens::seed::seed_tokens(&self.store, &self.key, count, keep).await
     }
 
     /// One page of the list: search, filters and sort as `query` says, continuing after

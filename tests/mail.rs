@@ -4,15 +4,15 @@
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tollgate::actor::{Actor, RequestOrigin};
+use tollgate::admins::actor::{Actor, RequestOrigin};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
-use tollgate::mailer::{Email, MailSettings, Mailer};
 use tollgate::model::{NewAdminRequest, NewTokenRequest, TokenLifetime, TokenType};
+use tollgate::notifications::mailer::{Email, MailSettings, Mailer};
 use tollgate::store::Store;
-use tollgate::{Settings, Tollgate, key::ServerKey};
+use tollgate::{Settings, Tollgate, server_key::ServerKey};
 
 /// One delivered message: the envelope recipient and the DATA section.
 struct Delivered {
@@ -213,7 +213,7 @@ fn email() -> Email {
     }
 }
 
-fn mailer(smtp_url: String) -> Result<Mailer, tollgate::mailer::MailError> {
+fn mailer(smtp_url: String) -> Result<Mailer, tollgate::notifications::mailer::MailError> {
     Mailer::new(&MailSettings {
         smtp_url,
         from: "Tollgate <tollgate@example.com>".into(),

@@ -3,20 +3,20 @@
 //! named by TOLLGATE_TEST_POSTGRES_URL; `make test` starts Postgres and sets it).
 
 use chrono::{Duration, Utc};
-use tollgate::actor::{Actor, RequestOrigin};
 use tollgate::admins::SessionSettings;
+use tollgate::admins::actor::{Actor, RequestOrigin};
+use tollgate::admins::sign_in_throttle::SignInThrottle;
 use tollgate::audit::Audit;
-use tollgate::cache::Trust;
 use tollgate::catalog::{Action, Permission};
 use tollgate::model::{
     CreatedToken, NewAdminRequest, NewTokenRequest, SignInRequest, TokenLifetime, TokenType,
     UsageCounts,
 };
-use tollgate::sign_in_throttle::SignInThrottle;
 use tollgate::store::Store;
 use tollgate::tokens::DUPLICATE_NAME;
-use tollgate::verify::Rejection;
-use tollgate::{ServiceError, Settings, Tollgate, key::ServerKey};
+use tollgate::tokens::cache::Trust;
+use tollgate::tokens::verifier::Rejection;
+use tollgate::{ServiceError, Settings, Tollgate, server_key::ServerKey};
 
 #[path = "store/first_start.rs"]
 mod first_start;
@@ -686,7 +686,7 @@ async fn garbage_and_unknown_tokens_are_refused(core: &Tollgate) {
         core.verifier.authenticate(Some("tg_garbage"), None).await,
         Err(Rejection::Malformed(_))
     ));
-    let never_issued = tollgate::token::PlainToken::generate();
+    let never_issued = tollgate::tokens::format::PlainToken::generate();
     assert_eq!(
         core.verifier
             .authenticate(Some(never_issued.expose()), None)
@@ -903,7 +903,7 @@ async fn failed_sign_ins_close_the_account_and_the_address_alike(core: &Tollgate
         password: password.into(),
     };
     for email in ["ada@example.com", "nobody@example.com"] {
-        for _ in 0..tollgate::sign_in_throttle::PER_ACCOUNT {
+        for _ in 0..tollgate::admins::sign_in_throttle::PER_ACCOUNT {
             let err = core
                 .admins
                 .sign_in(&attempt(email, "wrong password!"), attacker)

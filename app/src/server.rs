@@ -16,7 +16,7 @@ use http::{HeaderValue, StatusCode, request::Parts};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use tollgate::Tollgate;
-use tollgate::actor::{Actor, RequestOrigin};
+use tollgate::admins::actor::{Actor, RequestOrigin};
 use tollgate::admins::{NewSession, SessionSecret};
 use tollgate::client_address::TrustedProxies;
 use tollgate::model::AdminView;

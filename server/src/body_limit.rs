@@ -8,9 +8,9 @@ use axum::extract::{FromRequest, Request};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::api::ApiError;
+use crate::api_door::ApiError;
 #[cfg(doc)]
-use crate::api::MAX_BODY_BYTES;
+use crate::api_door::MAX_BODY_BYTES;
 
 pub async fn read_whole_body(request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();

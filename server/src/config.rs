@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use tollgate::client_address::TrustedProxies;
 
 use crate::admin_cli::AdminCommand;
-use crate::api::ForwardAuthHeaders;
+use crate::api_door::ForwardAuthHeaders;
 use crate::connections::ConnectionLimits;
 use crate::logging::LogFormat;
 use crate::router::ApiSettings;

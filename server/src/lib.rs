@@ -5,8 +5,8 @@
 pub mod admin_api;
 /// `tollgate admin …`: add an administrator or reset a password from a shell.
 pub mod admin_cli;
-/// The token-protected REST API (`/api/…`) and its JSON errors.
-pub mod api;
+/// The API door: the token-protected REST API (`/api/…`), forward-auth, and the JSON errors every door answers.
+pub mod api_door;
 /// Request bodies over the limit answered 413 on every route.
 pub mod body_limit;
 /// Command line and environment configuration.

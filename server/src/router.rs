@@ -23,8 +23,8 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api::ForwardAuthHeaders;
-use crate::{admin_api, api, body_limit, openapi, security};
+use crate::api_door::ForwardAuthHeaders;
+use crate::{admin_api, api_door, body_limit, openapi, security};
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
@@ -71,14 +71,14 @@ pub fn router(state: AppState) -> Router {
             "/api/openapi.json",
             get(move || std::future::ready(([(CONTENT_TYPE, "application/json")], document.clone()))),
         )
-        .nest("/api", api::routes())
+        .nest("/api", api_door::routes())
         .nest("/admin/api", admin_api::routes())
         // GET (and so HEAD) only: nginx `auth_request`, Caddy `forward_auth` and Traefik
         // `forwardAuth` all ask with GET, whatever the original method (that travels in a
         // header). Anything else is a 405 in the API's error shape, with `Allow`.
         .route(
             "/auth/forward",
-            get(api::forward_auth).fallback(|| async { api::ApiError::method_not_allowed() }),
+            get(api_door::forward_auth).fallback(|| async { api_door::ApiError::method_not_allowed() }),
         )
         .leptos_routes_with_context(
             &state,
@@ -117,7 +117,7 @@ pub fn router(state: AppState) -> Router {
             ),
         )
         .layer(axum::middleware::from_fn(body_limit::read_whole_body))
-        .layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(api_door::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security::refuse_cross_site))
         .layer(axum::middleware::from_fn(security::no_store_unless_static))
         .layer(
@@ -173,7 +173,10 @@ async fn readyz(State(core): State<Tollgate>) -> Response {
             tracing::warn!(%error, "readiness check failed");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                [(RETRY_AFTER, HeaderValue::from(api::UNAVAILABLE_RETRY_AFTER))],
+                [(
+                    RETRY_AFTER,
+                    HeaderValue::from(api_door::UNAVAILABLE_RETRY_AFTER),
+                )],
                 Json(json!({ "status": "unavailable" })),
             )
                 .into_response()

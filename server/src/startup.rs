@@ -4,10 +4,10 @@ use std::time::Duration;
 use leptos::prelude::LeptosOptions;
 use leptos_config::Env;
 use tokio::net::TcpListener;
+use tollgate::admins::sign_in_throttle::SignInThrottle;
 use tollgate::catalog::Catalog;
-use tollgate::key::{KeyError, ServerKey};
-use tollgate::mailer::{MailError, MailSettings, Mailer};
-use tollgate::sign_in_throttle::SignInThrottle;
+use tollgate::notifications::mailer::{MailError, MailSettings, Mailer};
+use tollgate::server_key::{KeyError, ServerKey};
 use tollgate::store::{Store, StoreError, redact_url};
 use tollgate::{Settings, Tollgate};
 

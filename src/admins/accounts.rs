@@ -3,8 +3,8 @@
 use chrono::Utc;
 
 use super::Admins;
-use crate::access::{require, require_above, require_all, require_confirmed};
-use crate::actor::Actor;
+use crate::admins::access::{require, require_above, require_all, require_confirmed};
+use crate::admins::actor::Actor;
 use crate::audit::{By, Target, event};
 use crate::error::ServiceError;
 use crate::model::{

@@ -1,7 +1,7 @@
 //! What every administrator may change about themselves, whatever their role.
 
 use super::{Admins, SessionSecret};
-use crate::actor::{Actor, RequestOrigin};
+use crate::admins::actor::{Actor, RequestOrigin};
 use crate::audit::{By, event};
 use crate::error::ServiceError;
 use crate::model::{AdminView, AuditAction, ChangePasswordRequest};

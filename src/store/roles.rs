@@ -3,7 +3,7 @@ use sqlx::FromRow;
 
 use super::audit::{INSERT_AUDIT_EVENT, insert_audit_query, update_audited};
 use super::{NewAuditEvent, Store, StoreError, StoreResult, on_pool};
-use crate::access::BuiltInRole;
+use crate::admins::access::BuiltInRole;
 use crate::model::{AdminPermission, AuditTargetKind, RoleView};
 use crate::validate::fold;
 

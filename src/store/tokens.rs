@@ -5,7 +5,7 @@ use super::audit::{INSERT_AUDIT_EVENT, insert_audit_query};
 use super::{NewAuditEvent, Store, StoreError, StoreResult, on_pool};
 use crate::catalog::Permission;
 use crate::model::{AuditTargetKind, DailyUsage, TokenType, TokenView};
-use crate::usage::UsageBatch;
+use crate::tokens::usage::UsageBatch;
 
 /// Everything stored for a new token: its hash, never its value.
 pub struct NewTokenRecord<'a> {

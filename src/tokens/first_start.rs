@@ -8,7 +8,7 @@ use crate::audit::{By, event};
 use crate::error::ServiceError;
 use crate::model::{AuditAction, TokenType};
 use crate::store::NewTokenRecord;
-use crate::token::PlainToken;
+use crate::tokens::format::PlainToken;
 
 /// Name, description and type of each pre-generated token, in the order they are made.
 pub const PREGENERATED: [(&str, &str, TokenType); 2] = [

@@ -1,12 +1,12 @@
 //! Roles: who may do what, at every use case, and custom roles.
 //! Each function runs on both backends through `store_tests!`.
 
-use tollgate::actor::{Actor, RequestOrigin};
 use tollgate::admins::NewSession;
+use tollgate::admins::actor::{Actor, RequestOrigin};
+use tollgate::admins::roles::{BUILT_IN_ROLE, DUPLICATE_ROLE};
 use tollgate::model::{
     AddAdminRequest, AdminPermission, AdminStatus, RoleRequest, SignInRequest, TokenType,
 };
-use tollgate::roles::{BUILT_IN_ROLE, DUPLICATE_ROLE};
 use tollgate::{ServiceError, Tollgate};
 
 use super::{PASSWORD, first_admin, listed, token_request};

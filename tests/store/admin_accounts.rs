@@ -2,7 +2,7 @@
 //! adding admins, one's own profile, and the command line. Each function runs on both
 //! backends through `store_tests!`.
 
-use tollgate::actor::{Actor, RequestOrigin};
+use tollgate::admins::actor::{Actor, RequestOrigin};
 use tollgate::admins::{EMAIL_TAKEN, LAST_SUPER_ADMIN};
 use tollgate::model::{AddAdminRequest, AdminStatus, ChangePasswordRequest, TokenType};
 use tollgate::{ServiceError, Tollgate};

@@ -1,7 +1,8 @@
 //! The audit log and the password re-confirmation, on both databases.
 
 use chrono::{Duration, Utc};
-use tollgate::actor::{Actor, RequestOrigin};
+use tollgate::admins::actor::{Actor, RequestOrigin};
+use tollgate::admins::sign_in_throttle::SignInThrottle;
 use tollgate::admins::{Admins, NewSession, SessionSettings};
 use tollgate::audit::Audit;
 use tollgate::catalog::{Action, Permission};
@@ -9,7 +10,6 @@ use tollgate::model::{
     AddAdminRequest, AuditAction, AuditEntry, AuditQuery, AuditTargetKind, RoleRequest,
     SignInRequest, TokenPatch, TokenType,
 };
-use tollgate::sign_in_throttle::SignInThrottle;
 use tollgate::store::Store;
 use tollgate::{ServiceError, Tollgate};
 

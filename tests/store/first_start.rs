@@ -5,7 +5,7 @@ use tollgate::Tollgate;
 use tollgate::catalog::{Action, Permission};
 use tollgate::model::{AuditAction, AuditQuery, TokenPatch, TokenType, TokenView};
 use tollgate::store::Store;
-use tollgate::verify::Rejection;
+use tollgate::tokens::verifier::Rejection;
 
 use super::{TestDb, first_admin, listed};
 

@@ -3,12 +3,12 @@
 
 use std::time::{Duration, Instant};
 
-use tollgate::cache::Trust;
-use tollgate::feed::ReconnectGate;
-use tollgate::key::ServerKey;
 use tollgate::model::{CreatedToken, TokenType};
+use tollgate::server_key::ServerKey;
 use tollgate::store::Store;
-use tollgate::verify::Rejection;
+use tollgate::tokens::cache::Trust;
+use tollgate::tokens::change_feed::ReconnectGate;
+use tollgate::tokens::verifier::Rejection;
 use tollgate::{Settings, Tollgate};
 
 use super::private_postgres::PrivatePostgres;

@@ -1,8 +1,8 @@
 //! Sign-in under attack: racing wrong passwords, and every password check throttled.
 
-use tollgate::actor::RequestOrigin;
+use tollgate::admins::actor::RequestOrigin;
+use tollgate::admins::sign_in_throttle::PER_ACCOUNT;
 use tollgate::model::{AuditAction, AuditQuery, ChangePasswordRequest, SignInRequest};
-use tollgate::sign_in_throttle::PER_ACCOUNT;
 use tollgate::{ServiceError, Tollgate};
 
 use super::{PASSWORD, first_admin};

@@ -5,12 +5,12 @@
 
 use base64::Engine;
 use tollgate::Tollgate;
-use tollgate::actor::Actor;
+use tollgate::admins::actor::Actor;
+use tollgate::admins::roles::DUPLICATE_ROLE;
 use tollgate::model::{
     AddAdminRequest, AuditQuery, FieldError, RoleRequest, TokenListQuery, TokenPatch, TokenSort,
     TokenType,
 };
-use tollgate::roles::DUPLICATE_ROLE;
 use tollgate::store::Store;
 use tollgate::tokens::DUPLICATE_NAME;
 use tollgate::{ServiceError, model::AdminPermission};

@@ -5,7 +5,7 @@ use chrono::{Duration, DurationRound, Utc};
 use tollgate::catalog::{Action, Permission};
 use tollgate::model::{TokenLifetime, TokenPatch, TokenStatus, TokenType};
 use tollgate::tokens::DUPLICATE_NAME;
-use tollgate::verify::Rejection;
+use tollgate::tokens::verifier::Rejection;
 use tollgate::{ServiceError, Tollgate};
 
 use super::{first_admin, token_request};

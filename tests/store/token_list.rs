@@ -2,7 +2,7 @@
 //! once; filters and search pick the right tokens.
 
 use chrono::{Duration, Utc};
-use tollgate::actor::Actor;
+use tollgate::admins::actor::Actor;
 use tollgate::catalog::{Action, Permission};
 use tollgate::model::{
     SortColumn, SortDirection, TokenLifetime, TokenListQuery, TokenSort, TokenStatus, TokenType,

@@ -1,7 +1,7 @@
 //! Editing a token: what lets it do more needs the password window, like creating one,
 //! and the edit's answer (the token) needs `api_tokens.read`.
 
-use tollgate::actor::RequestOrigin;
+use tollgate::admins::actor::RequestOrigin;
 use tollgate::catalog::{Action, Permission};
 use tollgate::model::{AdminPermission, RoleRequest, TokenLifetime, TokenPatch, TokenType};
 use tollgate::{ServiceError, Tollgate};
@@ -140,7 +140,7 @@ pub async fn editing_a_token_needs_reading_it_too(core: &Tollgate) {
         .await
         .unwrap();
     let session = add_and_sign_in(core, &ada, "Uma", "Updater").await;
-    let uma = tollgate::actor::Actor::trusted(session.admin);
+    let uma = tollgate::admins::actor::Actor::trusted(session.admin);
     for edit in [
         patch(),
         TokenPatch {

@@ -10,7 +10,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::Rpc;
 #[cfg(feature = "ssr")]
-use tollgate::actor::Actor;
+use tollgate::admins::actor::Actor;
 
 /// One token, revoked ones too: what the edit form and "copy as new" start from.
 #[server(prefix = "/rpc", endpoint = "get_token", input = Json)]

@@ -7,7 +7,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::Rpc;
 #[cfg(feature = "ssr")]
-use tollgate::actor::Actor;
+use tollgate::admins::actor::Actor;
 
 /// One token and its usage over the last 30 days, for its page.
 #[server(prefix = "/rpc", endpoint = "token_details", input = Json)]

@@ -4,9 +4,9 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use tollgate::actor::{Actor, RequestOrigin};
+use tollgate::admins::actor::{Actor, RequestOrigin};
 
-use crate::api::ApiError;
+use crate::api_door::ApiError;
 use crate::router::AppState;
 
 /// A signed-in administrator, acting from this request. Absent or ended session → 401.

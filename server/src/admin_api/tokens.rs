@@ -16,7 +16,7 @@ use tollgate::model::{CreatedToken, TokenListParams, TokenListQuery, TokenStatus
 use super::AdminSession;
 use super::body::JsonBody;
 use super::requests::{CreateTokenBody, PatchTokenBody};
-use crate::api::ApiError;
+use crate::api_door::ApiError;
 use crate::router::AppState;
 
 /// A token as the API shows it: the view, plus its status right now.

@@ -8,7 +8,7 @@ use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::schema::ArrayBuilder;
 use utoipa::openapi::{Content, RefOr, Required, Schema};
 
-use crate::api::ForwardAuthHeaders;
+use crate::api_door::ForwardAuthHeaders;
 
 use super::operation::{ANY_TOKEN, Failure, Op, TokenSchemes, header, id_in_path, schema_ref};
 use super::schemas::data_of;

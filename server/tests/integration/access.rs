@@ -12,7 +12,7 @@ const PASSWORD: &str = "correct horse battery staple";
 /// from a real sign-in through the server function.
 async fn signed_in_as(app: &TestApp, role: &str) -> String {
     let super_admin =
-        tollgate::actor::Actor::trusted(app.core.store.admin(1).await.unwrap().unwrap());
+        tollgate::admins::actor::Actor::trusted(app.core.store.admin(1).await.unwrap().unwrap());
     let email = format!("{}@example.com", role.to_lowercase());
     let role_id = app.core.store.role_named(role).await.unwrap().unwrap().id;
     let request = AddAdminRequest {

@@ -63,7 +63,7 @@ fn bad_token_via_proxy(forwarded: &str) -> Request<Body> {
 fn never_issued() -> String {
     format!(
         "Bearer {}",
-        tollgate::token::PlainToken::generate().expose()
+        tollgate::tokens::format::PlainToken::generate().expose()
     )
 }
 
@@ -490,11 +490,11 @@ async fn only_the_first_start_of_a_database_pregenerates_tokens() {
                 password: "correct horse battery staple".into(),
                 password_confirm: "correct horse battery staple".into(),
             },
-            &tollgate::actor::RequestOrigin::default(),
+            &tollgate::admins::actor::RequestOrigin::default(),
         )
         .await
         .unwrap();
-    let admin = tollgate::actor::Actor::trusted(session.admin);
+    let admin = tollgate::admins::actor::Actor::trusted(session.admin);
     core.tokens.revoke(&admin, full_access).await.unwrap();
     drop(first);
     core.store.close().await;

@@ -10,7 +10,7 @@ use tollgate::model::TokenType;
 use crate::common::proxies::{
     Answer, LiveTollgate, Proxy, Upstream, http, start_caddy, start_nginx, start_tollgate,
 };
-use server::api::ForwardAuthHeaders;
+use server::api_door::ForwardAuthHeaders;
 
 const CLIENT: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1));
 
@@ -164,7 +164,7 @@ async fn through_caddy_only_what_the_token_may_do_reaches_the_service() {
 fn guess() -> String {
     format!(
         "Bearer {}",
-        tollgate::token::PlainToken::generate().expose()
+        tollgate::tokens::format::PlainToken::generate().expose()
     )
 }
 

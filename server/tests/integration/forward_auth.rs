@@ -4,7 +4,7 @@
 use crate::common::{TestApp, spawn_app, spawn_app_with};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use server::api::ForwardAuthHeaders;
+use server::api_door::ForwardAuthHeaders;
 use tollgate::model::TokenType;
 
 impl TestApp {

@@ -132,7 +132,7 @@ async fn a_revoked_token_reads_like_one_never_issued_and_an_expired_one_says_whe
         .unwrap();
     let never_issued = format!(
         "Bearer {}",
-        tollgate::token::PlainToken::generate().expose()
+        tollgate::tokens::format::PlainToken::generate().expose()
     );
 
     let mut messages = Vec::new();

@@ -5,7 +5,7 @@
 use crate::common::{Reply, TestApp, spawn_app};
 use axum::http::{StatusCode, header};
 use serde_json::{Value, json};
-use tollgate::actor::Actor;
+use tollgate::admins::actor::Actor;
 use tollgate::model::TokenType;
 
 /// The first administrator, signed in, and the `Cookie` header value of their session.

@@ -4,7 +4,7 @@
 use crate::common::{Reply, TestApp, spawn_app};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
-use tollgate::actor::Actor;
+use tollgate::admins::actor::Actor;
 use tollgate::model::TokenType;
 
 /// The first administrator, signed in: their session's `Cookie` value, and who they are.

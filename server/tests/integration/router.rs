@@ -35,7 +35,7 @@ async fn malformed_and_unknown_tokens_are_invalid_token() {
     let app = spawn_app().await;
     let never_issued = format!(
         "Bearer {}",
-        tollgate::token::PlainToken::generate().expose()
+        tollgate::tokens::format::PlainToken::generate().expose()
     );
     for (authorization, why) in [
         ("Bearer tg_garbage", "wrong length"),

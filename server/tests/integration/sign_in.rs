@@ -4,7 +4,7 @@
 use crate::common::spawn_app;
 use axum::http::{StatusCode, header};
 use serde_json::json;
-use tollgate::sign_in_throttle::PER_ACCOUNT;
+use tollgate::admins::sign_in_throttle::PER_ACCOUNT;
 
 #[tokio::test]
 async fn the_sixth_failed_sign_in_waits_known_email_or_not() {

@@ -16,7 +16,7 @@ use server::config::Config;
 use server::router::{AppState, router};
 use server::startup::open_core;
 use tollgate::Tollgate;
-use tollgate::actor::{Actor, RequestOrigin};
+use tollgate::admins::actor::{Actor, RequestOrigin};
 use tollgate::model::{NewAdminRequest, NewTokenRequest, TokenLifetime, TokenType};
 use tower::ServiceExt;
 

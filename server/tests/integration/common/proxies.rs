@@ -14,7 +14,7 @@ use server::config::Config;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpSocket;
 use tollgate::Tollgate;
-use tollgate::actor::{Actor, RequestOrigin};
+use tollgate::admins::actor::{Actor, RequestOrigin};
 use tollgate::model::{NewAdminRequest, TokenType};
 
 /// Tollgate serving on 127.0.0.1 (an ephemeral port), with the first admin created.

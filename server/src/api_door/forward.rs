@@ -1,13 +1,13 @@
 //! `/auth/forward`: Tollgate in front of any service, for nginx `auth_request`, Traefik
 //! `ForwardAuth` and Caddy `forward_auth`. The proxy asks with the original request's
 //! headers; Tollgate checks its token against the permission the original method and path
-//! need (see `tollgate::routes`) and answers 200 with who it was, or 401 / 403.
+//! need (see `tollgate::endpoints`) and answers 200 with who it was, or 401 / 403.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Value, json};
-use tollgate::routes::{Refusal, permission_for};
+use tollgate::endpoints::{Refusal, permission_for};
 
 use super::{ApiError, Bearer};
 use crate::router::AppState;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
-use crate::throttle::FailureThrottle;
+use crate::failure_throttle::FailureThrottle;
 
 /// Failures one account may see per window: few, since only one person types its password.
 pub const PER_ACCOUNT: u32 = 5;

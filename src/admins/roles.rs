@@ -2,8 +2,8 @@
 
 use chrono::Utc;
 
-use crate::access::{require, require_all, require_confirmed};
-use crate::actor::Actor;
+use crate::admins::access::{require, require_all, require_confirmed};
+use crate::admins::actor::Actor;
 use crate::audit::{By, event};
 use crate::error::ServiceError;
 use crate::model::{

@@ -6,7 +6,7 @@ use serde_json::json;
 use tollgate::ServiceError;
 use tollgate::model::FieldError;
 use tollgate::store::StoreError;
-use tollgate::verify::Rejection;
+use tollgate::tokens::verifier::Rejection;
 
 const REALM: &str = "tollgate";
 pub use tollgate::store::UNAVAILABLE_RETRY_AFTER;
@@ -104,7 +104,7 @@ impl ApiError {
         )
     }
 
-    /// Forward-auth: the original URI is not canonical (see `tollgate::routes`), so the
+    /// Forward-auth: the original URI is not canonical (see `tollgate::endpoints`), so the
     /// proxy or the service may read another path from it than Tollgate does.
     pub fn ambiguous_path(what: &str) -> Self {
         Self::new(

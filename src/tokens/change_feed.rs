@@ -19,8 +19,8 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use crate::cache::TokenCache;
 use crate::store::{ChangeMark, Missed, Store, StoreError, StoreResult, TokenChanges};
+use crate::tokens::cache::TokenCache;
 
 /// For tests: holds the change feed back after it lost the database, before it listens
 /// again, until released. A slow reconnect opens that gap by chance; a test opens it on

@@ -5,15 +5,15 @@
 use chrono::Utc;
 
 use super::{Tokens, name_conflict};
-use crate::access::{require, require_confirmed};
-use crate::actor::Actor;
+use crate::admins::access::{require, require_confirmed};
+use crate::admins::actor::Actor;
 use crate::error::ServiceError;
 use crate::model::{
     AdminPermission, AuditAction, BULK_REVOKE_MAX, CreatedToken, FieldError, RevealedSecret,
     TokenPatch, TokenView,
 };
 use crate::store::{StoreError, TokenUpdate};
-use crate::token::PlainToken;
+use crate::tokens::format::PlainToken;
 use crate::validate::TokenEdit;
 
 /// How often a change is retried when another one lands between its read and its write.

@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 
-use crate::actor::{Actor, Confirmation};
+use crate::admins::actor::{Actor, Confirmation};
 use crate::error::ServiceError;
 use crate::model::{AdminPermission, AdminView};
 

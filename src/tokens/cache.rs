@@ -7,7 +7,7 @@
 //! while it was reading.
 //!
 //! On Postgres other instances change tokens too, and the entries are only as good as the
-//! change feed ([`crate::feed`]) that reports those changes. So the cache also knows its
+//! change feed ([`crate::tokens::change_feed`]) that reports those changes. So the cache also knows its
 //! [`Trust`]: entries are answered from, and new ones kept, only while the feed is
 //! listening and has caught up. Every change of trust bumps the generation, so a lookup
 //! that read the database before the feed was lost or regained never keeps its row.
@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::store::TokenAuthRecord;
-use crate::token::TokenHash;
+use crate::tokens::format::TokenHash;
 
 /// How many tokens stay cached at most; the least used are dropped first.
 pub const DEFAULT_CAPACITY: u64 = 100_000;
@@ -176,9 +176,9 @@ impl TokenCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::key::ServerKey;
     use crate::model::TokenType;
-    use crate::token::PlainToken;
+    use crate::server_key::ServerKey;
+    use crate::tokens::format::PlainToken;
 
     fn record(id: i64) -> Arc<TokenAuthRecord> {
         Arc::new(TokenAuthRecord {

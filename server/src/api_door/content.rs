@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use tollgate::catalog::{Action, Permission};
-use tollgate::verify::VerifiedToken;
+use tollgate::tokens::verifier::VerifiedToken;
 
 use super::{ApiError, Bearer};
 use crate::router::AppState;

@@ -10,7 +10,7 @@ use rand::TryRngCore;
 use rand::distr::{Alphanumeric, Distribution};
 use rand::rngs::OsRng;
 
-use crate::key::ServerKey;
+use crate::server_key::ServerKey;
 
 pub const PREFIX: &str = "tg_";
 const RANDOM_LEN: usize = 32;

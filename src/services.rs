@@ -3,22 +3,22 @@ use std::time::Duration as StdDuration;
 
 use chrono::Duration;
 
+use crate::admins::roles::Roles;
+use crate::admins::sign_in_throttle::SignInThrottle;
 use crate::admins::{Admins, SessionSettings};
 use crate::audit::Audit;
-use crate::cache::{TokenCache, Trust};
 use crate::catalog::Catalog;
 use crate::content::Content;
-use crate::feed::{Feed, ReconnectGate};
-use crate::key::ServerKey;
-use crate::mailer::Mailer;
+use crate::failure_throttle::{self, FailureThrottle};
 use crate::notifications::Notifications;
-use crate::roles::Roles;
-use crate::sign_in_throttle::SignInThrottle;
+use crate::notifications::mailer::Mailer;
+use crate::server_key::ServerKey;
 use crate::store::Store;
-use crate::throttle::{self, FailureThrottle};
 use crate::tokens::Tokens;
-use crate::usage::UsageRecorder;
-use crate::verify::Verifier;
+use crate::tokens::cache::{TokenCache, Trust};
+use crate::tokens::change_feed::{Feed, ReconnectGate};
+use crate::tokens::usage::UsageRecorder;
+use crate::tokens::verifier::Verifier;
 
 /// Knobs the services need from configuration.
 #[derive(Debug, Clone)]
@@ -50,12 +50,12 @@ impl Default for Settings {
             session_ttl: Duration::hours(12),
             session_idle: Duration::hours(1),
             reconfirm_window: Some(Duration::minutes(10)),
-            throttle_limit: throttle::DEFAULT_LIMIT,
-            throttle_window: throttle::DEFAULT_WINDOW,
+            throttle_limit: failure_throttle::DEFAULT_LIMIT,
+            throttle_window: failure_throttle::DEFAULT_WINDOW,
             catalog: Catalog::default(),
             sign_in_throttle: SignInThrottle::default(),
             mailer: None,
-            outage_grace: crate::verify::DEFAULT_OUTAGE_GRACE,
+            outage_grace: crate::tokens::verifier::DEFAULT_OUTAGE_GRACE,
         }
     }
 }
@@ -134,7 +134,7 @@ impl Tollgate {
     }
 
     /// On Postgres, keeps this instance's token cache in step with changes any instance
-    /// makes, for as long as the returned future runs (see [`crate::feed`]): reconnects
+    /// makes, for as long as the returned future runs (see [`crate::tokens::change_feed`]): reconnects
     /// whenever the connection is lost and catches up before trusting the cache again.
     /// Resolves at once on SQLite. Listens and catches up before returning the loop, so
     /// the cache is trusted from then on and no change made after start-up is missed.

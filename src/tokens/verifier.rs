@@ -11,13 +11,13 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::cache::{TokenCache, Trust};
 use crate::catalog::{Catalog, Permission, allows};
-use crate::key::ServerKey;
+use crate::failure_throttle::FailureThrottle;
+use crate::server_key::ServerKey;
 use crate::store::{Store, TokenAuthRecord};
-use crate::throttle::FailureThrottle;
-use crate::token::{ParseError, PlainToken, TokenHash};
-use crate::usage::{Outcome, UsageRecorder};
+use crate::tokens::cache::{TokenCache, Trust};
+use crate::tokens::format::{ParseError, PlainToken, TokenHash};
+use crate::tokens::usage::{Outcome, UsageRecorder};
 
 /// A token that passed authentication: the stored record (shared with the cache, so the
 /// hot path copies nothing), the address that presented it, and when (the time its use is

@@ -6,7 +6,7 @@ use chrono::Utc;
 use crate::ServiceError;
 use crate::model::TokenType;
 use crate::store::{NewTokenRecord, Store};
-use crate::token::PlainToken;
+use crate::tokens::format::PlainToken;
 
 /// Rows per transaction: large enough to be fast, small enough to keep memory flat.
 const BATCH: usize = 5_000;
@@ -15,7 +15,7 @@ const BATCH: usize = 5_000;
 /// returns the values of the first `keep` of them.
 pub async fn seed_tokens(
     store: &Store,
-    key: &crate::key::ServerKey,
+    key: &crate::server_key::ServerKey,
     count: usize,
     keep: usize,
 ) -> Result<Vec<PlainToken>, ServiceError> {
