@@ -284,3 +284,12 @@ pub async fn nobody_hands_out_more_than_their_own_role_allows(core: &Tollgate) {
     let added = core.admins.add(&manager, &viewer).await.unwrap();
     core.admins.deactivate(&manager, added.id).await.unwrap();
 }
+
+store_tests!(
+    the_first_admin_is_a_super_admin_and_the_built_in_roles_exist,
+    a_viewer_reads_tokens_but_cannot_create_or_revoke_them,
+    an_editor_creates_tokens_but_cannot_revoke_or_manage_admins,
+    a_role_change_counts_from_the_next_request,
+    custom_roles_are_created_edited_and_deleted_once_unused,
+    nobody_hands_out_more_than_their_own_role_allows,
+);

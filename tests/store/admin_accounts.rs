@@ -260,3 +260,13 @@ pub async fn the_command_line_adds_admins_and_resets_passwords(core: &Tollgate) 
         Err(ServiceError::NotFound(_))
     ));
 }
+
+store_tests!(
+    deactivating_and_removing_sign_out_everywhere_and_block_sign_in,
+    tokens_of_a_removed_admin_keep_working_and_still_name_them,
+    the_last_super_admin_cannot_be_demoted_deactivated_or_removed,
+    racing_demotions_leave_one_super_admin,
+    adding_an_admin_checks_every_field,
+    admins_change_their_own_name_and_password,
+    the_command_line_adds_admins_and_resets_passwords,
+);

@@ -473,3 +473,11 @@ pub async fn changes_land_together_with_their_audit_events(core: &Tollgate) {
     let roles = core.roles.list(&ada).await.unwrap();
     assert!(roles.iter().all(|r| r.name != "Auditors"));
 }
+
+store_tests!(
+    every_change_is_audited_with_who_where_and_names_as_they_were,
+    the_audit_log_filters_and_pages_for_those_allowed,
+    changes_land_together_with_their_audit_events,
+    sensitive_actions_need_a_recently_confirmed_password,
+    permission_is_checked_before_the_password,
+);

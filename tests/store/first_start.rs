@@ -163,3 +163,10 @@ async fn sqlite_racing_instances_pregenerate_once() {
 async fn postgres_racing_instances_pregenerate_once() {
     racing_instances_pregenerate_once(TestDb::postgres().await).await;
 }
+
+store_tests!(
+    the_first_start_pregenerates_two_tokens_once,
+    a_pregenerated_token_works_once_regenerated,
+    revoked_or_renamed_pregenerated_tokens_are_not_made_again,
+    racing_first_starts_pregenerate_once,
+);

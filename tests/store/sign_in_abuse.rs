@@ -126,3 +126,8 @@ pub async fn a_wrong_current_password_counts_as_a_failed_sign_in(core: &Tollgate
         "each wrong password is audited"
     );
 }
+
+store_tests!(
+    racing_wrong_passwords_get_five_checks_at_most,
+    a_wrong_current_password_counts_as_a_failed_sign_in,
+);

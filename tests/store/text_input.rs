@@ -332,3 +332,21 @@ pub async fn rows_without_folded_names_are_filled_in_on_migrating(core: &Tollgat
     assert_eq!(conflict_message(again), DUPLICATE_NAME);
     assert!(core.store.role_named("VIEWER").await.unwrap().is_some());
 }
+
+store_tests!(
+    a_nul_in_a_description_is_a_field_error_on_create,
+    a_nul_in_a_description_is_a_field_error_on_edit,
+    a_nul_in_the_list_search_is_a_field_error,
+    a_nul_in_a_list_cursor_is_a_field_error,
+    a_nul_in_the_sign_in_email_is_a_field_error,
+    a_nul_in_a_new_admins_email_is_a_field_error,
+    a_nul_in_the_audit_token_filter_is_a_field_error,
+    a_document_string_may_hold_any_character,
+    invisible_characters_in_names_and_descriptions_are_refused,
+    names_with_nothing_visible_are_refused,
+    token_names_conflict_whatever_their_case_or_form,
+    search_finds_names_and_descriptions_in_any_case_and_form,
+    role_names_conflict_whatever_their_case_or_form,
+    the_audit_token_filter_finds_names_in_any_case_and_form,
+    rows_without_folded_names_are_filled_in_on_migrating,
+);

@@ -277,7 +277,8 @@ pub async fn racing_revokes_revoke_once(core: &Tollgate) {
 async fn postgres_regenerate_and_edit_on_one_instance_reach_another() {
     let db = super::TestDb::postgres().await;
     let a = &db.core;
-    let (b, admin, created) = super::a_token_cached_by_a_second_instance(&db).await;
+    let (b, admin, created) =
+        super::second_instance::a_token_cached_by_a_second_instance(&db).await;
     let follow = tokio::spawn(b.follow_token_changes().await.unwrap());
     let old = Some(created.secret.expose());
     b.verifier.authenticate(old, None).await.unwrap(); // answered from B's cache
@@ -327,3 +328,12 @@ where
         tokio::task::yield_now().await;
     }
 }
+
+store_tests!(
+    an_edit_changes_only_the_fields_sent_at_once,
+    an_invalid_edit_changes_nothing,
+    a_custom_expiry_date_must_lie_ahead,
+    regenerating_refuses_the_old_value_at_once,
+    a_revoked_token_keeps_who_and_when_and_refuses_changes,
+    racing_revokes_revoke_once,
+);

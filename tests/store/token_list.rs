@@ -243,3 +243,9 @@ pub async fn a_cursor_only_continues_its_own_sort(core: &Tollgate) {
         }
     }
 }
+
+store_tests!(
+    every_sort_pages_through_the_whole_list_in_order,
+    filters_and_search_pick_their_tokens,
+    a_cursor_only_continues_its_own_sort,
+);

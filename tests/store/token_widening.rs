@@ -156,3 +156,8 @@ pub async fn editing_a_token_needs_reading_it_too(core: &Tollgate) {
         "secret-ish"
     );
 }
+
+store_tests!(
+    an_edit_that_widens_a_token_needs_a_recently_confirmed_password,
+    editing_a_token_needs_reading_it_too,
+);
