@@ -1,6 +1,17 @@
 //! The API door beyond list and create: documents by id, throttling of failed
 //! verifications, the query-parameter token, client addresses, and usage bookkeeping.
 
+/// nginx and Caddy in front of an upstream, with forward-auth.
+mod behind_proxies;
+/// `/auth/forward` through the router.
+mod forward_auth;
+/// The OpenAPI document, and each operation answering as documented.
+mod openapi;
+/// The door while the database is away, on a private Postgres cluster.
+mod outage;
+/// Bodies over the limit (413) and methods a path does not take (405).
+mod oversized_and_wrong_method;
+
 use std::net::SocketAddr;
 
 use crate::common::{TestApp, spawn_app, spawn_app_with};

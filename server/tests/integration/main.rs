@@ -7,21 +7,15 @@
 
 mod common;
 
-mod access;
+/// The admin JSON API (`/admin/api/…`).
 mod admin_api;
+/// The API door (`/api/…`, `/auth/forward`), behind proxies and through outages.
 mod api_door;
-mod behind_proxies;
-mod browser_safety;
-mod forward_auth;
-mod leaks;
-mod openapi;
-mod outage;
-mod oversized_and_wrong_method;
-mod panel_forms_without_js;
-mod panel_token_changes;
-mod panel_token_list;
+/// Rules every door keeps alike.
+mod every_door;
+/// The panel's server functions and forms.
+mod panel;
+/// The router as a whole: statuses, headers and authorisation across doors.
 mod router;
-mod sign_in;
+/// Slow and greedy clients against a real listener.
 mod slow_clients;
-mod text_input;
-mod token_widening;

@@ -10,7 +10,7 @@ use tollgate::model::TokenType;
 
 use crate::common::{Reply, TestApp, spawn_app_with};
 
-#[path = "../../../tests/common/private_postgres.rs"]
+#[path = "../../../../tests/common/private_postgres.rs"]
 mod private_postgres;
 use private_postgres::PrivatePostgres;
 
