@@ -257,30 +257,6 @@ impl AuditQuery {
             Err(errors)
         }
     }
-
-    /// The URL parameters that give this query back (the page's links).
-    pub fn to_params(&self) -> Vec<(&'static str, String)> {
-        let mut params = Vec::new();
-        if let Some(actor) = self.actor {
-            params.push(("actor", actor.to_string()));
-        }
-        if let Some(action) = self.action {
-            params.push(("action", action.as_str().to_owned()));
-        }
-        if let Some(token) = &self.token {
-            params.push(("token", token.clone()));
-        }
-        if let Some(from) = self.from {
-            params.push(("from", from.to_string()));
-        }
-        if let Some(to) = self.to {
-            params.push(("to", to.to_string()));
-        }
-        if let Some(before) = self.before {
-            params.push(("before", before.to_string()));
-        }
-        params
-    }
 }
 
 /// An administrator who appears in the log, for the actor filter: their latest name.
@@ -319,7 +295,7 @@ mod tests {
     }
 
     #[test]
-    fn a_query_reads_back_from_its_own_params() {
+    fn a_query_parses_trimmed_and_blank_filters_are_none() {
         let query = parse(&[
             ("actor", "3"),
             ("action", "token.revoke"),
@@ -329,16 +305,9 @@ mod tests {
             ("before", "90"),
         ])
         .unwrap();
+        assert_eq!(query.actor, Some(3));
         assert_eq!(query.token.as_deref(), Some("deploy"));
-        let params = query.to_params();
-        let again = parse(
-            &params
-                .iter()
-                .map(|(k, v)| (*k, v.as_str()))
-                .collect::<Vec<_>>(),
-        )
-        .unwrap();
-        assert_eq!(again, query);
+        assert_eq!(query.before, Some(90));
         assert_eq!(
             parse(&[("actor", ""), ("token", "  ")]).unwrap(),
             AuditQuery::default()

@@ -246,15 +246,4 @@ impl Store {
         });
         Ok(())
     }
-
-    /// How many sessions an admin has (for tests and the CLI's report).
-    pub async fn count_sessions(&self, admin_id: i64) -> StoreResult<i64> {
-        let count = on_pool!(self, |pool| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM admin_sessions WHERE admin_id = $1"
-        )
-        .bind(admin_id)
-        .fetch_one(pool)
-        .await?);
-        Ok(count)
-    }
 }
