@@ -197,6 +197,7 @@ store_tests!(
     racing_revokes_revoke_once,
     every_sort_pages_through_the_whole_list_in_order,
     filters_and_search_pick_their_tokens,
+    the_status_filters_and_the_expired_predicate_agree_at_the_boundary,
     a_cursor_only_continues_its_own_sort,
     the_first_admin_is_a_super_admin_and_the_built_in_roles_exist,
     a_viewer_reads_tokens_but_cannot_create_or_revoke_them,
