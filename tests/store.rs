@@ -221,6 +221,7 @@ store_tests!(
     a_pregenerated_token_works_once_regenerated,
     revoked_or_renamed_pregenerated_tokens_are_not_made_again,
     racing_first_starts_pregenerate_once,
+    seeded_load_test_tokens_are_minted_and_work,
     a_nul_in_a_description_is_a_field_error_on_create,
     a_nul_in_a_description_is_a_field_error_on_edit,
     a_nul_in_the_list_search_is_a_field_error,

@@ -35,15 +35,8 @@ impl Tokens {
         let records: Vec<NewTokenRecord<'_>> = PREGENERATED
             .iter()
             .zip(&minted)
-            .map(|((name, description, token_type), minted)| NewTokenRecord {
-                name,
-                description,
-                token_type: *token_type,
-                permissions: &[],
-                secret: minted.stored(),
-                created_by: None,
-                created_at: now,
-                expires_at: None,
+            .map(|((name, description, token_type), minted)| {
+                minted.unattended_record(name, description, *token_type, now)
             })
             .collect();
         let audit = event(

@@ -1,11 +1,15 @@
-//! A new token value: generated, hashed with the server key, and hinted, in one call. What
-//! the store keeps of a token ([`StoredSecret`]) only comes from here, so no writer can
-//! store a hash without its hint, or a hash of a value that was not freshly generated.
+//! Minting a token: its value generated, hashed with the server key and hinted in one call,
+//! and what the store records of it. What the store keeps of a value ([`StoredSecret`])
+//! only comes from here, so no writer can store a hash without its hint, or the hash of a
+//! value that was not freshly generated.
 
 use std::fmt;
 
-use crate::model::RevealedSecret;
+use chrono::{DateTime, Utc};
+
+use crate::model::{RevealedSecret, TokenType};
 use crate::server_key::ServerKey;
+use crate::store::NewTokenRecord;
 use crate::tokens::format::{PlainToken, TokenHash};
 
 /// A freshly generated token: its value, and what the database will keep of it.
@@ -35,6 +39,27 @@ impl Minted {
     /// What to store: hand it to the token record or the hash replacement.
     pub fn stored(&self) -> &StoredSecret {
         &self.stored
+    }
+
+    /// The record of a token Tollgate makes on its own (the first start's, load-test
+    /// seeding): no creator, no expiry, no permissions beyond its type's.
+    pub fn unattended_record<'a>(
+        &'a self,
+        name: &'a str,
+        description: &'a str,
+        token_type: TokenType,
+        now: DateTime<Utc>,
+    ) -> NewTokenRecord<'a> {
+        NewTokenRecord {
+            name,
+            description,
+            token_type,
+            permissions: &[],
+            secret: &self.stored,
+            created_by: None,
+            created_at: now,
+            expires_at: None,
+        }
     }
 
     /// The value, for the one response that reveals it.

@@ -33,15 +33,8 @@ pub async fn seed_tokens(
         let records: Vec<NewTokenRecord<'_>> = names
             .iter()
             .zip(&minted)
-            .map(|(name, minted)| NewTokenRecord {
-                name,
-                description: "load test",
-                token_type: TokenType::ReadOnly,
-                permissions: &[],
-                secret: minted.stored(),
-                created_by: None,
-                created_at: now,
-                expires_at: None,
+            .map(|(name, minted)| {
+                minted.unattended_record(name, "load test", TokenType::ReadOnly, now)
             })
             .collect();
         store.insert_tokens(&records).await?;
