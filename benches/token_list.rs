@@ -14,7 +14,7 @@ use tollgate::model::{
 };
 use tollgate::server_key::ServerKey;
 use tollgate::store::{NewTokenRecord, Store};
-use tollgate::tokens::format::PlainToken;
+use tollgate::tokens::mint::{Minted, mint};
 use tollgate::{Settings, Tollgate};
 
 const TOKENS: usize = 100_000;
@@ -57,20 +57,13 @@ async fn seed(store: &Store, key: &ServerKey) {
     let now = Utc::now();
     let custom = [Permission::new("articles", Action::Find)];
     for start in (0..TOKENS).step_by(BATCH) {
-        let rows: Vec<(String, String, String)> = (start..start + BATCH)
-            .map(|n| {
-                let plain = PlainToken::generate();
-                (
-                    format!("token-{n:06}"),
-                    plain.hash(key).as_str().to_owned(),
-                    plain.hint(),
-                )
-            })
+        let minted: Vec<(String, Minted)> = (start..start + BATCH)
+            .map(|n| (format!("token-{n:06}"), mint(key)))
             .collect();
-        let records: Vec<NewTokenRecord<'_>> = rows
+        let records: Vec<NewTokenRecord<'_>> = minted
             .iter()
             .enumerate()
-            .map(|(i, (name, hash, hint))| {
+            .map(|(i, (name, minted))| {
                 let n = (start + i) as i64;
                 let token_type = TokenType::ALL[(n % 3) as usize];
                 NewTokenRecord {
@@ -86,8 +79,7 @@ async fn seed(store: &Store, key: &ServerKey) {
                     } else {
                         &[]
                     },
-                    token_hash: hash,
-                    hint,
+                    secret: minted.stored(),
                     created_by: None,
                     created_at: now - chrono::Duration::minutes(n),
                     expires_at: (n % 5 != 0).then(|| now + chrono::Duration::hours(n % 9000 - 500)),

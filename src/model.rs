@@ -13,6 +13,7 @@ pub use listing::{
 mod admin;
 pub use admin::*;
 mod audit;
+pub use crate::lifetime::TokenLifetime;
 pub use audit::*;
 
 /// What a token may do. Read-only and full access cover every content resource; custom is
@@ -55,80 +56,6 @@ impl TokenType {
     }
 }
 
-/// How long a token lives: a preset, no expiry, or until a chosen moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum TokenLifetime {
-    #[serde(rename = "7")]
-    Days7,
-    #[default]
-    #[serde(rename = "30")]
-    Days30,
-    #[serde(rename = "90")]
-    Days90,
-    #[serde(rename = "unlimited")]
-    Unlimited,
-    /// A custom expiry; it must lie in the future when the token is saved.
-    #[serde(rename = "until")]
-    Until(DateTime<Utc>),
-}
-
-impl TokenLifetime {
-    /// The presets a form offers (a custom date is not one of them).
-    pub const ALL: [TokenLifetime; 4] = [
-        TokenLifetime::Days7,
-        TokenLifetime::Days30,
-        TokenLifetime::Days90,
-        TokenLifetime::Unlimited,
-    ];
-
-    /// The preset number of days; `None` for unlimited and for a custom date.
-    pub fn days(self) -> Option<i64> {
-        match self {
-            TokenLifetime::Days7 => Some(7),
-            TokenLifetime::Days30 => Some(30),
-            TokenLifetime::Days90 => Some(90),
-            TokenLifetime::Unlimited | TokenLifetime::Until(_) => None,
-        }
-    }
-
-    /// The form value (`7`, `30`, `90`, `unlimited`; `custom` for a chosen date).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TokenLifetime::Days7 => "7",
-            TokenLifetime::Days30 => "30",
-            TokenLifetime::Days90 => "90",
-            TokenLifetime::Unlimited => "unlimited",
-            TokenLifetime::Until(_) => "custom",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            TokenLifetime::Days7 => "7 days",
-            TokenLifetime::Days30 => "30 days",
-            TokenLifetime::Days90 => "90 days",
-            TokenLifetime::Unlimited => "Unlimited",
-            TokenLifetime::Until(_) => "Custom date",
-        }
-    }
-
-    /// A preset by its form value.
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|l| l.as_str() == value)
-    }
-
-    /// When a token saved at `from` expires (`None`: never). A custom date is returned as
-    /// is; whether it is still in the future is checked by validation.
-    pub fn expires_at(self, from: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        match self {
-            TokenLifetime::Until(at) => Some(at),
-            preset => preset
-                .days()
-                .map(|days| from + chrono::Duration::days(days)),
-        }
-    }
-}
-
 /// Tollgate acting on its own (the tokens made on the first start), where an admin's name
 /// would be: a token's creator, an audit event's actor.
 pub const TOLLGATE_ITSELF: &str = "Tollgate (automatic)";
@@ -162,7 +89,7 @@ pub struct TokenView {
 
 impl TokenView {
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
-        self.expires_at.is_some_and(|at| at <= now)
+        crate::lifetime::is_expired(self.expires_at, now)
     }
 
     /// Revoked wins over expired: a revoked token never works again, an expired one could

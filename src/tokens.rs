@@ -9,14 +9,14 @@ use crate::catalog::Catalog;
 use crate::error::ServiceError;
 use crate::model::{
     AdminPermission, AdminView, AuditAction, AuditTargetKind, CreatedToken, DailyUsage, FieldError,
-    NewTokenRequest, RevealedSecret, TokenDetails, TokenListQuery, TokenPage, TokenView,
-    USAGE_DAYS,
+    NewTokenRequest, TokenDetails, TokenListQuery, TokenPage, TokenView, USAGE_DAYS,
 };
 use crate::notifications::Notifications;
 use crate::server_key::ServerKey;
 use crate::store::{ListCursor, NewAuditEvent, NewTokenRecord, Store, StoreError};
 use crate::tokens::cache::TokenCache;
 use crate::tokens::format::PlainToken;
+use crate::tokens::mint::mint;
 use crate::validate::{Lines, NewToken, text};
 
 /// Working tokens by hash, in memory, invalidated on every change.
@@ -29,6 +29,8 @@ mod edits;
 mod first_start;
 /// The token format: generation, parsing with checksum, keyed hashing.
 pub mod format;
+/// A new token value with its hash and hint: the one way tokens are made.
+pub mod mint;
 /// Many tokens at once, for load tests.
 pub mod seed;
 /// Usage (last use, per-day counts), buffered in memory and flushed in batches.
@@ -111,16 +113,13 @@ impl Tokens {
         require_confirmed(creator, AdminPermission::ApiTokensCreate)?;
         let now = Utc::now();
         let new = NewToken::parse(&self.catalog, request, now).map_err(ServiceError::Invalid)?;
-        let plain = PlainToken::generate();
-        let hash = plain.hash(&self.key);
-        let hint = plain.hint();
+        let minted = mint(&self.key);
         let record = NewTokenRecord {
             name: new.name.as_str(),
             description: new.description.as_str(),
             token_type: new.grant.token_type,
             permissions: &new.grant.permissions,
-            token_hash: hash.as_str(),
-            hint: &hint,
+            secret: minted.stored(),
             created_by: Some(creator.id),
             created_at: now,
             expires_at: new.expiry.at(),
@@ -142,7 +141,7 @@ impl Tokens {
         self.notifications.token_created(creator, &token).await;
         Ok(CreatedToken {
             token,
-            secret: RevealedSecret(plain.into_exposed()),
+            secret: minted.reveal(),
         })
     }
 

@@ -5,12 +5,11 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 
 use crate::catalog::{Catalog, Permission};
+use crate::lifetime::Expiry;
 use crate::model::{FieldError, NewAdminRequest, NewTokenRequest, TokenType};
 
-mod expiry;
 pub mod text;
 mod token_edit;
-pub use expiry::Expiry;
 pub use text::{Lines, fold};
 pub use token_edit::TokenEdit;
 

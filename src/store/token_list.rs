@@ -11,6 +11,7 @@ use sqlx::FromRow;
 
 use super::tokens::{TokenRow, token_view_columns};
 use super::{Store, StoreResult, on_pool};
+use crate::lifetime::{expired_sql, unexpired_sql};
 use crate::model::{
     FieldError, SortColumn, SortDirection, TokenListQuery, TokenPage, TokenSort, TokenStatus,
     TokenView,
@@ -102,7 +103,8 @@ fn sort_key(column: SortColumn) -> &'static str {
     }
 }
 
-/// The expiry sort key. Status filters compare it rather than `expires_at`, so that sorted
+/// The expiry sort key. Status filters compare it rather than `expires_at` (through
+/// [`expired_sql`] / [`unexpired_sql`], "expired" as the core means it), so that sorted
 /// by expiry, "expired" and "active" are a seek into its index instead of a walk past
 /// every token on the other side of now.
 const EXPIRY: &str = "COALESCE(t.expires_at, 'infinity')";
@@ -174,11 +176,17 @@ fn list_sql(query: &TokenListQuery, after: Option<&ListCursor>, now: DateTime<Ut
         Some(TokenStatus::Revoked) => base.push_str("WHERE t.revoked_at IS NOT NULL"),
         Some(TokenStatus::Active) => {
             let now = sql.bind(Bind::Time(Some(now)));
-            base.push_str(&format!("WHERE t.revoked_at IS NULL AND {EXPIRY} > {now}"));
+            base.push_str(&format!(
+                "WHERE t.revoked_at IS NULL AND {}",
+                unexpired_sql(EXPIRY, &now)
+            ));
         }
         Some(TokenStatus::Expired) => {
             let now = sql.bind(Bind::Time(Some(now)));
-            base.push_str(&format!("WHERE t.revoked_at IS NULL AND {EXPIRY} <= {now}"));
+            base.push_str(&format!(
+                "WHERE t.revoked_at IS NULL AND {}",
+                expired_sql(EXPIRY, &now)
+            ));
         }
     }
     if let Some(token_type) = query.token_type {

@@ -12,6 +12,7 @@ use super::tokens::{parse_permissions, parse_type, permissions_json};
 use super::{NewAuditEvent, Store, StoreResult, on_pool};
 use crate::catalog::Permission;
 use crate::model::TokenType;
+use crate::tokens::mint::StoredSecret;
 use crate::validate::fold;
 
 /// What a change is checked against: the token's hash (`None` once revoked), whether it is
@@ -107,15 +108,14 @@ impl Store {
         Ok(landed)
     }
 
-    /// Gives token `id` a new hash (and display hint) if it still has `old_hash` and is
+    /// Gives token `id` a new hash and display hint (freshly minted) if it still has `old_hash` and is
     /// not revoked, with `audit`; `false` otherwise. The old value matches nothing from
     /// then on.
     pub async fn replace_token_hash(
         &self,
         id: i64,
         old_hash: &str,
-        new_hash: &str,
-        hint: &str,
+        new: &StoredSecret,
         audit: &NewAuditEvent<'_>,
     ) -> StoreResult<bool> {
         const SQL: &str = "UPDATE api_tokens SET token_hash = $1, hint = $2 \
@@ -123,8 +123,8 @@ impl Store {
         let landed = on_pool!(self, |pool| update_audited!(
             pool,
             sqlx::query(SQL)
-                .bind(new_hash)
-                .bind(hint)
+                .bind(new.hash())
+                .bind(new.hint())
                 .bind(id)
                 .bind(old_hash),
             audit

@@ -5,6 +5,7 @@ use super::audit::{INSERT_AUDIT_EVENT, insert_audit_query};
 use super::{NewAuditEvent, Store, StoreError, StoreResult, on_pool};
 use crate::catalog::Permission;
 use crate::model::{AuditTargetKind, DailyUsage, TokenType, TokenView};
+use crate::tokens::mint::StoredSecret;
 use crate::tokens::usage::UsageBatch;
 
 /// Everything stored for a new token: its hash, never its value.
@@ -13,8 +14,8 @@ pub struct NewTokenRecord<'a> {
     pub description: &'a str,
     pub token_type: TokenType,
     pub permissions: &'a [Permission],
-    pub token_hash: &'a str,
-    pub hint: &'a str,
+    /// The value's hash and hint, as [`mint`](crate::tokens::mint::mint) made them.
+    pub secret: &'a StoredSecret,
     /// The creating admin; `None` for tokens no admin made (pre-generated on the first
     /// start, load-test seeding).
     pub created_by: Option<i64>,
@@ -95,8 +96,8 @@ macro_rules! insert_token_query {
             .bind($token.description)
             .bind($token.token_type.as_str())
             .bind($permissions)
-            .bind($token.token_hash)
-            .bind($token.hint)
+            .bind($token.secret.hash())
+            .bind($token.secret.hint())
             .bind($token.created_by)
             .bind($token.created_at)
             .bind($token.expires_at)

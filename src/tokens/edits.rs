@@ -9,11 +9,10 @@ use crate::admins::access::{require, require_confirmed};
 use crate::admins::actor::Actor;
 use crate::error::ServiceError;
 use crate::model::{
-    AdminPermission, AuditAction, BULK_REVOKE_MAX, CreatedToken, FieldError, RevealedSecret,
-    TokenPatch, TokenView,
+    AdminPermission, AuditAction, BULK_REVOKE_MAX, CreatedToken, FieldError, TokenPatch, TokenView,
 };
 use crate::store::{StoreError, TokenUpdate};
-use crate::tokens::format::PlainToken;
+use crate::tokens::mint::mint;
 use crate::validate::TokenEdit;
 
 /// How often a change is retried when another one lands between its read and its write.
@@ -104,12 +103,11 @@ impl Tokens {
         require_confirmed(admin, AdminPermission::ApiTokensRegenerate)?;
         for _ in 0..ATTEMPTS {
             let (old_hash, state) = working(self, id).await?;
-            let plain = PlainToken::generate();
-            let new_hash = plain.hash(&self.key);
+            let minted = mint(&self.key);
             let audit = Self::audit_event(admin, AuditAction::TokenRegenerate, id, &state.name, "");
             if self
                 .store
-                .replace_token_hash(id, &old_hash, new_hash.as_str(), &plain.hint(), &audit)
+                .replace_token_hash(id, &old_hash, minted.stored(), &audit)
                 .await?
             {
                 self.cache.invalidate(&old_hash);
@@ -117,7 +115,7 @@ impl Tokens {
                 let token = self.view(id).await?;
                 return Ok(CreatedToken {
                     token,
-                    secret: RevealedSecret(plain.into_exposed()),
+                    secret: minted.reveal(),
                 });
             }
         }

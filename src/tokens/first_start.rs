@@ -8,7 +8,7 @@ use crate::audit::{By, event};
 use crate::error::ServiceError;
 use crate::model::{AuditAction, TokenType};
 use crate::store::NewTokenRecord;
-use crate::tokens::format::PlainToken;
+use crate::tokens::mint::{Minted, mint};
 
 /// Name, description and type of each pre-generated token, in the order they are made.
 pub const PREGENERATED: [(&str, &str, TokenType); 2] = [
@@ -31,29 +31,13 @@ impl Tokens {
     /// do nothing, even once they are revoked or renamed. `true` when this call made them.
     pub async fn pregenerate_on_first_start(&self) -> Result<bool, ServiceError> {
         let now = Utc::now();
-        let secrets: Vec<(String, String)> = PREGENERATED
-            .iter()
-            .map(|_| {
-                let plain = PlainToken::generate();
-                (plain.hash(&self.key).as_str().to_owned(), plain.hint())
-            })
-            .collect();
+        let minted: Vec<Minted> = PREGENERATED.iter().map(|_| mint(&self.key)).collect();
         let records: Vec<NewTokenRecord<'_>> = PREGENERATED
             .iter()
-            .zip(&secrets)
-            .map(
-                |((name, description, token_type), (hash, hint))| NewTokenRecord {
-                    name,
-                    description,
-                    token_type: *token_type,
-                    permissions: &[],
-                    token_hash: hash,
-                    hint,
-                    created_by: None,
-                    created_at: now,
-                    expires_at: None,
-                },
-            )
+            .zip(&minted)
+            .map(|((name, description, token_type), minted)| {
+                minted.unattended_record(name, description, *token_type, now)
+            })
             .collect();
         let audit = event(
             &By::Tollgate,

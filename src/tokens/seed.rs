@@ -7,6 +7,7 @@ use crate::ServiceError;
 use crate::model::TokenType;
 use crate::store::{NewTokenRecord, Store};
 use crate::tokens::format::PlainToken;
+use crate::tokens::mint::{Minted, mint};
 
 /// Rows per transaction: large enough to be fast, small enough to keep memory flat.
 const BATCH: usize = 5_000;
@@ -25,31 +26,20 @@ pub async fn seed_tokens(
     let mut next = 0;
     while next < count {
         let size = BATCH.min(count - next);
-        let plains: Vec<PlainToken> = (0..size).map(|_| PlainToken::generate()).collect();
-        let rows: Vec<(String, String, String)> = plains
-            .iter()
-            .enumerate()
-            .map(|(i, plain)| {
-                let name = format!("load-{run}-{}", next + i);
-                (name, plain.hash(key).as_str().to_owned(), plain.hint())
-            })
+        let minted: Vec<Minted> = (0..size).map(|_| mint(key)).collect();
+        let names: Vec<String> = (next..next + size)
+            .map(|n| format!("load-{run}-{n}"))
             .collect();
-        let records: Vec<NewTokenRecord<'_>> = rows
+        let records: Vec<NewTokenRecord<'_>> = names
             .iter()
-            .map(|(name, hash, hint)| NewTokenRecord {
-                name,
-                description: "load test",
-                token_type: TokenType::ReadOnly,
-                permissions: &[],
-                token_hash: hash,
-                hint,
-                created_by: None,
-                created_at: now,
-                expires_at: None,
+            .zip(&minted)
+            .map(|(name, minted)| {
+                minted.unattended_record(name, "load test", TokenType::ReadOnly, now)
             })
             .collect();
         store.insert_tokens(&records).await?;
-        kept.extend(plains.into_iter().take(keep.saturating_sub(kept.len())));
+        let wanted = keep.saturating_sub(kept.len());
+        kept.extend(minted.into_iter().take(wanted).map(Minted::into_plain));
         next += size;
     }
     Ok(kept)

@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 
 use crate::catalog::{Catalog, Permission, allows};
 use crate::failure_throttle::FailureThrottle;
+use crate::lifetime::has_passed;
 use crate::server_key::ServerKey;
 use crate::store::{Store, TokenAuthRecord};
 use crate::tokens::cache::{TokenCache, Trust};
@@ -176,7 +177,7 @@ impl Verifier {
                 }
             }
         };
-        if let Some(expires_at) = record.expires_at.filter(|at| *at <= now) {
+        if let Some(expires_at) = record.expires_at.filter(|at| has_passed(*at, now)) {
             self.usage
                 .record(record.id, now, client_ip, Outcome::Unauthorized);
             return Err(Rejection::Expired(expires_at));

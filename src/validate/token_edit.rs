@@ -3,8 +3,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Description, Expiry, Grant, Name};
+use super::{Description, Grant, Name};
 use crate::catalog::{Catalog, Permission};
+use crate::lifetime::Expiry;
 use crate::model::{FieldError, TokenPatch, TokenType};
 
 /// A [`TokenPatch`] that passed validation. `None` fields stay as they are.

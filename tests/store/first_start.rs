@@ -164,9 +164,34 @@ async fn postgres_racing_instances_pregenerate_once() {
     racing_instances_pregenerate_once(TestDb::postgres().await).await;
 }
 
+/// Load-test seeding mints like every other writer: each stored hint is of its value, the
+/// values it hands back work, and the tokens are read-only, unattended and never expire.
+pub async fn seeded_load_test_tokens_are_minted_and_work(core: &Tollgate) {
+    let kept = core.tokens.seed_for_load_test(3, 2).await.unwrap();
+    assert_eq!(kept.len(), 2);
+    let tokens = every_token(core).await;
+    assert_eq!(tokens.len(), 3);
+    for token in &tokens {
+        assert!(token.name.starts_with("load-"), "{}", token.name);
+        assert_eq!(token.token_type, TokenType::ReadOnly);
+        assert_eq!(token.created_by, None);
+        assert_eq!(token.expires_at, None);
+    }
+    for plain in &kept {
+        let verified = core
+            .verifier
+            .authenticate(Some(plain.expose()), None)
+            .await
+            .unwrap();
+        let stored = tokens.iter().find(|t| t.id == verified.id).unwrap();
+        assert_eq!(stored.hint, plain.hint());
+    }
+}
+
 store_tests!(
     the_first_start_pregenerates_two_tokens_once,
     a_pregenerated_token_works_once_regenerated,
     revoked_or_renamed_pregenerated_tokens_are_not_made_again,
     racing_first_starts_pregenerate_once,
+    seeded_load_test_tokens_are_minted_and_work,
 );

@@ -244,8 +244,48 @@ pub async fn a_cursor_only_continues_its_own_sort(core: &Tollgate) {
     }
 }
 
+/// The list's status filters (SQL) and the core's "expired" (Rust) draw the line at the
+/// same moment: a token whose expiry is exactly now is expired in both, a tick before
+/// it is active in both.
+pub async fn the_status_filters_and_the_expired_predicate_agree_at_the_boundary(core: &Tollgate) {
+    let admin = first_admin(core).await;
+    let day = (Utc::now() + Duration::days(2)).date_naive();
+    let mut request = token_request("edge", TokenType::ReadOnly, vec![]);
+    request.lifetime = TokenLifetime::until_day(day);
+    let created = core.tokens.create(&admin, &request).await.unwrap();
+    let at = created.token.expires_at.unwrap();
+    assert_eq!(at, tollgate::lifetime::midnight_utc(day));
+    let tick = Duration::microseconds(1);
+    for now in [at - tick, at, at + tick] {
+        let expired = tollgate::lifetime::is_expired(Some(at), now);
+        assert_eq!(expired, now >= at, "{now}");
+        for sort in ["-created_at", "expires_at", "-expires_at"] {
+            let listed = |status| {
+                let query = TokenListQuery {
+                    status: Some(status),
+                    sort: TokenSort::parse(sort).unwrap(),
+                    ..TokenListQuery::default()
+                };
+                async move {
+                    let page = core.store.list_tokens(&query, None, now).await.unwrap();
+                    page.data.iter().any(|t| t.id == created.token.id)
+                }
+            };
+            assert_eq!(listed(TokenStatus::Expired).await, expired, "{now} {sort}");
+            assert_eq!(listed(TokenStatus::Active).await, !expired, "{now} {sort}");
+        }
+        let status = if expired {
+            TokenStatus::Expired
+        } else {
+            TokenStatus::Active
+        };
+        assert_eq!(created.token.status(now), status, "{now}");
+    }
+}
+
 store_tests!(
     every_sort_pages_through_the_whole_list_in_order,
     filters_and_search_pick_their_tokens,
     a_cursor_only_continues_its_own_sort,
+    the_status_filters_and_the_expired_predicate_agree_at_the_boundary,
 );

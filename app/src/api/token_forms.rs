@@ -20,6 +20,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 use tollgate::catalog::Permission;
+use tollgate::lifetime::FIELD;
 use tollgate::model::{
     CreatedToken, FieldError, NewTokenRequest, TokenLifetime, TokenPatch, TokenType, TokenView,
 };
@@ -95,7 +96,7 @@ impl TokenForm {
 
     fn lifetime(&self) -> Result<Option<TokenLifetime>, AppError> {
         let choice = DurationChoice::parse(&self.duration)
-            .ok_or_else(|| invalid("duration", "Choose how long the token lives."))?;
+            .ok_or_else(|| invalid(FIELD, "Choose how long the token lives."))?;
         chosen_lifetime(choice, &self.expiry_date)
     }
 

@@ -1,12 +1,10 @@
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, Utc};
 use leptos::prelude::*;
-use tollgate::model::{FieldError, TokenLifetime, format_time};
+use tollgate::lifetime::{self, FIELD, TokenLifetime};
+use tollgate::model::{FieldError, format_time};
 
 use crate::components::{FieldMessage, has_error};
 use crate::error::AppError;
-
-/// The request field a lifetime is checked under, so the server's message lands here.
-const FIELD: &str = "duration";
 
 /// What the duration select holds. A custom date lives in its own input next to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,8 +39,7 @@ impl DurationChoice {
 /// same reading the admin JSON API gives a date. Whether it is in the future is the
 /// server's call.
 pub fn custom_lifetime(date: &str) -> Option<TokenLifetime> {
-    let day = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok()?;
-    Some(TokenLifetime::Until(day.and_hms_opt(0, 0, 0)?.and_utc()))
+    lifetime::parse_day(date.trim())
 }
 
 /// The lifetime to send: `None` keeps the current one. A custom choice without a date is
@@ -85,14 +82,7 @@ pub fn DurationField(
     if editing {
         choices.push(DurationChoice::Keep);
     }
-    choices.extend(
-        [
-            TokenLifetime::Days7,
-            TokenLifetime::Days30,
-            TokenLifetime::Days90,
-        ]
-        .map(DurationChoice::Preset),
-    );
+    choices.extend(TokenLifetime::DAY_PRESETS.map(DurationChoice::Preset));
     choices.push(DurationChoice::Custom);
     choices.push(DurationChoice::Preset(TokenLifetime::Unlimited));
     let options = choices
@@ -109,7 +99,7 @@ pub fn DurationField(
 
     view! {
         <label for="token-duration">{if editing { "Expiry" } else { "Token duration" }}</label>
-        <select id="token-duration" name="duration" aria-describedby="duration-hint duration-error"
+        <select id="token-duration" name=FIELD aria-describedby="duration-hint duration-error"
             aria-invalid=move || has_error(&error, FIELD).to_string()
             on:change=move |ev| {
                 if let Some(value) = DurationChoice::parse(&event_target_value(&ev)) {
@@ -166,7 +156,9 @@ fn describe(
         },
     };
     match lifetime.expires_at(now) {
-        Some(at) if at <= now => format!("{} has passed: choose a later date.", format_time(at)),
+        Some(at) if lifetime::has_passed(at, now) => {
+            format!("{} has passed: choose a later date.", format_time(at))
+        }
         Some(at) => format!("Expires {}", format_time(at)),
         None => {
             "Never expires. Prefer a lifetime for tokens that leave your infrastructure.".to_owned()

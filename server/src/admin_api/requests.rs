@@ -2,13 +2,13 @@
 //! the core's requests. Shape only is checked here (types, which fields, the duration's
 //! forms); the rules (names, permissions, future dates) are the core's, as for the panel.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use tollgate::catalog::Permission;
-use tollgate::model::{FieldError, NewTokenRequest, TokenLifetime, TokenPatch, TokenType};
+use tollgate::lifetime::{self, TokenLifetime};
+use tollgate::model::{FieldError, NewTokenRequest, TokenPatch, TokenType};
 
-const DURATION: &str = "duration";
 const DURATION_HELP: &str = "Use 7, 30 or 90 (days), a future date (2027-01-31, meaning 00:00 UTC that day, or an RFC 3339 time), or null for a token that never expires.";
 
 /// `POST /admin/api/tokens`.
@@ -23,7 +23,7 @@ pub struct CreateTokenBody {
     token_type: Option<TokenType>,
     #[serde(default)]
     permissions: Vec<Permission>,
-    /// Absent: 30 days, as the panel's default; `null`: never expires.
+    /// Absent: the default lifetime (30 days), as on the panel; `null`: never expires.
     #[serde(default, deserialize_with = "present")]
     duration: Option<Option<Value>>,
 }
@@ -55,38 +55,37 @@ where
 
 /// A duration as the API accepts it: `null`, `"unlimited"`, 7/30/90, or a date or time.
 fn parse_duration(value: Option<&Value>) -> Result<TokenLifetime, FieldError> {
-    let bad = |what: String| FieldError::new(DURATION, format!("{what} {DURATION_HELP}"));
+    let bad = |what: String| FieldError::new(lifetime::FIELD, format!("{what} {DURATION_HELP}"));
     match value {
         None | Some(Value::Null) => Ok(TokenLifetime::Unlimited),
-        Some(Value::Number(days)) => match days.as_u64() {
-            Some(7) => Ok(TokenLifetime::Days7),
-            Some(30) => Ok(TokenLifetime::Days30),
-            Some(90) => Ok(TokenLifetime::Days90),
-            _ => Err(bad(format!("{days} days is not offered."))),
-        },
+        Some(Value::Number(days)) => days
+            .as_u64()
+            .and_then(TokenLifetime::from_days)
+            .ok_or_else(|| bad(format!("{days} days is not offered."))),
         Some(Value::String(text)) if text == "unlimited" => Ok(TokenLifetime::Unlimited),
-        Some(Value::String(text)) => parse_date(text)
-            .map(TokenLifetime::Until)
-            .ok_or_else(|| bad(format!("`{text}` is not a date."))),
+        Some(Value::String(text)) => {
+            parse_date(text).ok_or_else(|| bad(format!("`{text}` is not a date.")))
+        }
         Some(other) => Err(bad(format!("{other} is not a duration."))),
     }
 }
 
-/// `2027-01-31` (00:00 UTC that day) or an RFC 3339 time with its offset.
-fn parse_date(text: &str) -> Option<DateTime<Utc>> {
-    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return date.and_hms_opt(0, 0, 0).map(|at| at.and_utc());
-    }
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|at| at.with_timezone(&Utc))
+/// `2027-01-31` (00:00 UTC that day, as the panel's date input means it) or an RFC 3339
+/// time with its offset.
+fn parse_date(text: &str) -> Option<TokenLifetime> {
+    lifetime::parse_day(text).or_else(|| {
+        DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|at| TokenLifetime::Until(at.with_timezone(&Utc)))
+    })
 }
 
 impl CreateTokenBody {
     /// The core's create request, or what is missing or malformed (all at once).
     pub fn into_request(self) -> Result<NewTokenRequest, Vec<FieldError>> {
         let lifetime = match &self.duration {
-            None => Ok(TokenLifetime::Days30),
+            // The panel's default too.
+            None => Ok(TokenLifetime::default()),
             Some(value) => parse_duration(value.as_ref()),
         };
         let token_type = self.token_type.ok_or_else(|| {

@@ -91,13 +91,7 @@ fn duration_of(token: &TokenView, now: DateTime<Utc>) -> (DurationChoice, String
         );
     };
     let lived = expires_at - token.created_at;
-    let preset = [
-        TokenLifetime::Days7,
-        TokenLifetime::Days30,
-        TokenLifetime::Days90,
-    ]
-    .into_iter()
-    .find(|preset| {
+    let preset = TokenLifetime::DAY_PRESETS.into_iter().find(|preset| {
         preset
             .days()
             .is_some_and(|days| (lived - Duration::days(days)).abs() < Duration::hours(1))
