@@ -100,3 +100,65 @@ fn session(headers: &HeaderMap, name: &str) -> Option<SessionSecret> {
         .find(|(cookie, _)| *cookie == name)
         .map(|(_, value)| SessionSecret::from_cookie(value))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for (name, value) in pairs {
+            headers.append(*name, HeaderValue::from_static(value));
+        }
+        headers
+    }
+
+    const PEER: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+
+    #[test]
+    fn forwarded_headers_count_only_from_a_trusted_peer() {
+        let sent = headers(&[
+            ("x-forwarded-for", "198.51.100.7, 203.0.113.9"),
+            ("x-forwarded-proto", "https"),
+            (
+                "cookie",
+                "tollgate_session=plain; __Host-tollgate_session=hosted",
+            ),
+        ]);
+        let direct = read(&sent, PEER, &TrustedProxies::none(), false);
+        assert_eq!(direct.client_ip(), PEER);
+        assert!(!direct.forwarded_https && !direct.secure_cookies);
+        assert_eq!(direct.session.unwrap().expose(), "plain");
+
+        let proxied = read(&sent, PEER, &"127.0.0.1/32".parse().unwrap(), false);
+        assert_eq!(proxied.client_ip(), Some("203.0.113.9".parse().unwrap()));
+        assert!(proxied.forwarded_https && proxied.secure_cookies);
+        assert_eq!(
+            proxied.session.unwrap().expose(),
+            "hosted",
+            "over https only the __Host- cookie is read"
+        );
+    }
+
+    #[test]
+    fn configured_secure_cookies_read_only_the_host_cookie() {
+        let plain_only = headers(&[("cookie", "tollgate_session=plain")]);
+        let context = read(&plain_only, PEER, &TrustedProxies::none(), true);
+        assert!(context.secure_cookies && !context.forwarded_https);
+        assert_eq!(context.session_cookie_name(), "__Host-tollgate_session");
+        assert!(context.session.is_none());
+    }
+
+    #[test]
+    fn without_a_connection_there_is_no_address_and_no_forwarded_https() {
+        let sent = headers(&[
+            ("x-forwarded-for", "203.0.113.9"),
+            ("x-forwarded-proto", "https"),
+            ("user-agent", "  curl/8  "),
+        ]);
+        let context = read(&sent, None, &"0.0.0.0/0".parse().unwrap(), false);
+        assert_eq!(context.client_ip(), None);
+        assert!(!context.forwarded_https);
+        assert_eq!(context.origin.user_agent.as_deref(), Some("curl/8"));
+    }
+}
