@@ -89,6 +89,13 @@ pub struct Admins {
     audit: Audit,
 }
 
+/// [`crate::Settings::session_ttl`] unless configured: a working day and then some.
+pub const DEFAULT_SESSION_TTL: Duration = Duration::hours(12);
+/// [`crate::Settings::session_idle`] unless configured.
+pub const DEFAULT_SESSION_IDLE: Duration = Duration::hours(1);
+/// [`crate::Settings::reconfirm_window`] unless configured.
+pub const DEFAULT_RECONFIRM_WINDOW: Duration = Duration::minutes(10);
+
 /// What [`Admins`] needs from configuration.
 #[derive(Debug, Clone)]
 pub struct SessionSettings {

@@ -34,6 +34,9 @@ pub mod error;
 /// Failures per key (a client address, an account) in a fixed window.
 #[cfg(feature = "server")]
 pub mod failure_throttle;
+/// What a door knows about a request: client address and browser, https, the session.
+#[cfg(feature = "server")]
+pub mod request_context;
 /// The server key that keys token hashes, from configuration or the data folder.
 #[cfg(feature = "server")]
 pub mod server_key;

@@ -5,7 +5,7 @@ use chrono::Duration;
 
 use crate::admins::roles::Roles;
 use crate::admins::sign_in_throttle::SignInThrottle;
-use crate::admins::{Admins, SessionSettings};
+use crate::admins::{self, Admins, SessionSettings};
 use crate::audit::Audit;
 use crate::catalog::Catalog;
 use crate::content::Content;
@@ -18,7 +18,7 @@ use crate::tokens::Tokens;
 use crate::tokens::cache::{TokenCache, Trust};
 use crate::tokens::change_feed::{Feed, ReconnectGate};
 use crate::tokens::usage::UsageRecorder;
-use crate::tokens::verifier::Verifier;
+use crate::tokens::verifier::{self, Verifier};
 
 /// Knobs the services need from configuration.
 #[derive(Debug, Clone)]
@@ -44,18 +44,20 @@ pub struct Settings {
     pub outage_grace: StdDuration,
 }
 
+/// The defaults: the constants beside the code each one tunes. The server's command-line
+/// flags (and its test configuration) default to the same constants, so they cannot drift.
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            session_ttl: Duration::hours(12),
-            session_idle: Duration::hours(1),
-            reconfirm_window: Some(Duration::minutes(10)),
+            session_ttl: admins::DEFAULT_SESSION_TTL,
+            session_idle: admins::DEFAULT_SESSION_IDLE,
+            reconfirm_window: Some(admins::DEFAULT_RECONFIRM_WINDOW),
             throttle_limit: failure_throttle::DEFAULT_LIMIT,
             throttle_window: failure_throttle::DEFAULT_WINDOW,
             catalog: Catalog::default(),
             sign_in_throttle: SignInThrottle::default(),
             mailer: None,
-            outage_grace: crate::tokens::verifier::DEFAULT_OUTAGE_GRACE,
+            outage_grace: verifier::DEFAULT_OUTAGE_GRACE,
         }
     }
 }

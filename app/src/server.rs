@@ -1,4 +1,5 @@
-//! Server-only plumbing for server functions: the core from context, the session cookie,
+//! Server-only plumbing for server functions: the core from context, the request as the
+//! server read it (address, session; see `tollgate::request_context`), the session cookie,
 //! and turning errors into HTTP statuses.
 //!
 //! Leptos only guarantees reactive context until a server function's first `.await` (when
@@ -6,20 +7,18 @@
 //! function starts with [`Rpc::current`], which takes everything it needs from context at
 //! once, and uses that afterwards.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
 
-use axum::extract::ConnectInfo;
-
-use http::header::{CACHE_CONTROL, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE, USER_AGENT};
+use http::header::{CACHE_CONTROL, LOCATION, RETRY_AFTER, SET_COOKIE};
 use http::{HeaderValue, StatusCode, request::Parts};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use tollgate::Tollgate;
 use tollgate::admins::actor::{Actor, RequestOrigin};
 use tollgate::admins::{NewSession, SessionSecret};
-use tollgate::client_address::TrustedProxies;
 use tollgate::model::AdminView;
+use tollgate::request_context::RequestContext;
 
 use crate::api::ApiReference;
 use crate::error::AppError;
@@ -27,59 +26,12 @@ use crate::error::AppError;
 mod handoff;
 pub use handoff::{Handoff, HandoffFor, Handoffs, TakenByRequest};
 
-/// The session cookie over plain http (local use, tests).
-pub const SESSION_COOKIE: &str = "tollgate_session";
-/// The session cookie over https. A browser keeps a `__Host-` cookie only if it is
-/// `Secure`, has `Path=/` and no `Domain`, so neither a sibling subdomain nor a plain-http
-/// page can plant or overwrite it, and it is read under this name only.
-pub const SECURE_SESSION_COOKIE: &str = "__Host-tollgate_session";
-
-/// Whether cookies for this request are `Secure`: configured so (`--secure-cookies`), or
-/// behind a TLS-terminating trusted proxy (`X-Forwarded-Proto: https`, see
-/// [`forwarded_https`]; the request itself is plain http).
-pub fn cookies_are_secure(parts: &Parts, secure_cookies: bool, trusted: &TrustedProxies) -> bool {
-    secure_cookies || forwarded_https(parts, trusted)
-}
-
-/// The session cookie's name in this mode.
-pub fn session_cookie_name(secure: bool) -> &'static str {
-    if secure {
-        SECURE_SESSION_COOKIE
-    } else {
-        SESSION_COOKIE
-    }
-}
-
-/// The session id from a request's session cookie (named for the mode, see
-/// [`cookies_are_secure`]), if it sent one. Shared by the server functions and the admin
-/// JSON API, which sign in the same way.
-pub fn session_secret(
-    parts: &Parts,
-    secure_cookies: bool,
-    trusted: &TrustedProxies,
-) -> Option<SessionSecret> {
-    let name = session_cookie_name(cookies_are_secure(parts, secure_cookies, trusted));
-    parts
-        .headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(cookie, _)| *cookie == name)
-        .map(|(_, value)| SessionSecret::from_cookie(value))
-}
-
 /// What the server binary hands every server function and page render.
 #[derive(Clone)]
 pub struct ServerContext {
     pub core: Tollgate,
-    /// Mark cookies `Secure` (the panel is served over https).
-    pub secure_cookies: bool,
     /// The API reference page's content, read from the OpenAPI document at start-up.
     pub api_reference: Arc<ApiReference>,
-    /// The reverse proxies whose forwarded headers are believed (see [`client_ip`]).
-    pub trusted_proxies: TrustedProxies,
     /// What a form posted without JavaScript leaves for the page it redirects to.
     pub handoffs: Handoffs,
 }
@@ -91,9 +43,8 @@ pub struct Rpc {
     pub handoffs: Handoffs,
     /// What this request took from `handoffs` already.
     pub taken: Option<TakenByRequest>,
-    trusted_proxies: TrustedProxies,
-    secure_cookies: bool,
-    request: Option<Parts>,
+    /// The request as the server read it (its `request_context` middleware).
+    request: RequestContext,
     response: Option<ResponseOptions>,
 }
 
@@ -102,9 +53,7 @@ impl Rpc {
     pub fn current() -> Self {
         let ServerContext {
             core,
-            secure_cookies,
             api_reference,
-            trusted_proxies,
             handoffs,
         } = expect_context::<ServerContext>();
         Self {
@@ -112,9 +61,7 @@ impl Rpc {
             api_reference,
             handoffs,
             taken: use_context::<TakenByRequest>(),
-            trusted_proxies,
-            secure_cookies,
-            request: use_context::<Parts>(),
+            request: request_context(),
             response: use_context::<ResponseOptions>(),
         }
     }
@@ -132,28 +79,19 @@ impl Rpc {
         error
     }
 
-    /// The caller's address (see [`client_ip`]).
+    /// The caller's address (see `tollgate::client_address`).
     pub fn client_ip(&self) -> Option<IpAddr> {
-        client_ip(self.request.as_ref()?, &self.trusted_proxies)
+        self.request.client_ip()
     }
 
     /// Where the call came from, for the audit log.
     pub fn origin(&self) -> RequestOrigin {
-        let user_agent = self
-            .request
-            .as_ref()
-            .and_then(|parts| parts.headers.get(USER_AGENT))
-            .and_then(|value| value.to_str().ok());
-        RequestOrigin::new(self.client_ip(), user_agent)
+        self.request.origin.clone()
     }
 
     /// The session id from the request's cookie, if any.
     pub fn session_secret(&self) -> Option<SessionSecret> {
-        session_secret(
-            self.request.as_ref()?,
-            self.secure_cookies,
-            &self.trusted_proxies,
-        )
+        self.request.session.clone()
     }
 
     /// The session id from the request's cookie, or a 401.
@@ -198,12 +136,10 @@ impl Rpc {
 
     /// No `Domain`, and `Path=/`: what the `__Host-` name needs over https.
     fn write_cookie(&self, value: &str, max_age: i64) {
-        let secure = self.request.as_ref().map_or(self.secure_cookies, |parts| {
-            cookies_are_secure(parts, self.secure_cookies, &self.trusted_proxies)
-        });
+        let secure = self.request.secure_cookies;
         let cookie = format!(
             "{}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Strict{}",
-            session_cookie_name(secure),
+            self.request.session_cookie_name(),
             if secure { "; Secure" } else { "" }
         );
         if let Some(response) = &self.response {
@@ -244,33 +180,13 @@ impl Rpc {
     }
 }
 
-/// The client's address: the TCP peer, or, when the peer is a trusted proxy, what the
-/// `X-Forwarded-For` chain says (the rule is `TrustedProxies::client_address`). `X-Real-IP`
-/// is never read: it is one value with no chain, which a proxy that does not set it passes
-/// on from the client untouched. `None` only for requests that came over no connection.
-pub fn client_ip(parts: &Parts, trusted: &TrustedProxies) -> Option<IpAddr> {
-    let peer = peer(parts)?;
-    let forwarded = parts.headers.get_all("x-forwarded-for").iter();
-    Some(trusted.client_address(peer, forwarded.map(HeaderValue::as_bytes)))
-}
-
-/// Whether a trusted proxy says the client asked over https (`X-Forwarded-Proto`, the
-/// value the nearest proxy wrote: the last). From anyone else the header means nothing.
-pub fn forwarded_https(parts: &Parts, trusted: &TrustedProxies) -> bool {
-    peer(parts).is_some_and(|peer| trusted.contains(peer))
-        && parts
-            .headers
-            .get_all("x-forwarded-proto")
-            .iter()
-            .next_back()
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.rsplit(',').next())
-            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
-}
-
-fn peer(parts: &Parts) -> Option<IpAddr> {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip())
+/// The request as the server's `request_context` middleware read it, from the `Parts`
+/// Leptos provides. Every route is behind that middleware, so a request without it is a
+/// wiring mistake: better to stop than to guess the address or the cookie's mode.
+fn request_context() -> RequestContext {
+    use_context::<Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestContext>().cloned())
+        .expect(
+            "the server's request_context middleware runs before every page and server function",
+        )
 }

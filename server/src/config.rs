@@ -12,6 +12,40 @@ use crate::connections::ConnectionLimits;
 use crate::logging::LogFormat;
 use crate::router::ApiSettings;
 
+/// The flags' defaults, in the flags' units. Where the core has a default (the one
+/// `tollgate::Settings::default` uses), it is that constant; what only the server has is
+/// set here. The flags, [`LimitsConfig::default`] and [`Config::for_tests`] all read these.
+pub mod defaults {
+    use tollgate::admins::{DEFAULT_RECONFIRM_WINDOW, DEFAULT_SESSION_IDLE, DEFAULT_SESSION_TTL};
+    use tollgate::failure_throttle;
+    use tollgate::tokens::verifier::DEFAULT_OUTAGE_GRACE;
+
+    use crate::api_door::ForwardAuthHeaders;
+
+    pub const SESSION_HOURS: u32 = DEFAULT_SESSION_TTL.num_hours() as u32;
+    pub const SESSION_IDLE_MINUTES: u32 = DEFAULT_SESSION_IDLE.num_minutes() as u32;
+    pub const RECONFIRM_MINUTES: u32 = DEFAULT_RECONFIRM_WINDOW.num_minutes() as u32;
+    pub const THROTTLE_LIMIT: u32 = failure_throttle::DEFAULT_LIMIT;
+    pub const THROTTLE_WINDOW_SECONDS: u64 = failure_throttle::DEFAULT_WINDOW.as_secs();
+    pub const OUTAGE_GRACE_SECONDS: u64 = DEFAULT_OUTAGE_GRACE.as_secs();
+
+    // The flags count in whole units: a core default that is not one would be cut short.
+    const _: () = assert!(DEFAULT_SESSION_TTL.num_seconds() == SESSION_HOURS as i64 * 3600);
+    const _: () = assert!(DEFAULT_SESSION_IDLE.num_seconds() == SESSION_IDLE_MINUTES as i64 * 60);
+    const _: () = assert!(DEFAULT_RECONFIRM_WINDOW.num_seconds() == RECONFIRM_MINUTES as i64 * 60);
+    const _: () = assert!(failure_throttle::DEFAULT_WINDOW.subsec_nanos() == 0);
+    const _: () = assert!(DEFAULT_OUTAGE_GRACE.subsec_nanos() == 0);
+
+    pub const USAGE_FLUSH_SECONDS: u64 = 5;
+    pub const FORWARD_AUTH_PREFIX: &str = "/api";
+    pub const FORWARD_AUTH_HEADERS: ForwardAuthHeaders = ForwardAuthHeaders::XOriginal;
+    pub const SMTP_FROM: &str = "Tollgate <tollgate@localhost>";
+    pub const MAX_CONNECTIONS: u32 = 1000;
+    pub const MAX_CONNECTIONS_PER_IP: u32 = 100;
+    pub const HEADER_READ_TIMEOUT_SECONDS: u64 = 10;
+    pub const BODY_READ_TIMEOUT_SECONDS: u64 = 30;
+}
+
 /// Tollgate: API-token management. Every flag can also be set by the environment variable
 /// named in its help.
 #[derive(Debug, Parser)]
@@ -88,16 +122,16 @@ pub struct Config {
     pub site_root: PathBuf,
 
     /// How long an admin stays signed in, in hours.
-    #[arg(long, env = "TOLLGATE_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=720), global = true)]
+    #[arg(long, env = "TOLLGATE_SESSION_HOURS", default_value_t = defaults::SESSION_HOURS, value_parser = clap::value_parser!(u32).range(1..=720), global = true)]
     pub session_hours: u32,
 
     /// An admin unseen this many minutes is signed out, whatever `--session-hours` says.
-    #[arg(long, env = "TOLLGATE_SESSION_IDLE_MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u32).range(5..=43_200), global = true)]
+    #[arg(long, env = "TOLLGATE_SESSION_IDLE_MINUTES", default_value_t = defaults::SESSION_IDLE_MINUTES, value_parser = clap::value_parser!(u32).range(5..=43_200), global = true)]
     pub session_idle_minutes: u32,
 
     /// Creating, regenerating and revoking tokens and changing admins or roles need the
     /// password typed within this many minutes (signing in counts); 0 turns it off.
-    #[arg(long, env = "TOLLGATE_RECONFIRM_MINUTES", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=1440), global = true)]
+    #[arg(long, env = "TOLLGATE_RECONFIRM_MINUTES", default_value_t = defaults::RECONFIRM_MINUTES, value_parser = clap::value_parser!(u32).range(0..=1440), global = true)]
     pub reconfirm_minutes: u32,
 
     /// Mark the session cookie `Secure` (serve the panel over https). Also set automatically
@@ -106,7 +140,7 @@ pub struct Config {
     pub secure_cookies: bool,
 
     /// How often buffered "last used" times are written to the database, in seconds.
-    #[arg(long, env = "TOLLGATE_USAGE_FLUSH_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
+    #[arg(long, env = "TOLLGATE_USAGE_FLUSH_SECONDS", default_value_t = defaults::USAGE_FLUSH_SECONDS, value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
     pub usage_flush_seconds: u64,
 
     /// Accept the token as `?access_token=` too (RFC 6750 §2.3). Off by default: URLs end
@@ -119,12 +153,12 @@ pub struct Config {
     #[arg(
         long,
         env = "TOLLGATE_THROTTLE_LIMIT",
-        default_value_t = 30,
+        default_value_t = defaults::THROTTLE_LIMIT,
         global = true
     )]
     pub throttle_limit: u32,
 
-    #[arg(long, env = "TOLLGATE_THROTTLE_WINDOW_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400), global = true)]
+    #[arg(long, env = "TOLLGATE_THROTTLE_WINDOW_SECONDS", default_value_t = defaults::THROTTLE_WINDOW_SECONDS, value_parser = clap::value_parser!(u64).range(1..=86_400), global = true)]
     pub throttle_window_seconds: u64,
 
     /// The reverse proxies in front (`10.0.0.0/8,127.0.0.1/32`). Only a request whose TCP
@@ -142,7 +176,7 @@ pub struct Config {
     /// While the database is away, keep accepting tokens this instance verified before, for
     /// this many seconds after it lost the database (at most the cache's 300 s); 0 refuses
     /// them with 503 like every other request that needs the database.
-    #[arg(long, env = "TOLLGATE_OUTAGE_GRACE_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=300), global = true)]
+    #[arg(long, env = "TOLLGATE_OUTAGE_GRACE_SECONDS", default_value_t = defaults::OUTAGE_GRACE_SECONDS, value_parser = clap::value_parser!(u64).range(0..=300), global = true)]
     pub outage_grace_seconds: u64,
 
     /// A JSON file listing the content resources tokens can be granted and the API serves:
@@ -157,7 +191,7 @@ pub struct Config {
     #[arg(
         long,
         env = "TOLLGATE_FORWARD_AUTH_PREFIX",
-        default_value = "/api",
+        default_value = defaults::FORWARD_AUTH_PREFIX,
         global = true
     )]
     pub forward_auth_prefix: String,
@@ -165,7 +199,7 @@ pub struct Config {
     /// Forward-auth: which headers carry the original method and URI. `x-original`
     /// (`X-Original-Method`/`-URI`, the README's nginx snippet) or `x-forwarded`
     /// (`X-Forwarded-Method`/`-Uri`, Caddy, Traefik). Only that family is read.
-    #[arg(long, env = "TOLLGATE_FORWARD_AUTH_HEADERS", value_enum, default_value_t = ForwardAuthHeaders::XOriginal, global = true)]
+    #[arg(long, env = "TOLLGATE_FORWARD_AUTH_HEADERS", value_enum, default_value_t = defaults::FORWARD_AUTH_HEADERS, global = true)]
     pub forward_auth_headers: ForwardAuthHeaders,
 
     /// Mail notifications (a new token, to every admin who may read tokens) through this
@@ -179,7 +213,7 @@ pub struct Config {
     #[arg(
         long,
         env = "TOLLGATE_SMTP_FROM",
-        default_value = "Tollgate <tollgate@localhost>",
+        default_value = defaults::SMTP_FROM,
         global = true
     )]
     pub smtp_from: String,
@@ -193,21 +227,21 @@ pub struct Config {
 pub struct LimitsConfig {
     /// Connections open at once, from everyone; beyond it new ones wait to be accepted.
     /// Lowered at start-up to what the open-file limit holds.
-    #[arg(long, env = "TOLLGATE_MAX_CONNECTIONS", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000), global = true)]
+    #[arg(long, env = "TOLLGATE_MAX_CONNECTIONS", default_value_t = defaults::MAX_CONNECTIONS, value_parser = clap::value_parser!(u32).range(1..=1_000_000), global = true)]
     pub max_connections: u32,
 
     /// Connections open at once from one peer address; one more is closed at once. The peer
     /// is the TCP peer: behind a reverse proxy, set this above the proxy's connection pool.
-    #[arg(long, env = "TOLLGATE_MAX_CONNECTIONS_PER_IP", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1_000_000), global = true)]
+    #[arg(long, env = "TOLLGATE_MAX_CONNECTIONS_PER_IP", default_value_t = defaults::MAX_CONNECTIONS_PER_IP, value_parser = clap::value_parser!(u32).range(1..=1_000_000), global = true)]
     pub max_connections_per_ip: u32,
 
     /// A request's head must arrive within this many seconds; an idle keep-alive connection
     /// is closed after as long.
-    #[arg(long, env = "TOLLGATE_HEADER_READ_TIMEOUT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
+    #[arg(long, env = "TOLLGATE_HEADER_READ_TIMEOUT_SECONDS", default_value_t = defaults::HEADER_READ_TIMEOUT_SECONDS, value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
     pub header_read_timeout_seconds: u64,
 
     /// A request's body must arrive within this many seconds of its head, or `408`.
-    #[arg(long, env = "TOLLGATE_BODY_READ_TIMEOUT_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
+    #[arg(long, env = "TOLLGATE_BODY_READ_TIMEOUT_SECONDS", default_value_t = defaults::BODY_READ_TIMEOUT_SECONDS, value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
     pub body_read_timeout_seconds: u64,
 }
 
@@ -226,10 +260,10 @@ impl LimitsConfig {
 impl Default for LimitsConfig {
     fn default() -> Self {
         Self {
-            max_connections: 1000,
-            max_connections_per_ip: 100,
-            header_read_timeout_seconds: 10,
-            body_read_timeout_seconds: 30,
+            max_connections: defaults::MAX_CONNECTIONS,
+            max_connections_per_ip: defaults::MAX_CONNECTIONS_PER_IP,
+            header_read_timeout_seconds: defaults::HEADER_READ_TIMEOUT_SECONDS,
+            body_read_timeout_seconds: defaults::BODY_READ_TIMEOUT_SECONDS,
         }
     }
 }
@@ -259,21 +293,21 @@ impl Config {
             data_dir,
             database_url: None,
             secret_key: None,
-            session_hours: 12,
-            session_idle_minutes: 60,
-            reconfirm_minutes: 10,
+            session_hours: defaults::SESSION_HOURS,
+            session_idle_minutes: defaults::SESSION_IDLE_MINUTES,
+            reconfirm_minutes: defaults::RECONFIRM_MINUTES,
             secure_cookies: false,
-            usage_flush_seconds: 5,
+            usage_flush_seconds: defaults::USAGE_FLUSH_SECONDS,
             allow_query_token: false,
-            throttle_limit: 30,
-            throttle_window_seconds: 60,
-            outage_grace_seconds: 60,
+            throttle_limit: defaults::THROTTLE_LIMIT,
+            throttle_window_seconds: defaults::THROTTLE_WINDOW_SECONDS,
+            outage_grace_seconds: defaults::OUTAGE_GRACE_SECONDS,
             trusted_proxies: None,
-            forward_auth_prefix: "/api".into(),
-            forward_auth_headers: ForwardAuthHeaders::XOriginal,
+            forward_auth_prefix: defaults::FORWARD_AUTH_PREFIX.into(),
+            forward_auth_headers: defaults::FORWARD_AUTH_HEADERS,
             catalog: None,
             smtp_url: None,
-            smtp_from: "Tollgate <tollgate@localhost>".into(),
+            smtp_from: defaults::SMTP_FROM.into(),
             limits: LimitsConfig::default(),
         }
     }
@@ -344,6 +378,25 @@ mod tests {
         assert_eq!(set.log_format, LogFormat::Json);
         assert!(Cli::try_parse_from(["tollgate", "--max-connections-per-ip", "0"]).is_err());
         assert!(Cli::try_parse_from(["tollgate", "--log-format", "xml"]).is_err());
+    }
+
+    #[test]
+    fn the_test_configuration_is_the_flags_defaults_but_where_it_lives() {
+        let mut flags = config(&[]).unwrap();
+        let tests = Config::for_tests(PathBuf::from("/tmp/tollgate-tests"));
+        flags.addr = tests.addr;
+        flags.data_dir = tests.data_dir.clone();
+        flags.site_root = tests.site_root.clone();
+        assert_eq!(format!("{flags:?}"), format!("{tests:?}"));
+        assert_eq!(
+            (
+                flags.session_hours,
+                flags.reconfirm_minutes,
+                flags.throttle_limit
+            ),
+            (12, 10, 30),
+            "the core's defaults"
+        );
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub mod connections;
 pub mod logging;
 /// The OpenAPI document of the API, and the panel's reference read from it.
 pub mod openapi;
+/// Each request read once (client address, https, session cookie) for every door.
+pub mod request_context;
 /// Everything behind one axum `Router`.
 pub mod router;
 /// Content-Security-Policy with nonces, and refusing cross-site state changes.

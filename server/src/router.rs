@@ -24,7 +24,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::api_door::ForwardAuthHeaders;
-use crate::{admin_api, api_door, body_limit, openapi, security};
+use crate::{admin_api, api_door, body_limit, openapi, request_context, security};
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
@@ -57,9 +57,7 @@ pub fn router(state: AppState) -> Router {
     let document = openapi::document(state.core.tokens.catalog(), &state.api);
     let context = ServerContext {
         core: state.core.clone(),
-        secure_cookies: state.secure_cookies,
         api_reference: Arc::new(openapi::reference(&document)),
-        trusted_proxies: state.api.trusted_proxies.clone(),
         handoffs: app::server::Handoffs::purged_on_a_timer(),
     };
     // Served as built: the document only changes with the configuration.
@@ -120,6 +118,12 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(api_door::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security::refuse_cross_site))
         .layer(axum::middleware::from_fn(security::no_store_unless_static))
+        // Read once, before any door: every door takes the client's address and session
+        // from here.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            request_context::attach,
+        ))
         .layer(
             // Log method and path only: the query string may carry `access_token`.
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {

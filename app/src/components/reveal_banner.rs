@@ -123,8 +123,10 @@ fn origin() -> String {
     let Some(host) = header("host") else {
         return String::new();
     };
-    let https = use_context::<crate::server::ServerContext>()
-        .is_some_and(|context| crate::server::forwarded_https(&parts, &context.trusted_proxies));
+    let https = parts
+        .extensions
+        .get::<tollgate::request_context::RequestContext>()
+        .is_some_and(|request| request.forwarded_https);
     format!("{}://{host}", if https { "https" } else { "http" })
 }
 

@@ -4,9 +4,10 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use tollgate::admins::actor::{Actor, RequestOrigin};
+use tollgate::admins::actor::Actor;
 
 use crate::api_door::ApiError;
+use crate::request_context;
 use crate::router::AppState;
 
 /// A signed-in administrator, acting from this request. Absent or ended session → 401.
@@ -16,18 +17,15 @@ impl FromRequestParts<AppState> for AdminSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let secret =
-            app::server::session_secret(parts, state.secure_cookies, &state.api.trusted_proxies)
-                .ok_or_else(ApiError::unauthenticated)?;
-        let user_agent = parts
-            .headers
-            .get(axum::http::header::USER_AGENT)
-            .and_then(|value| value.to_str().ok());
-        let ip = app::server::client_ip(parts, &state.api.trusted_proxies);
+        let request = request_context::of(parts);
+        let secret = request
+            .session
+            .as_ref()
+            .ok_or_else(ApiError::unauthenticated)?;
         let admin = state
             .core
             .admins
-            .actor(&secret, RequestOrigin::new(ip, user_agent))
+            .actor(secret, request.origin.clone())
             .await?
             .ok_or_else(ApiError::unauthenticated)?;
         Ok(AdminSession(admin))

@@ -1,6 +1,5 @@
 use std::net::IpAddr;
 
-use app::server::client_ip;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -40,7 +39,7 @@ impl FromRequestParts<AppState> for Bearer {
         };
         Ok(Bearer {
             presented,
-            client_ip: client_ip(parts, &state.api.trusted_proxies),
+            client_ip: crate::request_context::of(parts).client_ip(),
         })
     }
 }

@@ -1,5 +1,6 @@
 //! The router, request by request, with `tower::ServiceExt::oneshot`: the API door's
-//! statuses and headers, and the panel's server functions' authorisation.
+//! statuses and headers, the panel's server functions' authorisation, and the one client
+//! address every door sees.
 
 use crate::common::spawn_app;
 use axum::body::Body;
@@ -325,4 +326,84 @@ async fn signing_out_ends_the_session() {
             .status,
         StatusCode::UNAUTHORIZED
     );
+}
+
+/// One client behind a trusted proxy chain, forging an address on the left of
+/// `X-Forwarded-For`: a server function, the admin API and the API door all take the same
+/// address (and browser) for it, the one the server's request context worked out once.
+#[tokio::test]
+async fn every_door_sees_the_same_client_behind_trusted_proxies() {
+    use tollgate::model::{AuditAction, AuditQuery};
+
+    // The test peer (127.0.0.1) and the next hop (127.0.0.2) are proxies; 203.0.113.9 is
+    // the last address a proxy vouched for; 198.51.100.7 is the client's own claim.
+    let app = crate::common::spawn_app_with(|config| {
+        config.trusted_proxies = Some("127.0.0.0/8".parse().unwrap());
+    })
+    .await;
+    const FORWARDED: &str = "198.51.100.7, 203.0.113.9, 127.0.0.2";
+    const CLIENT: &str = "203.0.113.9";
+    const BROWSER: &str = "same-browser/1.0";
+    let from_the_client = |request: axum::http::request::Builder| {
+        request
+            .header("x-forwarded-for", FORWARDED)
+            .header(header::USER_AGENT, BROWSER)
+    };
+
+    // The panel: a server function.
+    let input = json!({"input": {"email": "ada@example.com", "name": "Ada", "password": "correct horse battery staple", "password_confirm": "correct horse battery staple"}});
+    let request = from_the_client(Request::post("/rpc/create_first_admin"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(input.to_string()))
+        .unwrap();
+    let first = app.send(request).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let cookie = first.session_cookie();
+
+    // The admin API, with the session that server function started.
+    let request = from_the_client(Request::post("/admin/api/tokens"))
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            json!({"name": "ci", "type": "read-only"}).to_string(),
+        ))
+        .unwrap();
+    let created = app.send(request).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.body["data"]["id"].as_i64().unwrap();
+    let bearer = format!("Bearer {}", created.body["secret"].as_str().unwrap());
+
+    // The API door, with the token the admin API made.
+    let request = from_the_client(Request::get("/api/articles"))
+        .header(header::AUTHORIZATION, &bearer)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(request).await.status, StatusCode::OK);
+    app.core.flush_usage().await;
+
+    let (entries, _) = app
+        .core
+        .store
+        .audit_events(&AuditQuery::default(), 50)
+        .await
+        .unwrap();
+    let seen = |action: AuditAction| {
+        let entry = entries
+            .iter()
+            .find(|entry| entry.action == action)
+            .unwrap_or_else(|| panic!("no {action:?} in {entries:?}"));
+        (entry.ip.as_deref(), entry.user_agent.as_deref())
+    };
+    assert_eq!(
+        seen(AuditAction::AdminSetUp),
+        (Some(CLIENT), Some(BROWSER)),
+        "the server function"
+    );
+    assert_eq!(
+        seen(AuditAction::TokenCreate),
+        (Some(CLIENT), Some(BROWSER)),
+        "the admin API"
+    );
+    let token = app.core.store.token(id).await.unwrap().unwrap();
+    assert_eq!(token.last_used_ip.as_deref(), Some(CLIENT), "the API door");
 }
