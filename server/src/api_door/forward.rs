@@ -47,11 +47,8 @@ pub async fn forward_auth(
     let method = required_header(&headers, method_header)?;
     let uri = required_header(&headers, uri_header)?;
     // The token first, as on every door: without a good one the answer is 401, whatever
-    // the path.
-    let verifier = &state.core.verifier;
-    let token = verifier
-        .authenticate(bearer.presented(), bearer.client_ip)
-        .await?;
+    // the path. (So not the `Authenticated` extractor: the headers' 400 comes first.)
+    let token = bearer.authenticate(&state).await?;
     let needed = match permission_for(
         state.core.tokens.catalog(),
         &state.api.forward_prefix,
@@ -62,7 +59,7 @@ pub async fn forward_auth(
         Err(Refusal::Ambiguous(what)) => return Err(ApiError::ambiguous_path(what)),
         Err(_) => return Err(ApiError::no_route(&method, &uri)),
     };
-    verifier.authorize(&token, &needed)?;
+    state.core.verifier.authorize(&token, &needed)?;
 
     let mut answer = HeaderMap::new();
     answer.insert(TOKEN_ID, HeaderValue::from(token.id));
