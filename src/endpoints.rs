@@ -64,7 +64,9 @@ impl Method {
         match name {
             "HEAD" => Some(Method::Get),
             "PATCH" => Some(Method::Put),
-            _ => Method::ALL.into_iter().find(|method| method.as_str() == name),
+            _ => Method::ALL
+                .into_iter()
+                .find(|method| method.as_str() == name),
         }
     }
 }

@@ -43,8 +43,7 @@ impl FromRequestParts<AppState> for Authorized {
             .map_err(IntoResponse::into_response)?;
         if !state.core.content.has_resource(&resource) {
             return Err(
-                ApiError::not_found(format!("There is no resource `{resource}`."))
-                    .into_response(),
+                ApiError::not_found(format!("There is no resource `{resource}`.")).into_response(),
             );
         }
         state

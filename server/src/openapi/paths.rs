@@ -82,8 +82,7 @@ fn words(action: Action, resource: &str) -> (String, Option<String>) {
         Action::Update => (
             format!("Replace one of {resource}"),
             Some(
-                "The body replaces every field of the document; `id` and `created_at` stay."
-                    .into(),
+                "The body replaces every field of the document; `id` and `created_at` stay.".into(),
             ),
         ),
         Action::Delete => (format!("Delete one of {resource}"), None),

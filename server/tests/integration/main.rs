@@ -12,6 +12,7 @@ mod admin_api;
 mod api_door;
 mod behind_proxies;
 mod browser_safety;
+mod endpoint_table;
 mod forward_auth;
 mod leaks;
 mod openapi;
