@@ -3,6 +3,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::endpoints::{API_PREFIX, Endpoint};
 use crate::model::TokenType;
 
 /// What a request does to a resource.
@@ -40,15 +41,15 @@ impl Action {
         matches!(self, Action::Find | Action::FindOne)
     }
 
-    /// The endpoint this action guards, for hints next to the permission checkboxes.
+    /// The endpoint this action guards (`GET /api/articles/{id}`), for hints next to the
+    /// permission checkboxes.
     pub fn endpoint(self, resource: &str) -> String {
-        match self {
-            Action::Find => format!("GET /api/{resource}"),
-            Action::FindOne => format!("GET /api/{resource}/{{id}}"),
-            Action::Create => format!("POST /api/{resource}"),
-            Action::Update => format!("PUT /api/{resource}/{{id}}"),
-            Action::Delete => format!("DELETE /api/{resource}/{{id}}"),
-        }
+        let endpoint = Endpoint::of(self);
+        format!(
+            "{} {}",
+            endpoint.method.as_str(),
+            endpoint.path(API_PREFIX, resource)
+        )
     }
 }
 

@@ -1,25 +1,170 @@
-//! Which permission a request needs, from its method and path alone: the protected API's
-//! shape, for forward-auth in front of services that follow it.
+//! The API door's endpoints as one table, [`ENDPOINTS`]: each method × path template and the
+//! action on the path's resource it needs. The API door's router and its permission checks,
+//! the OpenAPI paths and forward-auth ([`permission_for`]) are all read from it.
 //!
 //! | request | needs |
 //! |---|---|
 //! | `GET {prefix}/{resource}` | `{resource}.find` |
 //! | `GET {prefix}/{resource}/{id}` | `{resource}.findOne` |
 //! | `POST {prefix}/{resource}` | `{resource}.create` |
-//! | `PUT` or `PATCH {prefix}/{resource}/{id}` | `{resource}.update` |
+//! | `PUT {prefix}/{resource}/{id}` | `{resource}.update` |
 //! | `DELETE {prefix}/{resource}/{id}` | `{resource}.delete` |
 //!
-//! Anything else, or a resource not in the catalog, needs nothing a token can hold: it is
-//! refused (deny by default).
+//! Forward-auth reads `HEAD` as `GET` and `PATCH` as `PUT` ([`Method::read`]). Anything
+//! else, or a resource not in the catalog, needs nothing a token can hold: it is refused
+//! (deny by default).
 //!
 //! Before any of that, the URI must be canonical ([`canonical_path`]): the proxy, Tollgate
 //! and the service behind must all read the same path from it, or a token allowed one route
 //! could reach another (`/api/articles/1%2F..%2F..%2Fadmin` reads as an article to a
 //! matcher that does not decode, and as `/admin` to a service that does).
+//!
+//! Plain data and string matching only, so the wasm panel compiles it too (for the endpoint
+//! hints beside its permission checkboxes, [`Action::endpoint`]).
 
 use std::fmt;
 
 use crate::catalog::{Action, Catalog, Permission};
+
+/// Where the API door is mounted; the templates below are under it.
+pub const API_PREFIX: &str = "/api";
+
+/// The placeholder of a template that names the resource (a catalog resource).
+pub const RESOURCE: &str = "{resource}";
+
+/// The placeholder of a template that names one document of the resource.
+pub const ID: &str = "{id}";
+
+/// A method an endpoint answers. Only these: the table never needs another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Method {
+    pub const ALL: [Method; 4] = [Method::Get, Method::Post, Method::Put, Method::Delete];
+
+    /// The name on the wire (RFC 9110: case-sensitive, upper case).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// The method a request's `name` is read as. `HEAD` is `GET` without the body (RFC 9110
+    /// §9.3.2); `PATCH` is the update as the services behind a proxy often take it, where the
+    /// API door itself replaces with `PUT` (and answers `PATCH` 405: no route serves it).
+    pub fn read(name: &str) -> Option<Method> {
+        match name {
+            "HEAD" => Some(Method::Get),
+            "PATCH" => Some(Method::Put),
+            _ => Method::ALL
+                .into_iter()
+                .find(|method| method.as_str() == name),
+        }
+    }
+}
+
+/// One endpoint of the API door: `method` on `template` (under [`API_PREFIX`], with
+/// [`RESOURCE`] and maybe [`ID`] in it) needs `action` on the resource it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Endpoint {
+    pub method: Method,
+    pub template: &'static str,
+    pub action: Action,
+}
+
+/// A resource's collection.
+pub const COLLECTION: &str = "/{resource}";
+/// One document of a resource.
+pub const ITEM: &str = "/{resource}/{id}";
+
+/// Every endpoint over the catalog's resources, one per action.
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: Method::Get,
+        template: COLLECTION,
+        action: Action::Find,
+    },
+    Endpoint {
+        method: Method::Post,
+        template: COLLECTION,
+        action: Action::Create,
+    },
+    Endpoint {
+        method: Method::Get,
+        template: ITEM,
+        action: Action::FindOne,
+    },
+    Endpoint {
+        method: Method::Put,
+        template: ITEM,
+        action: Action::Update,
+    },
+    Endpoint {
+        method: Method::Delete,
+        template: ITEM,
+        action: Action::Delete,
+    },
+];
+
+impl Endpoint {
+    /// The endpoint that needs `action`: there is exactly one.
+    pub fn of(action: Action) -> &'static Endpoint {
+        ENDPOINTS
+            .iter()
+            .find(|endpoint| endpoint.action == action)
+            .expect("every action has an endpoint")
+    }
+
+    /// The endpoint `method` on `template` (exactly as written in the table) serves.
+    pub fn find(method: Method, template: &str) -> Option<&'static Endpoint> {
+        ENDPOINTS
+            .iter()
+            .find(|endpoint| endpoint.method == method && endpoint.template == template)
+    }
+
+    /// The path of this endpoint on `resource` under `prefix`, `{id}` left in:
+    /// `/api/articles/{id}`.
+    pub fn path(&self, prefix: &str, resource: &str) -> String {
+        format!("{prefix}{}", self.template.replace(RESOURCE, resource))
+    }
+
+    /// Whether the template has an `{id}`.
+    pub fn has_id(&self) -> bool {
+        self.template.contains(ID)
+    }
+
+    /// The resource of `segments` (a path under the prefix, split at `/`) if they fit the
+    /// template: the resource is in `catalog`, an id is not empty, anything else is equal.
+    fn resource_in<'a>(&self, catalog: &Catalog, segments: &[&'a str]) -> Option<&'a str> {
+        let template: Vec<&str> = self.template.trim_start_matches('/').split('/').collect();
+        if template.len() != segments.len() {
+            return None;
+        }
+        let mut resource = None;
+        for (expected, segment) in template.iter().zip(segments) {
+            let fits = match *expected {
+                RESOURCE => {
+                    resource = Some(*segment);
+                    catalog.has_resource(segment)
+                }
+                ID => !segment.is_empty(),
+                literal => literal == *segment,
+            };
+            if !fits {
+                return None;
+            }
+        }
+        resource
+    }
+}
 
 /// Why forward-auth refuses a method and URI whatever the token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,9 +185,9 @@ impl fmt::Display for Refusal {
     }
 }
 
-/// The permission `method` on `uri` needs. `uri` is the request target as the client sent
-/// it (path and optional query); `method` is case-sensitive (RFC 9110), and `HEAD` counts
-/// as `GET`.
+/// The permission `method` on `uri` needs: the [`ENDPOINTS`] entry the path fits under
+/// `prefix`. `uri` is the request target as the client sent it (path and optional query);
+/// `method` is case-sensitive (RFC 9110) and read by [`Method::read`].
 pub fn permission_for(
     catalog: &Catalog,
     prefix: &str,
@@ -57,23 +202,15 @@ pub fn permission_for(
     // refused by `canonical_path`, so there is at most one.
     let rest = rest.strip_prefix('/').ok_or(Refusal::NoRoute)?;
     let segments: Vec<&str> = rest.strip_suffix('/').unwrap_or(rest).split('/').collect();
-    let (resource, has_id) = match segments.as_slice() {
-        [resource] => (*resource, false),
-        [resource, id] if !id.is_empty() => (*resource, true),
-        _ => return Err(Refusal::NoRoute),
-    };
-    if !catalog.has_resource(resource) {
-        return Err(Refusal::NoRoute);
-    }
-    let action = match (method, has_id) {
-        ("GET" | "HEAD", false) => Action::Find,
-        ("GET" | "HEAD", true) => Action::FindOne,
-        ("POST", false) => Action::Create,
-        ("PUT" | "PATCH", true) => Action::Update,
-        ("DELETE", true) => Action::Delete,
-        _ => return Err(Refusal::NoRoute),
-    };
-    Ok(Permission::new(resource, action))
+    let method = Method::read(method).ok_or(Refusal::NoRoute)?;
+    ENDPOINTS
+        .iter()
+        .filter(|endpoint| endpoint.method == method)
+        .find_map(|endpoint| {
+            let resource = endpoint.resource_in(catalog, &segments)?;
+            Some(Permission::new(resource, endpoint.action))
+        })
+        .ok_or(Refusal::NoRoute)
 }
 
 /// The path of `uri` (everything before the first `?`) if every reader would agree on it,
@@ -142,6 +279,55 @@ fn check_escapes(path: &str) -> Result<(), &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_action_has_exactly_one_endpoint_on_the_resource() {
+        for action in Action::ALL {
+            let endpoints: Vec<_> = ENDPOINTS.iter().filter(|e| e.action == action).collect();
+            assert_eq!(endpoints.len(), 1, "{action:?}");
+            assert_eq!(Endpoint::of(action), endpoints[0]);
+        }
+        assert_eq!(ENDPOINTS.len(), Action::ALL.len());
+        for endpoint in ENDPOINTS {
+            assert!(endpoint.template.starts_with("/{resource}"), "{endpoint:?}");
+            assert_eq!(
+                Endpoint::find(endpoint.method, endpoint.template),
+                Some(endpoint)
+            );
+        }
+    }
+
+    #[test]
+    fn paths_and_hints_come_from_the_table() {
+        let hints: Vec<String> = Action::ALL.map(|a| a.endpoint("articles")).to_vec();
+        assert_eq!(
+            hints,
+            [
+                "GET /api/articles",
+                "GET /api/articles/{id}",
+                "POST /api/articles",
+                "PUT /api/articles/{id}",
+                "DELETE /api/articles/{id}",
+            ]
+        );
+        assert_eq!(
+            Endpoint::of(Action::Update).path("/v1", "authors"),
+            "/v1/authors/{id}"
+        );
+        assert!(Endpoint::of(Action::Delete).has_id());
+        assert!(!Endpoint::of(Action::Create).has_id());
+    }
+
+    #[test]
+    fn methods_are_read_case_sensitively_with_head_and_patch_as_aliases() {
+        assert_eq!(Method::read("GET"), Some(Method::Get));
+        assert_eq!(Method::read("HEAD"), Some(Method::Get));
+        assert_eq!(Method::read("PATCH"), Some(Method::Put));
+        assert_eq!(Method::read("DELETE"), Some(Method::Delete));
+        for other in ["get", "Post", "OPTIONS", "TRACE", "CONNECT", ""] {
+            assert_eq!(Method::read(other), None, "{other}");
+        }
+    }
 
     fn needs(method: &str, uri: &str) -> Option<String> {
         permission_for(&Catalog::default(), "/api", method, uri)

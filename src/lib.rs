@@ -1,11 +1,13 @@
 //! Tollgate's core: everything about API tokens that would still be true behind a
 //! command-line interface. No web framework lives here.
 //!
-//! Without the `server` feature only [`model`], [`lifetime`] and [`catalog`] compile: the plain data
-//! types the wasm UI shares with the server.
+//! Without the `server` feature only [`model`], [`catalog`], [`endpoints`] and [`lifetime`]
+//! compile: the plain data and rules the wasm UI shares with the server.
 
 /// The permission catalog: content resources × actions, and what each token type grants.
 pub mod catalog;
+/// The API door's endpoints: which method and path need which permission.
+pub mod endpoints;
 /// A token's lifetime: presets, default, dates as 00:00 UTC, expiry checks, "expired".
 pub mod lifetime;
 /// Plain data that crosses to the browser: views, requests, field errors.
@@ -25,9 +27,6 @@ pub mod client_address;
 /// Demo content (stored JSON documents) served by the protected API.
 #[cfg(feature = "server")]
 pub mod content;
-/// The API door's endpoints: which method and path need which permission.
-#[cfg(feature = "server")]
-pub mod endpoints;
 /// The error every service returns.
 #[cfg(feature = "server")]
 pub mod error;

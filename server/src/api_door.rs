@@ -1,6 +1,8 @@
-//! The API door: `/api/{resource}[/{id}]` over the demo content, and `/api/tokens/verify`.
-//! Every handler authenticates first, then checks the one permission it needs.
+//! The API door: `/api/{resource}[/{id}]` over the demo content, routed from the core's
+//! endpoint table, and `/api/tokens/verify`. Handlers take the token already checked: by
+//! [`Authorized`] (the table's permission) or [`Authenticated`] (any valid token).
 
+mod authorized;
 mod bearer;
 mod content;
 mod error;
@@ -9,24 +11,24 @@ mod verify;
 
 use axum::Router;
 use axum::routing::get;
+use tollgate::endpoints::ENDPOINTS;
 
-pub use bearer::Bearer;
+pub use authorized::Authorized;
+pub use bearer::{Authenticated, Bearer};
 pub use error::{ApiError, MAX_BODY_BYTES, UNAVAILABLE_RETRY_AFTER};
 pub use forward::{ForwardAuthHeaders, forward_auth};
 
 use crate::router::AppState;
 
-/// Mounted at `/api`. Unknown paths answer a JSON 404, never the panel's HTML.
+/// Mounted at `/api` (`tollgate::endpoints::API_PREFIX`). Unknown paths answer a JSON 404,
+/// never the panel's HTML.
 pub fn routes() -> Router<AppState> {
-    Router::new()
+    ENDPOINTS
+        .iter()
+        .fold(Router::new(), |router, endpoint| {
+            router.route(endpoint.template, content::route(endpoint))
+        })
         .route("/tokens/verify", get(verify::verify_token))
-        .route("/{resource}", get(content::list).post(content::create))
-        .route(
-            "/{resource}/{id}",
-            get(content::find_one)
-                .put(content::replace)
-                .delete(content::delete),
-        )
         .fallback(|| async { ApiError::not_found("No API endpoint at this path.") })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
 }

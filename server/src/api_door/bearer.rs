@@ -1,8 +1,12 @@
+//! The token a request presents, and the extractor that authenticates it: every door that
+//! takes a token reads it here, and asks the verifier here.
+
 use std::net::IpAddr;
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use tollgate::tokens::verifier::VerifiedToken;
 
 use super::ApiError;
 use crate::router::AppState;
@@ -21,6 +25,29 @@ pub struct Bearer {
 impl Bearer {
     pub fn presented(&self) -> Option<&str> {
         self.presented.as_deref()
+    }
+
+    /// The one authentication of what this request presents (missing, malformed, unknown,
+    /// revoked, expired or throttled: the RFC 6750 answer that says which).
+    pub async fn authenticate(&self, state: &AppState) -> Result<VerifiedToken, ApiError> {
+        let verifier = &state.core.verifier;
+        Ok(verifier
+            .authenticate(self.presented(), self.client_ip)
+            .await?)
+    }
+}
+
+/// A request whose token the verifier accepted: the [`Bearer`] it presents, authenticated.
+/// What the token may do is not checked yet ([`super::Authorized`] does that for the
+/// endpoints of the table).
+pub struct Authenticated(pub VerifiedToken);
+
+impl FromRequestParts<AppState> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let bearer = Bearer::from_request_parts(parts, state).await?;
+        bearer.authenticate(state).await.map(Authenticated)
     }
 }
 

@@ -1,36 +1,41 @@
-//! `/api/{resource}` and `/api/{resource}/{id}` over the stored JSON documents, each
-//! route needing its one action on the resource.
+//! `/api/{resource}` and `/api/{resource}/{id}` over the stored JSON documents: the handler
+//! of each endpoint in the table. Which permission each needs is the table's to say, and
+//! [`Authorized`] has checked it before a handler runs.
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::routing::{MethodFilter, MethodRouter, on};
+use serde::Deserialize;
 use serde_json::{Value, json};
-use tollgate::catalog::{Action, Permission};
-use tollgate::tokens::verifier::VerifiedToken;
+use tollgate::catalog::Action;
+use tollgate::endpoints::{Endpoint, Method};
 
-use super::{ApiError, Bearer};
+use super::{ApiError, Authorized};
 use crate::router::AppState;
 
-/// Authenticates, then checks that the resource exists and the token may do `action` on it.
-/// Authentication comes first so unauthenticated callers learn nothing about resources.
-async fn guard(
-    state: &AppState,
-    bearer: &Bearer,
-    resource: &str,
-    action: Action,
-) -> Result<VerifiedToken, ApiError> {
-    let verifier = &state.core.verifier;
-    let token = verifier
-        .authenticate(bearer.presented(), bearer.client_ip)
-        .await?;
-    if !state.core.content.has_resource(resource) {
-        return Err(ApiError::not_found(format!(
-            "There is no resource `{resource}`."
-        )));
+/// The route of one table entry: its method, served by the handler of its action.
+pub fn route(endpoint: &Endpoint) -> MethodRouter<AppState> {
+    let method = match endpoint.method {
+        Method::Get => MethodFilter::GET,
+        Method::Post => MethodFilter::POST,
+        Method::Put => MethodFilter::PUT,
+        Method::Delete => MethodFilter::DELETE,
+    };
+    match endpoint.action {
+        Action::Find => on(method, list),
+        Action::FindOne => on(method, find_one),
+        Action::Create => on(method, create),
+        Action::Update => on(method, replace),
+        Action::Delete => on(method, delete),
     }
-    verifier.authorize(&token, &Permission::new(resource, action))?;
-    Ok(token)
+}
+
+/// The `{id}` of `/{resource}/{id}`, as sent.
+#[derive(Deserialize)]
+struct OnDocument {
+    id: String,
 }
 
 /// The `{id}` of `/{resource}/{id}`. Parsed by hand, after the token check, so a caller
@@ -45,25 +50,21 @@ fn json_body(body: Result<Json<Value>, JsonRejection>) -> Result<Value, ApiError
         .map_err(|rejection| ApiError::unreadable_body(rejection.status(), rejection.body_text()))
 }
 
-/// `GET /api/{resource}`: needs `{resource}.find`.
-pub async fn list(
+/// `GET /api/{resource}`: the first documents.
+async fn list(
     State(state): State<AppState>,
-    Path(resource): Path<String>,
-    bearer: Bearer,
+    Authorized { resource, .. }: Authorized,
 ) -> Result<Json<Value>, ApiError> {
-    guard(&state, &bearer, &resource, Action::Find).await?;
     let documents = state.core.content.list(&resource).await?;
     Ok(Json(json!({ "data": documents })))
 }
 
-/// `POST /api/{resource}` with a JSON object: needs `{resource}.create`.
-pub async fn create(
+/// `POST /api/{resource}` with a JSON object: stores it. Answers 201.
+async fn create(
     State(state): State<AppState>,
-    Path(resource): Path<String>,
-    bearer: Bearer,
+    Authorized { resource, .. }: Authorized,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    guard(&state, &bearer, &resource, Action::Create).await?;
     let document = state
         .core
         .content
@@ -72,26 +73,23 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(json!({ "data": document }))))
 }
 
-/// `GET /api/{resource}/{id}`: needs `{resource}.findOne`.
-pub async fn find_one(
+/// `GET /api/{resource}/{id}`: one document.
+async fn find_one(
     State(state): State<AppState>,
-    Path((resource, id)): Path<(String, String)>,
-    bearer: Bearer,
+    Authorized { resource, .. }: Authorized,
+    Path(OnDocument { id }): Path<OnDocument>,
 ) -> Result<Json<Value>, ApiError> {
-    guard(&state, &bearer, &resource, Action::FindOne).await?;
     let document = state.core.content.get(&resource, document_id(&id)?).await?;
     Ok(Json(json!({ "data": document })))
 }
 
-/// `PUT /api/{resource}/{id}` with a JSON object that replaces the document: needs
-/// `{resource}.update`.
-pub async fn replace(
+/// `PUT /api/{resource}/{id}` with a JSON object that replaces the document.
+async fn replace(
     State(state): State<AppState>,
-    Path((resource, id)): Path<(String, String)>,
-    bearer: Bearer,
+    Authorized { resource, .. }: Authorized,
+    Path(OnDocument { id }): Path<OnDocument>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    guard(&state, &bearer, &resource, Action::Update).await?;
     let id = document_id(&id)?;
     let document = state
         .core
@@ -101,13 +99,12 @@ pub async fn replace(
     Ok(Json(json!({ "data": document })))
 }
 
-/// `DELETE /api/{resource}/{id}`: needs `{resource}.delete`. Answers 204.
-pub async fn delete(
+/// `DELETE /api/{resource}/{id}`: removes the document. Answers 204.
+async fn delete(
     State(state): State<AppState>,
-    Path((resource, id)): Path<(String, String)>,
-    bearer: Bearer,
+    Authorized { resource, .. }: Authorized,
+    Path(OnDocument { id }): Path<OnDocument>,
 ) -> Result<StatusCode, ApiError> {
-    guard(&state, &bearer, &resource, Action::Delete).await?;
     let id = document_id(&id)?;
     state.core.content.delete(&resource, id).await?;
     Ok(StatusCode::NO_CONTENT)

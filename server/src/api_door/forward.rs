@@ -4,7 +4,8 @@
 //! need (see `tollgate::endpoints`) and answers 200 with who it was, or 401 / 403.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Value, json};
 use tollgate::endpoints::{Refusal, permission_for};
@@ -38,20 +39,34 @@ impl ForwardAuthHeaders {
     }
 }
 
+/// The original request, from the headers `--forward-auth-headers` names (a 400 without
+/// them). Read after the [`Bearer`] and before the token is authenticated: that order is
+/// part of the answer.
+pub struct OriginalRequest {
+    method: String,
+    uri: String,
+}
+
+impl FromRequestParts<AppState> for OriginalRequest {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let (method_header, uri_header) = state.api.forward_auth_headers.names();
+        Ok(OriginalRequest {
+            method: required_header(&parts.headers, method_header)?,
+            uri: required_header(&parts.headers, uri_header)?,
+        })
+    }
+}
+
 pub async fn forward_auth(
     State(state): State<AppState>,
-    headers: HeaderMap,
     bearer: Bearer,
+    OriginalRequest { method, uri }: OriginalRequest,
 ) -> Result<(HeaderMap, Json<Value>), ApiError> {
-    let (method_header, uri_header) = state.api.forward_auth_headers.names();
-    let method = required_header(&headers, method_header)?;
-    let uri = required_header(&headers, uri_header)?;
     // The token first, as on every door: without a good one the answer is 401, whatever
     // the path.
-    let verifier = &state.core.verifier;
-    let token = verifier
-        .authenticate(bearer.presented(), bearer.client_ip)
-        .await?;
+    let token = bearer.authenticate(&state).await?;
     let needed = match permission_for(
         state.core.tokens.catalog(),
         &state.api.forward_prefix,
@@ -62,7 +77,7 @@ pub async fn forward_auth(
         Err(Refusal::Ambiguous(what)) => return Err(ApiError::ambiguous_path(what)),
         Err(_) => return Err(ApiError::no_route(&method, &uri)),
     };
-    verifier.authorize(&token, &needed)?;
+    state.core.verifier.authorize(&token, &needed)?;
 
     let mut answer = HeaderMap::new();
     answer.insert(TOKEN_ID, HeaderValue::from(token.id));

@@ -3,19 +3,16 @@ use axum::extract::State;
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use super::{ApiError, Bearer};
+use super::{ApiError, Authenticated};
 use crate::router::AppState;
 
 /// `GET /api/tokens/verify`: is the presented token valid, what may it do, when does it
 /// expire. Any valid token may ask about itself.
 pub async fn verify_token(
     State(state): State<AppState>,
-    bearer: Bearer,
+    Authenticated(token): Authenticated,
 ) -> Result<Json<Value>, ApiError> {
     let verifier = &state.core.verifier;
-    let token = verifier
-        .authenticate(bearer.presented(), bearer.client_ip)
-        .await?;
     verifier.accept(&token);
     let expires_in_seconds = token.expires_at.map(|at| (at - Utc::now()).num_seconds());
     Ok(Json(json!({

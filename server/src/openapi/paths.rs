@@ -2,119 +2,107 @@
 
 use tollgate::catalog::{Action, Catalog, Permission};
 use tollgate::content::{LIST_LIMIT, MAX_DOCUMENT_BYTES};
+use tollgate::endpoints::{API_PREFIX, ENDPOINTS, Endpoint, Method};
 use utoipa::openapi::header::HeaderBuilder;
-use utoipa::openapi::path::{HttpMethod, PathItem, Paths, PathsBuilder};
+use utoipa::openapi::path::{HttpMethod, Operation, PathItem, Paths, PathsBuilder};
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::schema::ArrayBuilder;
-use utoipa::openapi::{Content, RefOr, Required, Schema};
+use utoipa::openapi::{Content, Required};
 
 use crate::api_door::ForwardAuthHeaders;
 
 use super::operation::{ANY_TOKEN, Failure, Op, TokenSchemes, header, id_in_path, schema_ref};
 use super::schemas::data_of;
 
-/// The five routes of each catalog resource, each needing its one permission.
+/// The table's endpoints (`tollgate::endpoints::ENDPOINTS`) on each catalog resource, each
+/// needing its one permission.
 pub fn content(catalog: &Catalog, schemes: TokenSchemes) -> Paths {
     catalog
         .resources
         .iter()
-        .fold(PathsBuilder::new(), |paths, resource| {
-            let collection = PathItem::builder()
-                .operation(HttpMethod::Get, find(resource, schemes))
-                .operation(HttpMethod::Post, create(resource, schemes))
-                .build();
-            let item = PathItem::builder()
-                .operation(HttpMethod::Get, find_one(resource, schemes))
-                .operation(HttpMethod::Put, update(resource, schemes))
-                .operation(HttpMethod::Delete, delete(resource, schemes))
-                .build();
-            paths
-                .path(format!("/api/{resource}"), collection)
-                .path(format!("/api/{resource}/{{id}}"), item)
+        .flat_map(|resource| ENDPOINTS.iter().map(move |endpoint| (resource, endpoint)))
+        .fold(PathsBuilder::new(), |paths, (resource, endpoint)| {
+            paths.path(
+                endpoint.path(API_PREFIX, resource),
+                PathItem::new(
+                    http_method(endpoint.method),
+                    operation(endpoint, resource, schemes),
+                ),
+            )
         })
         .build()
 }
 
-/// The operation of one permission: its id is the permission (`articles.find`), so the
-/// panel can link a permission to its documentation.
-fn op(resource: &str, action: Action, summary: String, schemes: TokenSchemes) -> Op {
-    let permission = Permission::new(resource, action).to_string();
-    Op::new(&permission, resource, &summary).needs(&permission, schemes)
+fn http_method(method: Method) -> HttpMethod {
+    match method {
+        Method::Get => HttpMethod::Get,
+        Method::Post => HttpMethod::Post,
+        Method::Put => HttpMethod::Put,
+        Method::Delete => HttpMethod::Delete,
+    }
 }
 
-fn document() -> RefOr<Schema> {
-    schema_ref("Document")
+/// The operation of one endpoint on `resource`: its id is the permission it needs
+/// (`articles.find`), so the panel can link a permission to its documentation. An `{id}` in
+/// the path can be malformed or name no document; a `POST` or `PUT` reads a document.
+fn operation(endpoint: &Endpoint, resource: &str, schemes: TokenSchemes) -> Operation {
+    let permission = Permission::new(resource, endpoint.action).to_string();
+    let (summary, description) = words(endpoint.action, resource);
+    let mut op = Op::new(&permission, resource, &summary).needs(&permission, schemes);
+    if let Some(description) = description {
+        op = op.describe(&description);
+    }
+    if endpoint.has_id() {
+        op = op.param(id_in_path("The document's id."));
+    }
+    let reads_document = matches!(endpoint.method, Method::Post | Method::Put);
+    if reads_document {
+        op = op.json_body(&body_rules(), schema_ref("DocumentFields"));
+    }
+    op = answer(endpoint.action, op);
+    match (endpoint.has_id(), reads_document) {
+        (true, _) => op.fails(&[Failure::BadRequest, Failure::NotFound]),
+        (false, true) => op.fails(&[Failure::BadRequest]),
+        (false, false) => op,
+    }
+    .build()
 }
 
-fn document_body() -> RefOr<Schema> {
-    schema_ref("DocumentFields")
+/// The summary and description of the operation doing `action` on `resource`.
+fn words(action: Action, resource: &str) -> (String, Option<String>) {
+    match action {
+        Action::Find => (
+            format!("List {resource}"),
+            Some(format!(
+                "The first {LIST_LIMIT} documents of `{resource}`, oldest first."
+            )),
+        ),
+        Action::Create => (format!("Add to {resource}"), None),
+        Action::FindOne => (format!("Get one of {resource}"), None),
+        Action::Update => (
+            format!("Replace one of {resource}"),
+            Some(
+                "The body replaces every field of the document; `id` and `created_at` stay.".into(),
+            ),
+        ),
+        Action::Delete => (format!("Delete one of {resource}"), None),
+    }
 }
 
-fn find(resource: &str, schemes: TokenSchemes) -> utoipa::openapi::path::Operation {
-    op(resource, Action::Find, format!("List {resource}"), schemes)
-        .describe(&format!(
-            "The first {LIST_LIMIT} documents of `{resource}`, oldest first."
-        ))
-        .answers(
+/// What the handler of `action` answers when it succeeds.
+fn answer(action: Action, op: Op) -> Op {
+    let document = || schema_ref("Document");
+    match action {
+        Action::Find => op.answers(
             "200",
             "The documents.",
             Some(data_of(ArrayBuilder::new().items(document()).into())),
-        )
-        .build()
-}
-
-fn create(resource: &str, schemes: TokenSchemes) -> utoipa::openapi::path::Operation {
-    op(
-        resource,
-        Action::Create,
-        format!("Add to {resource}"),
-        schemes,
-    )
-    .json_body(&body_rules(), document_body())
-    .answers("201", "The stored document.", Some(data_of(document())))
-    .fails(&[Failure::BadRequest])
-    .build()
-}
-
-fn find_one(resource: &str, schemes: TokenSchemes) -> utoipa::openapi::path::Operation {
-    op(
-        resource,
-        Action::FindOne,
-        format!("Get one of {resource}"),
-        schemes,
-    )
-    .param(id_in_path("The document's id."))
-    .answers("200", "The document.", Some(data_of(document())))
-    .fails(&[Failure::BadRequest, Failure::NotFound])
-    .build()
-}
-
-fn update(resource: &str, schemes: TokenSchemes) -> utoipa::openapi::path::Operation {
-    op(
-        resource,
-        Action::Update,
-        format!("Replace one of {resource}"),
-        schemes,
-    )
-    .describe("The body replaces every field of the document; `id` and `created_at` stay.")
-    .param(id_in_path("The document's id."))
-    .json_body(&body_rules(), document_body())
-    .answers("200", "The replaced document.", Some(data_of(document())))
-    .fails(&[Failure::BadRequest, Failure::NotFound])
-    .build()
-}
-
-fn delete(resource: &str, schemes: TokenSchemes) -> utoipa::openapi::path::Operation {
-    op(
-        resource,
-        Action::Delete,
-        format!("Delete one of {resource}"),
-        schemes,
-    )
-    .param(id_in_path("The document's id."))
-    .answers("204", "Deleted.", None)
-    .fails(&[Failure::BadRequest, Failure::NotFound])
-    .build()
+        ),
+        Action::Create => op.answers("201", "The stored document.", Some(data_of(document()))),
+        Action::FindOne => op.answers("200", "The document.", Some(data_of(document()))),
+        Action::Update => op.answers("200", "The replaced document.", Some(data_of(document()))),
+        Action::Delete => op.answers("204", "Deleted.", None),
+    }
 }
 
 fn body_rules() -> String {

@@ -3,6 +3,8 @@
 
 /// nginx and Caddy in front of an upstream, with forward-auth.
 mod behind_proxies;
+/// Every entry of the endpoint table: a route, its permission, its OpenAPI operation.
+mod endpoint_table;
 /// `/auth/forward` through the router.
 mod forward_auth;
 /// The OpenAPI document, and each operation answering as documented.
