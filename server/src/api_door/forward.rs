@@ -6,10 +6,10 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
-use serde_json::{Value, json};
 use tollgate::endpoints::{Refusal, permission_for};
 
 use super::{ApiError, Bearer};
+use crate::answers::ForwardGranted;
 use crate::router::AppState;
 
 pub const TOKEN_ID: HeaderName = HeaderName::from_static("x-tollgate-token-id");
@@ -42,7 +42,7 @@ pub async fn forward_auth(
     State(state): State<AppState>,
     headers: HeaderMap,
     bearer: Bearer,
-) -> Result<(HeaderMap, Json<Value>), ApiError> {
+) -> Result<(HeaderMap, Json<ForwardGranted>), ApiError> {
     let (method_header, uri_header) = state.api.forward_auth_headers.names();
     let method = required_header(&headers, method_header)?;
     let uri = required_header(&headers, uri_header)?;
@@ -69,7 +69,11 @@ pub async fn forward_auth(
     answer.insert(TOKEN_NAME, header_safe(&token.name));
     Ok((
         answer,
-        Json(json!({ "id": token.id, "name": token.name, "permission": needed })),
+        Json(ForwardGranted {
+            id: token.id,
+            name: token.name.clone(),
+            permission: needed,
+        }),
     ))
 }
 

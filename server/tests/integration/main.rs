@@ -9,6 +9,7 @@ mod common;
 
 mod access;
 mod admin_api;
+mod answer_bodies;
 mod api_door;
 mod behind_proxies;
 mod browser_safety;
