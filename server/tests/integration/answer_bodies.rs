@@ -637,6 +637,30 @@ async fn health_answers() {
     pin("readyz_200", call(Method::GET, "/readyz").send(&app).await);
 }
 
+/// The database gone (its pool closed): 503 on every door, readiness included.
+#[tokio::test]
+async fn answers_with_the_database_away() {
+    let app = spawn_app().await;
+    let (admin, cookie) = app.signed_in_admin().await;
+    let (_, never_checked) = app
+        .token(&admin, "never checked", TokenType::ReadOnly, &[])
+        .await;
+    app.core.store.close().await;
+
+    pin("readyz_503", call(Method::GET, "/readyz").send(&app).await);
+    pin(
+        "admin_list_503",
+        call(Method::GET, TOKENS).cookie(&cookie).send(&app).await,
+    );
+    pin(
+        "verify_503",
+        call(Method::GET, "/api/tokens/verify")
+            .bearer(&never_checked)
+            .send(&app)
+            .await,
+    );
+}
+
 /// The document as this server (the test defaults) serves it: the paths, the schemas
 /// derived from the answer types, and the text patterns read from the text rule.
 #[tokio::test]
