@@ -672,3 +672,38 @@ async fn the_openapi_document() {
     document["info"]["version"] = json!("[version]");
     insta::assert_json_snapshot!("openapi_document", document);
 }
+
+/// Every error code a pinned answer shows is named in the document's `Error` schema: the
+/// codes are a description there (a code is a plain string in `ApiError`), so this keeps
+/// that list honest. Reads the committed snapshots, so it needs no other test to run first.
+#[test]
+fn every_pinned_error_code_is_documented() {
+    let folder =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/snapshots");
+    let snapshot = |name: &str| -> Value {
+        let text = std::fs::read_to_string(folder.join(name)).unwrap();
+        let (_, contents) = text.split_once("\n---\n").unwrap();
+        serde_json::from_str(contents).unwrap()
+    };
+    let document = snapshot("integration__answer_bodies__openapi_document.snap");
+    let documented =
+        document["components"]["schemas"]["ErrorBody"]["properties"]["code"]["description"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&folder).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if !name.ends_with(".snap") || name.contains("openapi_document") {
+            continue;
+        }
+        if let Some(code) = snapshot(&name)["body"]["error"]["code"].as_str() {
+            assert!(
+                documented.contains(&format!("`{code}`")),
+                "{name}: `{code}` is not among the documented codes"
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen > 40, "only {seen} error answers pinned");
+}
