@@ -5,6 +5,8 @@
 pub mod admin_api;
 /// `tollgate admin …`: add an administrator or reset a password from a shell.
 pub mod admin_cli;
+/// The JSON bodies the server answers with, as types the OpenAPI schemas derive from.
+pub mod answers;
 /// The API door: the token-protected REST API (`/api/…`), forward-auth, and the JSON errors every door answers.
 pub mod api_door;
 /// Request bodies over the limit answered 413 on every route.

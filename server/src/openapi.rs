@@ -19,6 +19,7 @@ use utoipa::openapi::tag::TagBuilder;
 use utoipa::openapi::{Components, Content, InfoBuilder, OpenApi, OpenApiBuilder, Tag};
 
 use self::operation::{Failure, TokenSchemes, schema_ref};
+use crate::answers;
 use crate::router::ApiSettings;
 
 pub use operation::{ANY_TOKEN, PERMISSION_EXTENSION};
@@ -54,17 +55,17 @@ pub fn document(catalog: &Catalog, settings: &ApiSettings) -> OpenApi {
 
 fn components(catalog: &Catalog, schemes: TokenSchemes) -> Components {
     let mut components = ComponentsBuilder::new()
-        .schema_from::<schemas::ErrorResponse>()
-        .schema_from::<schemas::ErrorBody>()
-        .schema_from::<schemas::FieldProblem>()
-        .schema_from::<schemas::TokenStatus>()
-        .schema_from::<schemas::ForwardGranted>()
-        .schema_from::<schemas::Health>()
-        .schema_from::<schemas::Readiness>()
-        .schema_from::<schemas::AdminToken>()
-        .schema_from::<schemas::TokenData>()
-        .schema_from::<schemas::TokenPage>()
-        .schema_from::<schemas::TokenWithSecret>()
+        .schema_from::<answers::ErrorResponse>()
+        .schema_from::<answers::ErrorBody>()
+        .schema_from::<answers::FieldProblem>()
+        .schema_from::<answers::TokenCheck>()
+        .schema_from::<answers::ForwardGranted>()
+        .schema_from::<answers::Health>()
+        .schema_from::<answers::Readiness>()
+        .schema_from::<answers::AdminToken>()
+        .schema_from::<answers::TokenData>()
+        .schema_from::<answers::TokenPage>()
+        .schema_from::<answers::TokenWithSecret>()
         .schema("NewToken", token_requests::new_token(catalog))
         .schema("TokenChanges", token_requests::token_changes(catalog))
         .schema("Document", schemas::document())
@@ -131,7 +132,7 @@ fn failure_response(failure: Failure) -> utoipa::openapi::Response {
     };
     let mut response = ResponseBuilder::new().description(description).content(
         "application/json",
-        Content::new(Some(schema_ref(&schemas::ErrorResponse::name()))),
+        Content::new(Some(schema_ref(&answers::ErrorResponse::name()))),
     );
     let header = match failure {
         Failure::Unauthorized | Failure::Forbidden => Some((

@@ -16,13 +16,13 @@ use axum::routing::get;
 use axum::{Json, Router};
 use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
-use serde_json::{Value, json};
 use tollgate::Tollgate;
 use tollgate::client_address::TrustedProxies;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::answers::{Health, Readiness};
 use crate::api_door::ForwardAuthHeaders;
 use crate::{admin_api, api_door, body_limit, openapi, request_context, security};
 
@@ -147,8 +147,8 @@ fn panel_routes() -> Vec<AxumRouteListing> {
 }
 
 /// Liveness: the process answers.
-async fn healthz() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
+async fn healthz() -> Json<Health> {
+    Json(Health { status: "ok" })
 }
 
 /// How long readiness waits for the database's answer: well inside a load balancer's
@@ -170,7 +170,10 @@ async fn readyz(State(core): State<Tollgate>) -> Response {
     match ping.await {
         Ok(()) => (
             StatusCode::OK,
-            Json(json!({ "status": "ok", "database": core.store.backend() })),
+            Json(Readiness {
+                database: Some(core.store.backend()),
+                status: "ok",
+            }),
         )
             .into_response(),
         Err(error) => {
@@ -181,7 +184,10 @@ async fn readyz(State(core): State<Tollgate>) -> Response {
                     RETRY_AFTER,
                     HeaderValue::from(api_door::UNAVAILABLE_RETRY_AFTER),
                 )],
-                Json(json!({ "status": "unavailable" })),
+                Json(Readiness {
+                    database: None,
+                    status: "unavailable",
+                }),
             )
                 .into_response()
         }

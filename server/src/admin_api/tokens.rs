@@ -7,46 +7,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
-use serde::Serialize;
-use serde_json::json;
 use tollgate::ServiceError;
-use tollgate::model::{CreatedToken, TokenListParams, TokenListQuery, TokenStatus, TokenView};
+use tollgate::model::{TokenListParams, TokenListQuery};
 
 use super::AdminSession;
 use super::body::JsonBody;
 use super::requests::{CreateTokenBody, PatchTokenBody};
+use crate::answers::{TokenData, TokenPage, TokenWithSecret};
 use crate::api_door::ApiError;
 use crate::router::AppState;
-
-/// A token as the API shows it: the view, plus its status right now.
-#[derive(Serialize)]
-struct TokenJson {
-    #[serde(flatten)]
-    token: TokenView,
-    status: TokenStatus,
-}
-
-impl TokenJson {
-    fn new(token: TokenView, now: DateTime<Utc>) -> Self {
-        Self {
-            status: token.status(now),
-            token,
-        }
-    }
-}
-
-fn one(token: TokenView) -> Json<serde_json::Value> {
-    Json(json!({ "data": TokenJson::new(token, Utc::now()) }))
-}
-
-/// The answer that carries a token's value (create, regenerate): the only one that does.
-fn revealed(created: CreatedToken) -> serde_json::Value {
-    json!({
-        "data": TokenJson::new(created.token, Utc::now()),
-        "secret": created.secret.expose(),
-    })
-}
 
 /// The `{id}` of a token path. Parsed by hand so a bad one is refused by name.
 fn token_id(raw: &str) -> Result<i64, ApiError> {
@@ -59,20 +28,12 @@ pub async fn list(
     State(state): State<AppState>,
     AdminSession(admin): AdminSession,
     params: Result<Query<TokenListParams>, QueryRejection>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<TokenPage>, ApiError> {
     let Query(params) =
         params.map_err(|rejection| ApiError::bad_request("query", rejection.body_text()))?;
     let query = TokenListQuery::parse(&params).map_err(ServiceError::Invalid)?;
     let page = state.core.tokens.list_page(&admin, &query).await?;
-    let now = Utc::now();
-    let data: Vec<TokenJson> = page
-        .data
-        .into_iter()
-        .map(|token| TokenJson::new(token, now))
-        .collect();
-    Ok(Json(
-        json!({ "data": data, "next_cursor": page.next_cursor }),
-    ))
+    Ok(Json(TokenPage::new(page)))
 }
 
 /// `POST /admin/api/tokens`: 201 with the value, once.
@@ -87,7 +48,7 @@ pub async fn create(
     Ok((
         StatusCode::CREATED,
         [(LOCATION, location)],
-        Json(revealed(created)),
+        Json(TokenWithSecret::new(created)),
     )
         .into_response())
 }
@@ -97,9 +58,9 @@ pub async fn show(
     State(state): State<AppState>,
     AdminSession(admin): AdminSession,
     Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<TokenData>, ApiError> {
     let token = state.core.tokens.get(&admin, token_id(&id)?).await?;
-    Ok(one(token))
+    Ok(Json(TokenData::new(token)))
 }
 
 /// `PATCH /admin/api/tokens/{id}`: the fields sent, nothing else.
@@ -108,11 +69,11 @@ pub async fn update(
     AdminSession(admin): AdminSession,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<PatchTokenBody>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<TokenData>, ApiError> {
     let id = token_id(&id)?;
     let patch = body.into_patch().map_err(ServiceError::Invalid)?;
     let token = state.core.tokens.update(&admin, id, &patch).await?;
-    Ok(one(token))
+    Ok(Json(TokenData::new(token)))
 }
 
 /// `POST /admin/api/tokens/{id}/regenerate`: the new value, once.
@@ -120,9 +81,9 @@ pub async fn regenerate(
     State(state): State<AppState>,
     AdminSession(admin): AdminSession,
     Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<TokenWithSecret>, ApiError> {
     let created = state.core.tokens.regenerate(&admin, token_id(&id)?).await?;
-    Ok(Json(revealed(created)))
+    Ok(Json(TokenWithSecret::new(created)))
 }
 
 /// `DELETE /admin/api/tokens/{id}`: revokes, and answers the token with who and when.
@@ -130,7 +91,7 @@ pub async fn revoke(
     State(state): State<AppState>,
     AdminSession(admin): AdminSession,
     Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<TokenData>, ApiError> {
     let token = state.core.tokens.revoke(&admin, token_id(&id)?).await?;
-    Ok(one(token))
+    Ok(Json(TokenData::new(token)))
 }

@@ -2,11 +2,12 @@ use axum::Json;
 use axum::http::header::{CACHE_CONTROL, RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 use tollgate::ServiceError;
 use tollgate::model::FieldError;
 use tollgate::store::StoreError;
 use tollgate::tokens::verifier::Rejection;
+
+use crate::answers::{ErrorBody, ErrorResponse};
 
 const REALM: &str = "tollgate";
 pub use tollgate::store::UNAVAILABLE_RETRY_AFTER;
@@ -279,14 +280,14 @@ impl From<ServiceError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({
-            "error": {
-                "status": self.status.as_u16(),
-                "code": self.code,
-                "message": self.message,
-                "details": self.details,
-            }
-        });
+        let body = ErrorResponse {
+            error: ErrorBody {
+                code: self.code,
+                details: self.details.iter().map(Into::into).collect(),
+                message: &self.message,
+                status: self.status.as_u16(),
+            },
+        };
         let mut response = (self.status, Json(body)).into_response();
         let headers = response.headers_mut();
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -7,10 +7,10 @@ use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
-use serde_json::{Value, json};
 use tollgate::endpoints::{Refusal, permission_for};
 
 use super::{ApiError, Bearer};
+use crate::answers::ForwardGranted;
 use crate::router::AppState;
 
 pub const TOKEN_ID: HeaderName = HeaderName::from_static("x-tollgate-token-id");
@@ -63,7 +63,7 @@ pub async fn forward_auth(
     State(state): State<AppState>,
     bearer: Bearer,
     OriginalRequest { method, uri }: OriginalRequest,
-) -> Result<(HeaderMap, Json<Value>), ApiError> {
+) -> Result<(HeaderMap, Json<ForwardGranted>), ApiError> {
     // The token first, as on every door: without a good one the answer is 401, whatever
     // the path.
     let token = bearer.authenticate(&state).await?;
@@ -84,7 +84,11 @@ pub async fn forward_auth(
     answer.insert(TOKEN_NAME, header_safe(&token.name));
     Ok((
         answer,
-        Json(json!({ "id": token.id, "name": token.name, "permission": needed })),
+        Json(ForwardGranted {
+            id: token.id,
+            name: token.name.clone(),
+            permission: needed,
+        }),
     ))
 }
 

@@ -1,15 +1,17 @@
 //! The admin JSON API (`/admin/api/tokens…`) as OpenAPI path items: signed in by the admin
 //! session cookie, each operation needing one admin permission.
 
-use utoipa::openapi::Required;
+use utoipa::ToSchema;
 use utoipa::openapi::extensions::ExtensionsBuilder;
 use utoipa::openapi::path::PathsBuilder;
 use utoipa::openapi::path::{HttpMethod, Operation, Parameter, ParameterIn, PathItem, Paths};
 use utoipa::openapi::security::SecurityRequirement;
+use utoipa::openapi::{RefOr, Required, Schema};
 
 use super::PERMISSION_EXTENSION;
 use super::operation::{Failure, Op, id_in_path, schema_ref};
 use super::token_requests;
+use crate::answers::{ErrorResponse, TokenData, TokenPage, TokenWithSecret};
 
 /// The security scheme's name: the panel's session cookie.
 pub const SESSION_SCHEME: &str = "adminSession";
@@ -58,6 +60,12 @@ fn op(id: &str, summary: &str, permission: &str) -> Op {
         ])
 }
 
+/// A reference to the schema of the type the handler answers with: named by the type, so
+/// it can't point at a schema that isn't there.
+fn answer<T: ToSchema>() -> RefOr<Schema> {
+    schema_ref(&T::name())
+}
+
 fn token_id() -> Parameter {
     id_in_path("The token's id.")
 }
@@ -81,7 +89,7 @@ fn list() -> Operation {
         .param(query("sort", "`name`, `type`, `created_at`, `last_used_at` or `expires_at`; a leading `-` sorts descending. Default `-created_at`."))
         .param(query("after", "The `next_cursor` of the previous page (same sort)."))
         .param(query("limit", "Tokens per page, 1 to 100. Default 50."))
-        .answers("200", "The page.", Some(schema_ref("TokenPage")))
+        .answers("200", "The page.", Some(answer::<TokenPage>()))
         .fails(&[Failure::BadRequest])
         .build()
 }
@@ -95,12 +103,12 @@ fn create() -> Operation {
         .answers(
             "201",
             "Created; `secret` is the value, shown once.",
-            Some(schema_ref("TokenWithSecret")),
+            Some(answer::<TokenWithSecret>()),
         )
         .answers(
             "409",
             "A working token already has this name.",
-            Some(schema_ref("Error")),
+            Some(answer::<ErrorResponse>()),
         )
         .fails(&[Failure::BadRequest])
         .build()
@@ -110,7 +118,7 @@ fn show() -> Operation {
     op("admin.tokens.show", "Get a token", "api_tokens.read")
         .describe("Revoked tokens too, with who revoked them and when.")
         .param(token_id())
-        .answers("200", "The token.", Some(schema_ref("TokenData")))
+        .answers("200", "The token.", Some(answer::<TokenData>()))
         .fails(&[Failure::BadRequest, Failure::NotFound])
         .build()
 }
@@ -120,11 +128,11 @@ fn update() -> Operation {
         .describe("Only the fields sent change; the next API request sees the change.")
         .param(token_id())
         .json_body("The fields to change.", schema_ref("TokenChanges"))
-        .answers("200", "The changed token.", Some(schema_ref("TokenData")))
+        .answers("200", "The changed token.", Some(answer::<TokenData>()))
         .answers(
             "409",
             "Another working token has this name, or this one is revoked.",
-            Some(schema_ref("Error")),
+            Some(answer::<ErrorResponse>()),
         )
         .fails(&[Failure::BadRequest, Failure::NotFound])
         .build()
@@ -134,8 +142,8 @@ fn regenerate() -> Operation {
     op("admin.tokens.regenerate", "Regenerate a token", "api_tokens.regenerate")
         .describe("A new value for the same token and settings; the old value is refused from the next request on.")
         .param(token_id())
-        .answers("200", "`secret` is the new value, shown once.", Some(schema_ref("TokenWithSecret")))
-        .answers("409", "The token is revoked.", Some(schema_ref("Error")))
+        .answers("200", "`secret` is the new value, shown once.", Some(answer::<TokenWithSecret>()))
+        .answers("409", "The token is revoked.", Some(answer::<ErrorResponse>()))
         .fails(&[Failure::BadRequest, Failure::NotFound])
         .build()
 }
@@ -144,8 +152,8 @@ fn revoke() -> Operation {
     op("admin.tokens.revoke", "Revoke a token", "api_tokens.delete")
         .describe("The token stops working at once, on every instance; it stays listed under `status=revoked`.")
         .param(token_id())
-        .answers("200", "The revoked token, with who and when.", Some(schema_ref("TokenData")))
-        .answers("409", "Already revoked; nothing changed.", Some(schema_ref("Error")))
+        .answers("200", "The revoked token, with who and when.", Some(answer::<TokenData>()))
+        .answers("409", "Already revoked; nothing changed.", Some(answer::<ErrorResponse>()))
         .fails(&[Failure::BadRequest, Failure::NotFound])
         .build()
 }

@@ -9,6 +9,8 @@ mod common;
 
 /// The admin JSON API (`/admin/api/…`).
 mod admin_api;
+/// Every answer body, pinned by insta snapshots (in `snapshots/`).
+mod answer_bodies;
 /// The API door (`/api/…`, `/auth/forward`), behind proxies and through outages.
 mod api_door;
 /// Rules every door keeps alike.
