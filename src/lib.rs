@@ -1,11 +1,13 @@
 //! Tollgate's core: everything about API tokens that would still be true behind a
 //! command-line interface. No web framework lives here.
 //!
-//! Without the `server` feature only [`model`] and [`catalog`] compile: the plain data
+//! Without the `server` feature only [`model`], [`catalog`] and [`error_class`] compile: the plain data
 //! types the wasm UI shares with the server.
 
 /// The permission catalog: content resources × actions, and what each token type grants.
 pub mod catalog;
+/// What kind of failure an error is: its one HTTP status and code, at every door.
+pub mod error_class;
 /// Plain data that crosses to the browser: views, requests, field errors.
 pub mod model;
 /// Telling admins about new tokens: in the panel and by email.

@@ -21,6 +21,7 @@ mod panel_forms_without_js;
 mod panel_token_changes;
 mod panel_token_list;
 mod router;
+mod server_fn_errors;
 mod sign_in;
 mod slow_clients;
 mod text_input;
