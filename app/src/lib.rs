@@ -8,6 +8,8 @@ mod components;
 /// The error server functions return, shared by server and browser.
 pub mod error;
 mod pages;
+/// The panel's page addresses, for links and redirects.
+pub mod paths;
 /// Server-only plumbing: context, session cookie, statuses.
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -88,7 +90,7 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| format!("{page} · Tollgate") />
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/") view=|| view! { <Redirect path="/settings/api-tokens" /> } ssr=SsrMode::Async />
+                <Route path=path!("/") view=|| view! { <Redirect path=paths::TOKENS /> } ssr=SsrMode::Async />
                 <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/api-tokens") view=TokensPage ssr=SsrMode::Async />

@@ -49,7 +49,7 @@ where
     Effect::new(move |_| {
         if action.value().with(|value| matches!(value, Some(Ok(_)))) {
             auth.refresh();
-            navigate("/settings/api-tokens", Default::default());
+            navigate(crate::paths::TOKENS, Default::default());
         }
     });
 }

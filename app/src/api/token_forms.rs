@@ -177,7 +177,7 @@ pub async fn create_token_form(
         permissions,
     };
     let Some(admin) = rpc.signed_in_actor().await? else {
-        rpc.redirect("/login");
+        rpc.redirect(crate::paths::LOGIN);
         return Ok(());
     };
     let created = match confirmed.and_then(|()| form.to_request()) {
@@ -186,7 +186,7 @@ pub async fn create_token_form(
     };
     match created {
         Ok(created) => {
-            let page = format!("/settings/api-tokens/{}", created.token.id);
+            let page = crate::paths::token(created.token.id);
             let slot = HandoffFor::Reveal(created.token.id);
             rpc.hand_off(slot, Handoff::Reveal(created));
             rpc.redirect(&page);
@@ -198,7 +198,7 @@ pub async fn create_token_form(
                 shown: None,
             });
             rpc.hand_off(HandoffFor::CreateForm, returned);
-            rpc.redirect("/settings/api-tokens/new");
+            rpc.redirect(crate::paths::NEW_TOKEN);
         }
     }
     Ok(())
@@ -242,7 +242,7 @@ pub async fn update_token_form(
         permissions,
     };
     let Some(admin) = rpc.signed_in_actor().await? else {
-        rpc.redirect("/login");
+        rpc.redirect(crate::paths::LOGIN);
         return Ok(());
     };
     let shown = serde_json::from_str::<TokenView>(&shown)
@@ -263,11 +263,11 @@ pub async fn update_token_form(
         Err(error) => Err(error),
     };
     match saved {
-        Ok(_) => rpc.redirect(&format!("/settings/api-tokens/{id}")),
+        Ok(_) => rpc.redirect(&crate::paths::token(id)),
         Err(error) => {
             let returned = Handoff::Form(ReturnedForm { form, error, shown });
             rpc.hand_off(HandoffFor::EditForm(id), returned);
-            rpc.redirect(&format!("/settings/api-tokens/{id}/edit"));
+            rpc.redirect(&crate::paths::edit_token(id));
         }
     }
     Ok(())

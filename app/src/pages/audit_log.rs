@@ -13,7 +13,7 @@ use crate::api::audit_log;
 use crate::components::{AdminShell, ErrorSummary, ScrollRegion};
 use crate::error::AppError;
 
-const AUDIT_PATH: &str = "/settings/audit-log";
+use crate::paths::AUDIT_LOG as AUDIT_PATH;
 const FILTERS: [&str; 5] = ["actor", "action", "token", "from", "to"];
 
 #[component]
@@ -271,7 +271,7 @@ mod tests {
             ("action".to_owned(), "token.revoke".to_owned()),
         ];
         let link = href(&pairs);
-        assert!(link.starts_with("/settings/audit-log?"));
+        assert!(link.starts_with(&format!("{AUDIT_PATH}?")));
         assert!(link.contains("actor=2"), "{link}");
         // The query string percent-encodes the dot; the router decodes it back.
         assert!(

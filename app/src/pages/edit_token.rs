@@ -15,6 +15,7 @@ use crate::components::{
     PermissionsField, TextField, TypeField, catalog_resource, chosen_lifetime, confirmed_action,
 };
 use crate::error::AppError;
+use crate::paths;
 
 /// Settings > API Tokens > one token > Edit: name, description, type, permissions, expiry.
 #[component]
@@ -52,7 +53,7 @@ fn EditTokenStart() -> impl IntoView {
                     Ok(token) if token.revoked_at.is_some() => view! { <RevokedNotice token /> }.into_any(),
                     Ok(token) => view! { <EditTokenForm token catalog returned /> }.into_any(),
                     Err(error) => view! {
-                        <A href="/settings/api-tokens" attr:class="back">"← API Tokens"</A>
+                        <A href=paths::TOKENS attr:class="back">"← API Tokens"</A>
                         <p role="alert" class="alert error">{error.to_string()}</p>
                     }
                     .into_any(),
@@ -65,7 +66,7 @@ fn EditTokenStart() -> impl IntoView {
 /// A revoked token stays revoked: there is nothing to edit, only history to read.
 #[component]
 fn RevokedNotice(token: TokenView) -> impl IntoView {
-    let href = format!("/settings/api-tokens/{}", token.id);
+    let href = paths::token(token.id);
     let back = format!("← {}", token.name);
     view! {
         <A href=href attr:class="back">{back}</A>
@@ -85,7 +86,7 @@ fn EditTokenForm(
 ) -> impl IntoView {
     let navigate = use_navigate();
     let id = token.id;
-    let token_href = format!("/settings/api-tokens/{id}");
+    let token_href = paths::token(id);
     let (start, refused, shown) = match returned {
         Some(ReturnedForm { form, error, shown }) => {
             (TokenDraft::from_form(&form), Some(error), shown)

@@ -124,7 +124,7 @@ fn Sessions() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(_)) = end_all.value().get() {
             auth.refresh();
-            navigate("/login", Default::default());
+            navigate(crate::paths::LOGIN, Default::default());
         }
     });
     view! {

@@ -19,7 +19,7 @@ pub fn SetupPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match auth.state.await {
                     Ok(AuthState { needs_setup: true, .. }) => view! { <SetupForm /> }.into_any(),
-                    _ => view! { <Redirect path="/settings/api-tokens" /> }.into_any(),
+                    _ => view! { <Redirect path=crate::paths::TOKENS /> }.into_any(),
                 }
             })}
         </Suspense>

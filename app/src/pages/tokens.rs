@@ -205,10 +205,8 @@ fn CreateButton() -> impl IntoView {
     const LABEL: &str = "Create new API token";
     let admin = use_signed_in();
     move || match denial(admin, AdminPermission::ApiTokensCreate) {
-        None => {
-            view! { <A href="/settings/api-tokens/new" attr:class="button primary">{LABEL}</A> }
-                .into_any()
-        }
+        None => view! { <A href=crate::paths::NEW_TOKEN attr:class="button primary">{LABEL}</A> }
+            .into_any(),
         Some(why) => {
             view! { <DeniedButton label=LABEL.to_owned() why class="button primary" /> }.into_any()
         }
