@@ -21,8 +21,8 @@ use tollgate::admins::{NewSession, SessionSecret};
 use tollgate::client_address::TrustedProxies;
 use tollgate::model::AdminView;
 
-use crate::api::ApiReference;
 use crate::error::AppError;
+use crate::settings::api_docs::ApiReference;
 
 mod error_status;
 mod handoff;

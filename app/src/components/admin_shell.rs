@@ -3,7 +3,7 @@ use leptos_router::components::{A, Redirect};
 use leptos_router::hooks::use_navigate;
 
 use crate::Auth;
-use crate::api::{AuthState, sign_out};
+use crate::auth::{AuthState, sign_out};
 use crate::components::NotificationBell;
 use crate::paths;
 use tollgate::model::AdminPermission;

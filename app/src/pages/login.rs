@@ -7,7 +7,7 @@ use tollgate::model::SignInRequest;
 
 use super::open_tokens_after;
 use crate::Auth;
-use crate::api::{AuthState, SignInForm as SignInFormPost, SignInRefusal, sign_in};
+use crate::auth::{AuthState, SignInForm as SignInFormPost, SignInRefusal, sign_in};
 use crate::components::{ErrorSummary, TextField};
 
 #[component]

@@ -5,7 +5,7 @@ use tollgate::model::NewAdminRequest;
 
 use super::open_tokens_after;
 use crate::Auth;
-use crate::api::{AuthState, create_first_admin};
+use crate::auth::{AuthState, create_first_admin};
 use crate::components::{ErrorSummary, TextField};
 
 /// First start: create the first administrator. Gone for good once one exists (the server

@@ -147,7 +147,7 @@ pub fn changes(original: &TokenView, edited: Edited) -> TokenPatch {
 }
 
 /// The create form, posted by a browser without JavaScript. Creates through the same
-/// [`create_token_as`](super::create_token_as) as the page's `create_token`, then shows
+/// [`create_token_as`](super::server_fns::create_token_as) as the page's `create_token`, then shows
 /// the token's page with its value (once), or the form again with what was typed.
 ///
 /// Without JavaScript there is no password dialog: when the password must be confirmed
@@ -166,7 +166,7 @@ pub async fn create_token_form(
     let rpc = Rpc::current();
     let confirmed = match password.as_str() {
         "" => Ok(()),
-        password => super::confirm_password_as(&rpc, password).await,
+        password => crate::auth::confirm_password_as(&rpc, password).await,
     };
     let form = TokenForm {
         name,
@@ -181,7 +181,7 @@ pub async fn create_token_form(
         return Ok(());
     };
     let created = match confirmed.and_then(|()| form.to_request()) {
-        Ok(request) => super::create_token_as(&rpc, &admin, &request).await,
+        Ok(request) => super::server_fns::create_token_as(&rpc, &admin, &request).await,
         Err(error) => Err(error),
     };
     match created {
@@ -205,7 +205,7 @@ pub async fn create_token_form(
 }
 
 /// The edit form, posted by a browser without JavaScript: the same patch the page would
-/// send, through the same [`update_token_as`](super::update_token_as).
+/// send, through the same [`update_token_as`](super::changes::update_token_as).
 ///
 /// The browser posts every field, changed or not. Like the page, the patch holds only what
 /// differs from the token as the form showed it (`shown`, a hidden field with the token's
@@ -231,7 +231,7 @@ pub async fn update_token_form(
     let rpc = Rpc::current();
     let confirmed = match password.as_str() {
         "" => Ok(()),
-        password => super::confirm_password_as(&rpc, password).await,
+        password => crate::auth::confirm_password_as(&rpc, password).await,
     };
     let form = TokenForm {
         name,
@@ -259,7 +259,7 @@ pub async fn update_token_form(
     };
     let patch = confirmed.and_then(|()| baseline.and_then(|baseline| form.to_patch(&baseline)));
     let saved = match patch {
-        Ok(patch) => super::update_token_as(&rpc, &admin, id, &patch).await,
+        Ok(patch) => super::changes::update_token_as(&rpc, &admin, id, &patch).await,
         Err(error) => Err(error),
     };
     match saved {

@@ -5,10 +5,10 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use tollgate::model::{TokenPatch, TokenView, format_time};
 
-use super::new_token::draft::TokenDraft;
-use super::route_id;
-use crate::api::{
-    Edited, ReturnedForm, UpdateTokenForm, changes, get_token, returned_token_form, update_token,
+use super::forms::{Edited, changes};
+use super::new::draft::TokenDraft;
+use super::{
+    ReturnedForm, UpdateTokenForm, get_token, returned_token_form, route_id, update_token,
 };
 use crate::components::{
     AdminShell, DescriptionField, DurationField, ErrorSummary, FieldMessage, PasswordAgainField,

@@ -1,3 +1,6 @@
+//! Who is at the panel: set-up of the first admin, sign-in (with and without JavaScript),
+//! sign-out, and confirming the password again, as server functions.
+
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};

@@ -5,8 +5,7 @@ use tollgate::model::{
     AdminPermission, CreatedToken, DailyUsage, TokenDetails, USAGE_DAYS, format_time,
 };
 
-use super::route_id;
-use crate::api::{get_token_details, handed_over_token, regenerate_token};
+use super::{get_token_details, handed_over_token, regenerate_token, route_id};
 use crate::components::{
     AdminShell, ConfirmDialog, DeniedButton, RevealBanner, confirmed_action, denial, use_signed_in,
 };

@@ -6,8 +6,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use tollgate::model::{AdminPermission, NewTokenRequest, TokenType};
 
+use super::{CreateTokenForm, create_token, get_token, returned_token_form};
 use crate::Revealed;
-use crate::api::{CreateTokenForm, create_token, get_token, returned_token_form};
 use crate::components::{
     AdminShell, DeniedButton, DescriptionField, DurationField, ErrorSummary, PasswordAgainField,
     PermissionsField, TextField, TypeField, catalog_resource, chosen_lifetime, confirmed_action,

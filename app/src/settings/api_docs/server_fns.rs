@@ -1,3 +1,5 @@
+//! The API reference page's data, and the server function that hands it over.
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
