@@ -1,10 +1,11 @@
 use chrono::{DateTime, Utc};
 
+use crate::error_class::ErrorClass;
 use crate::model::{FieldError, format_time};
-use crate::store::StoreError;
+use crate::store::{StoreError, UNAVAILABLE_RETRY_AFTER};
 
-/// Every way a service call can fail. The web layers map each variant to one HTTP status;
-/// no variant ever carries a secret.
+/// Every way a service call can fail. Each variant is one [`ErrorClass`] (so one HTTP
+/// status at every door); no variant ever carries a secret.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
     /// The input is wrong; each entry names the field and what to fix.
@@ -45,6 +46,33 @@ pub enum ServiceError {
 impl ServiceError {
     pub fn invalid(field: &str, message: &str) -> Self {
         Self::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    /// What kind of failure this is: the one place a core error gets its status and code.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Self::Invalid(_) => ErrorClass::Invalid,
+            Self::Conflict(_) => ErrorClass::Conflict,
+            Self::AlreadySetUp => ErrorClass::AlreadySetUp,
+            Self::BadCredentials => ErrorClass::BadCredentials,
+            Self::TooManyAttempts(_) => ErrorClass::TooManyAttempts,
+            Self::Busy(_) => ErrorClass::Busy,
+            Self::Forbidden(_) => ErrorClass::Forbidden,
+            Self::PasswordConfirmationRequired => ErrorClass::PasswordConfirmationRequired,
+            Self::NotFound(_) => ErrorClass::NotFound,
+            Self::AlreadyRevoked(_) => ErrorClass::AlreadyRevoked,
+            Self::Store(StoreError::Unavailable(_)) => ErrorClass::Unavailable,
+            Self::Store(_) => ErrorClass::Internal,
+        }
+    }
+
+    /// Seconds to wait before trying again (`Retry-After`), for the failures that pass.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::TooManyAttempts(wait) | Self::Busy(wait) => Some(wait.as_secs()),
+            Self::Store(StoreError::Unavailable(_)) => Some(UNAVAILABLE_RETRY_AFTER),
+            _ => None,
+        }
     }
 }
 

@@ -1,13 +1,15 @@
 //! Tollgate's core: everything about API tokens that would still be true behind a
 //! command-line interface. No web framework lives here.
 //!
-//! Without the `server` feature only [`model`], [`catalog`], [`endpoints`] and [`lifetime`]
-//! compile: the plain data and rules the wasm UI shares with the server.
+//! Without the `server` feature only [`model`], [`catalog`], [`endpoints`], [`error_class`]
+//! and [`lifetime`] compile: the plain data and rules the wasm UI shares with the server.
 
 /// The permission catalog: content resources × actions, and what each token type grants.
 pub mod catalog;
 /// The API door's endpoints: which method and path need which permission.
 pub mod endpoints;
+/// What kind of failure an error is: its one HTTP status and code, at every door.
+pub mod error_class;
 /// A token's lifetime: presets, default, dates as 00:00 UTC, expiry checks, "expired".
 pub mod lifetime;
 /// Plain data that crosses to the browser: views, requests, field errors.

@@ -2,6 +2,7 @@ use http::StatusCode;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
+use tollgate::error_class::ErrorClass;
 use tollgate::model::FieldError;
 
 /// The error every server function returns. It crosses to the browser as JSON, so it holds
@@ -82,22 +83,29 @@ impl AppError {
         }
     }
 
-    pub fn status(&self) -> StatusCode {
+    /// What kind of failure this is; its status and code come from the core's one table,
+    /// the one the JSON doors answer with too.
+    pub fn class(&self) -> ErrorClass {
         match self {
-            AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Forbidden(_) | AppError::PasswordConfirmationRequired => {
-                StatusCode::FORBIDDEN
-            }
-            AppError::Invalid(_) | AppError::Transport(_) => StatusCode::BAD_REQUEST,
-            AppError::Conflict(_) | AppError::AlreadySetUp | AppError::AlreadyRevoked(_) => {
-                StatusCode::CONFLICT
-            }
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Unauthenticated => ErrorClass::Unauthenticated,
+            AppError::Forbidden(_) => ErrorClass::Forbidden,
+            AppError::PasswordConfirmationRequired => ErrorClass::PasswordConfirmationRequired,
+            AppError::Invalid(_) => ErrorClass::Invalid,
+            AppError::Conflict(_) => ErrorClass::Conflict,
+            AppError::AlreadySetUp => ErrorClass::AlreadySetUp,
+            AppError::BadCredentials => ErrorClass::BadCredentials,
+            AppError::NotFound(_) => ErrorClass::NotFound,
+            AppError::AlreadyRevoked(_) => ErrorClass::AlreadyRevoked,
+            AppError::TooManyAttempts { .. } => ErrorClass::TooManyAttempts,
+            AppError::Unavailable { .. } => ErrorClass::Unavailable,
+            AppError::Busy { .. } => ErrorClass::Busy,
+            AppError::Internal => ErrorClass::Internal,
+            AppError::Transport(_) => ErrorClass::BadRequest,
         }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.class().status()
     }
 }
 
@@ -110,8 +118,12 @@ impl FromServerFnError for AppError {
 }
 
 #[cfg(feature = "ssr")]
-impl From<tollgate::ServiceError> for AppError {
-    fn from(error: tollgate::ServiceError) -> Self {
+impl AppError {
+    /// The panel's side of a core error. Deliberately not a `From`: a bare `?` on a core
+    /// result does not compile in a server function, so each one goes through
+    /// [`Rpc::reject`](crate::server::Rpc::reject), which also gives a page render the
+    /// error's status.
+    pub(crate) fn from_core(error: tollgate::ServiceError) -> Self {
         use tollgate::ServiceError as E;
         match error {
             E::Invalid(errors) => AppError::Invalid(errors),

@@ -2,15 +2,19 @@
 // Nested views (page > shell > list > table) make deep types; the default 128 overflows.
 #![recursion_limit = "256"]
 
-/// Server functions (`/rpc/…`), each an authorised call into a core service.
-pub mod api;
+/// Who is at the panel: set-up, sign-in and -out, confirming the password (`/rpc/…`).
+pub mod auth;
 mod components;
 /// The error server functions return, shared by server and browser.
 pub mod error;
 mod pages;
+/// The panel's page addresses, for links and redirects.
+pub mod paths;
 /// Server-only plumbing: context, session cookie, statuses.
 #[cfg(feature = "ssr")]
 pub mod server;
+/// The pages under `/settings`, laid out as their addresses, with their server functions.
+pub mod settings;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -18,13 +22,16 @@ use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use tollgate::model::CreatedToken;
 
-use crate::api::{AuthState, get_auth_state};
+use crate::auth::{AuthState, get_auth_state};
 use crate::components::{PasswordDialog, PasswordPrompt};
 use crate::error::AppError;
-use crate::pages::{
-    AdministratorsPage, ApiDocsPage, AuditLogPage, EditTokenPage, LoginPage, NewTokenPage,
-    NotFound, ProfilePage, RolesPage, SetupPage, TokenDetailsPage, TokensPage,
-};
+use crate::pages::{LoginPage, NotFound, SetupPage};
+use crate::settings::administrators::AdministratorsPage;
+use crate::settings::api_docs::ApiDocsPage;
+use crate::settings::api_tokens::{EditTokenPage, NewTokenPage, TokenDetailsPage, TokensPage};
+use crate::settings::audit_log::AuditLogPage;
+use crate::settings::profile::ProfilePage;
+use crate::settings::roles::RolesPage;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -88,7 +95,7 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| format!("{page} · Tollgate") />
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/") view=|| view! { <Redirect path="/settings/api-tokens" /> } ssr=SsrMode::Async />
+                <Route path=path!("/") view=|| view! { <Redirect path=paths::TOKENS /> } ssr=SsrMode::Async />
                 <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/api-tokens") view=TokensPage ssr=SsrMode::Async />

@@ -1,41 +1,18 @@
-mod administrators;
-mod api_docs;
-mod audit_log;
-mod edit_token;
-mod login;
-mod new_token;
-mod not_found;
-mod profile;
-mod roles;
-mod setup;
-mod token_details;
-mod tokens;
+//! The pages outside `/settings`: set-up, sign-in, and "not found".
 
-pub use administrators::AdministratorsPage;
-pub use api_docs::ApiDocsPage;
-pub use audit_log::AuditLogPage;
-pub use edit_token::EditTokenPage;
+mod login;
+mod not_found;
+mod setup;
+
 pub use login::LoginPage;
-pub use new_token::NewTokenPage;
 pub use not_found::NotFound;
-pub use profile::ProfilePage;
-pub use roles::RolesPage;
 pub use setup::SetupPage;
-pub use token_details::TokenDetailsPage;
-pub use tokens::TokensPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::Auth;
 use crate::error::AppError;
-
-/// The `:id` of the current route, when it is a whole number (an unparsable one is `None`,
-/// which the pages answer as "not found").
-fn route_id() -> impl Fn() -> Option<i64> + Clone + Send + Sync + 'static {
-    let params = leptos_router::hooks::use_params_map();
-    move || params.read().get("id").and_then(|id| id.parse().ok())
-}
 
 /// Once `action` (sign-in, first-admin set-up) succeeds: re-ask who is signed in, and open
 /// the token list.
@@ -49,7 +26,7 @@ where
     Effect::new(move |_| {
         if action.value().with(|value| matches!(value, Some(Ok(_)))) {
             auth.refresh();
-            navigate("/settings/api-tokens", Default::default());
+            navigate(crate::paths::TOKENS, Default::default());
         }
     });
 }

@@ -20,11 +20,13 @@ use tollgate::admins::{NewSession, SessionSecret};
 use tollgate::model::AdminView;
 use tollgate::request_context::RequestContext;
 
-use crate::api::ApiReference;
 use crate::error::AppError;
+use crate::settings::api_docs::ApiReference;
 
 mod handoff;
+mod refusal;
 pub use handoff::{Handoff, HandoffFor, Handoffs, TakenByRequest};
+pub use refusal::Refusal;
 
 /// What the server binary hands every server function and page render.
 #[derive(Clone)]
@@ -66,10 +68,16 @@ impl Rpc {
         }
     }
 
-    /// Sets the response status that matches `error` (and `Retry-After` when it says when
-    /// to try again) and passes it on: `.map_err(|e| rpc.reject(e))`.
-    pub fn reject(&self, error: impl Into<AppError>) -> AppError {
-        let error = error.into();
+    /// Turns a core error (or the panel's own) into the [`AppError`] a server function
+    /// returns, and gives the response the error's status (and `Retry-After` when it says
+    /// when to try again): `.map_err(|e| rpc.reject(e))`. The only way from a core error to
+    /// an `AppError` (there is no `From`), so a bare `?` on a core result does not compile.
+    ///
+    /// Over HTTP the status would arrive without it too (`server::server_fn_status` reads it off
+    /// every error answer); a page render that calls the function directly gets its status
+    /// only from here.
+    pub fn reject(&self, error: impl Refusal) -> AppError {
+        let error = error.into_app_error();
         if let Some(response) = &self.response {
             response.set_status(error.status());
             if let Some(seconds) = error.retry_after() {

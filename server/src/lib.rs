@@ -25,6 +25,8 @@ pub mod request_context;
 pub mod router;
 /// Content-Security-Policy with nonces, and refusing cross-site state changes.
 pub mod security;
+/// A server function's error answer gets its error's status and `Retry-After`.
+pub mod server_fn_status;
 /// Opening the store, binding the port, background jobs, graceful shutdown.
 pub mod startup;
 

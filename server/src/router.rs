@@ -114,6 +114,8 @@ pub fn router(state: AppState) -> Router {
                 .with_state(state.clone()),
             ),
         )
+        // A server function's error answers with the error's own status and Retry-After.
+        .layer(axum::middleware::from_fn(crate::server_fn_status::status_from_error))
         .layer(axum::middleware::from_fn(body_limit::read_whole_body))
         .layer(DefaultBodyLimit::max(api_door::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security::refuse_cross_site))

@@ -3,8 +3,9 @@ use leptos_router::components::{A, Redirect};
 use leptos_router::hooks::use_navigate;
 
 use crate::Auth;
-use crate::api::{AuthState, sign_out};
+use crate::auth::{AuthState, sign_out};
 use crate::components::NotificationBell;
+use crate::paths;
 use tollgate::model::AdminPermission;
 
 /// The frame of every signed-in page. Sends visitors to set-up or sign-in first; the
@@ -17,7 +18,7 @@ pub fn AdminShell(children: ChildrenFn) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(())) = sign_out_action.value().get() {
             auth.refresh();
-            navigate("/login", Default::default());
+            navigate(paths::LOGIN, Default::default());
         }
     });
 
@@ -27,25 +28,25 @@ pub fn AdminShell(children: ChildrenFn) -> impl IntoView {
                 let children = children.clone();
                 Suspend::new(async move {
                     match auth.state.await {
-                        Ok(AuthState { needs_setup: true, .. }) => view! { <Redirect path="/setup" /> }.into_any(),
-                        Ok(AuthState { admin: None, .. }) => view! { <Redirect path="/login" /> }.into_any(),
+                        Ok(AuthState { needs_setup: true, .. }) => view! { <Redirect path=paths::SETUP /> }.into_any(),
+                        Ok(AuthState { admin: None, .. }) => view! { <Redirect path=paths::LOGIN /> }.into_any(),
                         Ok(AuthState { admin: Some(admin), .. }) => view! {
                             <header class="topbar">
-                                <A href="/settings/api-tokens" attr:class="brand">"Tollgate"</A>
+                                <A href=paths::TOKENS attr:class="brand">"Tollgate"</A>
                                 <nav aria-label="Settings" class="nav">
-                                    <A href="/settings/api-tokens">"API Tokens"</A>
-                                    <A href="/settings/api-docs">"API documentation"</A>
+                                    <A href=paths::TOKENS>"API Tokens"</A>
+                                    <A href=paths::API_DOCS>"API documentation"</A>
                                     {admin.can(AdminPermission::AdminsRead).then(|| view! {
-                                        <A href="/settings/administrators">"Administrators"</A>
-                                        <A href="/settings/roles">"Roles"</A>
+                                        <A href=paths::ADMINISTRATORS>"Administrators"</A>
+                                        <A href=paths::ROLES>"Roles"</A>
                                     })}
                                     {admin.can(AdminPermission::AuditRead).then(|| view! {
-                                        <A href="/settings/audit-log">"Audit log"</A>
+                                        <A href=paths::AUDIT_LOG>"Audit log"</A>
                                     })}
                                 </nav>
                                 <div class="account">
                                     <NotificationBell />
-                                    <A href="/settings/profile" attr:class="who">"Signed in as " {admin.name} " (" {admin.role.name} ")"</A>
+                                    <A href=paths::PROFILE attr:class="who">"Signed in as " {admin.name} " (" {admin.role.name} ")"</A>
                                     <button
                                         type="button"
                                         class="button secondary"

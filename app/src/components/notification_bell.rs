@@ -1,9 +1,13 @@
+//! The bell in the header: new-token notifications for the signed-in admin.
+
+mod server_fns;
+
 use leptos::prelude::*;
 use leptos_router::components::A;
 use tollgate::model::format_time;
 use tollgate::notifications::{Inbox, NotificationView};
 
-use crate::api::{get_inbox, mark_notifications_read};
+use server_fns::{get_inbox, mark_notifications_read};
 
 /// The bell in the top bar: how many notifications are unread, and the newest of them.
 /// Opening it re-asks the server; "Mark all read" clears the count.

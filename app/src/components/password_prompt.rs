@@ -10,7 +10,7 @@ use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys;
 
 use super::confirm_dialog::keep_tab_inside;
-use crate::api::confirm_password;
+use crate::auth::confirm_password;
 use crate::error::AppError;
 
 /// The one password dialog of the page, and whoever waits on its answer.

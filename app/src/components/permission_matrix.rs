@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 use tollgate::catalog::{Action, Catalog, Permission, PermissionPreset};
 
-use crate::api::api_reference_href;
+use crate::settings::api_docs::api_reference_href;
 
 /// One row per resource, one checkbox per action, and a "select all" per resource and
 /// overall. Above it: presets to start from, a search over resource names and an "only

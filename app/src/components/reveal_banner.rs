@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::percent_encode;
+use crate::auth::percent_encode;
 use tollgate::catalog::Action;
 use tollgate::model::{CreatedToken, TokenType, format_time};
 

@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use tollgate::catalog::{Catalog, Permission};
 use tollgate::model::TokenType;
 
-use crate::api::permission_catalog;
 use crate::components::{FieldMessage, PermissionMatrix, has_error};
 use crate::error::AppError;
+use crate::settings::api_tokens::permission_catalog;
 
 #[component]
 pub fn DescriptionField(

@@ -7,7 +7,7 @@ use tollgate::model::SignInRequest;
 
 use super::open_tokens_after;
 use crate::Auth;
-use crate::api::{AuthState, SignInForm as SignInFormPost, SignInRefusal, sign_in};
+use crate::auth::{AuthState, SignInForm as SignInFormPost, SignInRefusal, sign_in};
 use crate::components::{ErrorSummary, TextField};
 
 #[component]
@@ -18,8 +18,8 @@ pub fn LoginPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match auth.state.await {
-                    Ok(AuthState { needs_setup: true, .. }) => view! { <Redirect path="/setup" /> }.into_any(),
-                    Ok(AuthState { admin: Some(_), .. }) => view! { <Redirect path="/settings/api-tokens" /> }.into_any(),
+                    Ok(AuthState { needs_setup: true, .. }) => view! { <Redirect path=crate::paths::SETUP /> }.into_any(),
+                    Ok(AuthState { admin: Some(_), .. }) => view! { <Redirect path=crate::paths::TOKENS /> }.into_any(),
                     _ => view! { <SignInForm /> }.into_any(),
                 }
             })}

@@ -14,7 +14,7 @@ pub fn NotFound() -> impl IntoView {
             <div class="card auth-card">
                 <h1>"Page not found"</h1>
                 <p class="muted">"There is nothing at this address."</p>
-                <A href="/settings/api-tokens">"Go to API Tokens"</A>
+                <A href=crate::paths::TOKENS>"Go to API Tokens"</A>
             </div>
         </main>
     }

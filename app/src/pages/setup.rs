@@ -5,7 +5,7 @@ use tollgate::model::NewAdminRequest;
 
 use super::open_tokens_after;
 use crate::Auth;
-use crate::api::{AuthState, create_first_admin};
+use crate::auth::{AuthState, create_first_admin};
 use crate::components::{ErrorSummary, TextField};
 
 /// First start: create the first administrator. Gone for good once one exists (the server
@@ -19,7 +19,7 @@ pub fn SetupPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match auth.state.await {
                     Ok(AuthState { needs_setup: true, .. }) => view! { <SetupForm /> }.into_any(),
-                    _ => view! { <Redirect path="/settings/api-tokens" /> }.into_any(),
+                    _ => view! { <Redirect path=crate::paths::TOKENS /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use tollgate::admins::SessionSecret;
 use tollgate::model::CreatedToken;
 
-use crate::api::ReturnedForm;
+use crate::settings::api_tokens::ReturnedForm;
 
 /// How long a handed-over value waits for its page.
 const LIFETIME: Duration = Duration::from_secs(60);
@@ -168,7 +168,7 @@ pub struct TakenByRequest(Arc<Mutex<HashMap<Key, Option<Handoff>>>>);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::TokenForm;
+    use crate::settings::api_tokens::TokenForm;
 
     fn form(name: &str) -> Handoff {
         Handoff::Form(ReturnedForm {

@@ -3,6 +3,7 @@ use axum::http::header::{CACHE_CONTROL, RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tollgate::ServiceError;
+use tollgate::error_class::ErrorClass;
 use tollgate::model::FieldError;
 use tollgate::store::StoreError;
 use tollgate::tokens::verifier::Rejection;
@@ -10,6 +11,8 @@ use tollgate::tokens::verifier::Rejection;
 use crate::answers::{ErrorBody, ErrorResponse};
 
 const REALM: &str = "tollgate";
+const DATABASE_UNAVAILABLE: &str =
+    "The database cannot be reached right now; retry in a few seconds.";
 pub use tollgate::store::UNAVAILABLE_RETRY_AFTER;
 
 /// The largest request body any route reads (`DefaultBodyLimit` in the router); a larger
@@ -42,13 +45,18 @@ impl ApiError {
         }
     }
 
+    /// A failure of one of the core's kinds: its status and code from the one table.
+    fn of(class: ErrorClass, message: impl Into<String>) -> Self {
+        Self::new(class.status(), class.code(), message)
+    }
+
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+        Self::of(ErrorClass::NotFound, message)
     }
 
     pub fn bad_request(field: &str, message: impl Into<String>) -> Self {
         let message = message.into();
-        let mut error = Self::new(StatusCode::BAD_REQUEST, "invalid_request", message.clone());
+        let mut error = Self::of(ErrorClass::BadRequest, message.clone());
         error.details.push(FieldError::new(field, message));
         error
     }
@@ -146,9 +154,8 @@ impl ApiError {
 
     /// The admin JSON API without a valid admin session.
     pub fn unauthenticated() -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthenticated",
+        Self::of(
+            ErrorClass::Unauthenticated,
             "Sign in first: the admin API is authenticated by the admin session cookie (`tollgate_session`, over https `__Host-tollgate_session`).",
         )
     }
@@ -167,11 +174,7 @@ impl ApiError {
     pub fn database_unavailable() -> Self {
         Self {
             retry_after: Some(UNAVAILABLE_RETRY_AFTER),
-            ..Self::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "The database cannot be reached right now; retry in a few seconds.",
-            )
+            ..Self::of(ErrorClass::Unavailable, DATABASE_UNAVAILABLE)
         }
     }
 
@@ -204,76 +207,53 @@ impl From<Rejection> for ApiError {
             },
             Rejection::Throttled { retry_after } => Self {
                 retry_after: Some(retry_after.as_secs()),
-                ..Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message)
+                ..Self::of(ErrorClass::TooManyAttempts, message)
             },
             Rejection::Unavailable => Self {
                 retry_after: Some(UNAVAILABLE_RETRY_AFTER),
-                ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
+                ..Self::of(ErrorClass::Unavailable, message)
             },
         }
     }
 }
 
+/// A core error at the JSON doors: the status, code and `Retry-After` are the core's
+/// ([`ServiceError::class`], the table the panel answers with too); the message is the
+/// door's, written for a script.
 impl From<ServiceError> for ApiError {
     fn from(error: ServiceError) -> Self {
-        match error {
-            ServiceError::Invalid(details) => Self {
-                details,
-                ..Self::new(
-                    StatusCode::BAD_REQUEST,
-                    "validation_failed",
-                    "The request is invalid; see details.",
-                )
-            },
-            ServiceError::Conflict(details) => Self {
-                details,
-                ..Self::new(
-                    StatusCode::CONFLICT,
-                    "conflict",
-                    "The request conflicts with existing data; see details.",
-                )
-            },
-            ServiceError::NotFound(what) => Self::not_found(format!("The {what} does not exist.")),
-            ServiceError::AlreadyRevoked(_) => {
-                Self::new(StatusCode::CONFLICT, "already_revoked", error.to_string())
+        let class = error.class();
+        let message = match &error {
+            ServiceError::Invalid(_) => "The request is invalid; see details.".to_owned(),
+            ServiceError::Conflict(_) => {
+                "The request conflicts with existing data; see details.".to_owned()
             }
-            ServiceError::TooManyAttempts(wait) => Self {
-                retry_after: Some(wait.as_secs()),
-                ..Self::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "too_many_requests",
-                    error.to_string(),
-                )
-            },
-            ServiceError::Busy(wait) => Self {
-                retry_after: Some(wait.as_secs()),
-                ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", error.to_string())
-            },
-            ServiceError::Forbidden(message) => {
-                Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+            ServiceError::NotFound(what) => format!("The {what} does not exist."),
+            ServiceError::Forbidden(message) => message.clone(),
+            ServiceError::PasswordConfirmationRequired => "Confirm your password first: POST {\"password\": \"…\"} to /rpc/confirm_password with this session, then send this request again.".to_owned(),
+            ServiceError::Store(StoreError::Unavailable(store)) => {
+                tracing::warn!(error = %store, "API request failed: the database is unavailable");
+                DATABASE_UNAVAILABLE.to_owned()
             }
-            ServiceError::PasswordConfirmationRequired => Self::new(
-                StatusCode::FORBIDDEN,
-                "password_confirmation_required",
-                "Confirm your password first: POST {\"password\": \"…\"} to /rpc/confirm_password with this session, then send this request again.",
-            ),
-            ServiceError::AlreadySetUp | ServiceError::BadCredentials => Self::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                error.to_string(),
-            ),
-            ServiceError::Store(StoreError::Unavailable(error)) => {
-                tracing::warn!(%error, "API request failed: the database is unavailable");
-                Self::database_unavailable()
+            ServiceError::Store(store) => {
+                tracing::error!(error = %store, "API request failed");
+                "Something went wrong on the server.".to_owned()
             }
-            ServiceError::Store(error) => {
-                tracing::error!(%error, "API request failed");
-                Self::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "Something went wrong on the server.",
-                )
-            }
+            ServiceError::AlreadySetUp
+            | ServiceError::BadCredentials
+            | ServiceError::AlreadyRevoked(_)
+            | ServiceError::TooManyAttempts(_)
+            | ServiceError::Busy(_) => error.to_string(),
+        };
+        let retry_after = error.retry_after();
+        let details = match error {
+            ServiceError::Invalid(details) | ServiceError::Conflict(details) => details,
+            _ => Vec::new(),
+        };
+        Self {
+            details,
+            retry_after,
+            ..Self::of(class, message)
         }
     }
 }
@@ -298,5 +278,35 @@ impl IntoResponse for ApiError {
             headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON doors answer a core error as the panel does (the core's `ErrorClass`):
+    /// these two were 400 `invalid_request` here, 401 and 409 in the panel.
+    #[test]
+    fn wrong_credentials_are_a_401_and_a_second_set_up_a_409() {
+        let wrong = ApiError::from(ServiceError::BadCredentials);
+        assert_eq!(
+            (wrong.status, wrong.code),
+            (StatusCode::UNAUTHORIZED, "bad_credentials")
+        );
+        let again = ApiError::from(ServiceError::AlreadySetUp);
+        assert_eq!(
+            (again.status, again.code),
+            (StatusCode::CONFLICT, "already_set_up")
+        );
+    }
+
+    #[test]
+    fn a_wait_carries_its_retry_after() {
+        let busy = ApiError::from(ServiceError::Busy(std::time::Duration::from_secs(2)));
+        assert_eq!(
+            (busy.status, busy.retry_after),
+            (StatusCode::SERVICE_UNAVAILABLE, Some(2))
+        );
     }
 }

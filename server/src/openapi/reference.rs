@@ -1,7 +1,7 @@
 //! Reads the OpenAPI document into the panel's API reference, so the page shows exactly
 //! what `/api/openapi.json` says.
 
-use app::api::{ApiEndpoint, ApiGroup, ApiParameter, ApiReference, ApiResponse};
+use app::settings::api_docs::{ApiEndpoint, ApiGroup, ApiParameter, ApiReference, ApiResponse};
 use serde_json::Value;
 use utoipa::openapi::OpenApi;
 

@@ -7,6 +7,8 @@ mod access;
 mod browser_safety;
 /// The forms posted without JavaScript: redirects and what the next page shows.
 mod forms_without_js;
+/// A server function's error carries its status and Retry-After, however it was returned.
+mod server_fn_errors;
 /// Signing in: the throttle per account and address, the same answer for unknown emails.
 mod sign_in;
 /// Editing and regenerating a token through the server functions.

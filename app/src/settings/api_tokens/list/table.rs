@@ -185,7 +185,7 @@ fn TokenRow(
         <tr class:selected=selected>
             <td class="select">{checkbox}</td>
             <td class="name">
-                <a href=format!("/settings/api-tokens/{}", token.id)>{token.name.clone()}</a>
+                <a href=crate::paths::token(token.id)>{token.name.clone()}</a>
             </td>
             <td class="description">{token.description.clone()}</td>
             <td><span class="badge">{token.token_type.label()}</span></td>

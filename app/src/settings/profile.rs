@@ -1,12 +1,17 @@
+//! `/settings/profile`: what every admin may change about themselves, and the server
+//! functions that do it.
+
+mod server_fns;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use tollgate::model::ChangePasswordRequest;
 
 use crate::Auth;
-use crate::api::{
+use crate::components::{AdminShell, ErrorSummary, TextField, use_signed_in};
+use server_fns::{
     change_own_name, change_own_password, forget_password_confirmation, sign_out_everywhere,
 };
-use crate::components::{AdminShell, ErrorSummary, TextField, use_signed_in};
 
 /// Settings > Profile: every admin's own name and password, whatever their role.
 #[component]
@@ -124,7 +129,7 @@ fn Sessions() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(_)) = end_all.value().get() {
             auth.refresh();
-            navigate("/login", Default::default());
+            navigate(crate::paths::LOGIN, Default::default());
         }
     });
     view! {

@@ -1,3 +1,5 @@
+//! The bell's server functions: the inbox, and marking it read.
+
 use leptos::prelude::*;
 use tollgate::notifications::Inbox;
 

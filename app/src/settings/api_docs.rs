@@ -1,8 +1,17 @@
+//! `/settings/api-docs`: the API reference, read from the server's OpenAPI document, and
+//! its data types (the server builds them at start-up).
+
+mod server_fns;
+
+pub use server_fns::{
+    ApiEndpoint, ApiGroup, ApiParameter, ApiReference, ApiResponse, api_reference_href,
+};
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::{ApiEndpoint, ApiGroup, ApiReference, get_api_reference};
 use crate::components::AdminShell;
+use server_fns::get_api_reference;
 
 /// Settings > API documentation: every endpoint the API door serves, with the permission it
 /// needs, rendered from the server's OpenAPI document (`/api/openapi.json`). The permission

@@ -5,6 +5,7 @@ mod controls;
 mod query;
 mod revoke;
 mod selection;
+pub mod server_fns;
 mod table;
 
 use leptos::prelude::*;
@@ -13,8 +14,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_query_map};
 use tollgate::model::{AdminPermission, TokenListParams, TokenPage, TokenView};
 
+use super::{BulkRevoke, list_token_page, revoke_tokens};
 use crate::Revealed;
-use crate::api::{BulkRevoke, list_token_page, revoke_tokens};
 use crate::components::{
     AdminShell, DeniedButton, RevealBanner, confirmed_action, denial, use_signed_in,
 };
@@ -205,10 +206,8 @@ fn CreateButton() -> impl IntoView {
     const LABEL: &str = "Create new API token";
     let admin = use_signed_in();
     move || match denial(admin, AdminPermission::ApiTokensCreate) {
-        None => {
-            view! { <A href="/settings/api-tokens/new" attr:class="button primary">{LABEL}</A> }
-                .into_any()
-        }
+        None => view! { <A href=crate::paths::NEW_TOKEN attr:class="button primary">{LABEL}</A> }
+            .into_any(),
         Some(why) => {
             view! { <DeniedButton label=LABEL.to_owned() why class="button primary" /> }.into_any()
         }

@@ -1,14 +1,21 @@
+//! `/settings/roles`: the roles admins are given, and the server functions that list, save
+//! and delete them.
+
+mod server_fns;
+
+pub use server_fns::list_roles;
+
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use tollgate::model::{AdminPermission, RoleRequest, RoleView};
 
-use crate::api::{delete_role, list_roles, save_role};
 use crate::components::{
     AdminShell, ConfirmDialog, DeniedButton, ErrorSummary, FieldMessage, ScrollRegion, TextField,
     confirmed_action, denial, use_signed_in,
 };
+use server_fns::{delete_role, save_role};
 
 const BUILT_IN: &str = "Built-in roles cannot be changed or deleted; create a custom role instead.";
 

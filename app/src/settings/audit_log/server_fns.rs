@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::server::Rpc;
 
 /// More parameters than the audit page's filters and cursor, with room for stray ones.
+#[cfg(feature = "ssr")]
 pub const AUDIT_PARAMS_MAX: usize = 16;
 
 /// One page of the audit log. `params` are the page URL's query pairs, checked here.

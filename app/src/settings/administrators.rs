@@ -1,16 +1,20 @@
+//! `/settings/administrators`: who can sign in, with which role, and the server functions
+//! that add, re-role, deactivate and remove them.
+
+mod server_fns;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use tollgate::model::{
     AddAdminRequest, AdminListEntry, AdminPermission, AdminStatus, RoleView, format_time,
 };
 
-use crate::api::{
-    StatusChange, add_admin, change_admin_role, change_admin_status, list_admins, list_roles,
-};
 use crate::components::{
     AdminShell, ConfirmDialog, DeniedButton, ErrorSummary, ScrollRegion, TextField,
     confirmed_action, denial, use_signed_in,
 };
+use crate::settings::roles::list_roles;
+use server_fns::{StatusChange, add_admin, change_admin_role, change_admin_status, list_admins};
 
 /// Settings > Administrators: who can sign in, with which role; add, change role,
 /// deactivate, reactivate, remove. The server checks each action; this page only hides

@@ -7,8 +7,8 @@ use chrono::{DateTime, Duration, Utc};
 use tollgate::catalog::Permission;
 use tollgate::model::{TokenLifetime, TokenType, TokenView};
 
-use crate::api::TokenForm;
 use crate::components::{DurationChoice, date_value};
+use crate::settings::api_tokens::TokenForm;
 
 /// The create form's starting values.
 #[derive(Debug, Clone, PartialEq, Eq)]

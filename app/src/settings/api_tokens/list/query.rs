@@ -5,7 +5,7 @@
 use leptos_router::params::ParamsMap;
 use tollgate::model::{SortColumn, SortDirection, TokenListParams, TokenSort};
 
-pub const TOKENS_PATH: &str = "/settings/api-tokens";
+pub use crate::paths::TOKENS as TOKENS_PATH;
 
 /// The list parameters the URL's query holds; the server checks them.
 pub fn params_from(query: &ParamsMap) -> TokenListParams {

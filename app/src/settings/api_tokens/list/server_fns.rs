@@ -60,7 +60,7 @@ pub async fn revoke_tokens(ids: Vec<i64>) -> Result<BulkRevoke, AppError> {
             Ok(_) => outcome.revoked.push(id),
             Err(error) => outcome.failed.push(RevokeFailure {
                 id,
-                reason: AppError::from(error).to_string(),
+                reason: AppError::from_core(error).to_string(),
             }),
         }
     }

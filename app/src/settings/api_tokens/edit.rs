@@ -5,16 +5,17 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use tollgate::model::{TokenPatch, TokenView, format_time};
 
-use super::new_token::draft::TokenDraft;
-use super::route_id;
-use crate::api::{
-    Edited, ReturnedForm, UpdateTokenForm, changes, get_token, returned_token_form, update_token,
+use super::forms::{Edited, changes};
+use super::new::draft::TokenDraft;
+use super::{
+    ReturnedForm, UpdateTokenForm, get_token, returned_token_form, route_id, update_token,
 };
 use crate::components::{
     AdminShell, DescriptionField, DurationField, ErrorSummary, FieldMessage, PasswordAgainField,
     PermissionsField, TextField, TypeField, catalog_resource, chosen_lifetime, confirmed_action,
 };
 use crate::error::AppError;
+use crate::paths;
 
 /// Settings > API Tokens > one token > Edit: name, description, type, permissions, expiry.
 #[component]
@@ -52,7 +53,7 @@ fn EditTokenStart() -> impl IntoView {
                     Ok(token) if token.revoked_at.is_some() => view! { <RevokedNotice token /> }.into_any(),
                     Ok(token) => view! { <EditTokenForm token catalog returned /> }.into_any(),
                     Err(error) => view! {
-                        <A href="/settings/api-tokens" attr:class="back">"← API Tokens"</A>
+                        <A href=paths::TOKENS attr:class="back">"← API Tokens"</A>
                         <p role="alert" class="alert error">{error.to_string()}</p>
                     }
                     .into_any(),
@@ -65,7 +66,7 @@ fn EditTokenStart() -> impl IntoView {
 /// A revoked token stays revoked: there is nothing to edit, only history to read.
 #[component]
 fn RevokedNotice(token: TokenView) -> impl IntoView {
-    let href = format!("/settings/api-tokens/{}", token.id);
+    let href = paths::token(token.id);
     let back = format!("← {}", token.name);
     view! {
         <A href=href attr:class="back">{back}</A>
@@ -85,7 +86,7 @@ fn EditTokenForm(
 ) -> impl IntoView {
     let navigate = use_navigate();
     let id = token.id;
-    let token_href = format!("/settings/api-tokens/{id}");
+    let token_href = paths::token(id);
     let (start, refused, shown) = match returned {
         Some(ReturnedForm { form, error, shown }) => {
             (TokenDraft::from_form(&form), Some(error), shown)

@@ -2,6 +2,8 @@
 //! (actor, action, token, date range) and pages, all kept in the URL. The filter form is
 //! a GET form, so it works the same without JavaScript.
 
+mod server_fns;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
@@ -9,11 +11,11 @@ use leptos_router::hooks::{use_location, use_query_map};
 use leptos_router::params::ParamsMap;
 use tollgate::model::{AuditAction, AuditActor, AuditEntry, AuditPage, format_time};
 
-use crate::api::audit_log;
 use crate::components::{AdminShell, ErrorSummary, ScrollRegion};
 use crate::error::AppError;
+use server_fns::audit_log;
 
-const AUDIT_PATH: &str = "/settings/audit-log";
+use crate::paths::AUDIT_LOG as AUDIT_PATH;
 const FILTERS: [&str; 5] = ["actor", "action", "token", "from", "to"];
 
 #[component]
@@ -271,7 +273,7 @@ mod tests {
             ("action".to_owned(), "token.revoke".to_owned()),
         ];
         let link = href(&pairs);
-        assert!(link.starts_with("/settings/audit-log?"));
+        assert!(link.starts_with(&format!("{AUDIT_PATH}?")));
         assert!(link.contains("actor=2"), "{link}");
         // The query string percent-encodes the dot; the router decodes it back.
         assert!(

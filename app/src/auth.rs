@@ -1,3 +1,6 @@
+//! Who is at the panel: set-up of the first admin, sign-in (with and without JavaScript),
+//! sign-out, and confirming the password again, as server functions.
+
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -63,7 +66,7 @@ pub async fn sign_in_form(
     let rpc = Rpc::current();
     let input = SignInRequest { email, password };
     match sign_in_as(&rpc, &input).await {
-        Ok(_) => rpc.redirect("/settings/api-tokens"),
+        Ok(_) => rpc.redirect(crate::paths::TOKENS),
         Err(error) => rpc.redirect(&SignInRefusal::from_error(&error).login_path(&input.email)),
     }
     Ok(())
@@ -106,7 +109,11 @@ impl SignInRefusal {
             Self::Throttled(seconds) => format!("throttled-{seconds}"),
             Self::Failed => "failed".to_owned(),
         };
-        format!("/login?refused={code}&email={}", percent_encode(email))
+        format!(
+            "{}?refused={code}&email={}",
+            crate::paths::LOGIN,
+            percent_encode(email)
+        )
     }
 
     pub fn parse(code: &str) -> Option<Self> {

@@ -5,12 +5,12 @@ use tollgate::model::{
     AdminPermission, CreatedToken, DailyUsage, TokenDetails, USAGE_DAYS, format_time,
 };
 
-use super::route_id;
-use crate::api::{get_token_details, handed_over_token, regenerate_token};
+use super::{get_token_details, handed_over_token, regenerate_token, route_id};
 use crate::components::{
     AdminShell, ConfirmDialog, DeniedButton, RevealBanner, confirmed_action, denial, use_signed_in,
 };
 use crate::error::AppError;
+use crate::paths;
 
 /// Settings > API Tokens > one token: what it is, and how much it was used lately.
 #[component]
@@ -66,7 +66,7 @@ fn TokenDetailsView() -> impl IntoView {
     });
 
     view! {
-        <A href="/settings/api-tokens" attr:class="back">"← API Tokens"</A>
+        <A href=paths::TOKENS attr:class="back">"← API Tokens"</A>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 handed_over.await.ok().flatten().map(|created| view! { <RevealBanner created /> })
@@ -131,7 +131,7 @@ fn TokenSummary(details: TokenDetails, on_regenerate: Callback<()>) -> impl Into
         .get_untracked()
         .is_some_and(|admin| admin.can(AdminPermission::AuditRead))
         .then(|| {
-            let href = format!("/settings/audit-log?token={}", token.id);
+            let href = paths::audit_log_of_token(token.id);
             view! {
                 <dt>"History"</dt>
                 <dd><A href=href>"Audit log for this token"</A></dd>
@@ -139,7 +139,7 @@ fn TokenSummary(details: TokenDetails, on_regenerate: Callback<()>) -> impl Into
         });
     let copy = match denial(admin, AdminPermission::ApiTokensCreate) {
         None => {
-            let copy_href = format!("/settings/api-tokens/new?from={}", token.id);
+            let copy_href = paths::copy_token(token.id);
             view! { <A href=copy_href attr:class="button secondary">"Copy as new"</A> }.into_any()
         }
         Some(why) => view! { <DeniedButton label="Copy as new".to_owned() why /> }.into_any(),
@@ -148,7 +148,7 @@ fn TokenSummary(details: TokenDetails, on_regenerate: Callback<()>) -> impl Into
     let actions = token.revoked_at.is_none().then(|| {
         let edit = match denial(admin, AdminPermission::ApiTokensUpdate) {
             None => {
-                let edit_href = format!("/settings/api-tokens/{}/edit", token.id);
+                let edit_href = paths::edit_token(token.id);
                 view! { <A href=edit_href attr:class="button secondary">"Edit"</A> }.into_any()
             }
             Some(why) => view! { <DeniedButton label="Edit".to_owned() why /> }.into_any(),

@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use tollgate::model::TokenView;
 
-use crate::api::{BulkRevoke, revoke_token};
 use crate::components::{ConfirmDialog, confirmed_action};
 use crate::error::AppError;
+use crate::settings::api_tokens::{BulkRevoke, revoke_token};
 
 /// The single-token dialog. Typing the name proves the admin means this very token: the
 /// Revoke button stays disabled until the text matches exactly.

@@ -148,7 +148,7 @@ pub fn changes(original: &TokenView, edited: Edited) -> TokenPatch {
 }
 
 /// The create form, posted by a browser without JavaScript. Creates through the same
-/// [`create_token_as`](super::create_token_as) as the page's `create_token`, then shows
+/// [`create_token_as`](super::server_fns::create_token_as) as the page's `create_token`, then shows
 /// the token's page with its value (once), or the form again with what was typed.
 ///
 /// Without JavaScript there is no password dialog: when the password must be confirmed
@@ -167,7 +167,7 @@ pub async fn create_token_form(
     let rpc = Rpc::current();
     let confirmed = match password.as_str() {
         "" => Ok(()),
-        password => super::confirm_password_as(&rpc, password).await,
+        password => crate::auth::confirm_password_as(&rpc, password).await,
     };
     let form = TokenForm {
         name,
@@ -178,16 +178,16 @@ pub async fn create_token_form(
         permissions,
     };
     let Some(admin) = rpc.signed_in_actor().await? else {
-        rpc.redirect("/login");
+        rpc.redirect(crate::paths::LOGIN);
         return Ok(());
     };
     let created = match confirmed.and_then(|()| form.to_request()) {
-        Ok(request) => super::create_token_as(&rpc, &admin, &request).await,
+        Ok(request) => super::server_fns::create_token_as(&rpc, &admin, &request).await,
         Err(error) => Err(error),
     };
     match created {
         Ok(created) => {
-            let page = format!("/settings/api-tokens/{}", created.token.id);
+            let page = crate::paths::token(created.token.id);
             let slot = HandoffFor::Reveal(created.token.id);
             rpc.hand_off(slot, Handoff::Reveal(created));
             rpc.redirect(&page);
@@ -199,14 +199,14 @@ pub async fn create_token_form(
                 shown: None,
             });
             rpc.hand_off(HandoffFor::CreateForm, returned);
-            rpc.redirect("/settings/api-tokens/new");
+            rpc.redirect(crate::paths::NEW_TOKEN);
         }
     }
     Ok(())
 }
 
 /// The edit form, posted by a browser without JavaScript: the same patch the page would
-/// send, through the same [`update_token_as`](super::update_token_as).
+/// send, through the same [`update_token_as`](super::changes::update_token_as).
 ///
 /// The browser posts every field, changed or not. Like the page, the patch holds only what
 /// differs from the token as the form showed it (`shown`, a hidden field with the token's
@@ -232,7 +232,7 @@ pub async fn update_token_form(
     let rpc = Rpc::current();
     let confirmed = match password.as_str() {
         "" => Ok(()),
-        password => super::confirm_password_as(&rpc, password).await,
+        password => crate::auth::confirm_password_as(&rpc, password).await,
     };
     let form = TokenForm {
         name,
@@ -243,7 +243,7 @@ pub async fn update_token_form(
         permissions,
     };
     let Some(admin) = rpc.signed_in_actor().await? else {
-        rpc.redirect("/login");
+        rpc.redirect(crate::paths::LOGIN);
         return Ok(());
     };
     let shown = serde_json::from_str::<TokenView>(&shown)
@@ -260,15 +260,15 @@ pub async fn update_token_form(
     };
     let patch = confirmed.and_then(|()| baseline.and_then(|baseline| form.to_patch(&baseline)));
     let saved = match patch {
-        Ok(patch) => super::update_token_as(&rpc, &admin, id, &patch).await,
+        Ok(patch) => super::changes::update_token_as(&rpc, &admin, id, &patch).await,
         Err(error) => Err(error),
     };
     match saved {
-        Ok(_) => rpc.redirect(&format!("/settings/api-tokens/{id}")),
+        Ok(_) => rpc.redirect(&crate::paths::token(id)),
         Err(error) => {
             let returned = Handoff::Form(ReturnedForm { form, error, shown });
             rpc.hand_off(HandoffFor::EditForm(id), returned);
-            rpc.redirect(&format!("/settings/api-tokens/{id}/edit"));
+            rpc.redirect(&crate::paths::edit_token(id));
         }
     }
     Ok(())

@@ -6,14 +6,15 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use tollgate::model::{AdminPermission, NewTokenRequest, TokenType};
 
+use super::{CreateTokenForm, create_token, get_token, returned_token_form};
 use crate::Revealed;
-use crate::api::{CreateTokenForm, create_token, get_token, returned_token_form};
 use crate::components::{
     AdminShell, DeniedButton, DescriptionField, DurationField, ErrorSummary, PasswordAgainField,
     PermissionsField, TextField, TypeField, catalog_resource, chosen_lifetime, confirmed_action,
     denial, use_signed_in,
 };
 use crate::error::AppError;
+use crate::paths;
 
 /// The form's starting values, shared with the edit form.
 pub(super) mod draft;
@@ -119,7 +120,7 @@ fn NewTokenForm(
     Effect::new(move |_| {
         if let Some(Ok(created)) = submit.value().get() {
             revealed.set(Some(created));
-            navigate("/settings/api-tokens", Default::default());
+            navigate(paths::TOKENS, Default::default());
         }
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -150,7 +151,7 @@ fn NewTokenForm(
     view! {
         <div class="page-header">
             <div>
-                <A href="/settings/api-tokens" attr:class="back">"← API Tokens"</A>
+                <A href=paths::TOKENS attr:class="back">"← API Tokens"</A>
                 <h1>"Create API token"</h1>
                 {copied_from.map(|source| view! {
                     <p class="muted" data-testid="copied-from">
@@ -181,7 +182,7 @@ fn NewTokenForm(
             <PermissionsField selected catalog error />
             {password_field}
             <div class="actions">
-                <A href="/settings/api-tokens" attr:class="button secondary">"Cancel"</A>
+                <A href=paths::TOKENS attr:class="button secondary">"Cancel"</A>
                 {save_button}
             </div>
         </form>

@@ -1,3 +1,5 @@
+//! The API reference page's data, and the server function that hands it over.
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -57,7 +59,7 @@ pub struct ApiResponse {
 
 /// The anchor of an operation on the reference page, for links from elsewhere.
 pub fn api_reference_href(operation_id: &str) -> String {
-    format!("/settings/api-docs#{operation_id}")
+    crate::paths::api_docs_operation(operation_id)
 }
 
 #[server(prefix = "/rpc", endpoint = "api_reference")]

@@ -1,0 +1,32 @@
+//! `/settings/api-tokens…`: the [`list`], [`new`], [`detail`] and [`edit`] pages, and the
+//! server functions behind them: [`server_fns`] reads, creates and revokes, [`changes`]
+//! edits and regenerates, [`forms`] takes the new and edit forms posted without JavaScript.
+
+pub mod changes;
+mod detail;
+mod edit;
+pub mod forms;
+mod list;
+mod new;
+pub mod server_fns;
+
+use leptos::prelude::*;
+
+pub use changes::{get_token, regenerate_token, update_token};
+pub use detail::TokenDetailsPage;
+pub use edit::EditTokenPage;
+pub use forms::{
+    CreateTokenForm, ReturnedForm, TokenForm, UpdateTokenForm, handed_over_token,
+    returned_token_form,
+};
+pub use list::TokensPage;
+pub use list::server_fns::{BulkRevoke, RevokeFailure, list_token_page, revoke_tokens};
+pub use new::NewTokenPage;
+pub use server_fns::{create_token, get_token_details, permission_catalog, revoke_token};
+
+/// The `:id` of the current route, when it is a whole number (an unparsable one is `None`,
+/// which the pages answer as "not found").
+fn route_id() -> impl Fn() -> Option<i64> + Clone + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || params.read().get("id").and_then(|id| id.parse().ok())
+}
