@@ -3,23 +3,24 @@ import { defineConfig } from '@playwright/test';
 /**
  * End-to-end tests for Tollgate.
  *
- * The server is the release binary (`cargo leptos build --release`), started by
- * `start-server.mjs` on a fresh, throwaway data directory. The `setup` project creates the
- * first administrator on that fresh server; every other test depends on it.
+ * The server is the release binary (`cargo leptos build --release`). Each spec file gets an
+ * instance of its own (the `instances` fixture in tests/fixtures.ts starts one with
+ * `start-server.mjs` on a free port and a throwaway data directory, with the first
+ * administrator already made unless the file asks for a blank one), so files run side by
+ * side, in any order, and any one passes alone.
  *
  * Chromium is Debian's (`/usr/bin/chromium`): `npx playwright install` cannot download a
  * browser on these machines.
  */
-// E2E_PORT lets two checkouts on one machine run their suites side by side.
-const PORT = Number(process.env.E2E_PORT ?? 3100);
-const BASE_URL = `http://127.0.0.1:${PORT}`;
-
 export default defineConfig({
   testDir: './tests',
   outputDir: './test-results',
-  // One server, one database: tests share state and must not race each other.
-  workers: 1,
-  fullyParallel: false,
+  // Two workers suit the 2-core machines this runs on: the server, Chromium and the wasm
+  // compile of each page share them.
+  workers: 2,
+  // Tests run in parallel unless their file says `mode: 'serial'` (steps that build on each
+  // other on the file's instance).
+  fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,
   reporter: [['list']],
@@ -30,7 +31,6 @@ export default defineConfig({
 
   use: {
     browserName: 'chromium',
-    baseURL: BASE_URL,
     trace: 'retain-on-failure',
     permissions: ['clipboard-read', 'clipboard-write'],
     launchOptions: {
@@ -49,33 +49,14 @@ export default defineConfig({
 
   projects: [
     {
-      name: 'setup',
-      testMatch: /setup\.spec\.ts/,
-    },
-    {
       name: 'chromium',
-      testIgnore: [/setup\.spec\.ts/, /_nojs\.spec\.ts/],
-      dependencies: ['setup'],
+      testIgnore: [/_nojs\.spec\.ts/],
     },
-    // The forms again with JavaScript off: the browser posts them itself. Listed after
-    // `chromium` on purpose: projects that share a dependency run in the order listed here
-    // (one worker), and tokens.spec.ts's first test expects only the first-start tokens.
+    // The forms again with JavaScript off: the browser posts them itself.
     {
       name: 'chromium-nojs',
       testMatch: /_nojs\.spec\.ts/,
-      dependencies: ['setup'],
       use: { javaScriptEnabled: false },
     },
   ],
-
-  webServer: {
-    command: 'node ./start-server.mjs',
-    url: `${BASE_URL}/healthz`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 120_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    // Let start-server.mjs stop the server and remove its temp dir instead of SIGKILL.
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
-  },
 });

@@ -1,4 +1,4 @@
-import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
+import { defineConfig } from '@playwright/test';
 
 import base from './playwright.config';
 
@@ -8,16 +8,14 @@ import base from './playwright.config';
  *   cargo leptos build --release
  *   cd end2end && npx playwright test -c playwright.screenshots.config.ts
  *
- * Not part of the default run (`testDir` differs). E2E_PORT picks the port, as there.
+ * Not part of the default run (`testDir` differs). The spec gets a blank instance of its own
+ * (see tests/fixtures.ts), as every spec does.
  */
-const webServer = base.webServer as NonNullable<PlaywrightTestConfig['webServer']> & object;
-
 export default defineConfig({
   ...base,
   testDir: './screenshots',
   outputDir: './test-results/screenshots',
-  // A reused server would already have an administrator and other tests' tokens.
-  webServer: { ...webServer, reuseExistingServer: false },
+  workers: 1,
   use: {
     ...base.use,
     viewport: { width: 1280, height: 800 },

@@ -1,8 +1,9 @@
 // Starts the release build of Tollgate for the end-to-end tests, on a fresh data directory.
 //
-// Used by `webServer` in playwright.config.ts. Build first with `cargo leptos build --release`.
-// The data directory is a new temp dir each run (so the `setup` project always meets a
-// server with no administrator) and is removed when the server stops.
+// Started once per spec file by the `instances` fixture in tests/fixtures.ts, with E2E_PORT
+// set to a free port; also usable by hand (`E2E_PORT=3100 node start-server.mjs`). Build
+// first with `cargo leptos build --release`. The data directory is a new temp dir each time
+// (so every instance starts with no administrator) and is removed when the server stops.
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';

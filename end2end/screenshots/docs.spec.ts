@@ -16,10 +16,11 @@ import {
   type Page,
 } from '../tests/fixtures';
 
-// The README's pictures, taken on a fresh server (playwright.screenshots.config.ts starts
-// one): the token list, the create form with the custom permission matrix open, and the
-// one-time reveal banner. Each step builds on the one before.
+// The README's pictures, taken on a fresh server (the file's own blank instance, see
+// tests/fixtures.ts): the token list, the create form with the custom permission matrix
+// open, and the one-time reveal banner. Each step builds on the one before.
 test.describe.configure({ mode: 'serial' });
+test.use({ firstAdmin: false });
 
 const DOCS = path.resolve(__dirname, '..', '..', 'docs');
 

@@ -1,3 +1,7 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+
 import {
   test as base,
   expect,
@@ -12,7 +16,7 @@ export { expect };
 export type { Locator, Page } from '@playwright/test';
 
 // ---------------------------------------------------------------------------------------------
-// The administrator created by setup.spec.ts and used by every other test.
+// The first administrator of every instance (setup.spec.ts creates it through the form).
 // ---------------------------------------------------------------------------------------------
 
 export const ADMIN_EMAIL = 'admin@example.com';
@@ -26,7 +30,7 @@ export const NEW_TOKEN_PATH = '/settings/api-tokens/new';
 export const TOKEN_PATTERN = /^tg_[0-9A-Za-z]{38}$/;
 
 // ---------------------------------------------------------------------------------------------
-// Fixtures: fail any test during which the page threw or logged a console error.
+// Console errors: fail any test during which the page threw or logged one.
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -44,13 +48,144 @@ export const refusedServerFunction: AllowedConsoleError = (message) =>
   /^Failed to load resource: the server responded with a status of 4\d\d\b/.test(message.text()) &&
   new URL(message.location().url || 'about:blank').pathname.startsWith('/rpc/');
 
+// ---------------------------------------------------------------------------------------------
+// Instances: each spec file gets a Tollgate of its own.
+// ---------------------------------------------------------------------------------------------
+
+/** One running server (`start-server.mjs`: the release build on a throwaway data dir). */
+type Instance = { url: string; stop: () => Promise<void> };
+
+const START_SERVER = path.resolve(__dirname, '..', 'start-server.mjs');
+
+/** A port nothing listens on now: the kernel picks it, we let it go and hand it on. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Starts a fresh server and waits for `/healthz`; with `firstAdmin`, creates Ada Admin. */
+async function startInstance(firstAdmin: boolean): Promise<Instance> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [START_SERVER], {
+    env: { ...process.env, E2E_PORT: String(port), RUST_LOG: process.env.RUST_LOG ?? 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Kept for the error message if the server never comes up.
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const stop = () => stopChild(child);
+
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the server on ${url} exited before it was ready:\n${output}`);
+    }
+    const ready = await fetch(`${url}/healthz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the server on ${url} was not ready within 60 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  if (firstAdmin) {
+    const response = await fetch(`${url}/rpc/create_first_admin`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        input: { email: ADMIN_EMAIL, name: ADMIN_NAME, password: ADMIN_PASSWORD, password_confirm: ADMIN_PASSWORD },
+      }),
+    });
+    if (!response.ok) {
+      await stop();
+      throw new Error(`creating the first administrator on ${url}: ${response.status} ${await response.text()}`);
+    }
+  }
+  return { url, stop };
+}
+
+/**
+ * The instances of one worker, one per spec file: a file's tests share its server (serial
+ * files build on their own earlier steps), and nothing another file does can reach it, so
+ * files run side by side and any one runs alone. A file whose tests run in parallel gets
+ * one instance in each worker that runs some of them.
+ */
+class Instances {
+  private readonly byFile = new Map<string, Promise<Instance>>();
+
+  for(file: string, firstAdmin: boolean): Promise<Instance> {
+    let instance = this.byFile.get(file);
+    if (instance === undefined) {
+      instance = startInstance(firstAdmin);
+      this.byFile.set(file, instance);
+    }
+    return instance;
+  }
+
+  async stopAll(): Promise<void> {
+    const started = [...this.byFile.values()];
+    this.byFile.clear();
+    await Promise.all(started.map((instance) => instance.then((i) => i.stop(), () => undefined)));
+  }
+}
+
 type Fixtures = {
   /** Override with `test.use({ allowedConsoleErrors: [...] })`. */
   allowedConsoleErrors: AllowedConsoleError[];
   failOnBrowserErrors: void;
+  /**
+   * Whether the file's instance starts with Ada Admin (made through the setup function) or,
+   * with `test.use({ firstAdmin: false })`, with no administrator at all.
+   */
+  firstAdmin: boolean;
 };
 
-export const test = base.extend<Fixtures>({
+type WorkerFixtures = { instances: Instances };
+
+export const test = base.extend<Fixtures, WorkerFixtures>({
+  instances: [
+    async ({}, use) => {
+      const instances = new Instances();
+      await use(instances);
+      await instances.stopAll();
+    },
+    { scope: 'worker' },
+  ],
+
+  firstAdmin: [true, { option: true }],
+
+  // Every page, context and `request` of a test talks to its file's own instance.
+  baseURL: async ({ instances, firstAdmin }, use, testInfo) => {
+    await use((await instances.for(testInfo.file, firstAdmin)).url);
+  },
+
   allowedConsoleErrors: [[refusedServerFunction], { option: true }],
 
   failOnBrowserErrors: [

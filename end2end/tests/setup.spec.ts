@@ -13,6 +13,7 @@ import {
 
 // First run of a fresh server: no administrator exists yet. These steps build on each other.
 test.describe.configure({ mode: 'serial' });
+test.use({ firstAdmin: false });
 
 type SetupForm = { email: string; name: string; password: string; confirm: string };
 

@@ -26,8 +26,8 @@ import {
   type TokenVerification,
 } from './fixtures';
 
-// The first tests meet the tokens pre-generated on the server's first start, before any
-// test here regenerates one, so the order matters.
+// The first tests meet the tokens pre-generated on the first start of this file's own
+// instance, before any test here regenerates one, so the order matters.
 test.describe.configure({ mode: 'serial' });
 
 test.beforeEach(async ({ page }) => {

@@ -15,8 +15,8 @@ import {
 } from './fixtures';
 
 // The list page: search, filters, sort and keyset pages kept in the URL; multi-select with
-// shift-click and bulk revoke; revoke confirmed by typing the name. Sorts after
-// tokens.spec.ts, whose first test needs a server without tokens.
+// shift-click and bulk revoke; revoke confirmed by typing the name. Serial: the keyset
+// test pages through the tokens the first test made.
 test.describe.configure({ mode: 'serial' });
 
 /** Every token this file makes starts with RUN, so a search for RUN shows only them. */

@@ -1,7 +1,7 @@
 // The sign-in, create and edit forms with JavaScript off: the browser posts them itself and
 // the server answers with pages. Runs only in the `chromium-nojs` project
-// (`javaScriptEnabled: false`), against the same server as the default project and after it,
-// so every name here is unique and nothing assumes an empty list.
+// (`javaScriptEnabled: false`). The tests run in parallel, so every name here is unique and
+// nothing assumes an empty list.
 import {
   ADMIN_EMAIL,
   ADMIN_PASSWORD,

@@ -1,6 +1,5 @@
 // Changing a token from the panel: edit, custom expiry dates, copy as new, regenerate.
-// Named to sort after tokens.spec.ts (whose first test needs a server without tokens) in
-// Playwright's file order, which puts `tokens_…` before `tokens.…`.
+// Each test makes the tokens it changes, so they run in parallel.
 import {
   NEW_TOKEN_PATH,
   TOKENS_PATH,
@@ -22,8 +21,6 @@ import {
   type Page,
   type TokenVerification,
 } from './fixtures';
-
-test.describe.configure({ mode: 'serial' });
 
 test.beforeEach(async ({ page }) => {
   await signIn(page);

@@ -19,9 +19,8 @@ import {
   type Page,
 } from './fixtures';
 
-// The password re-confirmation ("sudo" window) and the audit log. Named to run after the
-// token list specs (which start from the pre-generated tokens) and in order: the audit log
-// test reads what the first two did.
+// The password re-confirmation ("sudo" window) and the audit log, in order on this file's
+// own instance: the audit log test reads what the tests before it did.
 test.describe.configure({ mode: 'serial' });
 
 const AUDIT_PATH = '/settings/audit-log';
@@ -154,7 +153,14 @@ test('changing administrators asks too, and a Viewer has no audit log', async ({
 
 test('the audit log says who did what from where, filters, and keeps its view in the URL', async ({
   page,
+  request,
 }) => {
+  // Arrange: a wrong password for an address nobody has, as a stranger would try.
+  const stranger = await request.post('/rpc/sign_in', {
+    data: { input: { email: `audit-stranger-${Date.now()}@example.com`, password: 'not a password' } },
+  });
+  expect(stranger.status()).toBe(401);
+
   await signIn(page);
   await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Audit log' }).click();
   await expectPath(page, AUDIT_PATH);
@@ -175,7 +181,7 @@ test('the audit log says who did what from where, filters, and keeps its view in
   await page.getByLabel('Action', { exact: true }).selectOption({ label: 'Failed sign-in' });
   await page.getByRole('button', { name: 'Apply filters', exact: true }).click();
   await expect(page).toHaveURL(/action=sign_in\.failed/);
-  // The sign-in spec's wrong passwords, named by the email tried.
+  // The stranger's wrong password above, named by the email tried.
   await expect(rows.first()).toContainText('(not signed in)');
   await page.getByLabel('Action', { exact: true }).selectOption({ label: 'Failed password confirmation' });
   await page.getByRole('button', { name: 'Apply filters', exact: true }).click();
