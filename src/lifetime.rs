@@ -57,6 +57,20 @@ impl TokenLifetime {
         }
     }
 
+    /// The day presets in words, for messages and documentation: "7, 30 or 90".
+    pub fn day_presets_in_words() -> String {
+        let days: Vec<String> = Self::DAY_PRESETS
+            .iter()
+            .filter_map(|preset| preset.days())
+            .map(|days| days.to_string())
+            .collect();
+        match days.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
+        }
+    }
+
     /// The preset of exactly `days` days, if there is one.
     pub fn from_days(days: u64) -> Option<Self> {
         let days = i64::try_from(days).ok()?;
@@ -285,5 +299,10 @@ mod tests {
     fn the_sql_conditions_compare_like_the_predicate() {
         assert_eq!(expired_sql("e", "$1"), "e <= $1");
         assert_eq!(unexpired_sql("e", "$1"), "e > $1");
+    }
+
+    #[test]
+    fn the_presets_in_words_name_each_preset() {
+        assert_eq!(TokenLifetime::day_presets_in_words(), "7, 30 or 90");
     }
 }

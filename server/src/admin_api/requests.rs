@@ -9,7 +9,13 @@ use tollgate::catalog::Permission;
 use tollgate::lifetime::{self, TokenLifetime};
 use tollgate::model::{FieldError, NewTokenRequest, TokenPatch, TokenType};
 
-const DURATION_HELP: &str = "Use 7, 30 or 90 (days), a future date (2027-01-31, meaning 00:00 UTC that day, or an RFC 3339 time), or null for a token that never expires.";
+/// What a duration may be, after a refused one.
+fn duration_help() -> String {
+    format!(
+        "Use {} (days), a future date (2027-01-31, meaning 00:00 UTC that day, or an RFC 3339 time), or null for a token that never expires.",
+        TokenLifetime::day_presets_in_words()
+    )
+}
 
 /// `POST /admin/api/tokens`.
 #[derive(Debug, Deserialize)]
@@ -55,14 +61,17 @@ where
 
 /// A duration as the API accepts it: `null`, `"unlimited"`, 7/30/90, or a date or time.
 fn parse_duration(value: Option<&Value>) -> Result<TokenLifetime, FieldError> {
-    let bad = |what: String| FieldError::new(lifetime::FIELD, format!("{what} {DURATION_HELP}"));
+    let bad =
+        |what: String| FieldError::new(lifetime::FIELD, format!("{what} {}", duration_help()));
     match value {
         None | Some(Value::Null) => Ok(TokenLifetime::Unlimited),
         Some(Value::Number(days)) => days
             .as_u64()
             .and_then(TokenLifetime::from_days)
             .ok_or_else(|| bad(format!("{days} days is not offered."))),
-        Some(Value::String(text)) if text == "unlimited" => Ok(TokenLifetime::Unlimited),
+        Some(Value::String(text)) if text == TokenLifetime::Unlimited.as_str() => {
+            Ok(TokenLifetime::Unlimited)
+        }
         Some(Value::String(text)) => {
             parse_date(text).ok_or_else(|| bad(format!("`{text}` is not a date.")))
         }

@@ -6,6 +6,7 @@
 //! the token's current type.
 
 use tollgate::catalog::Catalog;
+use tollgate::lifetime::{self, TokenLifetime};
 use tollgate::model::{MAX_LIMIT, SEARCH_MAX, SortColumn, TokenStatus, TokenType};
 use tollgate::validate::text::{self, Lines};
 use tollgate::validate::{DESCRIPTION_MAX, NAME_MAX};
@@ -67,23 +68,31 @@ fn string_of(format: KnownFormat, example: &str) -> ObjectBuilder {
         .examples([example])
 }
 
-/// How long a token lives: 7, 30 or 90 days, a future date or time, or `null` / `"unlimited"`.
+/// How long a token lives: a preset number of days, a future date or time, or `null` /
+/// `"unlimited"`; the presets and the default are the core's (`tollgate::lifetime`).
 fn duration() -> OneOfBuilder {
+    let unlimited = TokenLifetime::Unlimited.as_str();
+    let default_days = TokenLifetime::default().days().unwrap_or_default();
     OneOfBuilder::new()
-        .description(Some(
-            "7, 30 or 90 (days from now); a future date (`2027-01-31`, 00:00 UTC) or RFC 3339 time before the year 10000; `\"unlimited\"` or `null` for no expiry. Absent on create: 30 days.",
-        ))
+        .description(Some(format!(
+            "{} (days from now); a future date (`2027-01-31`, 00:00 UTC) or RFC 3339 time before the year 10000; `\"{unlimited}\"` or `null` for no expiry. Absent on create: {default_days} days.",
+            TokenLifetime::day_presets_in_words()
+        )))
         .item(
             ObjectBuilder::new()
                 .schema_type(Type::Integer)
-                .enum_values(Some([7, 30, 90])),
+                .enum_values(Some(
+                    TokenLifetime::DAY_PRESETS
+                        .iter()
+                        .filter_map(|preset| preset.days()),
+                )),
         )
         .item(string_of(KnownFormat::Date, "2099-01-31"))
         .item(string_of(KnownFormat::DateTime, "2099-01-31T12:00:00Z"))
         .item(
             ObjectBuilder::new()
                 .schema_type(Type::String)
-                .enum_values(Some(["unlimited"])),
+                .enum_values(Some([unlimited])),
         )
         .item(ObjectBuilder::new().schema_type(Type::Null))
 }
@@ -94,7 +103,7 @@ fn token_fields(object: ObjectBuilder) -> ObjectBuilder {
         .schema_type(Type::Object)
         .property("name", name())
         .property("description", description())
-        .property("duration", duration())
+        .property(lifetime::FIELD, duration())
         .additional_properties(Some(AdditionalProperties::FreeForm(false)))
 }
 
