@@ -13,7 +13,7 @@ mod token_fields;
 pub use admin_shell::AdminShell;
 pub use confirm_dialog::ConfirmDialog;
 pub use denied::{DeniedButton, denial, use_signed_in};
-pub use duration_field::{DurationChoice, DurationField, chosen_lifetime, date_value};
+pub use duration_field::DurationField;
 pub use field::{ErrorSummary, FieldMessage, PasswordAgainField, TextField, has_error};
 pub use notification_bell::NotificationBell;
 pub use password_prompt::{PasswordDialog, PasswordPrompt, confirmed_action};

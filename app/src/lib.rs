@@ -4,13 +4,15 @@
 
 /// Who is at the panel: set-up, sign-in and -out, confirming the password (`/rpc/…`).
 pub mod auth;
+/// Widgets the pages share: the shell, fields, dialogs, the permission matrix, the bell.
 mod components;
 /// The error server functions return, shared by server and browser.
 pub mod error;
+/// The pages outside `/settings`: sign-in, first set-up, not found.
 mod pages;
 /// The panel's page addresses, for links and redirects.
 pub mod paths;
-/// Server-only plumbing: context, session cookie, statuses.
+/// Server-only plumbing: each call's context (`Rpc`), session cookies, no-JS handoffs.
 #[cfg(feature = "ssr")]
 pub mod server;
 /// The pages under `/settings`, laid out as their addresses, with their server functions.

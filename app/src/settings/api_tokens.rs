@@ -1,9 +1,11 @@
 //! `/settings/api-tokens…`: the [`list`], [`new`], [`detail`] and [`edit`] pages, and the
 //! server functions behind them: [`server_fns`] reads, creates and revokes, [`changes`]
-//! edits and regenerates, [`forms`] takes the new and edit forms posted without JavaScript.
+//! edits and regenerates, [`forms`] takes the new and edit forms posted without JavaScript, reading the duration
+//! as [`duration_choice`] does for the hydrated forms.
 
 pub mod changes;
 mod detail;
+mod duration_choice;
 mod edit;
 pub mod forms;
 mod list;
@@ -14,6 +16,7 @@ use leptos::prelude::*;
 
 pub use changes::{get_token, regenerate_token, update_token};
 pub use detail::TokenDetailsPage;
+pub use duration_choice::{DurationChoice, chosen_lifetime, custom_lifetime, date_value};
 pub use edit::EditTokenPage;
 pub use forms::{
     CreateTokenForm, ReturnedForm, TokenForm, UpdateTokenForm, handed_over_token,

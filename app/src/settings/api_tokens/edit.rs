@@ -5,6 +5,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use tollgate::model::{TokenPatch, TokenView, format_time};
 
+use super::chosen_lifetime;
 use super::forms::{Edited, changes};
 use super::new::draft::TokenDraft;
 use super::{
@@ -12,7 +13,7 @@ use super::{
 };
 use crate::components::{
     AdminShell, DescriptionField, DurationField, ErrorSummary, FieldMessage, PasswordAgainField,
-    PermissionsField, TextField, TypeField, catalog_resource, chosen_lifetime, confirmed_action,
+    PermissionsField, TextField, TypeField, catalog_resource, confirmed_action,
 };
 use crate::error::AppError;
 use crate::paths;

@@ -25,7 +25,7 @@ use tollgate::model::{
     CreatedToken, FieldError, NewTokenRequest, TokenLifetime, TokenPatch, TokenType, TokenView,
 };
 
-use crate::components::{DurationChoice, chosen_lifetime};
+use super::{DurationChoice, chosen_lifetime};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::{Handoff, HandoffFor, Rpc};

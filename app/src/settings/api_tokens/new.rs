@@ -6,12 +6,13 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use tollgate::model::{AdminPermission, NewTokenRequest, TokenType};
 
+use super::chosen_lifetime;
 use super::{CreateTokenForm, create_token, get_token, returned_token_form};
 use crate::Revealed;
 use crate::components::{
     AdminShell, DeniedButton, DescriptionField, DurationField, ErrorSummary, PasswordAgainField,
-    PermissionsField, TextField, TypeField, catalog_resource, chosen_lifetime, confirmed_action,
-    denial, use_signed_in,
+    PermissionsField, TextField, TypeField, catalog_resource, confirmed_action, denial,
+    use_signed_in,
 };
 use crate::error::AppError;
 use crate::paths;

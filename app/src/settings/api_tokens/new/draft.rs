@@ -7,8 +7,8 @@ use chrono::{DateTime, Duration, Utc};
 use tollgate::catalog::Permission;
 use tollgate::model::{TokenLifetime, TokenType, TokenView};
 
-use crate::components::{DurationChoice, date_value};
 use crate::settings::api_tokens::TokenForm;
+use crate::settings::api_tokens::{DurationChoice, date_value};
 
 /// The create form's starting values.
 #[derive(Debug, Clone, PartialEq, Eq)]
