@@ -15,7 +15,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use session::AdminSession;
 
-use crate::api_door::ApiError;
+use crate::json_error::ApiError;
 use crate::router::AppState;
 
 /// Mounted at `/admin/api`. Nothing it answers may be cached: some responses carry a token

@@ -5,7 +5,6 @@
 mod authorized;
 mod bearer;
 mod content;
-mod error;
 mod forward;
 mod verify;
 
@@ -15,9 +14,9 @@ use tollgate::endpoints::ENDPOINTS;
 
 pub use authorized::Authorized;
 pub use bearer::{Authenticated, Bearer};
-pub use error::{ApiError, MAX_BODY_BYTES, UNAVAILABLE_RETRY_AFTER};
 pub use forward::{ForwardAuthHeaders, forward_auth};
 
+use crate::json_error::ApiError;
 use crate::router::AppState;
 
 /// Mounted at `/api` (`tollgate::endpoints::API_PREFIX`). Unknown paths answer a JSON 404,

@@ -8,9 +8,11 @@ use axum::extract::{FromRequest, Request};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::api_door::ApiError;
-#[cfg(doc)]
-use crate::api_door::MAX_BODY_BYTES;
+use crate::json_error::ApiError;
+
+/// The largest request body any route reads (`DefaultBodyLimit` in the router); a larger
+/// one is answered 413.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 pub async fn read_whole_body(request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();

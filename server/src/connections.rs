@@ -33,7 +33,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tower::ServiceExt;
 
-use crate::api_door::ApiError;
+use crate::json_error::ApiError;
 
 /// What one client may hold, and for how long.
 #[derive(Debug, Clone, Copy)]

@@ -7,7 +7,7 @@ pub mod admin_api;
 pub mod admin_cli;
 /// The JSON bodies the server answers with, as types the OpenAPI schemas derive from.
 pub mod answers;
-/// The API door: the token-protected REST API (`/api/…`), forward-auth, and the JSON errors every door answers.
+/// The API door: the token-protected REST API (`/api/…`) and forward-auth.
 pub mod api_door;
 /// Request bodies over the limit answered 413 on every route.
 pub mod body_limit;
@@ -15,6 +15,8 @@ pub mod body_limit;
 pub mod config;
 /// The accept loop: connection bounds, header and body read timeouts.
 pub mod connections;
+/// The JSON error every JSON door answers, with its status, code and headers.
+pub mod json_error;
 /// Log output: colour only on a terminal, text or JSON lines.
 pub mod logging;
 /// The OpenAPI document of the API, and the panel's reference read from it.

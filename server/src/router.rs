@@ -76,7 +76,7 @@ pub fn router(state: AppState) -> Router {
         // header). Anything else is a 405 in the API's error shape, with `Allow`.
         .route(
             "/auth/forward",
-            get(api_door::forward_auth).fallback(|| async { api_door::ApiError::method_not_allowed() }),
+            get(api_door::forward_auth).fallback(|| async { crate::json_error::ApiError::method_not_allowed() }),
         )
         .leptos_routes_with_context(
             &state,
@@ -117,7 +117,7 @@ pub fn router(state: AppState) -> Router {
         // A server function's error answers with the error's own status and Retry-After.
         .layer(axum::middleware::from_fn(crate::server_fn_status::status_from_error))
         .layer(axum::middleware::from_fn(body_limit::read_whole_body))
-        .layer(DefaultBodyLimit::max(api_door::MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(body_limit::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security::refuse_cross_site))
         .layer(axum::middleware::from_fn(security::no_store_unless_static))
         // Read once, before any door: every door takes the client's address and session
@@ -184,7 +184,7 @@ async fn readyz(State(core): State<Tollgate>) -> Response {
                 StatusCode::SERVICE_UNAVAILABLE,
                 [(
                     RETRY_AFTER,
-                    HeaderValue::from(api_door::UNAVAILABLE_RETRY_AFTER),
+                    HeaderValue::from(tollgate::store::UNAVAILABLE_RETRY_AFTER),
                 )],
                 Json(Readiness {
                     database: None,

@@ -13,7 +13,7 @@ use leptos::nonce::use_nonce;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
-use crate::api_door::ApiError;
+use crate::json_error::ApiError;
 
 /// For every response that is not a page (JSON, static files): nothing may be loaded or
 /// framed on its behalf.

@@ -7,7 +7,7 @@ use axum::http::header::CONTENT_TYPE;
 use serde::de::DeserializeOwned;
 use serde_path_to_error::Segment;
 
-use crate::api_door::ApiError;
+use crate::json_error::ApiError;
 
 /// A request body read as JSON into `T`, refusing anything else with a 400 that names the
 /// field to fix.

@@ -6,7 +6,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use tollgate::admins::actor::Actor;
 
-use crate::api_door::ApiError;
+use crate::json_error::ApiError;
 use crate::request_context;
 use crate::router::AppState;
 

@@ -14,7 +14,7 @@ use super::AdminSession;
 use super::body::JsonBody;
 use super::requests::{CreateTokenBody, PatchTokenBody};
 use crate::answers::{TokenData, TokenPage, TokenWithSecret};
-use crate::api_door::ApiError;
+use crate::json_error::ApiError;
 use crate::router::AppState;
 
 /// The `{id}` of a token path. Parsed by hand so a bad one is refused by name.

@@ -1,4 +1,4 @@
-//! The one error body every door answers with (`api_door::ApiError` builds it):
+//! The one error body every door answers with (`json_error::ApiError` builds it):
 //! `{"error": {"code", "details": [{"field", "message"}], "message", "status"}}`.
 
 use serde::Serialize;

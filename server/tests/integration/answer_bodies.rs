@@ -174,7 +174,7 @@ fn redact_text(text: &str) -> String {
 fn oversized() -> String {
     format!(
         "{{\"name\": \"{}\"}}",
-        "x".repeat(server::api_door::MAX_BODY_BYTES)
+        "x".repeat(server::body_limit::MAX_BODY_BYTES)
     )
 }
 

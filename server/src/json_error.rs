@@ -1,3 +1,7 @@
+//! The one JSON error every JSON door answers (the API door, forward-auth, the admin API,
+//! and the server's own refusals: 405, 408, 413, cross-site): status and code from the
+//! core's `ErrorClass`, RFC 6750 `WWW-Authenticate` for token refusals, `Retry-After`.
+
 use axum::Json;
 use axum::http::header::{CACHE_CONTROL, RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
@@ -9,15 +13,12 @@ use tollgate::store::StoreError;
 use tollgate::tokens::verifier::Rejection;
 
 use crate::answers::{ErrorBody, ErrorResponse};
+use crate::body_limit::MAX_BODY_BYTES;
 
 const REALM: &str = "tollgate";
 const DATABASE_UNAVAILABLE: &str =
     "The database cannot be reached right now; retry in a few seconds.";
-pub use tollgate::store::UNAVAILABLE_RETRY_AFTER;
-
-/// The largest request body any route reads (`DefaultBodyLimit` in the router); a larger
-/// one is answered 413.
-pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+use tollgate::store::UNAVAILABLE_RETRY_AFTER;
 
 /// Every error of the JSON APIs, in one shape:
 /// `{"error": {"status", "code", "message", "details": [{"field", "message"}]}}`.
