@@ -20,7 +20,7 @@ use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, header};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use tollgate::model::{AddAdminRequest, TokenType};
+use tollgate::model::TokenType;
 use tower::ServiceExt;
 
 use crate::common::{CLIENT, TestApp, spawn_app, spawn_app_with};
@@ -179,31 +179,6 @@ fn oversized() -> String {
 }
 
 const TOKENS: &str = "/admin/api/tokens";
-
-/// An admin with the built-in role `role`, signed in through the panel: their cookie.
-async fn signed_in_as(app: &TestApp, role: &str) -> String {
-    const PASSWORD: &str = "correct horse battery staple";
-    let super_admin =
-        tollgate::admins::actor::Actor::trusted(app.core.store.admin(1).await.unwrap().unwrap());
-    let email = format!("{}@example.com", role.to_lowercase());
-    let role_id = app.core.store.role_named(role).await.unwrap().unwrap().id;
-    let request = AddAdminRequest {
-        email: email.clone(),
-        name: role.into(),
-        role_id,
-        password: PASSWORD.into(),
-    };
-    app.core.admins.add(&super_admin, &request).await.unwrap();
-    let reply = app
-        .rpc(
-            "sign_in",
-            None,
-            &json!({"input": {"email": email, "password": PASSWORD}}),
-        )
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    reply.session_cookie()
-}
 
 #[tokio::test]
 async fn admin_api_token_answers() {
@@ -412,7 +387,7 @@ async fn admin_api_create_refusals() {
             .await,
     );
 
-    let viewer = signed_in_as(&app, "Viewer").await;
+    let viewer = app.signed_in_as("Viewer").await;
     pin(
         "admin_create_403_role_lacks_permission",
         call(Method::POST, TOKENS)

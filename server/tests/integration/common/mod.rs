@@ -141,6 +141,30 @@ impl TestApp {
         (Actor::trusted(session.admin), cookie)
     }
 
+    /// Adds an admin with the built-in role `role` (as admin 1, who must exist) and returns
+    /// their session cookie, taken from a real sign-in through the server function.
+    pub async fn signed_in_as(&self, role: &str) -> String {
+        let super_admin = Actor::trusted(self.core.store.admin(1).await.unwrap().unwrap());
+        let email = format!("{}@example.com", role.to_lowercase());
+        let role_id = self.core.store.role_named(role).await.unwrap().unwrap().id;
+        let request = tollgate::model::AddAdminRequest {
+            email: email.clone(),
+            name: role.into(),
+            role_id,
+            password: PASSWORD.into(),
+        };
+        self.core.admins.add(&super_admin, &request).await.unwrap();
+        let reply = self
+            .rpc(
+                "sign_in",
+                None,
+                &serde_json::json!({"input": {"email": email, "password": PASSWORD}}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        reply.session_cookie()
+    }
+
     /// The folder the app serves static files from (`pkg/…`).
     pub fn site_root(&self) -> &std::path::Path {
         self._dir.path()
@@ -200,11 +224,14 @@ pub async fn active_tokens(core: &Tollgate) -> Vec<tollgate::model::TokenView> {
 }
 
 /// Ada, the first administrator of every test app.
+/// The password of every admin the tests make.
+pub const PASSWORD: &str = "correct horse battery staple";
+
 fn first_admin() -> NewAdminRequest {
     NewAdminRequest {
         email: "ada@example.com".into(),
         name: "Ada".into(),
-        password: "correct horse battery staple".into(),
-        password_confirm: "correct horse battery staple".into(),
+        password: PASSWORD.into(),
+        password_confirm: PASSWORD.into(),
     }
 }

@@ -1,37 +1,9 @@
 //! Roles at the panel's door: a server function refuses what the signed-in admin's role
 //! does not allow, whatever the page showed, and writes nothing.
 
-use crate::common::{TestApp, spawn_app};
+use crate::common::{PASSWORD, spawn_app};
 use axum::http::StatusCode;
 use serde_json::json;
-use tollgate::model::AddAdminRequest;
-
-const PASSWORD: &str = "correct horse battery staple";
-
-/// Adds an admin with the built-in role `role` and returns their session cookie, taken
-/// from a real sign-in through the server function.
-async fn signed_in_as(app: &TestApp, role: &str) -> String {
-    let super_admin =
-        tollgate::admins::actor::Actor::trusted(app.core.store.admin(1).await.unwrap().unwrap());
-    let email = format!("{}@example.com", role.to_lowercase());
-    let role_id = app.core.store.role_named(role).await.unwrap().unwrap().id;
-    let request = AddAdminRequest {
-        email: email.clone(),
-        name: role.into(),
-        role_id,
-        password: PASSWORD.into(),
-    };
-    app.core.admins.add(&super_admin, &request).await.unwrap();
-    let reply = app
-        .rpc(
-            "sign_in",
-            None,
-            &json!({"input": {"email": email, "password": PASSWORD}}),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    reply.session_cookie()
-}
 
 fn create_body(name: &str) -> serde_json::Value {
     json!({"input": {"name": name, "description": "", "lifetime": "30", "type": "full-access"}})
@@ -41,7 +13,7 @@ fn create_body(name: &str) -> serde_json::Value {
 async fn a_viewer_posting_to_create_token_gets_403_and_nothing_is_written() {
     let app = spawn_app().await;
     app.admin().await;
-    let viewer = signed_in_as(&app, "Viewer").await;
+    let viewer = app.signed_in_as("Viewer").await;
 
     let reply = app
         .rpc("create_token", Some(&viewer), &create_body("sneaky"))
@@ -62,8 +34,8 @@ async fn a_viewer_posting_to_create_token_gets_403_and_nothing_is_written() {
 async fn an_editor_creates_and_a_viewer_lists() {
     let app = spawn_app().await;
     app.admin().await;
-    let editor = signed_in_as(&app, "Editor").await;
-    let viewer = signed_in_as(&app, "Viewer").await;
+    let editor = app.signed_in_as("Editor").await;
+    let viewer = app.signed_in_as("Viewer").await;
 
     let created = app
         .rpc("create_token", Some(&editor), &create_body("deploy"))
@@ -89,7 +61,7 @@ async fn an_editor_creates_and_a_viewer_lists() {
 async fn only_admins_with_the_permission_reach_the_administrators_functions() {
     let app = spawn_app().await;
     app.admin().await;
-    let editor = signed_in_as(&app, "Editor").await;
+    let editor = app.signed_in_as("Editor").await;
     let super_admin = app
         .rpc(
             "sign_in",
@@ -130,7 +102,7 @@ async fn only_admins_with_the_permission_reach_the_administrators_functions() {
 async fn the_audit_log_is_for_audit_read_and_records_the_caller() {
     let app = spawn_app().await;
     let (_, cookie) = app.signed_in_admin().await;
-    let editor = signed_in_as(&app, "Editor").await;
+    let editor = app.signed_in_as("Editor").await;
     let reply = app
         .rpc(
             "create_token",
@@ -175,8 +147,8 @@ async fn a_flood_of_ids_to_revoke_is_refused_before_any_work() {
     let (kept, _) = app
         .token(&admin, "kept", tollgate::model::TokenType::ReadOnly, &[])
         .await;
-    let viewer = signed_in_as(&app, "Viewer").await;
-    let editor = signed_in_as(&app, "Editor").await;
+    let viewer = app.signed_in_as("Viewer").await;
+    let editor = app.signed_in_as("Editor").await;
     let mut flood: Vec<i64> = (1..=300_000).collect();
     flood[0] = kept;
     let body = json!({ "ids": flood });
