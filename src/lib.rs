@@ -1,8 +1,8 @@
 //! Tollgate's core: everything about API tokens that would still be true behind a
 //! command-line interface. No web framework lives here.
 //!
-//! Without the `server` feature only [`model`], [`catalog`], [`endpoints`], [`error_class`]
-//! and [`lifetime`] compile: the plain data and rules the wasm UI shares with the server.
+//! Without the `server` feature only [`model`], [`catalog`], [`endpoints`], [`error_class`],
+//! [`lifetime`] and [`panel_paths`] compile: the plain data and rules the wasm UI shares with the server.
 
 /// The permission catalog: content resources × actions, and what each token type grants.
 pub mod catalog;
@@ -16,6 +16,8 @@ pub mod lifetime;
 pub mod model;
 /// Telling admins about new tokens: in the panel and by email.
 pub mod notifications;
+/// The panel's page addresses, for its links and for the links the core hands out.
+pub mod panel_paths;
 
 /// Administrators: set-up, sign-in and sessions, roles, who may do what, the profile.
 #[cfg(feature = "server")]

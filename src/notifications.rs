@@ -76,7 +76,7 @@ mod service {
                 .collect();
             let news = TokenNews::new(creator, token);
             let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
-            let link = format!("/settings/api-tokens/{}", token.id);
+            let link = crate::panel_paths::token(token.id);
             self.store
                 .insert_notifications(&ids, &news.summary, Some(&link), Utc::now())
                 .await?;

@@ -10,13 +10,14 @@ mod components;
 pub mod error;
 /// The pages outside `/settings`: sign-in, first set-up, not found.
 mod pages;
-/// The panel's page addresses, for links and redirects.
-pub mod paths;
 /// Server-only plumbing: each call's context (`Rpc`), session cookies, no-JS handoffs.
 #[cfg(feature = "ssr")]
 pub mod server;
 /// The pages under `/settings`, laid out as their addresses, with their server functions.
 pub mod settings;
+
+/// The panel's page addresses live in the core, which links to them too.
+pub use tollgate::panel_paths as paths;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -112,5 +113,34 @@ pub fn App() -> impl IntoView {
             </Routes>
             <PasswordDialog />
         </Router>
+    }
+}
+
+#[cfg(test)]
+mod route_table_tests {
+    use tollgate::panel_paths::*;
+
+    /// Every page address is one the route table in `lib.rs` serves (`:id` for an id).
+    #[test]
+    fn every_address_is_a_route() {
+        let table = include_str!("lib.rs");
+        let routed = |path: &str| table.contains(&format!("path!(\"{path}\")"));
+        for path in [
+            HOME,
+            SETUP,
+            LOGIN,
+            TOKENS,
+            NEW_TOKEN,
+            API_DOCS,
+            ADMINISTRATORS,
+            ROLES,
+            PROFILE,
+            AUDIT_LOG,
+        ] {
+            assert!(routed(path), "{path}");
+        }
+        for path in [token(7), edit_token(7)] {
+            assert!(routed(&path.replace('7', ":id")), "{path}");
+        }
     }
 }
