@@ -59,11 +59,23 @@ impl Roles {
             .await
             .map_err(name_conflict)?;
         tracing::info!(role_id = id, by = by.id, "role created");
-        let role = self
-            .store
+        self.role(id).await
+    }
+
+    /// The role `id` as stored now, or not found.
+    async fn role(&self, id: i64) -> Result<RoleView, ServiceError> {
+        self.store
             .role(id)
             .await?
-            .ok_or(ServiceError::NotFound("role"))?;
+            .ok_or(ServiceError::NotFound("role"))
+    }
+
+    /// The role `id`, refused if it is built in: only custom roles change or go.
+    async fn custom_role(&self, id: i64) -> Result<RoleView, ServiceError> {
+        let role = self.role(id).await?;
+        if role.built_in {
+            return Err(built_in());
+        }
         Ok(role)
     }
 
@@ -76,14 +88,7 @@ impl Roles {
         request: &RoleRequest,
     ) -> Result<RoleView, ServiceError> {
         require_confirmed(by, AdminPermission::AdminsManage)?;
-        let existing = self
-            .store
-            .role(id)
-            .await?
-            .ok_or(ServiceError::NotFound("role"))?;
-        if existing.built_in {
-            return Err(built_in());
-        }
+        let existing = self.custom_role(id).await?;
         let (name, permissions) = parse(request)?;
         require_all(by, &existing.permissions)?;
         require_all(by, &permissions)?;
@@ -99,25 +104,13 @@ impl Roles {
             return Err(ServiceError::NotFound("role"));
         }
         tracing::info!(role_id = id, by = by.id, "role changed");
-        let role = self
-            .store
-            .role(id)
-            .await?
-            .ok_or(ServiceError::NotFound("role"))?;
-        Ok(role)
+        self.role(id).await
     }
 
     /// Deletes a custom role that no administrator holds.
     pub async fn delete(&self, by: &Actor, id: i64) -> Result<(), ServiceError> {
         require_confirmed(by, AdminPermission::AdminsManage)?;
-        let role = self
-            .store
-            .role(id)
-            .await?
-            .ok_or(ServiceError::NotFound("role"))?;
-        if role.built_in {
-            return Err(built_in());
-        }
+        let role = self.custom_role(id).await?;
         require_all(by, &role.permissions)?;
         let detail = describe(&role.permissions);
         let target = Some((id, role.name.as_str()));
