@@ -26,7 +26,7 @@ use leptos_router::{SsrMode, path};
 use tollgate::model::CreatedToken;
 
 use crate::auth::{AuthState, get_auth_state};
-use crate::components::{PasswordDialog, PasswordPrompt};
+use crate::components::{Announcer, LiveRegion, PasswordDialog, PasswordPrompt, provide_hydrated};
 use crate::error::AppError;
 use crate::pages::{LoginPage, NotFound, SetupPage};
 use crate::settings::administrators::AdministratorsPage;
@@ -85,13 +85,8 @@ pub fn App() -> impl IntoView {
     });
     provide_context(Revealed(RwSignal::new(None)));
     PasswordPrompt::provide();
-
-    // Tests and people can tell when the buttons work: the wasm has taken over the page.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
+    Announcer::provide();
+    provide_hydrated();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/tollgate.css" />
@@ -113,6 +108,7 @@ pub fn App() -> impl IntoView {
             </Routes>
             <PasswordDialog />
         </Router>
+        <LiveRegion />
     }
 }
 

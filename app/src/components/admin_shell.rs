@@ -31,6 +31,7 @@ pub fn AdminShell(children: ChildrenFn) -> impl IntoView {
                         Ok(AuthState { needs_setup: true, .. }) => view! { <Redirect path=paths::SETUP /> }.into_any(),
                         Ok(AuthState { admin: None, .. }) => view! { <Redirect path=paths::LOGIN /> }.into_any(),
                         Ok(AuthState { admin: Some(admin), .. }) => view! {
+                            <a class="skip-link" href="#main">"Skip to content"</a>
                             <header class="topbar">
                                 <A href=paths::TOKENS attr:class="brand">"Tollgate"</A>
                                 <nav aria-label="Settings" class="nav">
@@ -56,7 +57,7 @@ pub fn AdminShell(children: ChildrenFn) -> impl IntoView {
                                     </button>
                                 </div>
                             </header>
-                            <main class="page">{children()}</main>
+                            <main id="main" class="page" tabindex="-1">{children()}</main>
                         }
                         .into_any(),
                         Err(error) => view! {
