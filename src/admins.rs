@@ -220,7 +220,9 @@ impl Admins {
                 self.audit
                     .record(visitor, AuditAction::SignInFailed, None, "")
                     .await;
-                Err(ServiceError::BadCredentials)
+                Err(ServiceError::BadCredentials {
+                    attempts_left: Some(attempt.failures_left()),
+                })
             }
         }
     }
@@ -307,10 +309,12 @@ impl Admins {
                         detail,
                     )
                     .await;
-                Err(ServiceError::invalid(
-                    field,
+                // The same lock as sign-in's, so the same warning before it.
+                let message = crate::lockout::with_warning(
                     profile::WRONG_CURRENT_PASSWORD,
-                ))
+                    Some(attempt.failures_left()),
+                );
+                Err(ServiceError::invalid(field, &message))
             }
             Err(busy) => {
                 self.throttle.forgive(attempt);

@@ -16,10 +16,13 @@ pub enum ServiceError {
     Conflict(Vec<FieldError>),
     #[error("Tollgate already has an administrator; sign in instead")]
     AlreadySetUp,
-    #[error("Email or password is incorrect.")]
-    BadCredentials,
-    /// Too many failed sign-ins for this account or from this address.
-    #[error("Too many failed sign-ins. Try again in {} minutes.", .0.as_secs().div_ceil(60))]
+    /// A wrong email or password; `attempts_left` (failures left before the lock) makes the
+    /// message warn once few are left.
+    #[error("{}", crate::lockout::wrong_credentials(*.attempts_left))]
+    BadCredentials { attempts_left: Option<u32> },
+    /// Too many failed sign-ins for this account or from this address: says when it
+    /// unlocks and the way out.
+    #[error("{}", crate::lockout::locked(*.0))]
     TooManyAttempts(std::time::Duration),
     /// Every password-hashing slot stayed taken for a while; retry after this long.
     #[error("The server is busy checking passwords. Try again in a few seconds.")]
@@ -54,7 +57,7 @@ impl ServiceError {
             Self::Invalid(_) => ErrorClass::Invalid,
             Self::Conflict(_) => ErrorClass::Conflict,
             Self::AlreadySetUp => ErrorClass::AlreadySetUp,
-            Self::BadCredentials => ErrorClass::BadCredentials,
+            Self::BadCredentials { .. } => ErrorClass::BadCredentials,
             Self::TooManyAttempts(_) => ErrorClass::TooManyAttempts,
             Self::Busy(_) => ErrorClass::Busy,
             Self::Forbidden(_) => ErrorClass::Forbidden,

@@ -74,12 +74,13 @@ impl<K: Hash + Eq + Send + Sync + 'static> FailureThrottle<K> {
     }
 
     /// Counts an attempt as a failure *before* it is tried, if `key` has one left:
-    /// `Err(retry_after)` if not. Racing attempts can't all slip past a check made before
-    /// any of them failed. An attempt that turns out right (or was never tried) is taken
-    /// back with [`forgive`](Self::forgive).
-    pub fn reserve(&self, key: K) -> Result<(), Duration> {
+    /// `Ok(failures left)` should this one fail too (`u32::MAX` when unthrottled), so the
+    /// caller can warn before the last ones; `Err(retry_after)` if none is left. Racing
+    /// attempts can't all slip past a check made before any of them failed. An attempt that
+    /// turns out right (or was never tried) is taken back with [`forgive`](Self::forgive).
+    pub fn reserve(&self, key: K) -> Result<u32, Duration> {
         if self.limit == 0 {
-            return Ok(());
+            return Ok(u32::MAX);
         }
         let window = self.window_of(key);
         let mut window = lock(&window);
@@ -88,7 +89,7 @@ impl<K: Hash + Eq + Send + Sync + 'static> FailureThrottle<K> {
             return Err(retry_after);
         }
         window.failures += 1;
-        Ok(())
+        Ok(self.limit.saturating_sub(window.failures))
     }
 
     /// Takes back one [`reserve`](Self::reserve)d failure.
@@ -192,6 +193,18 @@ mod tests {
         throttle.reserve(IP).unwrap();
         let retry_after = throttle.reserve(IP).unwrap_err();
         assert!(retry_after > Duration::ZERO && retry_after <= Duration::from_secs(61));
+    }
+
+    #[test]
+    fn a_reservation_says_how_many_failures_are_left_after_it() {
+        let throttle = FailureThrottle::new(3, Duration::from_secs(60));
+        assert_eq!(throttle.reserve(IP), Ok(2));
+        assert_eq!(throttle.reserve(IP), Ok(1));
+        throttle.forgive(&IP);
+        assert_eq!(throttle.reserve(IP), Ok(1));
+        assert_eq!(throttle.reserve(IP), Ok(0));
+        assert!(throttle.reserve(IP).is_err());
+        assert_eq!(throttle.reserve(OTHER), Ok(2));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! command-line interface. No web framework lives here.
 //!
 //! Without the `server` feature only [`model`], [`catalog`], [`endpoints`], [`error_class`],
-//! [`lifetime`] and [`panel_paths`] compile: the plain data and rules the wasm UI shares with the server.
+//! [`lifetime`], [`lockout`] and [`panel_paths`] compile: the plain data and rules the wasm UI shares with the server.
 
 /// The permission catalog: content resources × actions, and what each token type grants.
 pub mod catalog;
@@ -12,6 +12,8 @@ pub mod endpoints;
 pub mod error_class;
 /// A token's lifetime: presets, default, dates as 00:00 UTC, expiry checks, "expired".
 pub mod lifetime;
+/// What sign-in says near and at the lock after failed attempts (shared with the browser).
+pub mod lockout;
 /// Plain data that crosses to the browser: views, requests, field errors.
 pub mod model;
 /// Telling admins about new tokens: in the panel and by email.

@@ -22,8 +22,9 @@ pub enum AppError {
     Conflict(Vec<FieldError>),
     #[error("Tollgate already has an administrator. Sign in instead.")]
     AlreadySetUp,
-    #[error("Email or password is incorrect.")]
-    BadCredentials,
+    /// `attempts_left` before the lock: the message warns when few are left.
+    #[error("{}", tollgate::lockout::wrong_credentials(*.attempts_left))]
+    BadCredentials { attempts_left: Option<u32> },
     #[error("The {0} was not found. It may have been revoked or deleted; refresh the page.")]
     NotFound(String),
     /// The token was revoked earlier; the message says when. Nothing was changed.
@@ -93,7 +94,7 @@ impl AppError {
             AppError::Invalid(_) => ErrorClass::Invalid,
             AppError::Conflict(_) => ErrorClass::Conflict,
             AppError::AlreadySetUp => ErrorClass::AlreadySetUp,
-            AppError::BadCredentials => ErrorClass::BadCredentials,
+            AppError::BadCredentials { .. } => ErrorClass::BadCredentials,
             AppError::NotFound(_) => ErrorClass::NotFound,
             AppError::AlreadyRevoked(_) => ErrorClass::AlreadyRevoked,
             AppError::TooManyAttempts { .. } => ErrorClass::TooManyAttempts,
@@ -129,7 +130,7 @@ impl AppError {
             E::Invalid(errors) => AppError::Invalid(errors),
             E::Conflict(errors) => AppError::Conflict(errors),
             E::AlreadySetUp => AppError::AlreadySetUp,
-            E::BadCredentials => AppError::BadCredentials,
+            E::BadCredentials { attempts_left } => AppError::BadCredentials { attempts_left },
             E::Forbidden(message) => AppError::Forbidden(message),
             E::PasswordConfirmationRequired => AppError::PasswordConfirmationRequired,
             E::NotFound(what) => AppError::NotFound(what.to_owned()),

@@ -241,7 +241,7 @@ impl From<ServiceError> for ApiError {
                 "Something went wrong on the server.".to_owned()
             }
             ServiceError::AlreadySetUp
-            | ServiceError::BadCredentials
+            | ServiceError::BadCredentials { .. }
             | ServiceError::AlreadyRevoked(_)
             | ServiceError::TooManyAttempts(_)
             | ServiceError::Busy(_) => error.to_string(),
@@ -290,7 +290,9 @@ mod tests {
     /// these two were 400 `invalid_request` here, 401 and 409 in the panel.
     #[test]
     fn wrong_credentials_are_a_401_and_a_second_set_up_a_409() {
-        let wrong = ApiError::from(ServiceError::BadCredentials);
+        let wrong = ApiError::from(ServiceError::BadCredentials {
+            attempts_left: None,
+        });
         assert_eq!(
             (wrong.status, wrong.code),
             (StatusCode::UNAUTHORIZED, "bad_credentials")

@@ -13,7 +13,8 @@ use crate::failure_throttle::FailureThrottle;
 pub const PER_ACCOUNT: u32 = 5;
 /// Failures one address may make per window: more, since an office shares one address.
 pub const PER_ADDRESS: u32 = 30;
-pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+/// How long a lock lasts at most; the sign-in wording ([`crate::lockout`]) says the same.
+pub const WINDOW: Duration = Duration::from_secs(crate::lockout::LOCK_MINUTES * 60);
 
 #[derive(Clone)]
 pub struct SignInThrottle {
@@ -31,6 +32,16 @@ type AccountKey = [u8; 32];
 pub struct Attempt {
     account: AccountKey,
     address: Option<IpAddr>,
+    failures_left: u32,
+}
+
+impl Attempt {
+    /// Failures left, should this attempt fail, before the account or the address locks
+    /// (the fewer of the two). The same for an unknown email as for a known one: counting
+    /// them alike is what keeps this from telling which accounts exist.
+    pub fn failures_left(&self) -> u32 {
+        self.failures_left
+    }
 }
 
 /// The counts name accounts and addresses: never print them.
@@ -60,16 +71,20 @@ impl SignInThrottle {
     /// up its failures.
     pub fn reserve(&self, email: &str, client_ip: Option<IpAddr>) -> Result<Attempt, Duration> {
         let account = account_key(email);
-        self.accounts.reserve(account)?;
-        if let Some(ip) = client_ip
-            && let Err(retry_after) = self.addresses.reserve(ip)
-        {
-            self.accounts.forgive(&account);
-            return Err(retry_after);
+        let mut failures_left = self.accounts.reserve(account)?;
+        if let Some(ip) = client_ip {
+            match self.addresses.reserve(ip) {
+                Ok(address_left) => failures_left = failures_left.min(address_left),
+                Err(retry_after) => {
+                    self.accounts.forgive(&account);
+                    return Err(retry_after);
+                }
+            }
         }
         Ok(Attempt {
             account,
             address: client_ip,
+            failures_left,
         })
     }
 
@@ -130,6 +145,21 @@ mod tests {
         let _ = throttle.reserve("a@example.com", HOME).unwrap();
         assert!(throttle.reserve("ada@example.com", HOME).is_err());
         assert!(throttle.reserve("ada@example.com", OFFICE).is_ok());
+    }
+
+    #[test]
+    fn an_attempt_knows_the_failures_left_on_the_tighter_of_account_and_address() {
+        let throttle = SignInThrottle::new(3, 4, WINDOW);
+        let left = |email: &str, ip| throttle.reserve(email, ip).unwrap().failures_left();
+        assert_eq!(left("ada@example.com", HOME), 2);
+        assert_eq!(
+            left("nobody@example.com", HOME),
+            2,
+            "unknown emails count alike"
+        );
+        assert_eq!(left("ada@example.com", OFFICE), 1);
+        assert_eq!(left("grace@example.com", HOME), 1, "the address has 1 left");
+        assert_eq!(left("ada@example.com", None), 0);
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub async fn deactivating_and_removing_sign_out_everywhere_and_block_sign_in(cor
     assert_eq!(sessions_in_the_database(core, id).await, 0);
     assert!(matches!(
         sign_in(core, "vera@example.com", PASSWORD).await,
-        Err(ServiceError::BadCredentials)
+        Err(ServiceError::BadCredentials { .. })
     ));
     let listed = core.admins.list(&admin).await.unwrap();
     assert_eq!(listed[1].status, AdminStatus::Deactivated);
@@ -41,7 +41,7 @@ pub async fn deactivating_and_removing_sign_out_everywhere_and_block_sign_in(cor
     assert!(core.admins.session(&again.secret).await.unwrap().is_none());
     assert!(matches!(
         sign_in(core, "vera@example.com", PASSWORD).await,
-        Err(ServiceError::BadCredentials)
+        Err(ServiceError::BadCredentials { .. })
     ));
     assert_eq!(core.admins.list(&admin).await.unwrap().len(), 1);
     assert!(matches!(

@@ -64,7 +64,7 @@ async fn sign_in_needs_the_right_email_and_password(core: &Tollgate) {
             .await
             .unwrap_err();
         assert!(
-            matches!(err, ServiceError::BadCredentials),
+            matches!(err, ServiceError::BadCredentials { .. }),
             "{email}: {err}"
         );
     }
@@ -131,7 +131,7 @@ async fn failed_sign_ins_close_the_account_and_the_address_alike(core: &Tollgate
                 .sign_in(&attempt(email, "wrong password!"), attacker)
                 .await
                 .unwrap_err();
-            assert!(matches!(err, ServiceError::BadCredentials), "{err}");
+            assert!(matches!(err, ServiceError::BadCredentials { .. }), "{err}");
         }
         let refused = core
             .admins
@@ -217,7 +217,56 @@ async fn an_idle_session_ends_and_sign_out_everywhere_ends_them_all(core: &Tollg
     );
 }
 
+/// The password dialog counts against the sign-in lock, so it says the same countdown, and
+/// once locked it refuses with when it unlocks and the way out.
+async fn a_wrong_password_in_the_dialog_warns_before_the_lock(core: &Tollgate) {
+    let session = core
+        .admins
+        .create_first(&admin_request(), &RequestOrigin::default())
+        .await
+        .unwrap();
+    let here = RequestOrigin::new(Some("198.51.100.8".parse().unwrap()), None);
+    let mut messages = Vec::new();
+    for _ in 0..tollgate::admins::sign_in_throttle::PER_ACCOUNT {
+        let err = core
+            .admins
+            .confirm_password(&session.secret, here.clone(), "a typo")
+            .await
+            .unwrap_err();
+        let ServiceError::Invalid(errors) = err else {
+            panic!("expected a field error, got {err}");
+        };
+        messages.push(errors[0].message.clone());
+    }
+    assert_eq!(messages[0], "Your current password is not correct.");
+    assert_eq!(
+        messages[2],
+        "Your current password is not correct. 2 attempts left before sign-in is locked for 15 minutes."
+    );
+    assert!(
+        messages[4].contains("sign-in is now locked"),
+        "{}",
+        messages[4]
+    );
+    let locked = core
+        .admins
+        .confirm_password(&session.secret, here, PASSWORD)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(locked, ServiceError::TooManyAttempts(_)),
+        "{locked}"
+    );
+    assert!(
+        locked
+            .to_string()
+            .contains("tollgate admin reset-password --email <email>"),
+        "{locked}"
+    );
+}
+
 store_tests!(
+    a_wrong_password_in_the_dialog_warns_before_the_lock,
     the_first_admin_can_be_created_exactly_once,
     racing_first_admin_requests_create_one_admin,
     sign_in_needs_the_right_email_and_password,

@@ -28,7 +28,7 @@ pub async fn racing_wrong_passwords_get_five_checks_at_most(core: &Tollgate) {
     let (mut checked, mut throttled, mut busy) = (0, 0, 0);
     while let Some(answer) = attempts.join_next().await {
         match answer.unwrap() {
-            Err(ServiceError::BadCredentials) => checked += 1,
+            Err(ServiceError::BadCredentials { .. }) => checked += 1,
             Err(ServiceError::TooManyAttempts(_)) => throttled += 1,
             Err(ServiceError::Busy(_)) => busy += 1,
             other => panic!("unexpected answer {other:?}"),

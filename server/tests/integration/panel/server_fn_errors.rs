@@ -51,7 +51,10 @@ async fn wrong_credentials_are_a_401_and_throttling_says_when_to_retry() {
     let wrong = json!({"input": {"email": "ada@example.com", "password": "not the password"}});
     let refused = app.rpc("sign_in", None, &wrong).await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(refused.body, json!("BadCredentials"));
+    assert_eq!(
+        refused.body,
+        json!({"BadCredentials": {"attempts_left": tollgate::admins::sign_in_throttle::PER_ACCOUNT - 1}})
+    );
     assert!(refused.header(header::RETRY_AFTER).is_empty());
 
     for _ in 1..tollgate::admins::sign_in_throttle::PER_ACCOUNT {

@@ -13,9 +13,12 @@ async fn the_sixth_failed_sign_in_waits_known_email_or_not() {
 
     for email in ["ada@example.com", "nobody@example.com"] {
         let wrong = json!({"input": {"email": email, "password": "not the password"}});
-        for _ in 0..PER_ACCOUNT {
+        for failed in 1..=PER_ACCOUNT {
             let reply = app.rpc("sign_in", None, &wrong).await;
             assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{email}");
+            // The same count for a known email as for an unknown one.
+            let left = reply.body["BadCredentials"]["attempts_left"].as_u64();
+            assert_eq!(left, Some(u64::from(PER_ACCOUNT - failed)), "{email}");
         }
         let right = json!({"input": {"email": email, "password": "correct horse battery staple"}});
         let reply = app.rpc("sign_in", None, &right).await;
@@ -24,6 +27,11 @@ async fn the_sixth_failed_sign_in_waits_known_email_or_not() {
         assert!((1..=900).contains(&retry_after), "{retry_after}");
         let message = reply.body["TooManyAttempts"]["message"].as_str().unwrap();
         assert!(message.contains("Too many failed sign-ins"), "{message}");
+        assert!(message.contains("UTC"), "when it unlocks: {message}");
+        assert!(
+            message.contains("tollgate admin reset-password --email <email>"),
+            "the way out: {message}"
+        );
         assert!(reply.header(header::SET_COOKIE).is_empty(), "no session");
     }
 }
