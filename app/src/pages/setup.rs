@@ -6,7 +6,7 @@ use tollgate::model::NewAdminRequest;
 use super::open_tokens_after;
 use crate::Auth;
 use crate::auth::{AuthState, create_first_admin};
-use crate::components::{ErrorSummary, TextField};
+use crate::components::{ErrorSummary, TextField, announce, focus_first, use_hydrated};
 
 /// First start: create the first administrator. Gone for good once one exists (the server
 /// refuses a second attempt on its own).
@@ -34,7 +34,17 @@ fn SetupForm() -> impl IntoView {
     let confirm = RwSignal::new(String::new());
     let submit = Action::new(|request: &NewAdminRequest| create_first_admin(request.clone()));
     let error = Signal::derive(move || submit.value().get().and_then(Result::err));
+    // This form only posts through JavaScript (a plain submit would put the password in
+    // the address), so it waits for the page to hydrate.
+    let hydrated = use_hydrated();
     open_tokens_after(submit);
+    // A refusal: say why, and put focus on the first field to fix.
+    Effect::new(move |_| {
+        if let Some(Err(error)) = submit.value().get() {
+            announce(error.explain());
+            focus_first("#setup [aria-invalid=\"true\"]");
+        }
+    });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         submit.dispatch(NewAdminRequest {
@@ -47,7 +57,8 @@ fn SetupForm() -> impl IntoView {
 
     view! {
         <main class="auth-page">
-            <form class="card auth-card" on:submit=on_submit novalidate>
+            <form id="setup" class="card auth-card" method="post" on:submit=on_submit novalidate>
+                <p class="auth-brand">"Tollgate"</p>
                 <h1>"Create the first administrator"</h1>
                 <p class="muted">
                     "Tollgate has no administrator yet. The account you create here can issue and revoke API tokens. This page disappears once it exists."
@@ -56,6 +67,7 @@ fn SetupForm() -> impl IntoView {
                 <TextField field="email" label="Email" kind="email" autocomplete="email" value=email error />
                 <TextField field="name" label="Name" autocomplete="name" value=name error />
                 <TextField field="password" label="Password" kind="password" autocomplete="new-password" value=password error />
+                <p class="hint" id="password-hint">"At least 12 characters. A few unrelated words make a strong password."</p>
                 <TextField
                     field="password_confirm"
                     label="Confirm password"
@@ -64,8 +76,7 @@ fn SetupForm() -> impl IntoView {
                     value=confirm
                     error
                 />
-                <p class="hint">"At least 12 characters. A few unrelated words make a strong password."</p>
-                <button type="submit" class="button primary" disabled=move || submit.pending().get()>
+                <button type="submit" class="button primary" disabled=move || !hydrated.get() || submit.pending().get()>
                     "Create administrator"
                 </button>
             </form>
