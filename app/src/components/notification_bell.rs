@@ -14,6 +14,7 @@ use server_fns::{get_inbox, mark_notifications_read};
 #[component]
 pub fn NotificationBell() -> impl IntoView {
     let open = RwSignal::new(false);
+    let hydrated = crate::components::use_hydrated();
     let version = RwSignal::new(0u32);
     let inbox = Resource::new(move || version.get(), |_| get_inbox());
     let mark_read = Action::new(|_: &()| mark_notifications_read());
@@ -53,6 +54,7 @@ pub fn NotificationBell() -> impl IntoView {
             // of it comes from the awaited count below: nothing read before hydration.
             <button type="button" class="bell-button" node_ref=bell_button
                 aria-expanded=move || open.get().to_string() aria-controls="notifications"
+                disabled=move || !hydrated.get()
                 on:click=toggle>
                 <span class="sr-only">"Notifications"</span>
                 <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
