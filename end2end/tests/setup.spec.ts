@@ -47,9 +47,28 @@ test('mismatched passwords are refused', async ({ page }) => {
     confirm: `${ADMIN_PASSWORD} typo`,
   });
 
-  // Assert
+  // Assert: the field to fix is outlined and focused, and the refusal is announced.
   await expect(page.getByText('Passwords do not match.')).toBeVisible();
+  const confirm = page.getByLabel('Confirm password', { exact: true });
+  await expect(confirm).toHaveAttribute('aria-invalid', 'true');
+  await expect(confirm).toBeFocused();
+  await expect(page.locator('#announcer')).toHaveText('Passwords do not match.');
   await expectPath(page, '/setup');
+});
+
+test('set-up names the product and gives the password rules under Password', async ({ page }) => {
+  await gotoHydrated(page, '/setup');
+  await expect(page.locator('.auth-brand')).toHaveText('Tollgate');
+  // The hint follows the Password field, before Confirm password.
+  const order = await page.evaluate(() => {
+    const hint = document.getElementById('password-hint')!;
+    const password = document.getElementById('password')!;
+    const confirm = document.getElementById('password_confirm')!;
+    const follows = (a: Node, b: Node) => Boolean(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+    return follows(password, hint) && follows(hint, confirm);
+  });
+  expect(order).toBe(true);
+  await expect(page.locator('#password-hint')).toHaveText(/At least 12 characters/);
 });
 
 test('creating the first administrator signs them in', async ({ page }) => {

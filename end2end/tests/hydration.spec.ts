@@ -1,0 +1,58 @@
+// Until the wasm runs, a control that needs JavaScript would swallow a click for good, so
+// it must look and be unavailable; what works without JavaScript (links, form posts) stays
+// enabled. The wasm is held back here until the test lets it load.
+import { NEW_TOKEN_PATH, TOKENS_PATH, expect, signIn, test, waitForHydration, type Page } from './fixtures';
+
+/** Holds every `.wasm` response until the returned function is called. */
+async function holdWasm(page: Page): Promise<() => void> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/*.wasm', async (route) => {
+    await released;
+    await route.continue();
+  });
+  return release;
+}
+
+async function expectNotHydrated(page: Page): Promise<void> {
+  await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', /.*/);
+}
+
+test('the shell: the bell waits for the page, sign-out works at once', async ({ page }) => {
+  // Arrange: signed in, then the token list (it lists the two first-start tokens) without its wasm.
+  await signIn(page);
+  const release = await holdWasm(page);
+  await page.goto(TOKENS_PATH);
+  await expectNotHydrated(page);
+
+  // Assert: before hydration.
+  const bell = page.getByRole('button', { name: /^Notifications/ });
+  await expect(bell).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Sign out', exact: true })).toBeEnabled();
+  await expect(page.getByRole('link', { name: 'Skip to content' })).toBeAttached();
+
+  // Act
+  release();
+  await waitForHydration(page);
+
+  // Assert: now it works.
+  await expect(bell).toBeEnabled();
+  await bell.click();
+  await expect(bell).toHaveAttribute('aria-expanded', 'true');
+  await expect(page.getByRole('region', { name: 'Notifications' })).toBeVisible();
+});
+
+test('signing out before the page has hydrated still signs out', async ({ page }) => {
+  // Arrange
+  await signIn(page);
+  await holdWasm(page);
+  await page.goto(NEW_TOKEN_PATH);
+  await expectNotHydrated(page);
+
+  // Act
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+
+  // Assert: the post went through without the wasm.
+  await expect(page).toHaveURL(/\/login\?signed-out$/);
+  await expect(page.getByText('You have signed out.')).toBeVisible();
+});
