@@ -54,5 +54,5 @@ test('signing out before the page has hydrated still signs out', async ({ page }
 
   // Assert: the post went through without the wasm.
   await expect(page).toHaveURL(/\/login\?signed-out$/);
-  await expect(page.getByText('You have signed out.')).toBeVisible();
+  await expect(page.locator('#signed-out')).toHaveText('You have signed out.');
 });

@@ -48,7 +48,7 @@ test('mismatched passwords are refused', async ({ page }) => {
   });
 
   // Assert: the field to fix is outlined and focused, and the refusal is announced.
-  await expect(page.getByText('Passwords do not match.')).toBeVisible();
+  await expect(page.locator('#password_confirm-error')).toHaveText('Passwords do not match.');
   const confirm = page.getByLabel('Confirm password', { exact: true });
   await expect(confirm).toHaveAttribute('aria-invalid', 'true');
   await expect(confirm).toBeFocused();

@@ -107,7 +107,7 @@ test('signing out says so, and is announced', async ({ page }) => {
 
   // Assert
   await expectPath(page, '/login');
-  await expect(page.getByText('You have signed out.')).toBeVisible();
+  await expect(page.locator('#signed-out')).toHaveText('You have signed out.');
   await expect(page.locator('#announcer')).toHaveText('You have signed out.');
   await page.goto(TOKENS_PATH);
   await expectPath(page, '/login');
