@@ -54,8 +54,8 @@ mod service {
             Self { store, mailer }
         }
 
-        /// Records the news for every admin who may read tokens and mails them in the
-        /// background. Never fails the creation it reports: a lost notification is logged.
+        /// Records the news for every admin who may read tokens (already read for the
+        /// creator, who knows) and mails them in the background. Never fails the creation it reports: a lost notification is logged.
         pub async fn token_created(&self, creator: &AdminView, token: &TokenView) {
             if let Err(error) = self.tell_about_token(creator, token).await {
                 tracing::warn!(%error, token_id = token.id, "could not notify admins of a new token");
@@ -78,7 +78,13 @@ mod service {
             let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
             let link = crate::panel_paths::token(token.id);
             self.store
-                .insert_notifications(&ids, &news.summary, Some(&link), Utc::now())
+                .insert_notifications(
+                    &ids,
+                    Some(creator.id),
+                    &news.summary,
+                    Some(&link),
+                    Utc::now(),
+                )
                 .await?;
             if let Some(mailer) = &self.mailer {
                 let mailer = mailer.clone();

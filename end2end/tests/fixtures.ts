@@ -303,7 +303,11 @@ export async function readRevealedToken(page: Page): Promise<string> {
   return text.trim();
 }
 
-/** Creates a token through the UI and returns the full token from the reveal banner. */
+/**
+ * Creates a token through the UI and returns the full token from the reveal banner. It
+ * copies the value, as an admin would, so leaving the page afterwards does not ask
+ * (reveal.spec.ts tests the reveal before anything was copied).
+ */
 export async function createToken(page: Page, form: TokenForm): Promise<string> {
   await submitTokenForm(page, form);
   await expectPath(page, TOKENS_PATH);
@@ -311,6 +315,8 @@ export async function createToken(page: Page, form: TokenForm): Promise<string> 
   await expect(revealBanner(page)).toBeVisible();
   const token = await readRevealedToken(page);
   expect(token).toMatch(TOKEN_PATTERN);
+  await revealBanner(page).getByRole('button', { name: 'Copy', exact: true }).click();
+  await expect(revealBanner(page).getByRole('button', { name: 'Copied', exact: true })).toBeVisible();
   return token;
 }
 

@@ -115,8 +115,9 @@ test('a custom token made without JavaScript is revealed once and works', async 
   // Assert: the banner names it and shows a request to paste; the page shows the token.
   await expectNoScript(page);
   await expect(revealBanner(page).getByRole('heading')).toHaveText(`Token “${name}” created`);
+  await expect(revealBanner(page).locator('pre.export')).toHaveText(`export TOKEN='${token}'`);
   await expect(revealBanner(page).locator('pre.curl')).toContainText(
-    `curl -H "Authorization: Bearer ${token}" http://127.0.0.1:`,
+    'curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:',
   );
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
   expect(id).toBeGreaterThan(0);

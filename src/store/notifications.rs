@@ -26,23 +26,27 @@ impl From<NotificationRow> for NotificationView {
 }
 
 impl Store {
-    /// One notification per recipient, all or none.
+    /// One notification per recipient, all or none. The admin who did the thing (`actor`)
+    /// keeps the entry but gets it already read: your own actions are not news to you.
     pub async fn insert_notifications(
         &self,
         recipients: &[i64],
+        actor: Option<i64>,
         message: &str,
         link: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        const SQL: &str = "INSERT INTO notifications (admin_id, message, link, created_at) VALUES ($1, $2, $3, $4)";
+        const SQL: &str = "INSERT INTO notifications (admin_id, message, link, created_at, read_at) VALUES ($1, $2, $3, $4, $5)";
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             for admin_id in recipients {
+                let read_at = (actor == Some(*admin_id)).then_some(now);
                 sqlx::query(SQL)
                     .bind(admin_id)
                     .bind(message)
                     .bind(link)
                     .bind(now)
+                    .bind(read_at)
                     .execute(&mut *tx)
                     .await?;
             }

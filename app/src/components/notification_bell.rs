@@ -7,21 +7,27 @@ use leptos_router::components::A;
 use tollgate::model::format_time;
 use tollgate::notifications::{Inbox, NotificationView};
 
+use crate::components::{announce, use_hydrated};
+
 use server_fns::{get_inbox, mark_notifications_read};
 
 /// The bell in the top bar: how many notifications are unread, and the newest of them.
 /// Opening it re-asks the server; "Mark all read" clears the count.
 #[component]
 pub fn NotificationBell() -> impl IntoView {
+    let hydrated = use_hydrated();
     let open = RwSignal::new(false);
     let hydrated = crate::components::use_hydrated();
     let version = RwSignal::new(0u32);
     let inbox = Resource::new(move || version.get(), |_| get_inbox());
     let mark_read = Action::new(|_: &()| mark_notifications_read());
-    Effect::new(move |_| {
-        if let Some(Ok(())) = mark_read.value().get() {
+    Effect::new(move |_| match mark_read.value().get() {
+        Some(Ok(())) => {
+            announce("All notifications marked read.");
             version.update(|v| *v += 1);
         }
+        Some(Err(error)) => announce(format!("Could not mark them read: {error}")),
+        None => {}
     });
     let toggle = move |_| {
         open.update(|o| *o = !*o);
@@ -52,7 +58,8 @@ pub fn NotificationBell() -> impl IntoView {
         <div class="bell">
             // The accessible name is the button's text ("Notifications, 2 unread"), so all
             // of it comes from the awaited count below: nothing read before hydration.
-            <button type="button" class="bell-button" node_ref=bell_button
+            // Opening needs the wasm: until it runs, the bell is visibly unavailable.
+            <button type="button" class="bell-button" id="bell-button" node_ref=bell_button
                 aria-expanded=move || open.get().to_string() aria-controls="notifications"
                 disabled=move || !hydrated.get()
                 on:click=toggle>
@@ -78,7 +85,7 @@ pub fn NotificationBell() -> impl IntoView {
                     <div class="bell-head">
                         <h2>"Notifications"</h2>
                         <button type="button" class="button small secondary"
-                            disabled=move || unread() == 0
+                            disabled=move || !hydrated.get() || unread() == 0
                             on:click=move |_| { mark_read.dispatch(()); }>
                             "Mark all read"
                         </button>
