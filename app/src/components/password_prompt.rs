@@ -108,62 +108,6 @@ where
     })
 }
 
-/// The one password dialog of the page, and whoever waits on its answer.
-#[derive(Clone, Copy)]
-pub struct PasswordPrompt {
-    open: RwSignal<bool>,
-    waiting: StoredValue<Option<oneshot::Sender<bool>>>,
-}
-
-impl PasswordPrompt {
-    pub fn provide() {
-        provide_context(Self {
-            open: RwSignal::new(false),
-            waiting: StoredValue::new(None),
-        });
-    }
-
-    /// Opens the dialog; `true` once the password is confirmed, `false` if the admin
-    /// cancels (or another action asks meanwhile, which takes the dialog over).
-    async fn ask(self) -> bool {
-        let (answer, answered) = oneshot::channel();
-        self.waiting.set_value(Some(answer));
-        self.open.set(true);
-        answered.await.unwrap_or(false)
-    }
-
-    fn finish(self, confirmed: bool) {
-        self.open.set(false);
-        if let Some(answer) = self.waiting.try_update_value(Option::take).flatten() {
-            let _ = answer.send(confirmed);
-        }
-    }
-}
-
-/// An action that asks for the password when its server function requires it, then
-/// sends the same input again. Cancelling leaves the "confirm your password" error as
-/// the action's result, for the form to show.
-pub fn confirmed_action<I, O, F, Fu>(run: F) -> Action<I, Result<O, AppError>>
-where
-    I: Clone + Send + Sync + 'static,
-    O: Send + Sync + 'static,
-    F: Fn(I) -> Fu + Clone + Send + Sync + 'static,
-    Fu: Future<Output = Result<O, AppError>> + Send + 'static,
-{
-    let prompt = expect_context::<PasswordPrompt>();
-    Action::new(move |input: &I| {
-        let (input, run) = (input.clone(), run.clone());
-        async move {
-            match run(input.clone()).await {
-                Err(AppError::PasswordConfirmationRequired) if prompt.ask().await => {
-                    run(input).await
-                }
-                other => other,
-            }
-        }
-    })
-}
-
 /// Rendered once, at the top of the app; shows itself while an action waits.
 #[component]
 pub fn PasswordDialog() -> impl IntoView {
