@@ -31,8 +31,9 @@ async function createViaApi(page: Page, name: string): Promise<Created> {
   return { id: json.data.id, secret: json.secret };
 }
 
-function listOf(search: string): string {
-  return `${TOKENS_PATH}?${new URLSearchParams({ search }).toString()}`;
+function listOf(search: string, sort?: string): string {
+  const query = sort === undefined ? { search } : { search, sort };
+  return `${TOKENS_PATH}?${new URLSearchParams(query).toString()}`;
 }
 
 test.beforeEach(async ({ page }) => {
@@ -93,7 +94,8 @@ test('Revoke selected: one confirmation, then one message naming them, focused a
   for (const n of [1, 2, 3]) {
     made.push(await createViaApi(page, `${prefix} ${n}`));
   }
-  await gotoHydrated(page, listOf(prefix));
+  // By name, so the message names them in the same order as the test.
+  await gotoHydrated(page, listOf(prefix, 'name'));
   await page.getByRole('checkbox', { name: 'Select all on this page' }).check();
   const open = page.locator('#revoke-selected');
   const dialog = page.getByRole('dialog', { name: 'Revoke 3 tokens?' });
