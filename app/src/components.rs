@@ -29,7 +29,9 @@ pub use focus::{FocusReturn, focus_first, focus_id};
 #[allow(unused)]
 pub use hydration::{provide_hydrated, use_hydrated};
 pub use notification_bell::NotificationBell;
-pub use password_prompt::{PasswordDialog, PasswordPrompt, confirmed_action};
+pub use password_prompt::{
+    PasswordDialog, PasswordPrompt, confirm_password_first, confirmed_action,
+};
 pub use permission_matrix::PermissionMatrix;
 pub use reveal_banner::RevealBanner;
 pub use scroll_region::ScrollRegion;

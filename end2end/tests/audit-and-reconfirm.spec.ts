@@ -15,9 +15,8 @@ import {
   tokenRow,
   uniqueName,
   waitForHydration,
-  type Locator,
-  type Page,
 } from './fixtures';
+import { announcer, confirmIn, forgetConfirmation, passwordDialog } from './password-dialog';
 
 // The password re-confirmation ("sudo" window) and the audit log, in order on this file's
 // own instance: the audit log test reads what the tests before it did.
@@ -30,22 +29,6 @@ const VIEWER = {
   name: uniqueName('Audit Viewer'),
 };
 
-function passwordDialog(page: Page): Locator {
-  return page.getByRole('dialog', { name: 'Confirm your password' });
-}
-
-/** Profile › "Ask for my password again": the next sensitive action must ask. */
-async function forgetConfirmation(page: Page): Promise<void> {
-  await gotoHydrated(page, '/settings/profile');
-  await page.getByRole('button', { name: 'Ask for my password again', exact: true }).click();
-  await expect(page.getByText('Done: the next sensitive action will ask for your password.')).toBeVisible();
-}
-
-async function confirmIn(dialog: Locator, password: string): Promise<void> {
-  await dialog.getByLabel('Password', { exact: true }).fill(password);
-  await dialog.getByRole('button', { name: 'Confirm', exact: true }).click();
-}
-
 test('creating a token asks for the password in place, then carries on', async ({ page }) => {
   await signIn(page);
   await forgetConfirmation(page);
@@ -55,9 +38,13 @@ test('creating a token asks for the password in place, then carries on', async (
   await expect(dialog).toBeVisible();
   await expect(dialog.getByLabel('Password', { exact: true })).toBeFocused();
 
-  // A wrong password keeps the dialog open and says so.
+  // A wrong password keeps the dialog open and says so (on screen and through the live
+  // region), empties the field and leaves focus there for another try.
   await confirmIn(dialog, 'not my password');
-  await expect(dialog.getByRole('alert')).toContainText('not correct');
+  await expect(dialog.locator('#password-dialog-error')).toContainText('not correct');
+  await expect(announcer(page)).toContainText('not correct');
+  await expect(dialog.getByLabel('Password', { exact: true })).toHaveValue('');
+  await expect(dialog.getByLabel('Password', { exact: true })).toBeFocused();
 
   // Escape gives up: the form says why and keeps what was typed; nothing was created.
   await page.keyboard.press('Escape');

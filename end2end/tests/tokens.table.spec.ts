@@ -192,7 +192,7 @@ test('shift-click selects a range; the selected tokens are revoked together', as
 
   // Assert: the list refreshed and says what was done; the three values fail at once.
   await expect(dialog).toBeHidden();
-  await expect(page.getByRole('status')).toContainText(`Revoked 3: ${prefix} 1, ${prefix} 2, ${prefix} 3.`);
+  await expect(page.getByTestId('revoke-outcome')).toHaveText(`3 tokens revoked: ${prefix} 1, ${prefix} 2, ${prefix} 3.`);
   await expect(nameCells(page)).toHaveText([`${prefix} 4`]);
   for (const { secret } of made.slice(0, 3)) {
     await expectApiError(await apiGet(request, '/api/articles', secret), 401, 'invalid_token');

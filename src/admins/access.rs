@@ -1,8 +1,6 @@
 //! Who may do what: the built-in roles and the one check every admin use case starts with.
 
-use chrono::Utc;
-
-use crate::admins::actor::{Actor, Confirmation};
+use crate::admins::actor::Actor;
 use crate::error::ServiceError;
 use crate::model::{AdminPermission, AdminView};
 
@@ -75,14 +73,11 @@ pub fn require(admin: &AdminView, permission: AdminPermission) -> Result<(), Ser
 /// someone at an unlocked screen can read, but not hand out or take away access.
 pub fn require_confirmed(by: &Actor, permission: AdminPermission) -> Result<(), ServiceError> {
     require(by, permission)?;
-    match by.confirmation {
-        Confirmation::NotRequired => Ok(()),
-        Confirmation::Until(Some(until)) if until > Utc::now() => Ok(()),
-        Confirmation::Until(_) => {
-            tracing::info!(admin_id = by.id, "refused: password confirmation needed");
-            Err(ServiceError::PasswordConfirmationRequired)
-        }
+    if by.needs_password_confirmation() {
+        tracing::info!(admin_id = by.id, "refused: password confirmation needed");
+        return Err(ServiceError::PasswordConfirmationRequired);
     }
+    Ok(())
 }
 
 /// Refuses handing out a role that allows more than `admin`'s own: otherwise an admin who

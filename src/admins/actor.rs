@@ -58,6 +58,16 @@ impl Actor {
         }
     }
 
+    /// Whether a sensitive action now would be refused until the password is typed
+    /// again: what [`crate::admins::access::require_confirmed`] checks, and what the panel
+    /// asks up front so the password comes before a confirmation, never halfway through.
+    pub fn needs_password_confirmation(&self) -> bool {
+        match self.confirmation {
+            Confirmation::NotRequired => false,
+            Confirmation::Until(until) => until.is_none_or(|until| until <= Utc::now()),
+        }
+    }
+
     /// Until when the password counts as confirmed, when re-confirmation applies.
     pub fn confirmed_until(&self) -> Option<DateTime<Utc>> {
         match self.confirmation {

@@ -4,12 +4,17 @@ use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys;
 
+use super::FocusReturn;
+
 /// A modal question with Cancel and a (dangerous) confirm button. Escape cancels; focus
 /// starts on Cancel so Enter never confirms by accident, and Tab stays inside the dialog.
+/// Escape and Cancel give focus back to the control that opened the dialog (W3C dialog
+/// pattern): `opener` when the caller remembered it before something else took focus
+/// (the password dialog), else whatever was focused when this dialog appeared.
 ///
 /// With `confirm_text`, the admin must type that text (a token's name) before the confirm
-/// button is enabled; focus then starts in that field. `children` go under the message
-/// (e.g. the list of what is about to be revoked).
+/// button is enabled; focus then starts in that field, and Enter there confirms once it
+/// matches. `children` go under the message (e.g. the list of what is about to be revoked).
 #[component]
 pub fn ConfirmDialog(
     #[prop(into)] title: String,
@@ -21,7 +26,18 @@ pub fn ConfirmDialog(
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(optional, into)] confirm_text: Option<String>,
     #[prop(optional)] children: Option<Children>,
+    #[prop(optional)] opener: Option<FocusReturn>,
 ) -> impl IntoView {
+    let opener = opener.unwrap_or_else(|| {
+        let here = FocusReturn::new();
+        here.remember();
+        here
+    });
+    let on_cancel = Callback::new(move |()| {
+        // Read before the dialog goes away with its owner; focus moves on the next frame.
+        opener.restore_or("main");
+        on_cancel.run(());
+    });
     let cancel_ref = NodeRef::<html::Button>::new();
     let confirm_ref = NodeRef::<html::Button>::new();
     let typed_ref = NodeRef::<html::Input>::new();
@@ -79,6 +95,14 @@ pub fn ConfirmDialog(
                 node_ref=typed_ref
                 prop:value=move || typed.get()
                 on:input=move |event| typed.set(event_target_value(&event))
+                on:keydown=move |event: KeyboardEvent| {
+                    if event.key() == "Enter" {
+                        event.prevent_default();
+                        if !confirm_disabled.get_untracked() {
+                            on_confirm.run(());
+                        }
+                    }
+                }
             />
         }
     });

@@ -1,23 +1,41 @@
-//! The password re-confirmation, in place: when the server answers a sensitive action
-//! with "confirm your password first", a dialog asks for it, and once it is confirmed the
-//! same action is sent again. The server decides when to ask; this only answers.
+//! The password re-confirmation ("sudo mode"), in place. A destructive flow asks the
+//! server up front whether the password is due ([`confirm_password_first`]) and takes it
+//! before its own confirmation, so the admin is never interrupted after typing a name;
+//! any other action that the server answers with "confirm your password first" gets the
+//! same dialog and is then sent again ([`confirmed_action`]). The server decides either way.
 
 use futures_channel::oneshot;
 use leptos::ev::KeyboardEvent;
 use leptos::html;
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys;
 
 use super::confirm_dialog::keep_tab_inside;
+use super::{FocusReturn, announce};
 use crate::auth::confirm_password;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::Rpc;
+
+/// Whether this session's next sensitive action would be refused until the password is
+/// typed again (the re-confirmation window of `tollgate::admins` has closed). Changes
+/// nothing; the action itself is checked again when it is sent.
+#[server(prefix = "/rpc", endpoint = "password_confirmation_needed", input = Json)]
+pub async fn password_confirmation_needed() -> Result<bool, AppError> {
+    let rpc = Rpc::current();
+    let admin = rpc.require_admin().await?;
+    Ok(admin.needs_password_confirmation())
+}
 
 /// The one password dialog of the page, and whoever waits on its answer.
 #[derive(Clone, Copy)]
 pub struct PasswordPrompt {
     open: RwSignal<bool>,
     waiting: StoredValue<Option<oneshot::Sender<bool>>>,
+    /// The control focused when the dialog opened: Escape and Cancel give focus back.
+    opener: FocusReturn,
 }
 
 impl PasswordPrompt {
@@ -25,6 +43,7 @@ impl PasswordPrompt {
         provide_context(Self {
             open: RwSignal::new(false),
             waiting: StoredValue::new(None),
+            opener: FocusReturn::new(),
         });
     }
 
@@ -32,6 +51,9 @@ impl PasswordPrompt {
     /// cancels (or another action asks meanwhile, which takes the dialog over).
     async fn ask(self) -> bool {
         let (answer, answered) = oneshot::channel();
+        if !self.open.get_untracked() {
+            self.opener.remember();
+        }
         self.waiting.set_value(Some(answer));
         self.open.set(true);
         answered.await.unwrap_or(false)
@@ -39,9 +61,26 @@ impl PasswordPrompt {
 
     fn finish(self, confirmed: bool) {
         self.open.set(false);
+        if !confirmed {
+            // W3C dialog pattern: back to the control that opened it. When confirmed, the
+            // action carries on and moves focus to its own result.
+            self.opener.restore_or("main");
+        }
         if let Some(answer) = self.waiting.try_update_value(Option::take).flatten() {
             let _ = answer.send(confirmed);
         }
+    }
+}
+
+/// "Sudo mode" before a destructive confirmation: asks the server whether the password is
+/// due and, if so, asks for it now. `true`: go on (confirmed, or not needed); `false`: the
+/// admin cancelled. If the check itself fails, this goes on: the action's own answer
+/// ([`confirmed_action`]) still asks when it must.
+pub async fn confirm_password_first() -> bool {
+    let prompt = expect_context::<PasswordPrompt>();
+    match password_confirmation_needed().await {
+        Ok(true) => prompt.ask().await,
+        Ok(false) | Err(_) => true,
     }
 }
 
@@ -90,11 +129,14 @@ fn PasswordForm(prompt: PasswordPrompt) -> impl IntoView {
     });
     Effect::new(move |_| match confirm.value().get() {
         Some(Ok(())) => prompt.finish(true),
-        // Wrong: back to the field, its text selected, ready for another try.
-        Some(Err(_)) => {
+        // Refused: the server's sentence (how many tries are left, or until when the
+        // account is locked) is shown and announced, the field emptied and focused for
+        // another try; the action waiting on the answer keeps waiting.
+        Some(Err(error)) => {
+            password.set(String::new());
+            announce(error.explain());
             if let Some(input) = input_ref.get_untracked() {
                 let _ = input.focus();
-                input.select();
             }
         }
         None => {}
@@ -152,10 +194,13 @@ fn PasswordForm(prompt: PasswordPrompt) -> impl IntoView {
                     autocomplete="current-password"
                     required
                     node_ref=input_ref
+                    aria-invalid=move || error().map(|_| "true")
+                    aria-describedby=move || error().map(|_| "password-dialog-error")
                     prop:value=move || password.get()
                     on:input=move |event| password.set(event_target_value(&event))
                 />
-                {move || error().map(|message| view! { <p role="alert" class="alert error">{message}</p> })}
+                // Not role="alert": the page's live region says it once (above).
+                {move || error().map(|message| view! { <p class="alert error" id="password-dialog-error">{message}</p> })}
                 <div class="actions">
                     <button type="button" class="button secondary" node_ref=cancel_ref on:click=move |_| prompt.finish(false)>
                         "Cancel"

@@ -1,4 +1,5 @@
-//! `/settings/api-tokens…`: the [`list`], [`new`], [`detail`] and [`edit`] pages, and the
+//! `/settings/api-tokens…`: the [`list`], [`new`], [`detail`] and [`edit`] pages, the one
+//! [`revoke`] flow the list and the token page share, and the
 //! server functions behind them: [`server_fns`] reads, creates and revokes, [`changes`]
 //! edits and regenerates, [`forms`] takes the new and edit forms posted without JavaScript, reading the duration
 //! as [`duration_choice`] does for the hydrated forms.
@@ -10,6 +11,7 @@ mod edit;
 pub mod forms;
 mod list;
 mod new;
+mod revoke;
 pub mod server_fns;
 
 use leptos::prelude::*;

@@ -1,18 +1,27 @@
+//! Settings > API Tokens > one token: what it is, its status, how much it was used lately,
+//! and what can be done to it (edit, copy, regenerate, revoke).
+
+mod usage_chart;
+
+use chrono::Utc;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use tollgate::model::{
-    AdminPermission, CreatedToken, DailyUsage, TokenDetails, USAGE_DAYS, format_time,
+    AdminPermission, CreatedToken, TokenDetails, TokenStatus, TokenView, USAGE_DAYS, format_time,
 };
 
+use super::revoke::{RevokeConfirmation, RevokeFlow, RevokeOutcomeMessage};
 use super::{get_token_details, handed_over_token, regenerate_token, route_id};
 use crate::components::{
-    AdminShell, ConfirmDialog, DeniedButton, RevealBanner, confirmed_action, denial, use_signed_in,
+    AdminShell, ConfirmDialog, DeniedButton, FocusReturn, RevealBanner, confirm_password_first,
+    confirmed_action, denial, use_hydrated, use_signed_in,
 };
 use crate::error::AppError;
 use crate::paths;
+use usage_chart::UsageChart;
 
-/// Settings > API Tokens > one token: what it is, and how much it was used lately.
 #[component]
 pub fn TokenDetailsPage() -> impl IntoView {
     view! {
@@ -44,6 +53,7 @@ fn TokenDetailsView() -> impl IntoView {
     let revealed = RwSignal::new(None::<CreatedToken>);
     let asking = RwSignal::new(false);
     let regenerate = confirmed_action(regenerate_token);
+    let regenerate_opener = FocusReturn::new();
     Effect::new(move |_| {
         if let Some(Ok(created)) = regenerate.value().get() {
             // Moved out of the action so the secret is held in one place only.
@@ -58,15 +68,27 @@ fn TokenDetailsView() -> impl IntoView {
             .value()
             .get()
             .and_then(Result::err)
-            .map(|e| e.to_string())
+            .map(|e| e.explain())
     });
+    // Password first when it is due, then the question: never halfway through.
     let open_dialog = Callback::new(move |()| {
+        if asking.get_untracked() {
+            return;
+        }
+        regenerate_opener.remember();
         regenerate.value().set(None);
-        asking.set(true);
+        spawn_local(async move {
+            if confirm_password_first().await {
+                asking.set(true);
+            }
+        });
     });
+    // Revoking shows its message above the page, which then shows the revoked token.
+    let revoke = RevokeFlow::new(Callback::new(move |()| details.refetch()));
 
     view! {
         <A href=paths::TOKENS attr:class="back">"← API Tokens"</A>
+        <RevokeOutcomeMessage flow=revoke />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 handed_over.await.ok().flatten().map(|created| view! { <RevealBanner created /> })
@@ -80,7 +102,7 @@ fn TokenDetailsView() -> impl IntoView {
                         let id = details.token.id;
                         let title = format!("Regenerate “{}”?", details.token.name);
                         view! {
-                            <TokenSummary details on_regenerate=open_dialog />
+                            <TokenSummary details on_regenerate=open_dialog revoke />
                             <Show when=move || asking.get()>
                                 <ConfirmDialog
                                     title=title.clone()
@@ -90,6 +112,7 @@ fn TokenDetailsView() -> impl IntoView {
                                     on_cancel=Callback::new(move |()| asking.set(false))
                                     pending=regenerate.pending()
                                     error=dialog_error
+                                    opener=regenerate_opener
                                 />
                             </Show>
                         }
@@ -99,12 +122,86 @@ fn TokenDetailsView() -> impl IntoView {
                 }
             })}
         </Transition>
+        <RevokeConfirmation flow=revoke />
     }
     .into_any()
 }
 
+/// "Active", "Expired" or "Revoked", by the title.
 #[component]
-fn TokenSummary(details: TokenDetails, on_regenerate: Callback<()>) -> impl IntoView {
+fn StatusBadge(token: TokenView) -> impl IntoView {
+    let (label, class) = match token.status(Utc::now()) {
+        TokenStatus::Active => ("Active", "badge ok"),
+        TokenStatus::Expired => ("Expired", "badge danger"),
+        TokenStatus::Revoked => ("Revoked", "badge danger"),
+    };
+    view! { <span class=class data-testid="token-status">{label}</span> }
+}
+
+/// Edit, Regenerate and Revoke: only for a token that still works, each shown disabled
+/// with the reason for roles that may not. Regenerate and Revoke need JavaScript (their
+/// confirmations are dialogs), so they wait for it.
+#[component]
+fn ChangeActions(
+    token: TokenView,
+    on_regenerate: Callback<()>,
+    revoke: RevokeFlow,
+) -> impl IntoView {
+    let admin = use_signed_in();
+    let hydrated = use_hydrated();
+    let edit = match denial(admin, AdminPermission::ApiTokensUpdate) {
+        None => {
+            let edit_href = paths::edit_token(token.id);
+            view! { <A href=edit_href attr:class="button secondary">"Edit"</A> }.into_any()
+        }
+        Some(why) => view! { <DeniedButton label="Edit".to_owned() why /> }.into_any(),
+    };
+    let regenerate = match denial(admin, AdminPermission::ApiTokensRegenerate) {
+        None => view! {
+            <button
+                type="button"
+                id="regenerate"
+                class="button danger"
+                disabled=move || !hydrated.get()
+                on:click=move |_| on_regenerate.run(())
+            >
+                "Regenerate"
+            </button>
+        }
+        .into_any(),
+        Some(why) => {
+            view! { <DeniedButton label="Regenerate".to_owned() why class="button danger" /> }
+                .into_any()
+        }
+    };
+    let revoke_button = match denial(admin, AdminPermission::ApiTokensDelete) {
+        None => {
+            let (id, name) = (token.id, token.name.clone());
+            view! {
+                <button
+                    type="button"
+                    id=format!("revoke-{id}")
+                    class="button danger"
+                    disabled=move || !hydrated.get()
+                    on:click=move |_| revoke.one(id, name.clone())
+                >
+                    "Revoke"
+                </button>
+            }
+            .into_any()
+        }
+        Some(why) => view! { <DeniedButton label="Revoke".to_owned() why class="button danger" /> }
+            .into_any(),
+    };
+    view! { {edit} {regenerate} {revoke_button} }
+}
+
+#[component]
+fn TokenSummary(
+    details: TokenDetails,
+    on_regenerate: Callback<()>,
+    revoke: RevokeFlow,
+) -> impl IntoView {
     let TokenDetails { token, usage } = details;
     let never = || "Never".to_owned();
     let last_used = match (token.last_used_at, &token.last_used_ip) {
@@ -145,29 +242,12 @@ fn TokenSummary(details: TokenDetails, on_regenerate: Callback<()>) -> impl Into
         Some(why) => view! { <DeniedButton label="Copy as new".to_owned() why /> }.into_any(),
     };
     // A revoked token can't change or get a new value; it shows who ended it instead.
-    let actions = token.revoked_at.is_none().then(|| {
-        let edit = match denial(admin, AdminPermission::ApiTokensUpdate) {
-            None => {
-                let edit_href = paths::edit_token(token.id);
-                view! { <A href=edit_href attr:class="button secondary">"Edit"</A> }.into_any()
-            }
-            Some(why) => view! { <DeniedButton label="Edit".to_owned() why /> }.into_any(),
-        };
-        let regenerate = match denial(admin, AdminPermission::ApiTokensRegenerate) {
-            // Its confirmation dialog needs JavaScript.
-            None => view! {
-                <button type="button" class="button danger js-only" on:click=move |_| on_regenerate.run(())>
-                    "Regenerate"
-                </button>
-            }
-            .into_any(),
-            Some(why) => {
-                view! { <DeniedButton label="Regenerate".to_owned() why class="button danger" /> }
-                    .into_any()
-            }
-        };
-        view! { {edit} {regenerate} }
-    });
+    let working = token.revoked_at.is_none();
+    let actions =
+        working.then(|| view! { <ChangeActions token=token.clone() on_regenerate revoke /> });
+    // Where Regenerate is offered, say what it is for; nowhere else.
+    let value_hint = (working && denial(admin, AdminPermission::ApiTokensRegenerate).is_none())
+        .then(|| view! { <p class="muted fact-hint">"The full value was shown once. Lost it? Regenerate to get a new one."</p> });
     let revoked = token.revoked_at.map(|at| {
         let by = token
             .revoked_by
@@ -181,7 +261,10 @@ fn TokenSummary(details: TokenDetails, on_regenerate: Callback<()>) -> impl Into
     view! {
         <div class="page-header">
             <div>
-                <h1>{token.name.clone()}</h1>
+                <div class="title-row">
+                    <h1>{token.name.clone()}</h1>
+                    <StatusBadge token=token.clone() />
+                </div>
                 <p class="muted">{token.description.clone()}</p>
             </div>
             <div class="actions">
@@ -192,7 +275,7 @@ fn TokenSummary(details: TokenDetails, on_regenerate: Callback<()>) -> impl Into
         <section class="card">
             <dl class="facts">
                 <dt>"Type"</dt><dd><span class="badge">{token.token_type.label()}</span></dd>
-                <dt>"Token"</dt><dd><code data-testid="token-hint">{token.hint.clone()}</code></dd>
+                <dt>"Token"</dt><dd><code data-testid="token-hint">{token.hint.clone()}</code>{value_hint}</dd>
                 <dt>"Permissions"</dt><dd>{permissions}</dd>
                 <dt>"Created"</dt>
                 <dd>{format!("{} by {}", format_time(token.created_at), token.creator_label())}</dd>
@@ -208,88 +291,4 @@ fn TokenSummary(details: TokenDetails, on_regenerate: Callback<()>) -> impl Into
         </section>
     }
     .into_any()
-}
-
-/// Requests per day as bars; the refused part of each day (401 expired, 403 missing
-/// permission) in the warning colour at its foot. Hovering a bar names the day's numbers;
-/// the summary and the table below say the same for screen readers.
-#[component]
-fn UsageChart(usage: Vec<DailyUsage>) -> impl IntoView {
-    const HEIGHT: f64 = 100.0;
-    const BAR: f64 = 10.0;
-    let requests: i64 = usage.iter().map(|d| d.counts.requests).sum();
-    let refused: i64 = usage
-        .iter()
-        .map(|d| d.counts.unauthorized + d.counts.forbidden)
-        .sum();
-    let busiest = usage
-        .iter()
-        .map(|d| d.counts.requests)
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64;
-    let summary = format!("{requests} requests, {refused} refused, in the last {USAGE_DAYS} days.");
-    let width = BAR * usage.len().max(1) as f64;
-
-    let bars = usage
-        .iter()
-        .enumerate()
-        .map(|(i, day)| {
-            let x = i as f64 * BAR + 1.0;
-            let total = day.counts.requests as f64 / busiest * HEIGHT;
-            let denied = (day.counts.unauthorized + day.counts.forbidden) as f64 / busiest * HEIGHT;
-            let label = format!(
-                "{}: {} requests, {} refused (401: {}, 403: {})",
-                day.day,
-                day.counts.requests,
-                day.counts.unauthorized + day.counts.forbidden,
-                day.counts.unauthorized,
-                day.counts.forbidden
-            );
-            view! {
-                <g>
-                    <title>{label}</title>
-                    <rect class="bar" x=x y=HEIGHT - total width=BAR - 2.0 height=total />
-                    <rect class="bar refused" x=x y=HEIGHT - denied width=BAR - 2.0 height=denied />
-                </g>
-            }
-        })
-        .collect_view();
-
-    let used_days = usage
-        .iter()
-        .filter(|d| d.counts.requests > 0)
-        .map(|d| {
-            view! {
-                <tr>
-                    <td>{d.day.to_string()}</td>
-                    <td>{d.counts.requests}</td>
-                    <td>{d.counts.unauthorized}</td>
-                    <td>{d.counts.forbidden}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-
-    view! {
-        <figure class="usage">
-            <svg
-                viewBox=format!("0 0 {width} {HEIGHT}")
-                preserveAspectRatio="none"
-                role="img"
-                aria-label=summary.clone()
-                class="chart"
-            >
-                {bars}
-            </svg>
-            <figcaption class="usage-summary">{summary}</figcaption>
-        </figure>
-        <table class="sr-only">
-            <caption>"Requests per day"</caption>
-            <thead>
-                <tr><th scope="col">"Day"</th><th scope="col">"Requests"</th><th scope="col">"401"</th><th scope="col">"403"</th></tr>
-            </thead>
-            <tbody>{used_days}</tbody>
-        </table>
-    }
 }

@@ -3,7 +3,6 @@
 
 mod controls;
 mod query;
-mod revoke;
 mod selection;
 pub mod server_fns;
 mod table;
@@ -14,15 +13,15 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_query_map};
 use tollgate::model::{AdminPermission, TokenListParams, TokenPage, TokenView};
 
-use super::{BulkRevoke, list_token_page, revoke_tokens};
+use super::list_token_page;
+use super::revoke::{Chosen, RevokeConfirmation, RevokeFlow, RevokeOutcomeMessage};
 use crate::Revealed;
 use crate::components::{
-    AdminShell, DeniedButton, RevealBanner, confirmed_action, denial, use_signed_in,
+    AdminShell, DeniedButton, RevealBanner, denial, use_hydrated, use_signed_in,
 };
 use crate::error::AppError;
 use controls::{ListControls, Pager};
 use query::{TOKENS_PATH, cleared, href, is_filtered, params_from};
-use revoke::{BulkOutcome, BulkRevokeDialog, Chosen, RevokeDialog};
 use selection::Selection;
 use table::TokenTable;
 
@@ -70,23 +69,17 @@ fn TokenList() -> impl IntoView {
         selection.set(Selection::default());
     });
 
+    // A row's Revoke asks through `to_revoke`; it and "Revoke selected" both start the one
+    // revoke flow (password first if due, then the confirmation, then the message).
+    let revoke = RevokeFlow::new(Callback::new(move |()| version.update(|v| *v += 1)));
     let to_revoke = RwSignal::new(None::<TokenView>);
-    let bulk_chosen = RwSignal::new(None::<Chosen>);
-    let outcome = RwSignal::new(None::<(BulkRevoke, Chosen)>);
-    let bulk = confirmed_action(revoke_tokens);
     Effect::new(move |_| {
-        if let Some(Ok(done)) = bulk.value().get() {
-            let chosen = bulk_chosen.get_untracked().unwrap_or_default();
-            outcome.set(Some((done, chosen)));
-            bulk_chosen.set(None);
-            version.update(|v| *v += 1);
+        if let Some(token) = to_revoke.get() {
+            to_revoke.set(None);
+            revoke.one(token.id, token.name);
         }
     });
-    let open_bulk = Callback::new(move |chosen: Chosen| {
-        outcome.set(None);
-        bulk.value().set(None);
-        bulk_chosen.set(Some(chosen));
-    });
+    let open_bulk = Callback::new(move |chosen: Chosen| revoke.many(chosen));
 
     view! {
         <div class="page-header">
@@ -101,7 +94,7 @@ fn TokenList() -> impl IntoView {
             </button>
         </div>
         {move || revealed.get().map(|created| view! { <RevealBanner created /> })}
-        {move || outcome.get().map(|(outcome, chosen)| view! { <BulkOutcome outcome chosen /> })}
+        <RevokeOutcomeMessage flow=revoke />
         <Transition fallback=|| view! { <p class="loading">"Loading tokens…"</p> }>
             {move || Suspend::new(async move {
                 let (params, page) = page.await;
@@ -111,10 +104,7 @@ fn TokenList() -> impl IntoView {
                 }
             })}
         </Transition>
-        {move || to_revoke.get().map(|token| view! { <RevokeDialog token to_revoke version /> })}
-        {move || bulk_chosen.get().map(|chosen| view! {
-            <BulkRevokeDialog chosen action=bulk on_cancel=Callback::new(move |()| bulk_chosen.set(None)) />
-        })}
+        <RevokeConfirmation flow=revoke />
     }
 }
 
@@ -147,6 +137,7 @@ fn ListView(
             .collect();
         let has_selectable = !chosen_names.is_empty();
         let count = move || selection.with(Selection::len);
+        let hydrated = use_hydrated();
         let on_bulk = move |_| {
             let chosen = selection.with_untracked(|s| {
                 chosen_names
@@ -162,7 +153,13 @@ fn ListView(
         view! {
             {has_selectable.then(|| view! {
                 <div class="bulk-bar">
-                    <button type="button" class="button danger small" disabled=move || count() == 0 on:click=on_bulk>
+                    <button
+                        type="button"
+                        id="revoke-selected"
+                        class="button danger small"
+                        disabled=move || !hydrated.get() || count() == 0
+                        on:click=on_bulk
+                    >
                         {move || format!("Revoke selected ({})", count())}
                     </button>
                 </div>

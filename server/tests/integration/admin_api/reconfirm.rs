@@ -91,3 +91,46 @@ async fn confirming_needs_a_session_and_turning_it_off_skips_it() {
     let created = create(&relaxed, &cookie).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
 }
+
+/// Asks whether this session's next sensitive call would need the password first.
+async fn password_due(app: &TestApp, cookie: Option<&str>) -> Reply {
+    app.rpc("password_confirmation_needed", cookie, &json!({}))
+        .await
+}
+
+/// The panel asks before a destructive flow whether the password is due, so it can ask
+/// for it first; the answer follows the window and asking changes nothing.
+#[tokio::test]
+async fn the_panel_can_ask_whether_the_password_is_due() {
+    let app = spawn_app().await;
+    assert_eq!(
+        password_due(&app, None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let cookie = signed_in(&app).await;
+    let fresh = password_due(&app, Some(&cookie)).await;
+    assert_eq!(fresh.status, StatusCode::OK, "{}", fresh.body);
+    assert_eq!(fresh.body, json!(false), "signing in confirms the password");
+
+    app.rpc("forget_password_confirmation", Some(&cookie), &json!({}))
+        .await;
+    assert_eq!(password_due(&app, Some(&cookie)).await.body, json!(true));
+    assert_eq!(
+        password_due(&app, Some(&cookie)).await.body,
+        json!(true),
+        "asking opens nothing"
+    );
+    assert_eq!(create(&app, &cookie).await.status, StatusCode::FORBIDDEN);
+
+    let relaxed = spawn_app_with(|config| config.reconfirm_minutes = 0).await;
+    let cookie = signed_in(&relaxed).await;
+    relaxed
+        .rpc("forget_password_confirmation", Some(&cookie), &json!({}))
+        .await;
+    assert_eq!(
+        password_due(&relaxed, Some(&cookie)).await.body,
+        json!(false),
+        "re-confirmation turned off"
+    );
+}

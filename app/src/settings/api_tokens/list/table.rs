@@ -11,7 +11,7 @@ use tollgate::model::{
 
 use super::query::{changed, current_sort, href, toggled_sort};
 use super::selection::Selection;
-use crate::components::{DeniedButton, denial, use_signed_in};
+use crate::components::{DeniedButton, denial, use_hydrated, use_signed_in};
 
 #[component]
 pub fn TokenTable(
@@ -158,6 +158,7 @@ fn TokenRow(
     });
     // Presentation only: the server refuses a revoke the role does not allow anyway.
     let cannot_revoke = denial(use_signed_in(), AdminPermission::ApiTokensDelete);
+    let hydrated = use_hydrated();
     let revoke = token.revoked_at.is_none().then(|| {
         let label = format!("Revoke {}", token.name);
         let row_token = token.clone();
@@ -166,7 +167,9 @@ fn TokenRow(
                 <button
                     type="button"
                     class="button danger small"
+                    id=format!("revoke-{id}")
                     aria-label=label
+                    disabled=move || !hydrated.get()
                     on:click=move |_| to_revoke.set(Some(row_token.clone()))
                 >
                     "Revoke"
