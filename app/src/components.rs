@@ -13,6 +13,8 @@ mod hydration;
 mod notification_bell;
 mod password_prompt;
 mod permission_matrix;
+mod record_table;
+mod result_message;
 mod reveal_banner;
 mod scroll_region;
 mod token_fields;
@@ -33,6 +35,8 @@ pub use password_prompt::{
     PasswordDialog, PasswordPrompt, confirm_password_first, confirmed_action,
 };
 pub use permission_matrix::PermissionMatrix;
+pub use record_table::{RecordTable, RowActions};
+pub use result_message::ResultMessage;
 pub use reveal_banner::RevealBanner;
 pub use scroll_region::ScrollRegion;
 pub use token_fields::{DescriptionField, PermissionsField, TypeField, catalog_resource};

@@ -9,7 +9,10 @@ import {
   waitForHydration,
 } from './fixtures';
 
-type Operation = { operationId: string; 'x-tollgate-permission'?: string };
+type Operation = { operationId: string; summary?: string; 'x-tollgate-permission'?: string };
+/** The page's height at 1280×800, in px: about 14 700 before the shared errors section. */
+const HEIGHT_BOUND = 11_000;
+
 type OpenApiDocument = {
   openapi: string;
   paths: Record<string, Record<string, Operation>>;
@@ -31,6 +34,11 @@ test('the OpenAPI document is valid OpenAPI 3.1 and names each route’s permiss
     'x-tollgate-permission': 'articles.create',
   });
   expect(document.paths['/api/tokens/verify']?.['get']?.operationId).toBe('tokens.verify');
+  // Summaries in plain English, at their source: the page shows the same words.
+  expect(document.paths['/api/articles']?.['get']?.summary).toBe('List articles');
+  expect(document.paths['/api/articles']?.['post']?.summary).toBe('Create an article');
+  expect(document.paths['/api/articles/{id}']?.['get']?.summary).toBe('Get one article');
+  expect(document.paths['/api/categories/{id}']?.['delete']?.summary).toBe('Delete a category');
 });
 
 test.describe('the API documentation page', () => {
@@ -49,9 +57,65 @@ test.describe('the API documentation page', () => {
     await expect(create.getByRole('heading')).toContainText('POST');
     await expect(create.getByRole('heading')).toContainText('/api/articles');
     await expect(create.getByText('Needs articles.create')).toBeVisible();
-    await expect(create.getByRole('table', { name: 'Responses' })).toContainText('insufficient_scope');
+    await expect(create.getByRole('table', { name: /^Responses/ })).toContainText('The stored document.');
     await expect(page.locator('article[id="health.live"]').getByText('Public: no token needed')).toBeVisible();
     await expect(page.getByRole('link', { name: /Download OpenAPI/ })).toHaveAttribute('href', '/api/openapi.json');
+  });
+
+  test('headings are plain English, and descriptions are rendered Markdown', async ({ page }) => {
+    await gotoHydrated(page, '/settings/api-docs');
+
+    const heading = (id: string) => page.locator(`article[id="${id}"]`).getByRole('heading', { level: 3 });
+    await expect(heading('articles.find')).toContainText('List articles');
+    await expect(heading('articles.create')).toContainText('Create an article');
+    await expect(heading('articles.findOne')).toContainText('Get one article');
+    await expect(heading('articles.update')).toContainText('Replace an article');
+    await expect(heading('categories.delete')).toContainText('Delete a category');
+    await expect(page.locator('main')).not.toContainText('one of');
+
+    // `code` is a <code> element, never backticks shown as text.
+    await expect(page.locator('main')).not.toContainText('`');
+    const find = page.locator('article[id="articles.find"]');
+    await expect(find.locator('.doc code', { hasText: /^articles$/ })).toBeVisible();
+    await expect(
+      page.locator('.page-header .doc code', { hasText: 'Authorization: Bearer tg_…' }),
+    ).toBeVisible();
+  });
+
+  test('the errors every endpoint can answer are listed once, so the page is short', async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await gotoHydrated(page, '/settings/api-docs');
+
+    // One shared section, with the token check's answers and the admin API's.
+    const errors = page.getByRole('region', { name: 'Errors every endpoint can answer' });
+    await expect(errors).toBeVisible();
+    const tokenErrors = errors.getByRole('table', { name: 'Endpoints called with an API token' });
+    for (const status of ['401', '403', '429', '503']) {
+      await expect(tokenErrors.getByRole('cell', { name: status, exact: true })).toBeVisible();
+    }
+    await expect(tokenErrors).toContainText('insufficient_scope');
+    const adminErrors = errors.getByRole('table', { name: /^The admin API/ });
+    await expect(adminErrors).toContainText('password_confirmation_required');
+
+    // Each endpoint lists only what is its own, and points at the shared section.
+    const responses = page.locator('article[id="articles.update"]').getByRole('table', { name: /^Responses/ });
+    for (const status of ['200', '400', '404', '413']) {
+      await expect(responses.getByRole('cell', { name: status, exact: true })).toBeVisible();
+    }
+    for (const status of ['401', '403', '429', '503']) {
+      await expect(responses.getByRole('cell', { name: status, exact: true })).toHaveCount(0);
+    }
+    await responses.getByRole('link', { name: 'errors every endpoint can answer' }).click();
+    await expect(page).toHaveURL(/#errors$/);
+    await expect(errors).toBeInViewport();
+    // The readiness check's own 503 stays with it.
+    await expect(
+      page.locator('article[id="health.ready"]').getByRole('cell', { name: '503', exact: true }),
+    ).toBeVisible();
+
+    // Folding the repeated rows took the page from about 14 700 px down to this.
+    const height = await page.evaluate(() => document.body.scrollHeight);
+    expect(height).toBeLessThan(HEIGHT_BOUND);
   });
 
   test('each permission in the matrix links to its endpoint', async ({ page }) => {

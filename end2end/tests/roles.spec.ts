@@ -190,7 +190,10 @@ test('the last Super Admin stays; deactivating signs out at once; a removed crea
   const myRole = me.getByRole('combobox');
   const superAdmin = await myRole.inputValue();
   await myRole.selectOption({ label: 'Editor' });
-  await expect(page.getByRole('alert')).toContainText('This is the last active Super Admin');
+  const result = page.locator('#admins-result');
+  await expect(result).toContainText('This is the last active Super Admin');
+  await expect(result).toBeFocused();
+  await expect(page.locator('#announcer')).toContainText('This is the last active Super Admin');
   await expect(me.getByRole('combobox')).toHaveValue(superAdmin);
 
   // Deactivating the Viewer ends their session in the other browser at once.
@@ -277,7 +280,8 @@ test('an admin changes their own name and password; their other sessions end', a
 
   await page.getByLabel('Current password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Change password', exact: true }).click();
-  await expect(page.getByText('Password changed. Your other sessions have ended.')).toBeVisible();
+  await expect(page.locator('main').getByText('Password changed. Your other sessions have ended.')).toBeVisible();
+  await expect(page.locator('#announcer')).toHaveText('Password changed. Your other sessions have ended.');
 
   // This session goes on; the other browser is signed out.
   await gotoHydrated(page, TOKENS_PATH);

@@ -10,8 +10,8 @@ use tollgate::model::{
 };
 
 use crate::components::{
-    AdminShell, ConfirmDialog, DeniedButton, ErrorSummary, ScrollRegion, TextField,
-    confirmed_action, denial, use_signed_in,
+    AdminShell, ConfirmDialog, DeniedButton, ErrorSummary, RecordTable, ResultMessage, RowActions,
+    TextField, confirmed_action, denial, focus_first, focus_id, use_hydrated, use_signed_in,
 };
 use crate::settings::roles::list_roles;
 use server_fns::{StatusChange, add_admin, change_admin_role, change_admin_status, list_admins};
@@ -34,8 +34,8 @@ fn Administrators() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let admins = Resource::new(move || version.get(), |_| list_admins());
     let roles = Resource::new(move || version.get(), |_| list_roles());
-    // Outside the list, so a refusal's message outlives the list's refresh.
-    let problem = RwSignal::new(None::<String>);
+    // Outside the list, so an action's result outlives the list's refresh.
+    let result = ResultMessage::new("admins-result");
     let cannot_manage = Signal::derive({
         let me = use_signed_in();
         move || denial(me, AdminPermission::AdminsManage)
@@ -50,13 +50,13 @@ fn Administrators() -> impl IntoView {
                 </p>
             </div>
         </div>
-        {move || problem.get().map(|message| view! { <p role="alert" class="alert error">{message}</p> })}
+        {result.view()}
         <Transition fallback=|| view! { <p class="loading">"Loading administrators…"</p> }>
             {move || Suspend::new(async move {
                 match (admins.await, roles.await) {
                     (Ok(admins), Ok(roles)) => view! {
-                        <AddAdmin roles=roles.clone() version cannot_manage />
-                        <AdminTable admins roles version cannot_manage problem />
+                        <AddAdmin roles=roles.clone() version cannot_manage result />
+                        <AdminTable admins roles version cannot_manage result />
                     }
                     .into_any(),
                     (Err(error), _) | (_, Err(error)) => view! {
@@ -74,7 +74,9 @@ fn AddAdmin(
     roles: Vec<RoleView>,
     version: RwSignal<u32>,
     cannot_manage: Signal<Option<String>>,
+    result: ResultMessage,
 ) -> impl IntoView {
+    let hydrated = use_hydrated();
     let open = RwSignal::new(false);
     let email = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
@@ -87,11 +89,27 @@ fn AddAdmin(
     let role_id = RwSignal::new(default_role);
     let submit = confirmed_action(add_admin);
     let error = Signal::derive(move || submit.value().get().and_then(Result::err));
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = submit.value().get() {
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(added)) => {
+            result.done(format!("Added {} as {}.", added.name, added.role.name));
             version.update(|v| *v += 1);
         }
+        // The message is beside the field; the summary says it too.
+        Some(Err(_)) => focus_first("#add-admin-form [aria-invalid=\"true\"]"),
+        None => {}
     });
+    let toggle = move |_| {
+        let opening = !open.get_untracked();
+        open.set(opening);
+        if opening {
+            result.clear();
+            focus_id("admin-email");
+        }
+    };
+    let cancel = move |_| {
+        open.set(false);
+        focus_id("add-admin");
+    };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         submit.dispatch(AddAdminRequest {
@@ -114,14 +132,16 @@ fn AddAdmin(
             {move || match cannot_manage.get() {
                 Some(why) => view! { <DeniedButton label="Add administrator".to_owned() why class="button primary" /> }.into_any(),
                 None => view! {
-                    <button type="button" class="button primary" on:click=move |_| open.update(|o| *o = !*o)>
+                    <button type="button" id="add-admin" class="button primary"
+                        aria-expanded=move || open.get().to_string() aria-controls="add-admin-form"
+                        disabled=move || !hydrated.get() on:click=toggle>
                         "Add administrator"
                     </button>
                 }
                 .into_any(),
             }}
         </div>
-        <form class="card form" hidden=move || !open.get() on:submit=on_submit novalidate>
+        <form id="add-admin-form" class="card form" hidden=move || !open.get() on:submit=on_submit novalidate>
             <h2>"Add an administrator"</h2>
             <ErrorSummary error />
             <div class="grid">
@@ -133,7 +153,7 @@ fn AddAdmin(
                 </div>
                 <div class="field">
                     <label for="admin-role">"Role"</label>
-                    <select id="admin-role" on:change=move |ev| {
+                    <select id="admin-role" disabled=move || !hydrated.get() on:change=move |ev| {
                         if let Ok(id) = event_target_value(&ev).parse() {
                             role_id.set(id);
                         }
@@ -147,8 +167,8 @@ fn AddAdmin(
                 </div>
             </div>
             <div class="actions">
-                <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Cancel"</button>
-                <button type="submit" class="button primary" disabled=move || submit.pending().get()>"Add"</button>
+                <button type="button" class="button secondary" disabled=move || !hydrated.get() on:click=cancel>"Cancel"</button>
+                <button type="submit" class="button primary" disabled=move || !hydrated.get() || submit.pending().get()>"Add"</button>
             </div>
         </form>
     }
@@ -160,18 +180,30 @@ fn AdminTable(
     roles: Vec<RoleView>,
     version: RwSignal<u32>,
     cannot_manage: Signal<Option<String>>,
-    problem: RwSignal<Option<String>>,
+    result: ResultMessage,
 ) -> impl IntoView {
+    let hydrated = use_hydrated();
     let me = use_signed_in();
     let my_id = me.with_untracked(|me| me.as_ref().map(|m| m.id));
     let to_remove = RwSignal::new(None::<AdminListEntry>);
-    let set_status =
-        confirmed_action(|(id, change): (i64, StatusChange)| change_admin_status(id, change));
+    // The change and the name come back with the answer, for the result message.
+    let set_status = confirmed_action(
+        |(id, change, name): (i64, StatusChange, String)| async move {
+            change_admin_status(id, change)
+                .await
+                .map(|()| (change, name))
+        },
+    );
     Effect::new(move |_| {
-        if let Some(result) = set_status.value().get() {
-            problem.set(result.err().map(|e| e.explain()));
-            version.update(|v| *v += 1);
+        let Some(outcome) = set_status.value().get() else {
+            return;
+        };
+        match outcome {
+            Ok((StatusChange::Reactivate, name)) => result.done(format!("Reactivated {name}.")),
+            Ok((_, name)) => result.done(format!("Deactivated {name}: signed out everywhere.")),
+            Err(error) => result.refused(error.explain()),
         }
+        version.update(|v| *v += 1);
     });
 
     let rows = admins
@@ -182,7 +214,7 @@ fn AdminTable(
             let role_cell = match cannot_manage.get_untracked() {
                 Some(_) => view! { <span>{admin.role.name.clone()}</span> }.into_any(),
                 None => view! {
-                    <RoleSelect admin=admin.clone() roles=roles.clone() problem version />
+                    <RoleSelect admin=admin.clone() roles=roles.clone() result version />
                 }
                 .into_any(),
             };
@@ -190,7 +222,6 @@ fn AdminTable(
                 (_, true) => view! { <span class="muted">"You"</span> }.into_any(),
                 (Some(why), false) => view! {
                     <DeniedButton label="Deactivate".to_owned() why=why.clone() class="button secondary small" />
-                    " "
                     <DeniedButton label="Remove".to_owned() why class="button danger small" />
                 }
                 .into_any(),
@@ -200,15 +231,18 @@ fn AdminTable(
                         _ => ("Deactivate", StatusChange::Deactivate),
                     };
                     let row = admin.clone();
+                    let name = admin.name.clone();
                     view! {
-                        <button type="button" class="button secondary small"
+                        <button type="button" class="button secondary small" id=format!("status-admin-{id}")
                             aria-label=format!("{label} {}", admin.name)
-                            on:click=move |_| { set_status.dispatch((id, change)); }>
+                            disabled=move || !hydrated.get()
+                            on:click=move |_| { set_status.dispatch((id, change, name.clone())); }>
                             {label}
                         </button>
-                        " "
-                        <button type="button" class="button danger small"
+                        // The id lets the dialog give focus back here on Cancel.
+                        <button type="button" class="button danger small" id=format!("remove-admin-{id}")
                             aria-label=format!("Remove {}", admin.name)
+                            disabled=move || !hydrated.get()
                             on:click=move |_| to_remove.set(Some(row.clone()))>
                             "Remove"
                         </button>
@@ -227,29 +261,17 @@ fn AdminTable(
                     <td>{role_cell}</td>
                     <td class="when">{admin.last_sign_in_at.map_or_else(|| "Never".to_owned(), format_time)}</td>
                     <td><span class=status_class>{admin.status.label()}</span></td>
-                    <td class="row-actions">{actions}</td>
+                    <RowActions>{actions}</RowActions>
                 </tr>
             }
         })
         .collect_view();
 
     view! {
-        <ScrollRegion label="Administrators">
-            <table class="tokens admins">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Email"</th>
-                        <th scope="col">"Role"</th>
-                        <th scope="col">"Last sign-in"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col"><span class="sr-only">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </ScrollRegion>
-        {move || to_remove.get().map(|admin| view! { <RemoveDialog admin to_remove version /> })}
+        <RecordTable label="Administrators" class="admins" columns=&["Name", "Email", "Role", "Last sign-in", "Status"]>
+            {rows}
+        </RecordTable>
+        {move || to_remove.get().map(|admin| view! { <RemoveDialog admin to_remove version result /> })}
     }
 }
 
@@ -259,20 +281,29 @@ fn AdminTable(
 fn RoleSelect(
     admin: AdminListEntry,
     roles: Vec<RoleView>,
-    problem: RwSignal<Option<String>>,
+    result: ResultMessage,
     version: RwSignal<u32>,
 ) -> impl IntoView {
+    let hydrated = use_hydrated();
     let id = admin.id;
     let held = admin.role.id;
     let shown = RwSignal::new(held);
-    let change = confirmed_action(move |role_id: i64| change_admin_role(id, role_id));
+    let role_names: Vec<(i64, String)> = roles.iter().map(|r| (r.id, r.name.clone())).collect();
+    let name = admin.name.clone();
+    let change = confirmed_action(move |role_id: i64| async move {
+        change_admin_role(id, role_id).await.map(|()| role_id)
+    });
     Effect::new(move |_| match change.value().get() {
-        Some(Ok(())) => {
-            problem.set(None);
+        Some(Ok(role_id)) => {
+            let role = role_names
+                .iter()
+                .find(|(id, _)| *id == role_id)
+                .map_or("the new role", |(_, name)| name.as_str());
+            result.done(format!("{name} is now {role}."));
             version.update(|v| *v += 1);
         }
         Some(Err(error)) => {
-            problem.set(Some(error.explain()));
+            result.refused(error.explain());
             shown.set(held);
         }
         None => {}
@@ -288,6 +319,7 @@ fn RoleSelect(
         <select
             class="inline"
             aria-label=format!("Role of {}", admin.name)
+            disabled=move || !hydrated.get()
             prop:value=move || shown.get().to_string()
             on:change=move |ev| {
                 if let Ok(role_id) = event_target_value(&ev).parse() {
@@ -306,11 +338,14 @@ fn RemoveDialog(
     admin: AdminListEntry,
     to_remove: RwSignal<Option<AdminListEntry>>,
     version: RwSignal<u32>,
+    result: ResultMessage,
 ) -> impl IntoView {
     let remove = confirmed_action(|id: i64| change_admin_status(id, StatusChange::Remove));
+    let name = admin.name.clone();
     Effect::new(move |_| {
         if let Some(Ok(())) = remove.value().get() {
             to_remove.set(None);
+            result.done(format!("Removed {name}: signed out everywhere."));
             version.update(|v| *v += 1);
         }
     });

@@ -4,7 +4,8 @@
 mod server_fns;
 
 pub use server_fns::{
-    ApiEndpoint, ApiGroup, ApiParameter, ApiReference, ApiResponse, api_reference_href,
+    ApiEndpoint, ApiGroup, ApiParameter, ApiReference, ApiResponse, DocHtml, SharedErrors,
+    api_reference_href,
 };
 
 use leptos::prelude::*;
@@ -41,6 +42,12 @@ fn ApiDocs() -> impl IntoView {
     }
 }
 
+/// A description the server rendered from the document's Markdown (already safe HTML).
+#[component]
+fn Doc(html: DocHtml, #[prop(default = "doc")] class: &'static str) -> impl IntoView {
+    view! { <div class=class inner_html=html.0></div> }
+}
+
 #[component]
 fn Reference(reference: ApiReference) -> impl IntoView {
     let contents = reference
@@ -56,20 +63,76 @@ fn Reference(reference: ApiReference) -> impl IntoView {
         .into_iter()
         .map(|group| view! { <Group group /> })
         .collect_view();
+    let shared_errors = reference.shared_errors;
     view! {
         <div class="page-header">
             <div>
                 <h1>"API documentation"</h1>
-                <p class="muted">{reference.description}</p>
+                <Doc html=reference.description class="doc muted" />
             </div>
             <a class="button secondary" href="/api/openapi.json" download="tollgate-openapi.json">
                 "Download OpenAPI " {reference.version}
             </a>
         </div>
         <nav class="api-contents" aria-label="API sections">
-            <ul>{contents}</ul>
+            <ul>
+                <li><a href="#errors">"Errors"</a></li>
+                {contents}
+            </ul>
         </nav>
+        <SharedErrorsSection shared_errors />
         {groups}
+    }
+    .into_any()
+}
+
+/// "Errors every endpoint can answer": the 401, 403, 429 and 503 answers, once for all,
+/// so each endpoint lists only what is particular to it.
+#[component]
+fn SharedErrorsSection(shared_errors: Vec<SharedErrors>) -> impl IntoView {
+    let tables = shared_errors
+        .into_iter()
+        .map(
+            |SharedErrors {
+                 applies_to,
+                 responses,
+             }| {
+                view! { <ResponsesTable caption=move || applies_to.clone() responses /> }
+            },
+        )
+        .collect_view();
+    view! {
+        <section class="card api-errors" id="errors" aria-labelledby="errors-heading">
+            <h2 id="errors-heading">"Errors every endpoint can answer"</h2>
+            <p class="muted">
+                "Besides the answers listed under each endpoint. Every error has the same JSON shape: "
+                <code>"{\"error\": {\"code\", \"message\", \"status\", \"details\"}}"</code> "."
+            </p>
+            {tables}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn ResponsesTable(#[prop(into)] caption: ViewFn, responses: Vec<ApiResponse>) -> impl IntoView {
+    let rows = responses
+        .into_iter()
+        .map(|r| {
+            view! {
+                <tr>
+                    <td><code>{r.status}</code></td>
+                    <td><Doc html=r.description /></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="api-table">
+            <caption>{caption.run()}</caption>
+            <thead><tr><th scope="col">"Status"</th><th scope="col">"Meaning"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
     }
     .into_any()
 }
@@ -86,7 +149,7 @@ fn Group(group: ApiGroup) -> impl IntoView {
     view! {
         <section class="api-group" aria-labelledby=labelled_by>
             <h2 id=heading_id>{group.tag}</h2>
-            <p class="muted">{group.description}</p>
+            <Doc html=group.description class="doc muted" />
             {endpoints}
         </section>
     }
@@ -105,10 +168,11 @@ fn Endpoint(endpoint: ApiEndpoint) -> impl IntoView {
         parameters,
         body,
         responses,
+        answers_shared_errors,
     } = endpoint;
     let method_class = format!("method {}", method.to_lowercase());
     let anchor = format!("#{id}");
-    let anchor_label = format!("Link to {method} {path}");
+    let anchor_label = format!("Link to {summary}: {method} {path}");
     let needs = match permission {
         Some(permission) => {
             view! { <p class="needs">"Needs " <code>{permission}</code></p> }.into_any()
@@ -124,7 +188,7 @@ fn Endpoint(endpoint: ApiEndpoint) -> impl IntoView {
                         <td><code>{p.name}</code></td>
                         <td>{p.location}</td>
                         <td>{if p.required { "yes" } else { "no" }}</td>
-                        <td>{p.description}</td>
+                        <td><Doc html=p.description /></td>
                     </tr>
                 }
             })
@@ -137,29 +201,45 @@ fn Endpoint(endpoint: ApiEndpoint) -> impl IntoView {
             </table>
         }
     });
-    let body = body.map(|body| view! { <p><strong>"Body: "</strong>{body}</p> });
-    let responses = responses
-        .into_iter()
-        .map(|r| view! { <tr><td><code>{r.status}</code></td><td>{r.description}</td></tr> })
-        .collect_view();
+    let body = body.map(|body| {
+        view! {
+            <div class="body">
+                <strong>"Body: "</strong>
+                <Doc html=body />
+            </div>
+        }
+    });
+    let request = (parameters.is_some() || body.is_some())
+        .then(|| view! { <div class="api-request">{parameters}{body}</div> });
+    // The caption names the shared errors too, so a reader of one endpoint knows of them.
+    let caption = move || {
+        view! {
+            "Responses"
+            {answers_shared_errors.then(|| view! {
+                <span class="muted">" (and the " <a href="#errors">"errors every endpoint can answer"</a> ")"</span>
+            })}
+        }
+    };
     view! {
         <article class="card api-endpoint" id=id>
             <h3>
-                <span class=method_class>{method}</span>
-                " "
-                <code class="path">{path}</code>
+                <span class="summary">{summary}</span>
+                <span class="request">
+                    <span class=method_class>{method}</span>
+                    " "
+                    <code class="path">{path}</code>
+                </span>
                 <a class="anchor" href=anchor aria-label=anchor_label>"#"</a>
             </h3>
-            <p class="summary">{summary}</p>
-            {(!description.is_empty()).then(|| view! { <p class="muted">{description}</p> })}
+            {(!description.is_empty()).then(|| view! { <Doc html=description class="doc muted" /> })}
             {needs}
-            {parameters}
-            {body}
-            <table class="api-table">
-                <caption>"Responses"</caption>
-                <thead><tr><th scope="col">"Status"</th><th scope="col">"Meaning"</th></tr></thead>
-                <tbody>{responses}</tbody>
-            </table>
+            // What to send beside what comes back: side by side on a wide screen.
+            <div class="api-details">
+                {request}
+                <div class="api-answers">
+                    <ResponsesTable caption responses />
+                </div>
+            </div>
         </article>
     }
     // Erased, like the others here: the whole reference as one type overflows the compiler.

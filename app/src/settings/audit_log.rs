@@ -143,10 +143,11 @@ fn Filters(
             view! { <option value=a.as_str() selected=selected>{a.label()}</option> }
         })
         .collect_view();
+    // The same controls as the token list's (`list-controls`), so both lists look alike.
     // Moving between pages rebuilds these elements in place, and a changed attribute does
     // not undo what the admin picked or typed: so each value is also set as a property.
     view! {
-        <Form method="GET" action=AUDIT_PATH attr:class="card filters audit-filters" attr:aria-label="Filter the audit log">
+        <Form method="GET" action=AUDIT_PATH attr:class="list-controls audit-filters" attr:role="search" attr:aria-label="Filter the audit log">
             <div class="field">
                 <label for="audit-actor">"Administrator"</label>
                 <select id="audit-actor" name="actor" prop:value=actor.clone()>
@@ -199,17 +200,12 @@ fn AuditTable(page: AuditPage, params: Vec<(String, String)>) -> impl IntoView {
     let newest = on_later_page.then(|| keep_filters(None));
     let older = page.next_before.map(|before| keep_filters(Some(before)));
     if page.entries.is_empty() {
-        let message = if filtered {
-            "No events match these filters."
-        } else {
-            "Nothing has happened yet."
-        };
-        return view! { <p class="empty" data-testid="audit-empty">{message}</p> }.into_any();
+        return view! { <EmptyAudit filtered /> }.into_any();
     }
     let rows = page.entries.into_iter().map(audit_row).collect_view();
     view! {
         <ScrollRegion label="Audit log entries">
-            <table class="audit">
+            <table class="tokens audit">
                 <caption class="sr-only">"Audit events, newest first"</caption>
                 <thead>
                     <tr>
@@ -225,11 +221,34 @@ fn AuditTable(page: AuditPage, params: Vec<(String, String)>) -> impl IntoView {
             </table>
         </ScrollRegion>
         <nav class="pager" aria-label="Audit log pages">
-            {newest.map(|href| view! { <A href=href attr:class="button secondary">"← Newest"</A> })}
-            {older.map(|href| view! { <A href=href attr:class="button secondary">"Older →"</A> })}
+            {newest.map(|href| view! { <A href=href attr:class="button secondary small">"← Newest"</A> })}
+            {older.map(|href| view! { <A href=href attr:class="button secondary small">"Older →"</A> })}
         </nav>
     }
     .into_any()
+}
+
+/// No events: none at all yet, or none that match the filters (with the way back).
+#[component]
+fn EmptyAudit(filtered: bool) -> impl IntoView {
+    let (title, text) = if filtered {
+        (
+            "No events match these filters",
+            "Try a wider date range, another action, or clear the filters.",
+        )
+    } else {
+        (
+            "Nothing has happened yet",
+            "Sign-ins, token changes and changes to administrators and roles will be listed here.",
+        )
+    };
+    view! {
+        <section class="card empty">
+            <h2 data-testid="audit-empty">{title}</h2>
+            <p class="muted">{text}</p>
+            {filtered.then(|| view! { <A href=AUDIT_PATH attr:class="button secondary">"Clear filters"</A> })}
+        </section>
+    }
 }
 
 fn audit_row(entry: AuditEntry) -> impl IntoView {

@@ -8,7 +8,9 @@ use leptos_meta::Title;
 use tollgate::model::ChangePasswordRequest;
 
 use crate::Auth;
-use crate::components::{AdminShell, ErrorSummary, TextField, use_signed_in};
+use crate::components::{
+    AdminShell, ErrorSummary, TextField, announce, focus_first, use_hydrated, use_signed_in,
+};
 use server_fns::{
     change_own_name, change_own_password, forget_password_confirmation, sign_out_everywhere,
 };
@@ -43,13 +45,18 @@ fn NameForm() -> impl IntoView {
     let save = Action::new(|name: &String| change_own_name(name.clone()));
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     let saved = move || matches!(save.value().get(), Some(Ok(_)));
-    Effect::new(move |_| {
-        if saved() {
+    let hydrated = use_hydrated();
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(_)) => {
             auth.refresh();
+            announce("Saved your name.");
         }
+        Some(Err(_)) => focus_first("#name-form [aria-invalid=\"true\"]"),
+        None => {}
     });
+    // Submitted by the wasm only (the form has no action), so Save waits for it.
     view! {
-        <form class="card form" novalidate on:submit=move |ev| {
+        <form id="name-form" class="card form" novalidate on:submit=move |ev| {
             ev.prevent_default();
             save.dispatch(name.get());
         }>
@@ -58,13 +65,16 @@ fn NameForm() -> impl IntoView {
             <div class="field">
                 <TextField field="name" id="profile-name" label="Your name" value=name error />
             </div>
-            <p role="status" class="hint">{move || saved().then_some("Saved.")}</p>
+            <p class="hint">{move || saved().then_some("Saved.")}</p>
             <div class="actions">
-                <button type="submit" class="button primary" disabled=move || save.pending().get()>"Save name"</button>
+                <button type="submit" class="button primary" disabled=move || !hydrated.get() || save.pending().get()>"Save name"</button>
             </div>
         </form>
     }
 }
+
+const PASSWORD_CHANGED: &str = "Password changed. Your other sessions have ended.";
+const CONFIRMATION_FORGOTTEN: &str = "Done: the next sensitive action will ask for your password.";
 
 #[component]
 fn PasswordForm() -> impl IntoView {
@@ -74,15 +84,21 @@ fn PasswordForm() -> impl IntoView {
     let save = Action::new(|request: &ChangePasswordRequest| change_own_password(request.clone()));
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     let saved = move || matches!(save.value().get(), Some(Ok(())));
-    Effect::new(move |_| {
-        if saved() {
+    let hydrated = use_hydrated();
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(())) => {
             for field in [current_password, password, password_confirm] {
                 field.set(String::new());
             }
+            announce(PASSWORD_CHANGED);
         }
+        Some(Err(_)) => focus_first("#password-form [aria-invalid=\"true\"]"),
+        None => {}
     });
+    // Submitted by the wasm only: without it a plain submit would put the passwords in
+    // the address, so Change password waits for it.
     view! {
-        <form class="card form" novalidate on:submit=move |ev| {
+        <form id="password-form" class="card form" novalidate on:submit=move |ev| {
             ev.prevent_default();
             save.dispatch(ChangePasswordRequest {
                 current_password: current_password.get(),
@@ -103,9 +119,9 @@ fn PasswordForm() -> impl IntoView {
                     <TextField field="password_confirm" id="new-password-confirm" label="New password again" kind="password" autocomplete="new-password" value=password_confirm error />
                 </div>
             </div>
-            <p role="status" class="hint">{move || saved().then_some("Password changed. Your other sessions have ended.")}</p>
+            <p class="hint">{move || saved().then_some(PASSWORD_CHANGED)}</p>
             <div class="actions">
-                <button type="submit" class="button primary" disabled=move || save.pending().get()>"Change password"</button>
+                <button type="submit" class="button primary" disabled=move || !hydrated.get() || save.pending().get()>"Change password"</button>
             </div>
         </form>
     }
@@ -126,6 +142,13 @@ fn Sessions() -> impl IntoView {
             .or_else(|| forget.value().get().and_then(Result::err))
     });
     let forgotten = move || matches!(forget.value().get(), Some(Ok(())));
+    let hydrated = use_hydrated();
+    Effect::new(move |_| {
+        if forgotten() {
+            // Not the visible sentence word for word, so each can be found on its own.
+            announce("Your password will be asked for at the next sensitive action.");
+        }
+    });
     Effect::new(move |_| {
         if let Some(Ok(_)) = end_all.value().get() {
             auth.refresh();
@@ -140,7 +163,7 @@ fn Sessions() -> impl IntoView {
                 "Signs you out on every browser and device, this one included. Idle sessions end by themselves after a while."
             </p>
             <div class="actions">
-                <button type="button" class="button danger" disabled=move || end_all.pending().get()
+                <button type="button" class="button danger" disabled=move || !hydrated.get() || end_all.pending().get()
                     on:click=move |_| { end_all.dispatch(()); }>
                     "Sign out everywhere"
                 </button>
@@ -149,13 +172,13 @@ fn Sessions() -> impl IntoView {
                 "Creating, regenerating and revoking tokens and changing administrators or roles ask for your password unless you typed it in the last few minutes. Stepping away from this screen? Make the next one ask again."
             </p>
             <div class="actions">
-                <button type="button" class="button secondary" disabled=move || forget.pending().get()
+                <button type="button" class="button secondary" disabled=move || !hydrated.get() || forget.pending().get()
                     on:click=move |_| { forget.dispatch(()); }>
                     "Ask for my password again"
                 </button>
             </div>
             {move || forgotten().then(|| view! {
-                <p role="status" class="alert ok">"Done: the next sensitive action will ask for your password."</p>
+                <p class="alert ok">{CONFIRMATION_FORGOTTEN}</p>
             })}
         </section>
     }

@@ -12,8 +12,9 @@ use leptos_meta::Title;
 use tollgate::model::{AdminPermission, RoleRequest, RoleView};
 
 use crate::components::{
-    AdminShell, ConfirmDialog, DeniedButton, ErrorSummary, FieldMessage, ScrollRegion, TextField,
-    confirmed_action, denial, use_signed_in,
+    AdminShell, ConfirmDialog, DeniedButton, ErrorSummary, FieldMessage, FocusReturn, RecordTable,
+    ResultMessage, RowActions, TextField, confirmed_action, denial, focus_first, focus_id,
+    has_error, use_hydrated, use_signed_in,
 };
 use server_fns::{delete_role, save_role};
 
@@ -46,6 +47,16 @@ fn Roles() -> impl IntoView {
     let to_delete = RwSignal::new(None::<RoleView>);
     let me = use_signed_in();
     let cannot_manage = Signal::derive(move || denial(me, AdminPermission::AdminsManage));
+    let hydrated = use_hydrated();
+    let result = ResultMessage::new("roles-result");
+    // The button that opened the role form (Create role, or a row's Edit), for Cancel.
+    let opener = FocusReturn::new();
+    let open_form = move |initial: Draft| {
+        opener.remember();
+        result.clear();
+        draft.set(Some(initial));
+        focus_id("role-name");
+    };
 
     view! {
         <div class="page-header">
@@ -60,33 +71,37 @@ fn Roles() -> impl IntoView {
             {move || match cannot_manage.get() {
                 Some(why) => view! { <DeniedButton label="Create role".to_owned() why class="button primary" /> }.into_any(),
                 None => view! {
-                    <button type="button" class="button primary" on:click=move |_| draft.set(Some(Draft::default()))>
+                    <button type="button" id="create-role" class="button primary"
+                        disabled=move || !hydrated.get()
+                        on:click=move |_| open_form(Draft::default())>
                         "Create role"
                     </button>
                 }
                 .into_any(),
             }}
         </div>
-        {move || draft.get().map(|initial| view! { <RoleForm initial draft version /> })}
+        {result.view()}
+        {move || draft.get().map(|initial| view! { <RoleForm initial draft version result opener /> })}
         <Transition fallback=|| view! { <p class="loading">"Loading roles…"</p> }>
             {move || Suspend::new(async move {
                 match roles.await {
-                    Ok(roles) => view! { <RoleTable roles draft to_delete cannot_manage /> }.into_any(),
+                    Ok(roles) => view! { <RoleTable roles open_form to_delete cannot_manage /> }.into_any(),
                     Err(error) => view! { <p role="alert" class="alert error">{error.to_string()}</p> }.into_any(),
                 }
             })}
         </Transition>
-        {move || to_delete.get().map(|role| view! { <DeleteDialog role to_delete version /> })}
+        {move || to_delete.get().map(|role| view! { <DeleteDialog role to_delete version result /> })}
     }
 }
 
 #[component]
 fn RoleTable(
     roles: Vec<RoleView>,
-    draft: RwSignal<Option<Draft>>,
+    #[prop(into)] open_form: Callback<Draft>,
     to_delete: RwSignal<Option<RoleView>>,
     cannot_manage: Signal<Option<String>>,
 ) -> impl IntoView {
+    let hydrated = use_hydrated();
     let rows = roles
         .into_iter()
         .map(|role| {
@@ -96,7 +111,6 @@ fn RoleTable(
             let actions = match why_not {
                 Some(why) => view! {
                     <DeniedButton label="Edit".to_owned() why=why.clone() class="button secondary small" />
-                    " "
                     <DeniedButton label="Delete".to_owned() why class="button danger small" />
                 }
                 .into_any(),
@@ -107,15 +121,17 @@ fn RoleTable(
                         permissions: role.permissions.iter().copied().collect(),
                     };
                     let deleting = role.clone();
+                    // The ids let focus come back here from the form and the dialog.
                     view! {
-                        <button type="button" class="button secondary small"
+                        <button type="button" class="button secondary small" id=format!("edit-role-{}", role.id)
                             aria-label=format!("Edit {}", role.name)
-                            on:click=move |_| draft.set(Some(editing.clone()))>
+                            disabled=move || !hydrated.get()
+                            on:click=move |_| open_form.run(editing.clone())>
                             "Edit"
                         </button>
-                        " "
-                        <button type="button" class="button danger small"
+                        <button type="button" class="button danger small" id=format!("delete-role-{}", role.id)
                             aria-label=format!("Delete {}", role.name)
+                            disabled=move || !hydrated.get()
                             on:click=move |_| to_delete.set(Some(deleting.clone()))>
                             "Delete"
                         </button>
@@ -136,25 +152,15 @@ fn RoleTable(
                     </td>
                     <td class="description">{permissions}</td>
                     <td>{role.admin_count}</td>
-                    <td class="row-actions">{actions}</td>
+                    <RowActions>{actions}</RowActions>
                 </tr>
             }
         })
         .collect_view();
     view! {
-        <ScrollRegion label="Roles">
-            <table class="tokens roles">
-                <thead>
-                    <tr>
-                        <th scope="col">"Role"</th>
-                        <th scope="col">"Permissions"</th>
-                        <th scope="col">"Administrators"</th>
-                        <th scope="col"><span class="sr-only">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </ScrollRegion>
+        <RecordTable label="Roles" class="roles" columns=&["Role", "Permissions", "Administrators"]>
+            {rows}
+        </RecordTable>
     }
 }
 
@@ -163,18 +169,34 @@ fn RoleForm(
     initial: Draft,
     draft: RwSignal<Option<Draft>>,
     version: RwSignal<u32>,
+    result: ResultMessage,
+    opener: FocusReturn,
 ) -> impl IntoView {
+    let hydrated = use_hydrated();
     let id = initial.id;
     let name = RwSignal::new(initial.name);
     let chosen = RwSignal::new(initial.permissions);
     let save = confirmed_action(move |request: RoleRequest| save_role(id, request));
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = save.value().get() {
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(role)) => {
             draft.set(None);
+            result.done(match id {
+                Some(_) => format!("Saved the role {}.", role.name),
+                None => format!("Created the role {}.", role.name),
+            });
             version.update(|v| *v += 1);
         }
+        // To the first field at fault: the name, or else the first permission box.
+        Some(Err(_)) => {
+            focus_first("#role-form [aria-invalid=\"true\"], #role-form fieldset.invalid input")
+        }
+        None => {}
     });
+    let cancel = move |_| {
+        draft.set(None);
+        opener.restore_or("create-role");
+    };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         save.dispatch(RoleRequest {
@@ -191,6 +213,7 @@ fn RoleForm(
                     <input
                         type="checkbox"
                         id=id
+                        disabled=move || !hydrated.get()
                         prop:checked=move || chosen.with(|c| c.contains(&permission))
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
@@ -207,20 +230,23 @@ fn RoleForm(
         .to_vec();
 
     view! {
-        <form class="card form" on:submit=on_submit novalidate>
+        <form id="role-form" class="card form" on:submit=on_submit novalidate>
             <h2>{if id.is_some() { "Edit role" } else { "Create a role" }}</h2>
             <ErrorSummary error />
             <div class="field">
                 <TextField field="name" id="role-name" label="Name" value=name error />
             </div>
-            <fieldset class="checks" aria-describedby="permissions-error">
+            <fieldset
+                class=move || if has_error(&error, "permissions") { "checks invalid" } else { "checks" }
+                aria-describedby="permissions-error"
+            >
                 <legend>"Permissions"</legend>
                 {checks}
             </fieldset>
             <FieldMessage field="permissions" error />
             <div class="actions">
-                <button type="button" class="button secondary" on:click=move |_| draft.set(None)>"Cancel"</button>
-                <button type="submit" class="button primary" disabled=move || save.pending().get()>"Save role"</button>
+                <button type="button" class="button secondary" disabled=move || !hydrated.get() on:click=cancel>"Cancel"</button>
+                <button type="submit" class="button primary" disabled=move || !hydrated.get() || save.pending().get()>"Save role"</button>
             </div>
         </form>
     }
@@ -231,11 +257,14 @@ fn DeleteDialog(
     role: RoleView,
     to_delete: RwSignal<Option<RoleView>>,
     version: RwSignal<u32>,
+    result: ResultMessage,
 ) -> impl IntoView {
     let delete = confirmed_action(delete_role);
+    let name = role.name.clone();
     Effect::new(move |_| {
         if let Some(Ok(())) = delete.value().get() {
             to_delete.set(None);
+            result.done(format!("Deleted the role {name}."));
             version.update(|v| *v += 1);
         }
     });

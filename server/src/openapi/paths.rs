@@ -68,8 +68,11 @@ fn operation(endpoint: &Endpoint, resource: &str, schemes: TokenSchemes) -> Oper
     .build()
 }
 
-/// The summary and description of the operation doing `action` on `resource`.
+/// The summary and description of the operation doing `action` on `resource`, in plain
+/// English: "List articles", "Get one article", "Create an article".
 fn words(action: Action, resource: &str) -> (String, Option<String>) {
+    let one = one_of(resource);
+    let a_one = format!("{} {one}", indefinite_article(&one));
     match action {
         Action::Find => (
             format!("List {resource}"),
@@ -77,15 +80,41 @@ fn words(action: Action, resource: &str) -> (String, Option<String>) {
                 "The first {LIST_LIMIT} documents of `{resource}`, oldest first."
             )),
         ),
-        Action::Create => (format!("Add to {resource}"), None),
-        Action::FindOne => (format!("Get one of {resource}"), None),
+        Action::Create => (format!("Create {a_one}"), None),
+        Action::FindOne => (format!("Get one {one}"), None),
         Action::Update => (
-            format!("Replace one of {resource}"),
+            format!("Replace {a_one}"),
             Some(
                 "The body replaces every field of the document; `id` and `created_at` stay.".into(),
             ),
         ),
-        Action::Delete => (format!("Delete one of {resource}"), None),
+        Action::Delete => (format!("Delete {a_one}"), None),
+    }
+}
+
+/// What one document of `resource` is called: the singular of an English plural
+/// (`articles` → `article`, `categories` → `category`, `boxes` → `box`), or, for a name
+/// that is no such plural, `document of {resource}`.
+fn one_of(resource: &str) -> String {
+    if let Some(stem) = resource.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    for ending in ["sses", "shes", "ches", "xes", "zes"] {
+        if let Some(stem) = resource.strip_suffix(ending) {
+            return format!("{stem}{}", &ending[..ending.len() - 2]);
+        }
+    }
+    match resource.strip_suffix('s') {
+        Some(stem) if !stem.is_empty() && !stem.ends_with('s') => stem.to_owned(),
+        _ => format!("document of {resource}"),
+    }
+}
+
+/// "a" or "an", by the first letter (good enough for names like these).
+fn indefinite_article(word: &str) -> &'static str {
+    match word.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o') => "an",
+        _ => "a",
     }
 }
 
@@ -213,4 +242,26 @@ fn readyz() -> utoipa::openapi::path::Operation {
             Some(schema_ref("Readiness")),
         )
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_read_as_plain_english() {
+        let summary = |action, resource| words(action, resource).0;
+        assert_eq!(summary(Action::Find, "articles"), "List articles");
+        assert_eq!(summary(Action::FindOne, "articles"), "Get one article");
+        assert_eq!(summary(Action::Create, "articles"), "Create an article");
+        assert_eq!(summary(Action::Update, "authors"), "Replace an author");
+        assert_eq!(summary(Action::Delete, "categories"), "Delete a category");
+        assert_eq!(summary(Action::Create, "boxes"), "Create a box");
+        assert_eq!(summary(Action::FindOne, "addresses"), "Get one address");
+        assert_eq!(summary(Action::FindOne, "data"), "Get one document of data");
+        assert_eq!(
+            summary(Action::Create, "glass"),
+            "Create a document of glass"
+        );
+    }
 }

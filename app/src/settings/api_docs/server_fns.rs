@@ -13,15 +13,38 @@ use crate::server::Rpc;
 pub struct ApiReference {
     pub title: String,
     pub version: String,
-    pub description: String,
+    pub description: DocHtml,
+    /// The errors every operation of a kind can answer, shown once instead of under each.
+    pub shared_errors: Vec<SharedErrors>,
     pub groups: Vec<ApiGroup>,
+}
+
+/// A description from the document, as HTML the server rendered from its Markdown with
+/// raw HTML escaped and only safe links (`server::openapi::markdown`), so the page may
+/// insert it as is. Nothing else may make one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DocHtml(pub String);
+
+impl DocHtml {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The error answers that every operation called the same way (with an API token, with
+/// the admin session) can give, whatever it does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedErrors {
+    /// Which operations: "Endpoints called with an API token".
+    pub applies_to: String,
+    pub responses: Vec<ApiResponse>,
 }
 
 /// The operations of one OpenAPI tag.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiGroup {
     pub tag: String,
-    pub description: String,
+    pub description: DocHtml,
     pub endpoints: Vec<ApiEndpoint>,
 }
 
@@ -33,13 +56,16 @@ pub struct ApiEndpoint {
     pub method: String,
     pub path: String,
     pub summary: String,
-    pub description: String,
+    pub description: DocHtml,
     /// What the operation needs; `None` for public ones.
     pub permission: Option<String>,
     pub parameters: Vec<ApiParameter>,
     /// What the request body must be, when it has one.
-    pub body: Option<String>,
+    pub body: Option<DocHtml>,
+    /// Only the answers particular to this operation: not those in `shared_errors`.
     pub responses: Vec<ApiResponse>,
+    /// It can also answer the shared errors of its kind.
+    pub answers_shared_errors: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,13 +74,13 @@ pub struct ApiParameter {
     /// `path`, `query` or `header`.
     pub location: String,
     pub required: bool,
-    pub description: String,
+    pub description: DocHtml,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiResponse {
     pub status: String,
-    pub description: String,
+    pub description: DocHtml,
 }
 
 /// The anchor of an operation on the reference page, for links from elsewhere.

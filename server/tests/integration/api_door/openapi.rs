@@ -257,19 +257,43 @@ async fn the_panel_reference_is_read_from_the_document_for_signed_in_admins_only
         .iter()
         .map(|r| r["status"].as_str().unwrap())
         .collect();
-    assert!(statuses.contains(&"201") && statuses.contains(&"403"));
-    let forbidden = create["responses"]
+    // Its own answers only: the token check's are in the shared section, once.
+    assert!(
+        statuses.contains(&"201") && statuses.contains(&"400"),
+        "{statuses:?}"
+    );
+    assert!(
+        !statuses.contains(&"401") && !statuses.contains(&"403"),
+        "{statuses:?}"
+    );
+    assert_eq!(create["answers_shared_errors"], true);
+    assert_eq!(create["summary"], "Create an article");
+
+    let shared = reference.body["shared_errors"].as_array().unwrap();
+    let with_token = &shared[0];
+    assert_eq!(
+        with_token["applies_to"],
+        "Endpoints called with an API token"
+    );
+    let statuses: Vec<&str> = with_token["responses"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["status"] == "403")
-        .unwrap();
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["401", "403", "429", "503"]);
+    let forbidden = &with_token["responses"][1];
+    // Rendered from the description's Markdown: `insufficient_scope` is code.
     assert!(
         forbidden["description"]
             .as_str()
             .unwrap()
-            .contains("insufficient_scope"),
-        "shared responses are resolved for the page"
+            .contains("<code>insufficient_scope</code>"),
+        "shared responses are resolved and rendered for the page: {forbidden}"
+    );
+    assert_eq!(
+        shared[1]["applies_to"],
+        "The admin API, called with the panel's session"
     );
 }
 
