@@ -37,7 +37,7 @@ pub fn announce(message: impl Into<String>) {
 pub fn LiveRegion() -> impl IntoView {
     let announcer = expect_context::<Announcer>();
     view! {
-        <div id="announcer" class="sr-only" role="status" aria-live="polite" aria-atomic="true">
+        <div id="announcer" class="sr-only" aria-live="polite" aria-atomic="true">
             {move || announcer.message.with(|(_, text)| text.clone())}
         </div>
     }

@@ -17,7 +17,6 @@ use server_fns::{get_inbox, mark_notifications_read};
 pub fn NotificationBell() -> impl IntoView {
     let hydrated = use_hydrated();
     let open = RwSignal::new(false);
-    let hydrated = crate::components::use_hydrated();
     let version = RwSignal::new(0u32);
     let inbox = Resource::new(move || version.get(), |_| get_inbox());
     let mark_read = Action::new(|_: &()| mark_notifications_read());
