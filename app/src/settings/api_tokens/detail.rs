@@ -5,6 +5,7 @@ use tollgate::model::{
     AdminPermission, CreatedToken, DailyUsage, TokenDetails, USAGE_DAYS, format_time,
 };
 
+use super::edit::SavedNotice;
 use super::{get_token_details, handed_over_token, regenerate_token, route_id};
 use crate::components::{
     AdminShell, ConfirmDialog, DeniedButton, RevealBanner, confirmed_action, denial, use_signed_in,
@@ -67,6 +68,7 @@ fn TokenDetailsView() -> impl IntoView {
 
     view! {
         <A href=paths::TOKENS attr:class="back">"← API Tokens"</A>
+        <SavedNotice />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 handed_over.await.ok().flatten().map(|created| view! { <RevealBanner created /> })
