@@ -95,7 +95,9 @@ test('the preset box says when the ticks were modified, and names a preset they 
   await permission(page, 'articles find').check();
   await expect(presetBox(page)).toHaveValue('content-reader');
 
-  // Act + Assert: ticks made by hand that match another preset are named for it.
+  // Act + Assert: ticks made by hand that match another preset are named for it. (The
+  // half-ticked "Select all" is not checked: tick it, then clear it.)
+  await page.getByRole('checkbox', { name: 'Select all permissions' }).check();
   await page.getByRole('checkbox', { name: 'Select all permissions' }).uncheck();
   for (const resource of RESOURCES) {
     await permission(page, `${resource} create`).check();
