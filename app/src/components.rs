@@ -25,7 +25,10 @@ pub use announcer::{Announcer, LiveRegion, announce};
 pub use confirm_dialog::ConfirmDialog;
 pub use denied::{DeniedButton, denial, use_signed_in};
 pub use duration_field::DurationField;
-pub use field::{ErrorSummary, FieldMessage, PasswordAgainField, TextField, has_error};
+pub use field::{
+    ErrorSummary, FieldMessage, PasswordAgainField, TextField, has_error, report_refusal,
+    starts_invalid,
+};
 #[allow(unused)]
 pub use focus::{FocusReturn, focus_first, focus_id};
 #[allow(unused)]

@@ -198,7 +198,7 @@ test.describe('signed in', () => {
     await page.getByRole('checkbox', { name: 'articles find', exact: true }).check();
     await checkEveryLook(page, 'create form', [
       page.getByLabel('Name', { exact: true }),
-      page.getByLabel('Token duration', { exact: true }),
+      page.getByLabel('Expires', { exact: true }),
       page.getByLabel('Token type', { exact: true }),
       page.getByRole('checkbox', { name: 'articles find', exact: true }),
       page.getByRole('button', { name: 'Save', exact: true }),

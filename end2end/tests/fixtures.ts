@@ -251,7 +251,7 @@ export function uniqueName(label: string): string {
 // Token form.
 // ---------------------------------------------------------------------------------------------
 
-export type TokenDuration = '7 days' | '30 days' | '90 days' | 'Unlimited';
+export type TokenDuration = '7 days' | '30 days' | '90 days' | 'Never';
 export type TokenTypeLabel = 'Read-only' | 'Full access' | 'Custom';
 export type Resource = 'articles' | 'categories' | 'authors';
 export type Action = 'find' | 'findOne' | 'create' | 'update' | 'delete';
@@ -278,7 +278,7 @@ export async function submitTokenForm(page: Page, form: TokenForm): Promise<void
   if (form.description !== undefined) {
     await page.getByLabel('Description', { exact: true }).fill(form.description);
   }
-  await page.getByLabel('Token duration', { exact: true }).selectOption({ label: form.duration });
+  await page.getByLabel('Expires', { exact: true }).selectOption({ label: form.duration });
   await page.getByLabel('Token type', { exact: true }).selectOption({ label: form.type });
   for (const permission of form.permissions ?? []) {
     await page.getByRole('checkbox', { name: permission, exact: true }).check();

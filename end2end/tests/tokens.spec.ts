@@ -208,7 +208,7 @@ test('a custom token may do only what was ticked', async ({ page, request }) => 
   // Arrange
   const token = await createToken(page, {
     name: uniqueName('Custom'),
-    duration: 'Unlimited',
+    duration: 'Never',
     type: 'Custom',
     permissions: ['articles find'],
   });

@@ -53,7 +53,7 @@ async function fillTokenForm(page: Page, form: Form): Promise<void> {
   if (form.description !== undefined) {
     await page.getByLabel('Description', { exact: true }).fill(form.description);
   }
-  await page.getByLabel('Token duration', { exact: true }).selectOption({ label: form.duration });
+  await page.getByLabel('Expires', { exact: true }).selectOption({ label: form.duration });
   await page.getByLabel('Token type', { exact: true }).selectOption({ label: form.type });
   for (const permission of form.permissions ?? []) {
     await page.getByRole('checkbox', { name: permission, exact: true }).check();
@@ -192,12 +192,14 @@ test('an empty name comes back under its field, with everything typed kept', asy
 
   // Assert: the form again, the message under the name, the typed values in place.
   await expectPath(page, NEW_TOKEN_PATH);
-  await expect(page.getByRole('alert')).toHaveText('Please correct the fields marked below.');
+  await expect(page.locator('#token-form-error')).toHaveText('Please correct the fields marked below.');
   const nameInput = page.getByLabel('Name', { exact: true });
   await expect(nameInput).toHaveAttribute('aria-invalid', 'true');
+  // The page starts on the field to fix (autofocus).
+  await expect(nameInput).toBeFocused();
   await expect(page.locator('#name-error')).toHaveText('Name is required.');
   await expect(page.getByLabel('Description', { exact: true })).toHaveValue('kept after the refusal');
-  await expect(page.getByLabel('Token duration', { exact: true })).toHaveValue('90');
+  await expect(page.getByLabel('Expires', { exact: true })).toHaveValue('90');
   await expect(page.getByLabel('Token type', { exact: true })).toHaveValue('custom');
   await expect(page.getByRole('checkbox', { name: 'categories find', exact: true })).toBeChecked();
   await expect(page.getByRole('checkbox', { name: 'authors delete', exact: true })).toBeChecked();
@@ -225,8 +227,10 @@ test('an edit made without JavaScript shows on the token page', async ({ page })
   await page.getByLabel('Description', { exact: true }).fill('described by a plain form post');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
 
-  // Assert
+  // Assert: the token's page says so, and starts there.
   await expectPath(page, `${TOKENS_PATH}/${id}`);
+  await expect(page.locator('#saved-notice')).toHaveText("Saved. The changes apply from the token's next request.");
+  await expect(page.locator('#saved-notice')).toBeFocused();
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
   await expect(page.getByText('described by a plain form post')).toBeVisible();
   await expect(page.getByText('Read-only', { exact: true })).toBeVisible();
@@ -246,6 +250,9 @@ test('a refused edit comes back with the typed values and the message', async ({
   // Assert
   await expectPath(page, `${TOKENS_PATH}/${id}/edit`);
   await expect(page.locator('#permissions-error')).toHaveText('Choose at least one permission.');
+  // The page starts on the first permission, the field to fix.
+  await expect(page.locator('#token-form-error')).toHaveText('Please correct the fields marked below.');
+  await expect(page.getByRole('checkbox', { name: 'articles find', exact: true })).toBeFocused();
   await expect(page.getByLabel('Description', { exact: true })).toHaveValue('typed, then refused');
   await expect(page.getByLabel('Token type', { exact: true })).toHaveValue('custom');
 });

@@ -42,6 +42,7 @@ function utcDay(days: number): string {
 }
 
 const PAST_DATE_MESSAGE = 'The expiry date must be in the future.';
+const SAVED_MESSAGE = "Saved. The changes apply from the token's next request.";
 
 test('an edit shows in the list and holds from the next API request', async ({ page, request }) => {
   // Arrange: a custom token that may list and create articles.
@@ -67,9 +68,14 @@ test('an edit shows in the list and holds from the next API request', async ({ p
   await page.getByRole('checkbox', { name: 'articles find', exact: true }).uncheck();
   await page.getByRole('button', { name: 'Save', exact: true }).click();
 
-  // Assert: the token's page, the API at once, and the list.
+  // Assert: the token's page says it was saved (focused, announced) and shows the new
+  // name and description; the API holds the change at once; so does the list.
   await expectPath(page, `${TOKENS_PATH}/${id}`);
+  await expect(page.locator('#saved-notice')).toHaveText(SAVED_MESSAGE);
+  await expect(page.locator('#saved-notice')).toBeFocused();
+  await expect(page.locator('#announcer')).toHaveText(SAVED_MESSAGE);
   await expect(page.getByRole('heading', { level: 1, name: renamed })).toBeVisible();
+  await expect(page.locator('.page-header p.muted')).toHaveText('after');
   await expectApiError(await apiGet(request, '/api/articles', token), 403, 'insufficient_scope');
   expect((await apiPost(request, '/api/articles', token, { title: uniqueName('Still') })).status()).toBe(201);
   await gotoHydrated(page, TOKENS_PATH);
@@ -111,6 +117,10 @@ test('an edit that breaks a rule names the field and changes nothing', async ({ 
   await expect(page.locator('#name-error')).toHaveText('Name is required.');
   await expect(page.locator('#permissions-error')).toHaveText('Choose at least one permission.');
   await expect(page.getByLabel('Name', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Name', { exact: true })).toBeFocused();
+  await expect(page.locator('#announcer')).toContainText('Not saved.');
+  await expect(page.locator('#announcer')).toContainText('Name is required.');
+  await expect(page.locator('#announcer')).toContainText('Choose at least one permission.');
   await expectPath(page, `${TOKENS_PATH}/${id}/edit`);
   const verification = (await (await apiGet(request, '/api/tokens/verify', token)).json()) as TokenVerification;
   expect(verification).toMatchObject({ name, type: 'read-only' });
@@ -121,7 +131,7 @@ test('create: a custom expiry date is previewed, and a past one refused', async 
   const name = uniqueName('Dated');
   await gotoHydrated(page, NEW_TOKEN_PATH);
   await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel('Token duration', { exact: true }).selectOption({ label: 'Custom date' });
+  await page.getByLabel('Expires', { exact: true }).selectOption({ label: 'Custom date' });
   const date = page.getByLabel('Expiry date', { exact: true });
   await expect(date).toHaveAttribute('min', utcDay(1));
   const preview = page.getByTestId('expiry-preview');
@@ -130,12 +140,17 @@ test('create: a custom expiry date is previewed, and a past one refused', async 
   // Act + Assert: no date at all never leaves the browser.
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.locator('#duration-error')).toHaveText('Choose the date the token expires.');
+  await expect(date).toBeFocused();
+  await expect(page.locator('#announcer')).toHaveText('Not saved. Choose the date the token expires.');
 
-  // Act + Assert: a past date is refused by the server, under the field.
+  // Act + Assert: a past date is refused by the server, under the field, which takes focus.
   await date.fill('2020-01-31');
   await expect(preview).toHaveText('2020-01-31 00:00 UTC has passed: choose a later date.');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.locator('#duration-error')).toHaveText(PAST_DATE_MESSAGE);
+  await expect(date).toHaveAttribute('aria-invalid', 'true');
+  await expect(date).toBeFocused();
+  await expect(page.locator('#announcer')).toHaveText(`Not saved. ${PAST_DATE_MESSAGE}`);
   await expectPath(page, NEW_TOKEN_PATH);
 
   // Act: a future date.
@@ -156,11 +171,11 @@ test('edit: the expiry can be kept, set to a date (not a past one) or removed', 
   const token = await createToken(page, { name, duration: '7 days', type: 'Read-only' });
   const id = await openToken(page, name);
   await gotoHydrated(page, `${TOKENS_PATH}/${id}/edit`);
-  const expiry = page.getByLabel('Expiry', { exact: true });
+  const expiry = page.getByLabel('Expires', { exact: true });
   const preview = page.getByTestId('expiry-preview');
   await expect(expiry).toHaveValue('keep');
   await expect(preview).toHaveText(/^Keeps its current expiry: \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
-  await expiry.selectOption({ label: '90 days from now' });
+  await expiry.selectOption({ label: '90 days' });
   await expect(preview).toHaveText(new RegExp(`^Expires ${utcDay(90)} \\d{2}:\\d{2} UTC$`));
 
   // Act + Assert: a past date is refused.
@@ -169,6 +184,7 @@ test('edit: the expiry can be kept, set to a date (not a past one) or removed', 
   await date.fill('2021-06-01');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.locator('#duration-error')).toHaveText(PAST_DATE_MESSAGE);
+  await expect(date).toBeFocused();
 
   // Act: a future date.
   const day = utcDay(200);
@@ -184,8 +200,8 @@ test('edit: the expiry can be kept, set to a date (not a past one) or removed', 
 
   // Act: never.
   await page.getByRole('link', { name: 'Edit', exact: true }).click();
-  await expect(page.getByLabel('Expiry', { exact: true })).toHaveValue('keep');
-  await page.getByLabel('Expiry', { exact: true }).selectOption({ label: 'Never' });
+  await expect(page.getByLabel('Expires', { exact: true })).toHaveValue('keep');
+  await page.getByLabel('Expires', { exact: true }).selectOption({ label: 'Never' });
   await page.getByRole('button', { name: 'Save', exact: true }).click();
 
   // Assert
@@ -215,7 +231,7 @@ test('copy as new pre-fills the form and creates a second token alike', async ({
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue(`${name} (copy)`);
   await expect(page.getByLabel('Description', { exact: true })).toHaveValue('the template');
   await expect(page.getByLabel('Token type', { exact: true })).toHaveValue('custom');
-  await expect(page.getByLabel('Token duration', { exact: true })).toHaveValue('90');
+  await expect(page.getByLabel('Expires', { exact: true })).toHaveValue('90');
   await expect(page.getByRole('checkbox', { name: 'authors find', exact: true })).toBeChecked();
   await expect(page.getByRole('checkbox', { name: 'articles create', exact: true })).toBeChecked();
   await expect(page.getByRole('checkbox', { name: 'articles find', exact: true })).not.toBeChecked();
@@ -307,4 +323,50 @@ test('a revoked token shows who revoked it, and can be neither edited nor regene
   await gotoHydrated(page, `${TOKENS_PATH}/${id}/edit`);
   await expect(page.getByText('was revoked and can no longer be changed')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Save', exact: true })).toHaveCount(0);
+});
+
+test('a refused create moves focus to the first invalid field and says why', async ({ page }) => {
+  // Arrange: a name that is taken.
+  const name = uniqueName('Taken');
+  await createToken(page, { name, duration: '7 days', type: 'Read-only' });
+
+  // Act
+  await gotoHydrated(page, NEW_TOKEN_PATH);
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+
+  // Assert: outlined, focused, announced with what to fix.
+  const nameInput = page.getByLabel('Name', { exact: true });
+  await expect(nameInput).toHaveAttribute('aria-invalid', 'true');
+  await expect(nameInput).toBeFocused();
+  const message = await page.locator('#name-error').textContent();
+  expect(message).toBeTruthy();
+  await expect(page.locator('#announcer')).toHaveText(`Not saved. ${message}`);
+  await expect(page.locator('#token-form-error')).toHaveText('Please correct the fields marked below.');
+  await expectPath(page, NEW_TOKEN_PATH);
+});
+
+test('create and edit use the same words for the expiry; Cancel on edit returns to the token', async ({ page }) => {
+  // Arrange
+  const name = uniqueName('Worded');
+  await createToken(page, { name, duration: '30 days', type: 'Read-only' });
+  const id = await openToken(page, name);
+  const options = () => page.getByLabel('Expires', { exact: true }).locator('option').allTextContents();
+
+  // Assert: the same label and options, plus "Unchanged" when editing.
+  await gotoHydrated(page, NEW_TOKEN_PATH);
+  const onCreate = await options();
+  expect(onCreate).toEqual(['7 days', '30 days', '90 days', 'Custom date', 'Never']);
+  await gotoHydrated(page, `${TOKENS_PATH}/${id}/edit`);
+  const onEdit = await options();
+  expect(onEdit[0]).toMatch(/^Unchanged \(\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\)$/);
+  expect(onEdit.slice(1)).toEqual(onCreate);
+
+  // Act
+  await page.getByRole('link', { name: 'Cancel', exact: true }).click();
+
+  // Assert: back on the token's page, nothing said to be saved.
+  await expectPath(page, `${TOKENS_PATH}/${id}`);
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await expect(page.locator('#saved-notice')).toHaveCount(0);
 });

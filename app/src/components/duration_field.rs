@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use tollgate::lifetime::{self, FIELD, TokenLifetime};
 use tollgate::model::format_time;
 
-use crate::components::{FieldMessage, has_error};
+use crate::components::{FieldMessage, has_error, starts_invalid};
 use crate::error::AppError;
 use crate::settings::api_tokens::{DurationChoice, custom_lifetime};
 
@@ -33,18 +33,26 @@ pub fn DurationField(
         .into_iter()
         .map(|c| {
             view! {
-                <option value=c.value() selected=move || choice.get() == c>{label(c, editing)}</option>
+                <option value=c.value() selected=move || choice.get() == c>{label(c, current)}</option>
             }
         })
         .collect_view();
     // The earliest date the server can accept: today's 00:00 UTC has already passed.
     let tomorrow = (Utc::now().date_naive() + Days::new(1)).to_string();
     let preview = move || date.with(|date| describe(choice.get(), date, current, Utc::now()));
+    // A refused custom date is the date input's to fix; any other refusal, the select's.
+    let on_date = move || choice.get() == DurationChoice::Custom;
+    let select_invalid = move || has_error(&error, FIELD) && !on_date();
+    let date_invalid = move || has_error(&error, FIELD) && on_date();
+    let starts_on_date = choice.get_untracked() == DurationChoice::Custom;
+    let refused_at_start = starts_invalid(&error, FIELD);
 
     view! {
-        <label for="token-duration">{if editing { "Expiry" } else { "Token duration" }}</label>
+        // The same words on both forms, and as the token's page and the list say it.
+        <label for="token-duration">"Expires"</label>
         <select id="token-duration" name=FIELD aria-describedby="duration-hint duration-error"
-            aria-invalid=move || has_error(&error, FIELD).to_string()
+            aria-invalid=move || select_invalid().to_string()
+            autofocus=refused_at_start && !starts_on_date
             on:change=move |ev| {
                 if let Some(value) = DurationChoice::parse(&event_target_value(&ev)) {
                     choice.set(value);
@@ -58,7 +66,8 @@ pub fn DurationField(
             <label for="token-expiry-date">"Expiry date"</label>
             <input type="date" id="token-expiry-date" name="expiry_date" min=tomorrow
                 aria-describedby="duration-hint duration-error"
-                aria-invalid=move || has_error(&error, FIELD).to_string()
+                aria-invalid=move || date_invalid().to_string()
+                autofocus=refused_at_start && starts_on_date
                 value=date.get_untracked()
                 bind:value=date />
         </div>
@@ -69,13 +78,17 @@ pub fn DurationField(
     .into_any()
 }
 
-fn label(choice: DurationChoice, editing: bool) -> String {
-    match (choice, editing) {
-        (DurationChoice::Keep, _) => "Keep the current expiry".to_owned(),
-        (DurationChoice::Custom, _) => "Custom date".to_owned(),
-        (DurationChoice::Preset(TokenLifetime::Unlimited), true) => "Never".to_owned(),
-        (DurationChoice::Preset(lifetime), true) => format!("{} from now", lifetime.label()),
-        (DurationChoice::Preset(lifetime), false) => lifetime.label().to_owned(),
+/// The option's words, the same on both forms ("Expires: 30 days", "Expires: Never"); the
+/// preview under the select says the date either gives.
+fn label(choice: DurationChoice, current: Option<Option<DateTime<Utc>>>) -> String {
+    match choice {
+        DurationChoice::Keep => match current.flatten() {
+            Some(at) => format!("Unchanged ({})", format_time(at)),
+            None => "Unchanged (never)".to_owned(),
+        },
+        DurationChoice::Custom => "Custom date".to_owned(),
+        DurationChoice::Preset(TokenLifetime::Unlimited) => "Never".to_owned(),
+        DurationChoice::Preset(lifetime) => lifetime.label().to_owned(),
     }
 }
 

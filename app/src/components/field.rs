@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use tollgate::model::FieldError;
 
+use crate::components::{announce, focus_first, focus_id};
 use crate::error::AppError;
 
 /// The message for one field, shown under its input (id `{field}-error`, which the input
@@ -35,14 +36,59 @@ pub fn has_error(error: &Signal<Option<AppError>>, field: &str) -> bool {
     })
 }
 
+/// Whether `field` had an error as the form was first rendered: a form the server sent
+/// back refused (posted without JavaScript) starts on its first invalid field, by
+/// `autofocus` (the browser takes the first of several, in page order).
+pub fn starts_invalid(error: &Signal<Option<AppError>>, field: &str) -> bool {
+    error.with_untracked(|e| {
+        e.as_ref()
+            .is_some_and(|e| e.field_errors().iter().any(|f| f.field == field))
+    })
+}
+
 /// The form-wide message: what went wrong, in one sentence.
+///
+/// With `id`, the form reports the refusal itself ([`report_refusal`]): the message can
+/// take focus, and is not a `role="alert"`, which would say it a second time.
 #[component]
-pub fn ErrorSummary(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn ErrorSummary(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    #[prop(optional)] id: Option<&'static str>,
+) -> impl IntoView {
     move || {
-        error
-            .get()
-            .map(|e| view! { <p role="alert" class="alert error">{e.to_string()}</p> })
+        error.get().map(|e| match id {
+            Some(id) => {
+                view! { <p id=id tabindex="-1" class="alert error">{e.to_string()}</p> }.into_any()
+            }
+            None => view! { <p role="alert" class="alert error">{e.to_string()}</p> }.into_any(),
+        })
     }
+}
+
+/// After a refused Save: says why through the page's live region, and moves focus to the
+/// first field marked invalid, or else to the summary (`summary_id`, an [`ErrorSummary`]'s
+/// `id`) when the refusal is not about a field.
+pub fn report_refusal(error: &AppError, summary_id: &'static str) {
+    announce(refusal_sentence(error));
+    // Both run on the next frame, once the marks are in the page, in this order: when a
+    // field is marked, the second wins.
+    focus_id(summary_id);
+    focus_first("form [aria-invalid=\"true\"]");
+}
+
+/// "Not saved. Name is required." — the summary with each field's message, so the
+/// announcement says what to fix, not only that something is wrong.
+pub fn refusal_sentence(error: &AppError) -> String {
+    let fields = error.field_errors();
+    if fields.is_empty() {
+        return format!("Not saved. {error}");
+    }
+    let messages = fields
+        .iter()
+        .map(|f| f.message.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!("Not saved. {messages}")
 }
 
 /// A labelled input (named `field`, so a plain form post sends it) with its error message (from `error`, matched by `field`) under it.
@@ -58,6 +104,9 @@ pub fn TextField(
     /// The element id, when `field` would clash with another on the page.
     #[prop(optional)]
     id: Option<&'static str>,
+    /// Focused as the page loads, as a field that starts invalid is.
+    #[prop(optional)]
+    autofocus: bool,
 ) -> impl IntoView {
     let id = id.unwrap_or(field);
     view! {
@@ -72,6 +121,7 @@ pub fn TextField(
             value=value.get_untracked()
             aria-describedby=format!("{field}-error")
             aria-invalid=move || has_error(&error, field).to_string()
+            autofocus=autofocus || starts_invalid(&error, field)
             bind:value=value
         />
         <FieldMessage field error />
@@ -99,6 +149,9 @@ pub fn PasswordAgainField(
                 autocomplete="current-password"
                 value=password
                 error
+                // The form came back for it: it is what to fill in next (unless a field
+                // above it was refused too: the browser focuses the first).
+                autofocus=true
             />
             <p class="hint">{why}</p>
         </div>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use tollgate::catalog::{Catalog, Permission};
 use tollgate::model::TokenType;
 
-use crate::components::{FieldMessage, PermissionMatrix, has_error};
+use crate::components::{FieldMessage, PermissionMatrix, has_error, starts_invalid};
 use crate::error::AppError;
 use crate::settings::api_tokens::permission_catalog;
 
@@ -19,6 +19,7 @@ pub fn DescriptionField(
         <label for="token-description">"Description"</label>
         <textarea id="token-description" name="description" rows="2" aria-describedby="description-error"
             aria-invalid=move || has_error(&error, "description").to_string()
+            autofocus=starts_invalid(&error, "description")
             prop:value=move || value.get()
             on:input=move |ev| value.set(event_target_value(&ev))>
             // The server's HTML carries the starting text; `prop:value` takes over once hydrated.
@@ -69,12 +70,13 @@ pub fn PermissionsField(
     catalog: Resource<Result<Catalog, AppError>>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
+    let invalid = Signal::derive(move || has_error(&error, "permissions"));
     view! {
         <div class="custom-permissions">
             <Suspense fallback=|| view! { <p class="loading">"Loading permissions…"</p> }>
                 {move || Suspend::new(async move {
                     match catalog.await {
-                        Ok(catalog) => view! { <PermissionMatrix catalog selected /> }.into_any(),
+                        Ok(catalog) => view! { <PermissionMatrix catalog selected invalid /> }.into_any(),
                         Err(e) => view! { <p role="alert" class="alert error">{e.to_string()}</p> }.into_any(),
                     }
                 })}

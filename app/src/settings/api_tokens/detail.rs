@@ -13,6 +13,7 @@ use tollgate::model::{
 };
 
 use super::revoke::{RevokeConfirmation, RevokeFlow, RevokeOutcomeMessage};
+use super::edit::SavedNotice;
 use super::{get_token_details, handed_over_token, regenerate_token, route_id};
 use crate::components::{
     AdminShell, ConfirmDialog, DeniedButton, FocusReturn, RevealBanner, confirm_password_first,
@@ -89,6 +90,7 @@ fn TokenDetailsView() -> impl IntoView {
     view! {
         <A href=paths::TOKENS attr:class="back">"← API Tokens"</A>
         <RevokeOutcomeMessage flow=revoke />
+        <SavedNotice />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 handed_over.await.ok().flatten().map(|created| view! { <RevealBanner created /> })

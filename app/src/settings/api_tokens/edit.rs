@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use tollgate::model::{TokenPatch, TokenView, format_time};
 
 use super::chosen_lifetime;
@@ -13,7 +13,8 @@ use super::{
 };
 use crate::components::{
     AdminShell, DescriptionField, DurationField, ErrorSummary, FieldMessage, PasswordAgainField,
-    PermissionsField, TextField, TypeField, catalog_resource, confirmed_action,
+    PermissionsField, TextField, TypeField, announce, catalog_resource, confirmed_action, focus_id,
+    report_refusal,
 };
 use crate::error::AppError;
 use crate::paths;
@@ -78,6 +79,40 @@ fn RevokedNotice(token: TokenView) -> impl IntoView {
     }
 }
 
+/// The id of the form's error summary, focused when a refusal is not about one field.
+const ERROR_SUMMARY: &str = "token-form-error";
+
+/// The query flag the token's page reads to say its edit was saved.
+const SAVED_FLAG: &str = "saved";
+const SAVED_MESSAGE: &str = "Saved. The changes apply from the token's next request.";
+
+/// Where Save leads, with or without JavaScript: the token's page, saying "Saved".
+pub(super) fn saved_token_href(id: i64) -> String {
+    format!("{}?{SAVED_FLAG}=1", paths::token(id))
+}
+
+/// "Saved", on the token's page right after its edit form saved: the result of Save, so
+/// it is announced and takes focus (which would otherwise fall back to `<body>`). The
+/// page above it already shows the token as saved: it loads it afresh.
+///
+/// Without JavaScript the form's redirect carries the same flag, and `autofocus` moves
+/// focus here.
+#[component]
+pub fn SavedNotice() -> impl IntoView {
+    let saved = use_query_map().with_untracked(|query| query.get(SAVED_FLAG).is_some());
+    Effect::new(move |_| {
+        if saved {
+            announce(SAVED_MESSAGE);
+            focus_id("saved-notice");
+        }
+    });
+    saved.then(|| {
+        view! {
+            <p id="saved-notice" class="alert ok" tabindex="-1" autofocus=true>{SAVED_MESSAGE}</p>
+        }
+    })
+}
+
 #[component]
 fn EditTokenForm(
     token: TokenView,
@@ -110,19 +145,23 @@ fn EditTokenForm(
     let save = confirmed_action(move |patch: TokenPatch| update_token(id, patch));
     // A custom duration without a date never reaches the server: there is nothing to send.
     let refused_here = RwSignal::new(refused);
+    // A refusal made here is reported like the server's (after the first run: a form
+    // that starts refused was posted without JavaScript, and `autofocus` did that).
+    Effect::new(move |ran: Option<()>| {
+        if let (Some(()), Some(error)) = (ran, refused_here.get()) {
+            report_refusal(&error, ERROR_SUMMARY);
+        }
+    });
     let error = Signal::derive(move || {
         refused_here
             .get()
             .or_else(|| save.value().get().and_then(Result::err))
     });
-    {
-        let token_href = token_href.clone();
-        Effect::new(move |_| {
-            if let Some(Ok(_)) = save.value().get() {
-                navigate(&token_href, Default::default());
-            }
-        });
-    }
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(_)) => navigate(&saved_token_href(id), Default::default()),
+        Some(Err(error)) => report_refusal(&error, ERROR_SUMMARY),
+        None => {}
+    });
     // Posted without JavaScript, there is no password dialog: the form itself asks.
     let password_field = asks_for_password.then(|| {
         view! { <PasswordAgainField why="An edit that lets the token do more needs your password again. Type it, then Save." error /> }
@@ -172,7 +211,7 @@ fn EditTokenForm(
         <form class="card form" method="post" action=UpdateTokenForm::url() on:submit=on_submit novalidate>
             <input type="hidden" name="id" value=id />
             <input type="hidden" name="shown" value=shown />
-            <ErrorSummary error />
+            <ErrorSummary error id=ERROR_SUMMARY />
             // A change that lost a race with another admin's is reported under "token".
             <FieldMessage field="token" error />
             <div class="grid">

@@ -273,7 +273,7 @@ pub async fn update_token_form(
         Err(error) => Err(error),
     };
     match saved {
-        Ok(_) => rpc.redirect(&crate::paths::token(id)),
+        Ok(_) => rpc.redirect(&super::edit::saved_token_href(id)),
         Err(error) => {
             let returned = Handoff::Form(ReturnedForm { form, error, shown });
             rpc.hand_off(HandoffFor::EditForm(id), returned);

@@ -12,7 +12,7 @@ use crate::Revealed;
 use crate::components::{
     AdminShell, DeniedButton, DescriptionField, DurationField, ErrorSummary, PasswordAgainField,
     PermissionsField, TextField, TypeField, catalog_resource, confirmed_action, denial,
-    use_signed_in,
+    report_refusal, use_signed_in,
 };
 use crate::error::AppError;
 use crate::paths;
@@ -75,6 +75,9 @@ fn NewTokenStart() -> impl IntoView {
     }
 }
 
+/// The id of the form's error summary, focused when a refusal is not about one field.
+const ERROR_SUMMARY: &str = "token-form-error";
+
 #[component]
 fn NewTokenForm(
     draft: TokenDraft,
@@ -99,6 +102,13 @@ fn NewTokenForm(
     let submit = confirmed_action(create_token);
     // A custom duration without a date never reaches the server: there is nothing to send.
     let refused_here = RwSignal::new(refused);
+    // A refusal made here is reported like the server's (after the first run: a form
+    // that starts refused was posted without JavaScript, and `autofocus` did that).
+    Effect::new(move |ran: Option<()>| {
+        if let (Some(()), Some(error)) = (ran, refused_here.get()) {
+            report_refusal(&error, ERROR_SUMMARY);
+        }
+    });
     let error = Signal::derive(move || {
         refused_here
             .get()
@@ -118,11 +128,13 @@ fn NewTokenForm(
         Some(why) => view! { <DeniedButton label="Save".to_owned() why class="button primary" /> }
             .into_any(),
     };
-    Effect::new(move |_| {
-        if let Some(Ok(created)) = submit.value().get() {
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(created)) => {
             revealed.set(Some(created));
             navigate(paths::TOKENS, Default::default());
         }
+        Some(Err(error)) => report_refusal(&error, ERROR_SUMMARY),
+        None => {}
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -165,7 +177,7 @@ fn NewTokenForm(
         // it, the browser posts the named fields to `create_token_form`.
         <form class="card form" method="post" action=CreateTokenForm::url() on:submit=on_submit novalidate>
             {cannot_create.map(|why| view! { <p role="alert" class="alert error">{why}</p> })}
-            <ErrorSummary error />
+            <ErrorSummary error id=ERROR_SUMMARY />
             <div class="grid">
                 <div class="field">
                     <TextField field="name" id="token-name" label="Name" value=name error />
