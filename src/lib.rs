@@ -2,7 +2,8 @@
 //! command-line interface. No web framework lives here.
 //!
 //! Without the `server` feature only [`model`], [`catalog`], [`endpoints`], [`error_class`],
-//! [`lifetime`], [`lockout`] and [`panel_paths`] compile: the plain data and rules the wasm UI shares with the server.
+//! [`lifetime`], [`lockout`], [`panel_paths`] and [`relative_time`] compile: the plain data
+//! and rules the wasm UI shares with the server.
 
 /// The permission catalog: content resources × actions, and what each token type grants.
 pub mod catalog;
@@ -20,6 +21,8 @@ pub mod model;
 pub mod notifications;
 /// The panel's page addresses, for its links and for the links the core hands out.
 pub mod panel_paths;
+/// A moment in words relative to now ("2 minutes ago", "in 29 days"), for server and browser.
+pub mod relative_time;
 
 /// Administrators: set-up, sign-in and sessions, roles, who may do what, the profile.
 #[cfg(feature = "server")]

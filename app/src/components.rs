@@ -1,26 +1,22 @@
 mod admin_shell;
-// TEMPORARY while issue 13's helpers adopt them; removed at the merge.
-#[allow(unused)]
 mod announcer;
 mod confirm_dialog;
 mod denied;
 mod duration_field;
 mod field;
-#[allow(unused)]
 mod focus;
-#[allow(unused)]
 mod hydration;
 mod notification_bell;
 mod password_prompt;
 mod permission_matrix;
 mod record_table;
+mod relative_time;
 mod result_message;
 mod reveal_banner;
 mod scroll_region;
 mod token_fields;
 
 pub use admin_shell::AdminShell;
-#[allow(unused)]
 pub use announcer::{Announcer, LiveRegion, announce};
 pub use confirm_dialog::ConfirmDialog;
 pub use denied::{DeniedButton, denial, use_signed_in};
@@ -29,9 +25,7 @@ pub use field::{
     ErrorSummary, FieldMessage, PasswordAgainField, TextField, has_error, report_refusal,
     starts_invalid,
 };
-#[allow(unused)]
 pub use focus::{FocusReturn, focus_first, focus_id};
-#[allow(unused)]
 pub use hydration::{provide_hydrated, use_hydrated};
 pub use notification_bell::NotificationBell;
 pub use password_prompt::{
@@ -39,6 +33,7 @@ pub use password_prompt::{
 };
 pub use permission_matrix::PermissionMatrix;
 pub use record_table::{RecordTable, RowActions};
+pub use relative_time::{Clock, RelativeTime};
 pub use result_message::ResultMessage;
 pub use reveal_banner::RevealBanner;
 pub use scroll_region::ScrollRegion;

@@ -36,6 +36,8 @@ pub struct ServerContext {
     pub api_reference: Arc<ApiReference>,
     /// What a form posted without JavaScript leaves for the page it redirects to.
     pub handoffs: Handoffs,
+    /// How often token usage is written; the token list refreshes itself as often.
+    pub usage_flush: std::time::Duration,
 }
 
 /// One server-function call: the core, the request, and the response being built.
@@ -57,6 +59,7 @@ impl Rpc {
             core,
             api_reference,
             handoffs,
+            ..
         } = expect_context::<ServerContext>();
         Self {
             core,

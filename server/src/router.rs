@@ -35,6 +35,10 @@ pub struct AppState {
     pub secure_cookies: bool,
     #[from_ref(skip)]
     pub api: ApiSettings,
+    /// How often token usage is written (`--usage-flush-seconds`); the token list
+    /// refreshes itself as often.
+    #[from_ref(skip)]
+    pub usage_flush: Duration,
 }
 
 /// How the API door reads requests.
@@ -59,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         core: state.core.clone(),
         api_reference: Arc::new(openapi::reference(&document)),
         handoffs: app::server::Handoffs::purged_on_a_timer(),
+        usage_flush: state.usage_flush,
     };
     // Served as built: the document only changes with the configuration.
     let document = Bytes::from(document.to_json().expect("an OpenAPI document serializes"));

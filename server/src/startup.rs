@@ -141,6 +141,7 @@ impl Application {
             core,
             secure_cookies: config.secure_cookies,
             api: config.api_settings(),
+            usage_flush: Duration::from_secs(config.usage_flush_seconds),
         };
         let mut limits = config.limits.connection_limits();
         limits.max_connections = connections::fit_to_open_file_limit(limits.max_connections);

@@ -12,8 +12,8 @@ use tollgate::model::{
     AdminPermission, CreatedToken, TokenDetails, TokenStatus, TokenView, USAGE_DAYS, format_time,
 };
 
-use super::revoke::{RevokeConfirmation, RevokeFlow, RevokeOutcomeMessage};
 use super::edit::SavedNotice;
+use super::revoke::{RevokeConfirmation, RevokeFlow, RevokeOutcomeMessage};
 use super::{get_token_details, handed_over_token, regenerate_token, route_id};
 use crate::components::{
     AdminShell, ConfirmDialog, DeniedButton, FocusReturn, RevealBanner, confirm_password_first,

@@ -1,12 +1,17 @@
 //! Settings > API Tokens: the list (search, filters, sort and keyset pages, all kept in the
 //! URL), the one-time reveal of a new token, and revoking one token or several.
+//!
+//! The search and filters are drawn once, outside the list's `Transition`: a new page of
+//! results replaces the table, never the search box being typed in.
 
+mod auto_refresh;
 mod controls;
 mod query;
 mod selection;
 pub mod server_fns;
 mod table;
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -20,9 +25,11 @@ use crate::components::{
     AdminShell, DeniedButton, RevealBanner, denial, use_hydrated, use_signed_in,
 };
 use crate::error::AppError;
+use auto_refresh::refresh_while_visible;
 use controls::{ListControls, Pager};
 use query::{TOKENS_PATH, cleared, href, is_filtered, params_from};
 use selection::Selection;
+use server_fns::{ListClock, token_list_clock};
 use table::TokenTable;
 
 #[component]
@@ -40,6 +47,8 @@ fn TokenList() -> impl IntoView {
     let Revealed(revealed) = expect_context::<Revealed>();
     // Leaving the page forgets the value for good.
     on_cleanup(move || revealed.set(None));
+
+    let hydrated = use_hydrated();
 
     let query = use_query_map();
     let location = use_location();
@@ -59,6 +68,10 @@ fn TokenList() -> impl IntoView {
             (params, page)
         },
     );
+
+    // Fetched once: the server's time, so relative times hydrate to the words the server
+    // wrote, and how often the list refreshes itself.
+    let clock = Resource::new(|| (), |()| token_list_clock());
 
     // A selection belongs to the page it was made on: another page, filter or a refresh
     // starts afresh.
@@ -80,6 +93,7 @@ fn TokenList() -> impl IntoView {
         }
     });
     let open_bulk = Callback::new(move |chosen: Chosen| revoke.many(chosen));
+    refresh_while_visible(page, params, clock, selection);
 
     view! {
         <div class="page-header">
@@ -89,17 +103,33 @@ fn TokenList() -> impl IntoView {
                     "Tokens let scripts, CI jobs and partners call the API. Each has a type that limits what it may do, and an expiry."
                 </p>
             </div>
-            <button type="button" class="button secondary" on:click=move |_| version.update(|v| *v += 1)>
-                "Refresh"
-            </button>
+            <div class="toolbar page-actions">
+                <button
+                    type="button"
+                    id="refresh-tokens"
+                    class="button secondary"
+                    disabled=move || !hydrated.get()
+                    on:click=move |_| version.update(|v| *v += 1)
+                >
+                    "Refresh"
+                </button>
+                <CreateButton />
+            </div>
         </div>
         {move || revealed.get().map(|created| view! { <RevealBanner created /> })}
         <RevokeOutcomeMessage flow=revoke />
+        <ListControls params />
         <Transition fallback=|| view! { <p class="loading">"Loading tokens…"</p> }>
             {move || Suspend::new(async move {
                 let (params, page) = page.await;
+                // The server's time for the render that hydrates; the browser's after that.
+                let now = if hydrated.get_untracked() {
+                    Utc::now()
+                } else {
+                    clock.await.map_or_else(|_| Utc::now(), |clock: ListClock| clock.now)
+                };
                 match page {
-                    Ok(page) => view! { <ListView params page selection to_revoke open_bulk /> }.into_any(),
+                    Ok(page) => view! { <ListView params page now selection to_revoke open_bulk /> }.into_any(),
                     Err(error) => view! { <ListError error /> }.into_any(),
                 }
             })}
@@ -112,6 +142,8 @@ fn TokenList() -> impl IntoView {
 fn ListView(
     params: TokenListParams,
     page: TokenPage,
+    /// The server's time when the page was fetched: what relative times start from.
+    now: DateTime<Utc>,
     selection: RwSignal<Selection>,
     to_revoke: RwSignal<Option<TokenView>>,
     open_bulk: Callback<Chosen>,
@@ -120,8 +152,7 @@ fn ListView(
     if data.is_empty() && !is_filtered(&params) && params.after.is_none() {
         return view! { <EmptyState /> }.into_any();
     }
-    let controls = view! { <ListControls params=params.clone() /> };
-    let body = if data.is_empty() {
+    if data.is_empty() {
         view! {
             <section class="card empty">
                 <h2>"No tokens match these filters"</h2>
@@ -150,9 +181,10 @@ fn ListView(
                 open_bulk.run(chosen);
             }
         };
+        // Only a selection has something to revoke: until then the bar is not there.
         view! {
             {has_selectable.then(|| view! {
-                <div class="bulk-bar">
+                <div class="bulk-bar" hidden=move || count() == 0>
                     <button
                         type="button"
                         id="revoke-selected"
@@ -164,19 +196,11 @@ fn ListView(
                     </button>
                 </div>
             })}
-            <TokenTable tokens=data params=params.clone() selection to_revoke />
+            <TokenTable tokens=data params=params.clone() now selection to_revoke />
             <Pager params next_cursor />
         }
         .into_any()
-    };
-    view! {
-        <div class="toolbar">
-            <CreateButton />
-        </div>
-        {controls}
-        {body}
     }
-    .into_any()
 }
 
 /// A refused query (a hand-edited URL): say which parameter and offer the plain list.
@@ -214,7 +238,7 @@ fn CreateButton() -> impl IntoView {
 #[component]
 fn EmptyState() -> impl IntoView {
     view! {
-        <section class="card empty">
+        <section class="card empty no-tokens-yet">
             <h2>"You have no API tokens yet"</h2>
             <p class="muted">
                 "An API token lets a script or service call the API without a password. You choose what it may do and how long it lives; its value is shown once, when you create it."

@@ -69,6 +69,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         core: core.clone(),
         secure_cookies: false,
         api: config.api_settings(),
+        usage_flush: std::time::Duration::from_secs(config.usage_flush_seconds),
     };
     TestApp {
         router: router(state),

@@ -1,6 +1,11 @@
 //! Search, filters and paging. Each change is a navigation to the list's new address, so
 //! the browser's history and a reload keep the view. Without wasm, the search form is a
 //! plain GET form and the pager plain links, so they work before hydration too.
+//!
+//! The controls are drawn once and follow the address (Back, "Clear filters"): a search
+//! typed here updates the results underneath without the box losing focus or letters.
+
+use std::time::Duration;
 
 use leptos::ev::SubmitEvent;
 use leptos::html;
@@ -11,37 +16,111 @@ use tollgate::model::{TokenListParams, TokenStatus, TokenType};
 
 use super::query::{TOKENS_PATH, changed, href};
 
+/// How long typing must pause before the list searches: one request per word, not per key.
+const SEARCH_DELAY: Duration = Duration::from_millis(300);
+
+/// What the status filter shows when none is chosen: every token that may still be in
+/// use somewhere. Expired tokens are included (they no longer work, but nobody revoked them).
+pub const DEFAULT_STATUS_LABEL: &str = "Not revoked";
+
 #[component]
-pub fn ListControls(params: TokenListParams) -> impl IntoView {
+pub fn ListControls(params: Memo<TokenListParams>) -> impl IntoView {
     let navigate = use_navigate();
-    let go = move |next: TokenListParams| navigate(&href(&next), NavigateOptions::default());
+    // A filter chosen or a search sent is a step in history; each pause while typing
+    // replaces the address, so Back does not replay every word.
+    let go = move |next: TokenListParams, replace: bool| {
+        let options = NavigateOptions {
+            replace,
+            ..NavigateOptions::default()
+        };
+        navigate(&href(&next), options);
+    };
     let search_ref = NodeRef::<html::Input>::new();
+    let type_ref = NodeRef::<html::Select>::new();
+    let status_ref = NodeRef::<html::Select>::new();
+    let pending_search = StoredValue::new(None::<TimeoutHandle>);
+    let cancel_pending = move || {
+        if let Some(Some(handle)) = pending_search.try_get_value() {
+            handle.clear();
+        }
+        let _ = pending_search.try_set_value(None);
+    };
+    // A search still waiting when the list goes away is dropped with it.
+    on_cleanup(cancel_pending);
+    let search_with = {
+        let go = go.clone();
+        move |text: String, replace: bool| {
+            if let Some(params) = params.try_get_untracked() {
+                go(changed(&params, |p| p.search = Some(text)), replace);
+            }
+        }
+    };
 
     let on_submit = {
-        let (params, go) = (params.clone(), go.clone());
+        let search_with = search_with.clone();
         move |event: SubmitEvent| {
             event.prevent_default();
-            let text = search_ref.get().map(|input| input.value());
-            go(changed(&params, |p| p.search = text));
+            cancel_pending();
+            if let Some(input) = search_ref.get() {
+                search_with(input.value(), false);
+            }
         }
+    };
+    let on_input = move |_| {
+        cancel_pending();
+        let search_with = search_with.clone();
+        let handle = set_timeout_with_handle(
+            move || {
+                if let Some(input) = search_ref.get_untracked() {
+                    search_with(input.value(), true);
+                }
+            },
+            SEARCH_DELAY,
+        );
+        pending_search.set_value(handle.ok());
     };
     let on_type = {
-        let (params, go) = (params.clone(), go.clone());
+        let go = go.clone();
         move |event| {
             let value = event_target_value(&event);
-            go(changed(&params, |p| p.token_type = Some(value)));
+            go(
+                changed(&params.get_untracked(), |p| p.token_type = Some(value)),
+                false,
+            );
         }
     };
-    let on_status = {
-        let (params, go) = (params.clone(), go.clone());
-        move |event| {
-            let value = event_target_value(&event);
-            go(changed(&params, |p| p.status = Some(value)));
-        }
+    let on_status = move |event| {
+        let value = event_target_value(&event);
+        go(
+            changed(&params.get_untracked(), |p| p.status = Some(value)),
+            false,
+        );
     };
-    let chosen = |value: &Option<String>| value.clone().unwrap_or_default();
-    let type_value = chosen(&params.token_type);
-    let status_value = chosen(&params.status);
+
+    // Back, a link or "Clear filters" changed the address: the controls show it. A search
+    // box that already says the same (give or take the spaces the address drops) is left
+    // alone, so typing is never overwritten.
+    Effect::new(move |_| {
+        let params = params.get();
+        if let Some(input) = search_ref.get() {
+            let wanted = params.search.clone().unwrap_or_default();
+            if input.value().trim() != wanted.trim() {
+                input.set_value(&wanted);
+            }
+        }
+        if let Some(select) = type_ref.get() {
+            select.set_value(params.token_type.as_deref().unwrap_or_default());
+        }
+        if let Some(select) = status_ref.get() {
+            select.set_value(params.status.as_deref().unwrap_or_default());
+        }
+    });
+
+    let chosen = move |pick: fn(&TokenListParams) -> &Option<String>| {
+        params.with_untracked(|p| pick(p).clone().unwrap_or_default())
+    };
+    let type_value = chosen(|p| &p.token_type);
+    let status_value = chosen(|p| &p.status);
     let type_options = TokenType::ALL.map(|t| {
         view! { <option value=t.as_str() selected=type_value == t.as_str()>{t.label()}</option> }
     });
@@ -53,16 +132,14 @@ pub fn ListControls(params: TokenListParams) -> impl IntoView {
         };
         view! { <option value=s.as_str() selected=status_value == s.as_str()>{label}</option> }
     });
-    // Sort and page size ride along when the form is submitted without wasm.
-    let hidden = [
-        ("sort", params.sort.clone()),
-        ("limit", params.limit.clone()),
-    ]
-    .into_iter()
-    .filter_map(|(name, value)| {
-        value.map(|value| view! { <input type="hidden" name=name value=value /> })
-    })
-    .collect_view();
+    // Sort and page size ride along when the form is submitted without wasm; an empty one
+    // is left out of the address.
+    let hidden = move |name: &'static str, pick: fn(&TokenListParams) -> &Option<String>| {
+        let value = move || params.with(|p| pick(p).clone().unwrap_or_default());
+        view! {
+            <input type="hidden" name=name value=value disabled=move || value().is_empty() />
+        }
+    };
 
     view! {
         <form class="list-controls" role="search" method="get" action=TOKENS_PATH on:submit=on_submit>
@@ -70,30 +147,33 @@ pub fn ListControls(params: TokenListParams) -> impl IntoView {
                 "Search"
                 <input
                     type="search"
+                    id="token-search"
                     name="search"
                     aria-label="Search tokens"
                     placeholder="Name or description"
                     maxlength="100"
                     node_ref=search_ref
-                    value=params.search.clone().unwrap_or_default()
+                    value=chosen(|p| &p.search)
+                    on:input=on_input
                 />
             </label>
             <button type="submit" class="button secondary">"Search"</button>
             <label>
                 "Type"
-                <select name="type" aria-label="Type" on:change=on_type>
+                <select name="type" aria-label="Type" node_ref=type_ref on:change=on_type>
                     <option value="" selected=type_value.is_empty()>"All types"</option>
                     {type_options}
                 </select>
             </label>
             <label>
                 "Status"
-                <select name="status" aria-label="Status" on:change=on_status>
-                    <option value="" selected=status_value.is_empty()>"Working (active and expired)"</option>
+                <select name="status" aria-label="Status" node_ref=status_ref on:change=on_status>
+                    <option value="" selected=status_value.is_empty()>{DEFAULT_STATUS_LABEL}</option>
                     {status_options}
                 </select>
             </label>
-            {hidden}
+            {hidden("sort", |p| &p.sort)}
+            {hidden("limit", |p| &p.limit)}
         </form>
     }
 }

@@ -1,7 +1,8 @@
-//! The token list page's server functions: one keyset page, and revoking several tokens
-//! at once. Kept apart from `tokens.rs` so the list and the token's own page change
+//! The token list page's server functions: one keyset page, the list's clock, and
+//! revoking several tokens at once. Kept apart from `tokens.rs` so the list and the token's own page change
 //! independently.
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,26 @@ pub async fn list_token_page(params: TokenListParams) -> Result<TokenPage, AppEr
         .list_page(&admin, &query)
         .await
         .map_err(|e| rpc.reject(e))
+}
+
+/// The server's "now" (what the page's relative times are first written against, so the
+/// hydrated page matches the server's render) and how often the list refreshes itself:
+/// as often as token usage is written, since "Last used" cannot change more often.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListClock {
+    pub now: DateTime<Utc>,
+    pub refresh_every_seconds: u64,
+}
+
+#[server(prefix = "/rpc", endpoint = "token_list_clock", input = Json)]
+pub async fn token_list_clock() -> Result<ListClock, AppError> {
+    let usage_flush = expect_context::<crate::server::ServerContext>().usage_flush;
+    let rpc = Rpc::current();
+    rpc.require_admin().await?;
+    Ok(ListClock {
+        now: Utc::now(),
+        refresh_every_seconds: usage_flush.as_secs().max(1),
+    })
 }
 
 /// What revoking several tokens did: each id is either revoked or failed, with why.

@@ -1,7 +1,9 @@
 //! The token table: sortable headers, one row per token with a select checkbox, and the
-//! row's Revoke button.
+//! row's Revoke button. Times read "2 minutes ago" (the exact time on hover); a token that
+//! expires within a week says so in amber. On a phone the same markup is laid out as one
+//! card per token, each cell labelled by its `data-label` (style/main.css).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use leptos::ev::MouseEvent;
 use leptos::prelude::*;
 use tollgate::model::{
@@ -11,16 +13,24 @@ use tollgate::model::{
 
 use super::query::{changed, current_sort, href, toggled_sort};
 use super::selection::Selection;
-use crate::components::{DeniedButton, denial, use_hydrated, use_signed_in};
+use crate::Revealed;
+use crate::components::{Clock, DeniedButton, RelativeTime, denial, use_hydrated, use_signed_in};
+
+/// A token this close to its expiry gets the amber "expires in …" chip.
+const EXPIRY_WARNING: Duration = Duration::days(7);
 
 #[component]
 pub fn TokenTable(
     tokens: Vec<TokenView>,
     params: TokenListParams,
+    /// The server's time when the page was fetched. Statuses are judged by it, and the
+    /// relative times start from it, so the hydrated table matches the server's.
+    now: DateTime<Utc>,
     selection: RwSignal<Selection>,
     to_revoke: RwSignal<Option<TokenView>>,
 ) -> impl IntoView {
-    let now = Utc::now();
+    let clock = Clock::starting_at(now);
+    let hydrated = use_hydrated();
     // Revoked tokens can't be revoked again, so they can't be selected either.
     let selectable: Vec<i64> = tokens
         .iter()
@@ -37,7 +47,9 @@ pub fn TokenTable(
         view! {
             <input
                 type="checkbox"
+                id="select-all-tokens"
                 aria-label="Select all on this page"
+                disabled=move || !hydrated.get()
                 prop:checked=all_selected.clone()
                 prop:indeterminate=move || some_selected() && !all_selected()
                 on:change=move |event| {
@@ -53,7 +65,7 @@ pub fn TokenTable(
         .map(|token| {
             let index = selectable.iter().position(|id| *id == token.id);
             let rows = selectable.clone();
-            view! { <TokenRow token now index rows selection to_revoke /> }
+            view! { <TokenRow token now clock index rows selection to_revoke /> }
         })
         .collect_view();
 
@@ -73,7 +85,7 @@ pub fn TokenTable(
             _ => "",
         };
         view! {
-            <th scope="col" aria-sort=aria_sort>
+            <th scope="col" class="sortable" aria-sort=aria_sort>
                 <a href=link class="sort">{label}<span aria-hidden="true" class="arrow">{arrow}</span></a>
             </th>
         }
@@ -107,21 +119,27 @@ pub fn TokenTable(
 fn TokenRow(
     token: TokenView,
     now: DateTime<Utc>,
+    clock: Clock,
     /// The row's place among the selectable rows; `None` for a revoked token.
     index: Option<usize>,
     rows: Vec<i64>,
     selection: RwSignal<Selection>,
     to_revoke: RwSignal<Option<TokenView>>,
 ) -> impl IntoView {
+    let hydrated = use_hydrated();
+    let now_ticking = clock.now();
     let expires = match token.expires_at {
         None => view! { <span>"Never"</span> }.into_any(),
         Some(_) if token.is_expired(now) => {
             view! { <span class="badge danger">"Expired"</span> }.into_any()
         }
-        Some(at) => view! { <When at /> }.into_any(),
+        Some(at) if at - now <= EXPIRY_WARNING => {
+            view! { <ExpiresSoon at now=now_ticking /> }.into_any()
+        }
+        Some(at) => view! { <RelativeTime at now=now_ticking /> }.into_any(),
     };
     let last_used = match token.last_used_at {
-        Some(at) => view! { <When at /> }.into_any(),
+        Some(at) => view! { <RelativeTime at now=now_ticking /> }.into_any(),
         None => view! { <span>"Never"</span> }.into_any(),
     };
     let last_ip = token
@@ -146,7 +164,9 @@ fn TokenRow(
         view! {
             <input
                 type="checkbox"
+                id=format!("select-token-{id}")
                 aria-label=label
+                disabled=move || !hydrated.get()
                 prop:checked=move || selection.with(|s| s.contains(id))
                 on:click=move |event: MouseEvent| {
                     let checked = event_target_checked(&event);
@@ -183,37 +203,37 @@ fn TokenRow(
         }
     });
     let selected = move || selection.with(|s| s.contains(id));
+    // The token just created (its value is in the reveal above): its row stands out.
+    let Revealed(revealed) = expect_context::<Revealed>();
+    let just_created = move || revealed.with(|r| r.as_ref().is_some_and(|c| c.token.id == id));
+    let description = token.description.clone();
+    let no_description = description.is_empty();
 
+    // `tabindex="-1"`: the reveal's "Done" moves focus to the new token's row.
     view! {
-        <tr class:selected=selected>
+        <tr id=format!("token-{id}") tabindex="-1" class:selected=selected class:just-created=just_created>
             <td class="select">{checkbox}</td>
             <td class="name">
-                <a href=crate::paths::token(token.id)>{token.name.clone()}</a>
+                <a href=crate::paths::token(token.id) title=token.name.clone()>{token.name.clone()}</a>
             </td>
-            <td class="description">{token.description.clone()}</td>
-            <td><span class="badge">{token.token_type.label()}</span></td>
-            <td><code>{token.hint.clone()}</code></td>
-            <td>{token.creator_label()}</td>
-            <td class="when"><When at=token.created_at /></td>
-            <td class="when">{last_used}{last_ip}</td>
-            <td class="when">{expires}</td>
-            <td class="status">{status}</td>
+            <td class="description" data-label="Description" class:blank=no_description>{description}</td>
+            <td data-label="Type"><span class="badge">{token.token_type.label()}</span></td>
+            <td data-label="Token"><code>{token.hint.clone()}</code></td>
+            <td data-label="Created by">{token.creator_label()}</td>
+            <td class="when" data-label="Created"><RelativeTime at=token.created_at now=now_ticking /></td>
+            <td class="when" data-label="Last used">{last_used}{last_ip}</td>
+            <td class="when" data-label="Expires">{expires}</td>
+            <td class="status" data-label="Status">{status}</td>
             <td class="row-actions">{revoke}</td>
         </tr>
     }
 }
 
-/// A moment in a table cell, as [`format_time`] writes it. The date and the time may go
-/// on two lines, never break inside: that keeps the token table within a laptop's width.
+/// The amber chip of a token that expires within [`EXPIRY_WARNING`]: "expires in 6 days",
+/// the exact time on hover.
 #[component]
-fn When(at: DateTime<Utc>) -> impl IntoView {
-    let text = format_time(at);
-    let (date, time) = text.split_once(' ').unwrap_or((text.as_str(), ""));
+fn ExpiresSoon(at: DateTime<Utc>, now: Signal<DateTime<Utc>>) -> impl IntoView {
     view! {
-        <time datetime=at.to_rfc3339()>
-            <span class="nowrap">{date.to_owned()}</span>
-            " "
-            <span class="nowrap">{time.to_owned()}</span>
-        </time>
+        <span class="chip expiring">"expires "<RelativeTime at now /></span>
     }
 }
