@@ -168,7 +168,7 @@ async fn without_javascript_a_widening_edit_asks_for_the_password_in_the_form() 
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     assert_eq!(
         saved.header(header::LOCATION),
-        format!("/settings/api-tokens/{id}")
+        format!("/settings/api-tokens/{id}?saved=1")
     );
     let token = app.core.store.token(id).await.unwrap().unwrap();
     assert_eq!(token.token_type, TokenType::FullAccess);

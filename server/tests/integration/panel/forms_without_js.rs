@@ -364,7 +364,7 @@ async fn an_edit_saves_what_changed_and_a_refused_one_comes_back() {
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     assert_eq!(
         saved.header(header::LOCATION),
-        format!("/settings/api-tokens/{id}")
+        format!("/settings/api-tokens/{id}?saved=1")
     );
     let token = app.core.store.token(id).await.unwrap().unwrap();
     assert_eq!(token.description, "now described");
@@ -460,7 +460,8 @@ async fn the_sign_in_form_signs_in_or_comes_back_with_the_email() {
     assert_eq!(
         wrong.header(header::LOCATION),
         format!(
-            "/login?refused=credentials&email={}",
+            // The code carries the attempts left (4 of 5), so the page can warn near the lock.
+            "/login?refused=credentials-4&email={}",
             encode(&admin.email).replace('+', "%20")
         )
     );
