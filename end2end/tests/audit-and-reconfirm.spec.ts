@@ -49,7 +49,7 @@ test('creating a token asks for the password in place, then carries on', async (
   // Escape gives up: the form says why and keeps what was typed; nothing was created.
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
-  await expect(page.getByRole('alert')).toContainText('Confirm your password to continue');
+  await expect(page.locator('#token-form-error')).toContainText('Confirm your password to continue');
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue(SUDO_TOKEN);
 
   // Saving again asks again; the right password lets the same request through.
@@ -93,7 +93,7 @@ test('an edit that widens a token asks for the password; one that narrows it doe
   await expect(dialog).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
-  await expect(page.getByRole('alert')).toContainText('Confirm your password to continue');
+  await expect(page.locator('#token-form-error')).toContainText('Confirm your password to continue');
   await expectPath(page, editPath);
 
   // Saving again asks again; the right password lets the same edit through.

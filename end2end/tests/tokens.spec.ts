@@ -123,7 +123,8 @@ test('invalid tokens are refused and never listed', async ({ page }) => {
       await submitTokenForm(page, form);
 
       // Assert: the form says why and stays put; the list has not grown.
-      await expect(page.getByText(message)).toBeVisible();
+      // In the page (the live region outside it says the same sentence).
+      await expect(page.getByRole('main').getByText(message)).toBeVisible();
       await expectPath(page, NEW_TOKEN_PATH);
 
       await gotoHydrated(page, TOKENS_PATH);

@@ -2,27 +2,42 @@
 //! to the control that opened it when it closes, and to the result of an action (the
 //! reveal, the message, the first invalid field) so it never falls back to `<body>`.
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys;
 
-/// Focuses the element with `id` once the view has rendered it (next animation frame).
-/// A target that is not focusable by nature (a heading, a message) needs `tabindex="-1"`.
+/// How many animation frames (about two seconds) a focus target may take to appear.
+const FRAMES_TO_WAIT: u32 = 120;
+
+/// Focuses the element with `id` once it is in the page. A target that is not focusable
+/// by nature (a heading, a message) needs `tabindex="-1"`.
 pub fn focus_id(id: &'static str) {
-    request_animation_frame(move || {
-        if let Some(element) = document().get_element_by_id(id) {
-            focus(element);
-        }
-    });
+    focus_when_in_page(
+        Rc::new(move || document().get_element_by_id(id)),
+        FRAMES_TO_WAIT,
+    );
 }
 
 /// Focuses the first element that matches a CSS `selector` (e.g. `[aria-invalid="true"]`
-/// inside a form) once rendered; nothing happens if none matches.
+/// inside a form) once it is in the page; nothing happens if none appears.
 pub fn focus_first(selector: &'static str) {
-    request_animation_frame(move || {
-        if let Ok(Some(element)) = document().query_selector(selector) {
-            focus(element);
-        }
+    focus_when_in_page(
+        Rc::new(move || document().query_selector(selector).ok().flatten()),
+        FRAMES_TO_WAIT,
+    );
+}
+
+/// Looks for the target at each animation frame until it is found or `frames_left` run
+/// out. One frame is not always enough: a page that navigates and then loads (inside a
+/// `Suspense`) renders its view before it is attached, so the target is not in the
+/// document yet when the view's effects run.
+fn focus_when_in_page(find: Rc<dyn Fn() -> Option<web_sys::Element>>, frames_left: u32) {
+    request_animation_frame(move || match find() {
+        Some(element) => focus(element),
+        None if frames_left > 0 => focus_when_in_page(find, frames_left - 1),
+        None => {}
     });
 }
 

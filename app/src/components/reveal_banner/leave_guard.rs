@@ -7,25 +7,33 @@
 use leptos::prelude::*;
 
 /// The sentence the in-panel confirmation asks (browsers show their own for unloads).
+#[cfg(feature = "hydrate")]
 pub const LEAVE_QUESTION: &str =
     "Leave without copying the token? Its value will not be shown again.";
 
 /// Guards the page while `kept` is false, from now until the calling component is cleaned
 /// up. Set `kept` once the value is safe (copied, downloaded, or dismissed with Done).
 pub fn guard_leaving(kept: RwSignal<bool>) {
-    let unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
-        if !kept.try_get_untracked().unwrap_or(true) {
-            // Both, for browsers old and new: either asks the browser to confirm.
-            ev.prevent_default();
-            ev.set_return_value(LEAVE_QUESTION);
-        }
-    });
-    // Kept in the reactive arena (it is not `Send`); disposing it removes the listener.
-    let links = StoredValue::new_local(browser::LinkGuard::install(kept));
-    on_cleanup(move || {
-        unload.remove();
-        links.dispose();
-    });
+    // Only in the browser: the server has no page to leave, and a browser-only value kept
+    // there would be dropped on another thread when the render ends (which panics).
+    #[cfg(feature = "hydrate")]
+    {
+        let unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
+            if !kept.try_get_untracked().unwrap_or(true) {
+                // Both, for browsers old and new: either asks the browser to confirm.
+                ev.prevent_default();
+                ev.set_return_value(LEAVE_QUESTION);
+            }
+        });
+        // Kept in the reactive arena (it is not `Send`); disposing it removes the listener.
+        let links = StoredValue::new_local(browser::LinkGuard::install(kept));
+        on_cleanup(move || {
+            unload.remove();
+            links.dispose();
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = kept;
 }
 
 #[cfg(feature = "hydrate")]
@@ -112,19 +120,5 @@ mod browser {
             || href.starts_with('#')
             || same_page
             || (!target.is_empty() && target != "_self"))
-    }
-}
-
-/// On the server nothing is guarded: the listeners live in the browser.
-#[cfg(not(feature = "hydrate"))]
-mod browser {
-    use leptos::prelude::*;
-
-    pub struct LinkGuard;
-
-    impl LinkGuard {
-        pub fn install(_kept: RwSignal<bool>) -> Self {
-            Self
-        }
     }
 }
