@@ -68,7 +68,7 @@ test('docs/create-token.png: the create form with the permission matrix', async 
   await gotoHydrated(page, NEW_TOKEN_PATH);
   await page.getByLabel('Name', { exact: true }).fill('Newsletter sync');
   await page.getByLabel('Description', { exact: true }).fill('Reads articles and authors every hour');
-  await page.getByLabel('Token duration', { exact: true }).selectOption({ label: '90 days' });
+  await page.getByLabel('Expires', { exact: true }).selectOption({ label: '90 days' });
   await page.getByLabel('Token type', { exact: true }).selectOption({ label: 'Custom' });
   for (const permission of ['articles find', 'articles findOne', 'authors find', 'authors findOne']) {
     await page.getByRole('checkbox', { name: permission, exact: true }).check();
