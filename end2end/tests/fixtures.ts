@@ -324,6 +324,21 @@ export async function createToken(page: Page, form: TokenForm): Promise<string> 
 // Token list.
 // ---------------------------------------------------------------------------------------------
 
+export type Created = { id: number; secret: string };
+
+/** Creates a token through the admin JSON API (signed in by the page's session cookie). */
+export async function createViaApi(page: Page, body: Record<string, unknown>): Promise<Created> {
+  const response = await page.request.post('/admin/api/tokens', { data: body });
+  expect(response.status(), await response.text()).toBe(201);
+  const json = (await response.json()) as { data: { id: number }; secret: string };
+  return { id: json.data.id, secret: json.secret };
+}
+
+/** The token list with `query` (search, filters, sort) in its address. */
+export function listUrl(query: Record<string, string>): string {
+  return `${TOKENS_PATH}?${new URLSearchParams(query).toString()}`;
+}
+
 /** The list's row for the token named `name` (the name is a cell of its own). */
 export function tokenRow(page: Page, name: string): Locator {
   return page

@@ -63,7 +63,7 @@ test.describe('signed in', () => {
   }) => {
     // The same session in a browser that runs no script: what the server renders.
     const noScript = await browser.newContext({
-      baseURL,
+      ...(baseURL ? { baseURL } : {}),
       javaScriptEnabled: false,
       storageState: await page.context().storageState(),
     });

@@ -13,27 +13,14 @@ import {
   test,
   tokenRow,
   uniqueName,
-  type Page,
+  createViaApi,
+  listUrl,
 } from './fixtures';
 
 // The token list's finish: relative times with the exact time on hover, the amber
 // "expires in …" chip, Refresh and Create in the title's row, "Revoke selected" only with a
 // selection, search as you type, the default filter's name, the list refreshing itself,
 // the new token's row highlighted, cards on a phone, and controls inert until hydrated.
-
-type Created = { id: number; secret: string };
-
-/** Creates a token through the admin JSON API (signed in by the page's session cookie). */
-async function createViaApi(page: Page, body: Record<string, unknown>): Promise<Created> {
-  const response = await page.request.post('/admin/api/tokens', { data: body });
-  expect(response.status(), await response.text()).toBe(201);
-  const json = (await response.json()) as { data: { id: number }; secret: string };
-  return { id: json.data.id, secret: json.secret };
-}
-
-function listUrl(query: Record<string, string>): string {
-  return `${TOKENS_PATH}?${new URLSearchParams(query).toString()}`;
-}
 
 const EXACT_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/;
 

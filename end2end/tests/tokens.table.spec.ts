@@ -12,6 +12,9 @@ import {
   type AllowedConsoleError,
   type Locator,
   type Page,
+  createViaApi,
+  listUrl,
+  type Created,
 } from './fixtures';
 
 // The list page: search, filters, sort and keyset pages kept in the URL; multi-select with
@@ -21,20 +24,6 @@ test.describe.configure({ mode: 'serial' });
 
 /** Every token this file makes starts with RUN, so a search for RUN shows only them. */
 const RUN = `List${Date.now()}`;
-
-type Created = { id: number; secret: string };
-
-/** Creates a token through the admin JSON API (signed in by the page's session cookie). */
-async function createViaApi(page: Page, body: Record<string, unknown>): Promise<Created> {
-  const response = await page.request.post('/admin/api/tokens', { data: body });
-  expect(response.status(), await response.text()).toBe(201);
-  const json = (await response.json()) as { data: { id: number }; secret: string };
-  return { id: json.data.id, secret: json.secret };
-}
-
-function listUrl(query: Record<string, string>): string {
-  return `${TOKENS_PATH}?${new URLSearchParams(query).toString()}`;
-}
 
 /** The names in the table, top to bottom. */
 function nameCells(page: Page): Locator {
