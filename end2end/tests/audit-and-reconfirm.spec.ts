@@ -120,12 +120,7 @@ test('changing administrators asks too, and a Viewer has no audit log', async ({
 
   const context = await browser.newContext();
   const viewerPage = await context.newPage();
-  await gotoHydrated(viewerPage, '/login');
-  await viewerPage.getByLabel('Email', { exact: true }).fill(VIEWER.email);
-  await viewerPage.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
-  await viewerPage.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expectPath(viewerPage, TOKENS_PATH);
-  await waitForHydration(viewerPage);
+  await signIn(viewerPage, VIEWER.email);
   const nav = viewerPage.getByRole('navigation', { name: 'Settings' });
   await expect(nav.getByRole('link', { name: 'API Tokens' })).toBeVisible();
   await expect(nav.getByRole('link', { name: 'Audit log' })).toHaveCount(0);

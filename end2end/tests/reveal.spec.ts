@@ -298,12 +298,7 @@ test.describe('the bell', () => {
     await expect(page.getByRole('row').filter({ hasText: grace.name })).toHaveCount(1);
     const elsewhere = await browser.newContext();
     const gracePage = await elsewhere.newPage();
-    await gotoHydrated(gracePage, '/login');
-    await gracePage.getByLabel('Email', { exact: true }).fill(grace.email);
-    await gracePage.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
-    await gracePage.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await expectPath(gracePage, TOKENS_PATH);
-    await waitForHydration(gracePage);
+    await signIn(gracePage, grace.email);
 
     // Act: Ada creates one.
     await gotoHydrated(page, `${TOKENS_PATH}/new`);

@@ -41,15 +41,6 @@ const ADMINS_TOKEN = uniqueName('Roles spec');
 /** Made by the Editor, who is then removed. */
 const EDITORS_TOKEN = uniqueName('Editor made');
 
-async function signInAs(page: Page, email: string): Promise<void> {
-  await gotoHydrated(page, '/login');
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expectPath(page, TOKENS_PATH);
-  await waitForHydration(page);
-}
-
 function adminRow(page: Page, name: string): Locator {
   return page.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
 }
@@ -112,7 +103,7 @@ test('a Super Admin adds a Viewer and an Editor on the Administrators page', asy
 test('a Viewer sees tokens, cannot create or revoke, and the server refuses a direct create', async ({
   page,
 }) => {
-  await signInAs(page, VIEWER.email);
+  await signIn(page, VIEWER.email);
   await expect(tokenRow(page, ADMINS_TOKEN)).toHaveCount(1);
   await expect(page.getByRole('link', { name: 'Administrators', exact: true })).toHaveCount(0);
   await expect(page.getByRole('link', { name: 'Create new API token' })).toHaveCount(0);
@@ -165,7 +156,7 @@ test('a Viewer sees tokens, cannot create or revoke, and the server refuses a di
 });
 
 test('an Editor creates a token but cannot revoke it or manage admins', async ({ page }) => {
-  await signInAs(page, EDITOR.email);
+  await signIn(page, EDITOR.email);
   await createToken(page, { name: EDITORS_TOKEN, duration: '30 days', type: 'Read-only' });
   const row = tokenRow(page, EDITORS_TOKEN);
   await expect(row.getByRole('cell', { name: EDITOR.name, exact: true })).toBeVisible();
@@ -180,7 +171,7 @@ test('the last Super Admin stays; deactivating signs out at once; a removed crea
   // The Viewer is signed in elsewhere.
   const elsewhere = await browser.newContext();
   const viewerPage = await elsewhere.newPage();
-  await signInAs(viewerPage, VIEWER.email);
+  await signIn(viewerPage, VIEWER.email);
 
   await signIn(page);
   await gotoHydrated(page, ADMINS_PATH);
@@ -260,9 +251,9 @@ test('an admin changes their own name and password; their other sessions end', a
 
   const elsewhere = await browser.newContext();
   const otherPage = await elsewhere.newPage();
-  await signInAs(otherPage, pat.email);
+  await signIn(otherPage, pat.email);
   await page.context().clearCookies();
-  await signInAs(page, pat.email);
+  await signIn(page, pat.email);
 
   await page.getByRole('link', { name: `Signed in as ${pat.name} (Viewer)` }).click();
   await expectPath(page, '/settings/profile');
