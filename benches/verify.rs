@@ -55,6 +55,7 @@ fn core_with_token(runtime: &tokio::runtime::Runtime) -> (Tollgate, String, temp
             lifetime: TokenLifetime::Unlimited,
             token_type: TokenType::ReadOnly,
             permissions: Vec::new(),
+            ..Default::default()
         };
         let created = core.tokens.create(&admin, &request).await.unwrap();
         (core, created.secret.expose().to_owned(), dir)

@@ -51,6 +51,10 @@ impl ServiceError {
         Self::Invalid(vec![FieldError::new(field, message)])
     }
 
+    pub fn conflict(field: &str, message: &str) -> Self {
+        Self::Conflict(vec![FieldError::new(field, message)])
+    }
+
     /// What kind of failure this is: the one place a core error gets its status and code.
     pub fn class(&self) -> ErrorClass {
         match self {

@@ -12,6 +12,8 @@ pub use listing::{
 };
 mod admin;
 pub use admin::*;
+mod restrictions;
+pub use restrictions::*;
 mod audit;
 pub use crate::lifetime::TokenLifetime;
 pub use audit::*;
@@ -85,6 +87,21 @@ pub struct TokenView {
     pub revoked_at: Option<DateTime<Utc>>,
     /// The revoking admin's name; `None` for working tokens, and once that admin is gone.
     pub revoked_by: Option<String>,
+    /// How the token may be used (networks, rate limit, quota, not before).
+    #[serde(default)]
+    pub restrictions: Restrictions,
+    /// What a quota has left (not counting blocks instances have leased); `None`
+    /// without a quota.
+    #[serde(default)]
+    pub quota_remaining: Option<i64>,
+    #[serde(default)]
+    pub metadata: Metadata,
+    /// Set while the token is suspended.
+    #[serde(default)]
+    pub suspended: Option<Suspension>,
+    /// The old value during a regenerate's grace period.
+    #[serde(default)]
+    pub previous_value: Option<PreviousValue>,
 }
 
 impl TokenView {
@@ -94,14 +111,24 @@ impl TokenView {
 
     /// Revoked wins over expired: a revoked token never works again, an expired one could
     /// be given a new expiry.
+    /// Expired wins over suspended: resuming would not make it work.
     pub fn status(&self, now: DateTime<Utc>) -> TokenStatus {
         if self.revoked_at.is_some() {
             TokenStatus::Revoked
         } else if self.is_expired(now) {
             TokenStatus::Expired
+        } else if self.suspended.is_some() {
+            TokenStatus::Suspended
         } else {
             TokenStatus::Active
         }
+    }
+
+    /// The previous value still works at `now` (a regenerate's grace period).
+    pub fn previous_value_works(&self, now: DateTime<Utc>) -> bool {
+        self.previous_value
+            .as_ref()
+            .is_some_and(|p| !crate::lifetime::has_passed(p.until, now))
     }
 
     /// Who created the token, as the panel shows it: a removed admin's name is marked.
@@ -119,10 +146,13 @@ impl TokenView {
 #[cfg_attr(feature = "server", derive(sqlx::FromRow))]
 pub struct UsageCounts {
     pub requests: i64,
-    /// Refused as expired (401).
+    /// Refused as expired, suspended or not yet valid (401).
     pub unauthorized: i64,
-    /// Refused for a missing permission (403).
+    /// Refused for a missing permission or from a network it may not be used from (403).
     pub forbidden: i64,
+    /// Refused by its rate limit or an exhausted quota (429).
+    #[serde(default)]
+    pub limited: i64,
 }
 
 /// One token's usage on one UTC day.
@@ -141,6 +171,35 @@ pub struct TokenDetails {
     pub token: TokenView,
     /// One entry per day, oldest first, days without requests included as zeros.
     pub usage: Vec<DailyUsage>,
+    /// Allowed requests per permission over the same days, most used first.
+    #[serde(default)]
+    pub permission_usage: Vec<PermissionUse>,
+    /// Requests made with the previous value during its grace period, by address, latest
+    /// first.
+    #[serde(default)]
+    pub previous_value_uses: Vec<PreviousValueUse>,
+}
+
+impl TokenDetails {
+    /// A custom token's permissions that no request used over the charted days: what
+    /// "remove unused permissions" takes away. Empty for the other types (they list no
+    /// permissions; [`Self::permission_usage`] shows what they touch).
+    pub fn unused_permissions(&self) -> Vec<crate::catalog::Permission> {
+        if self.token.token_type != TokenType::Custom {
+            return Vec::new();
+        }
+        self.token
+            .permissions
+            .iter()
+            .filter(|p| {
+                !self
+                    .permission_usage
+                    .iter()
+                    .any(|u| &u.permission == *p && u.requests > 0)
+            })
+            .cloned()
+            .collect()
+    }
 }
 
 /// How many days of usage a token's page charts.
@@ -157,6 +216,10 @@ pub struct NewTokenRequest {
     pub token_type: TokenType,
     #[serde(default)]
     pub permissions: Vec<Permission>,
+    #[serde(default)]
+    pub restrictions: Restrictions,
+    #[serde(default)]
+    pub metadata: Metadata,
 }
 
 /// What an edit sends: only the fields to change (`None` leaves a field as it is). The
@@ -176,6 +239,16 @@ pub struct TokenPatch {
     /// A new lifetime, counted from the moment of the change.
     #[serde(default)]
     pub lifetime: Option<TokenLifetime>,
+    /// All the restrictions at once: what is not set is lifted. A changed quota starts
+    /// full.
+    #[serde(default)]
+    pub restrictions: Option<Restrictions>,
+    /// Replaces the metadata; `{}` clears it.
+    #[serde(default)]
+    pub metadata: Option<Metadata>,
+    /// Sets what the quota has left (the token must have a quota).
+    #[serde(default)]
+    pub quota_remaining: Option<i64>,
 }
 
 /// The one response that carries a token's value.

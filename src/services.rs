@@ -117,6 +117,8 @@ impl Tollgate {
                 cache: cache.clone(),
                 throttle: FailureThrottle::new(settings.throttle_limit, settings.throttle_window),
                 usage: usage.clone(),
+                rate_limits: Default::default(),
+                quotas: Default::default(),
                 outage_grace: settings.outage_grace,
             },
             content: Content::new(store.clone(), catalog),

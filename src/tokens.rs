@@ -9,7 +9,7 @@ use crate::catalog::Catalog;
 use crate::error::ServiceError;
 use crate::model::{
     AdminPermission, AdminView, AuditAction, AuditTargetKind, CreatedToken, DailyUsage, FieldError,
-    NewTokenRequest, TokenDetails, TokenListQuery, TokenPage, TokenView, USAGE_DAYS,
+    NewTokenRequest, PermissionUse, TokenDetails, TokenListQuery, TokenPage, TokenView, USAGE_DAYS,
 };
 use crate::notifications::Notifications;
 use crate::server_key::ServerKey;
@@ -29,8 +29,14 @@ mod edits;
 mod first_start;
 /// The token format: generation, parsing with checksum, keyed hashing.
 pub mod format;
+/// Suspending and resuming, ending a grace period.
+mod holds;
 /// A new token value with its hash and hint: the one way tokens are made.
 pub mod mint;
+/// Usage quotas, leased by instances in blocks.
+pub mod quota;
+/// Per-token rate limits (GCRA), per instance.
+pub mod rate_limit;
 /// Many tokens at once, for load tests.
 pub mod seed;
 /// Usage (last use, per-day counts), buffered in memory and flushed in batches.
@@ -123,6 +129,8 @@ impl Tokens {
             created_by: Some(creator.id),
             created_at: now,
             expires_at: new.expiry.at(),
+            restrictions: new.restrictions.get(),
+            metadata: new.metadata.get(),
         };
         let detail = new.grant.token_type.label();
         let audit = event(&By::Admin(creator), AuditAction::TokenCreate, None, detail);
@@ -179,11 +187,36 @@ impl Tokens {
             .ok_or(ServiceError::NotFound("token"))
     }
 
-    /// A token (revoked ones too) and its usage chart's data.
+    /// A token (revoked ones too), its usage chart's data, the permissions its requests
+    /// used over the same days, and who still uses its previous value.
     pub async fn details(&self, by: &AdminView, id: i64) -> Result<TokenDetails, ServiceError> {
         let token = self.get(by, id).await?;
         let usage = self.usage(id, USAGE_DAYS).await?;
-        Ok(TokenDetails { token, usage })
+        let since = usage
+            .first()
+            .map(|d| d.day)
+            .unwrap_or_else(|| Utc::now().date_naive());
+        let permission_usage = self
+            .store
+            .permission_usage(id, since)
+            .await?
+            .into_iter()
+            .map(|(permission, requests)| PermissionUse {
+                permission,
+                requests,
+            })
+            .collect();
+        let previous_value_uses = if token.previous_value.is_some() {
+            self.store.previous_value_uses(id).await?
+        } else {
+            Vec::new()
+        };
+        Ok(TokenDetails {
+            token,
+            usage,
+            permission_usage,
+            previous_value_uses,
+        })
     }
 
     /// Stores `count` read-only load-test tokens; returns the first `keep` values.

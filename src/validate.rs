@@ -8,8 +8,10 @@ use crate::catalog::{Catalog, Permission};
 use crate::lifetime::Expiry;
 use crate::model::{FieldError, NewAdminRequest, NewTokenRequest, TokenType};
 
+pub mod restrictions;
 pub mod text;
-mod token_edit;
+pub mod token_edit;
+pub use restrictions::{ValidMetadata, ValidRestrictions};
 pub use text::{Lines, fold};
 pub use token_edit::TokenEdit;
 
@@ -140,6 +142,8 @@ pub struct NewToken {
     pub description: Description,
     pub expiry: Expiry,
     pub grant: Grant,
+    pub restrictions: ValidRestrictions,
+    pub metadata: ValidMetadata,
 }
 
 impl NewToken {
@@ -153,18 +157,29 @@ impl NewToken {
         let description = Description::parse(&request.description);
         let expiry = Expiry::parse(request.lifetime, now);
         let grant = Grant::parse(catalog, request.token_type, &request.permissions);
-        match (name, description, expiry, grant) {
-            (Ok(name), Ok(description), Ok(expiry), Ok(grant)) => Ok(Self {
-                name,
-                description,
-                expiry,
-                grant,
-            }),
-            (name, description, expiry, grant) => {
-                Err([name.err(), description.err(), expiry.err(), grant.err()]
-                    .into_iter()
-                    .flatten()
-                    .collect())
+        let ends = expiry.as_ref().ok().and_then(|e| e.at());
+        let restrictions = ValidRestrictions::parse(&request.restrictions, ends);
+        let metadata = ValidMetadata::parse(&request.metadata);
+        match (name, description, expiry, grant, restrictions, metadata) {
+            (Ok(name), Ok(description), Ok(expiry), Ok(grant), Ok(restrictions), Ok(metadata)) => {
+                Ok(Self {
+                    name,
+                    description,
+                    expiry,
+                    grant,
+                    restrictions,
+                    metadata,
+                })
+            }
+            (name, description, expiry, grant, restrictions, metadata) => {
+                let mut errors: Vec<FieldError> =
+                    [name.err(), description.err(), expiry.err(), grant.err()]
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                errors.extend(restrictions.err().unwrap_or_default());
+                errors.extend(metadata.err());
+                Err(errors)
             }
         }
     }
@@ -275,6 +290,7 @@ mod tests {
             lifetime: TokenLifetime::Days30,
             token_type,
             permissions,
+            ..Default::default()
         }
     }
 

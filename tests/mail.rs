@@ -148,6 +148,7 @@ async fn every_admin_is_mailed_the_masked_token_never_its_value() {
                 lifetime: TokenLifetime::Days30,
                 token_type: TokenType::FullAccess,
                 permissions: Vec::new(),
+                ..Default::default()
             },
         )
         .await

@@ -199,6 +199,31 @@ impl From<Rejection> for ApiError {
             Rejection::Malformed(_) | Rejection::Unknown | Rejection::Expired(_) => {
                 Self::unauthorized("invalid_token", message, Some("invalid_token"))
             }
+            // RFC 6750's `invalid_token`, with a code that says why.
+            Rejection::Suspended => {
+                Self::unauthorized("token_suspended", message, Some("invalid_token"))
+            }
+            Rejection::NotYetValid(_) => {
+                Self::unauthorized("token_not_yet_valid", message, Some("invalid_token"))
+            }
+            // A good token, but not enough for a request from here: RFC 6750's
+            // `insufficient_scope` is the nearest of its three codes.
+            Rejection::IpNotAllowed(_) => Self {
+                challenge: Some(format!(
+                    "Bearer realm=\"{REALM}\", error=\"insufficient_scope\", error_description=\"{}\"",
+                    quote_safe(&message)
+                )),
+                ..Self::new(StatusCode::FORBIDDEN, "ip_not_allowed", message)
+            },
+            Rejection::RateLimited { retry_after, .. } => Self {
+                retry_after: Some(retry_after.as_secs().max(1)),
+                ..Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message)
+            },
+            Rejection::QuotaExhausted { refills_at } => Self {
+                retry_after: refills_at
+                    .map(|at| (at - chrono::Utc::now()).num_seconds().max(1) as u64),
+                ..Self::new(StatusCode::TOO_MANY_REQUESTS, "quota_exhausted", message)
+            },
             Rejection::Forbidden { needed } => Self {
                 challenge: Some(format!(
                     "Bearer realm=\"{REALM}\", error=\"insufficient_scope\", error_description=\"{}\", scope=\"{needed}\"",

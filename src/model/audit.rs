@@ -24,6 +24,8 @@ pub enum AuditAction {
     TokenUpdate,
     TokenRegenerate,
     TokenRevoke,
+    TokenSuspend,
+    TokenResume,
     AdminSetUp,
     AdminAdd,
     AdminRoleChange,
@@ -39,7 +41,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 22] = [
+    pub const ALL: [AuditAction; 24] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -50,6 +52,8 @@ impl AuditAction {
         AuditAction::TokenUpdate,
         AuditAction::TokenRegenerate,
         AuditAction::TokenRevoke,
+        AuditAction::TokenSuspend,
+        AuditAction::TokenResume,
         AuditAction::AdminSetUp,
         AuditAction::AdminAdd,
         AuditAction::AdminRoleChange,
@@ -78,6 +82,8 @@ impl AuditAction {
             TokenUpdate => "token.update",
             TokenRegenerate => "token.regenerate",
             TokenRevoke => "token.revoke",
+            TokenSuspend => "token.suspend",
+            TokenResume => "token.resume",
             AdminSetUp => "admin.set_up",
             AdminAdd => "admin.add",
             AdminRoleChange => "admin.role_change",
@@ -111,6 +117,8 @@ impl AuditAction {
             TokenUpdate => "Edited token",
             TokenRegenerate => "Regenerated token",
             TokenRevoke => "Revoked token",
+            TokenSuspend => "Suspended token",
+            TokenResume => "Resumed token",
             AdminSetUp => "Set up Tollgate",
             AdminAdd => "Added administrator",
             AdminRoleChange => "Changed role of administrator",

@@ -18,13 +18,16 @@ pub const BULK_REVOKE_MAX: usize = MAX_LIMIT as usize;
 #[serde(rename_all = "lowercase")]
 pub enum TokenStatus {
     Active,
+    /// Working otherwise, but refused until resumed.
+    Suspended,
     Expired,
     Revoked,
 }
 
 impl TokenStatus {
-    pub const ALL: [TokenStatus; 3] = [
+    pub const ALL: [TokenStatus; 4] = [
         TokenStatus::Active,
+        TokenStatus::Suspended,
         TokenStatus::Expired,
         TokenStatus::Revoked,
     ];
@@ -32,6 +35,7 @@ impl TokenStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             TokenStatus::Active => "active",
+            TokenStatus::Suspended => "suspended",
             TokenStatus::Expired => "expired",
             TokenStatus::Revoked => "revoked",
         }
@@ -39,6 +43,16 @@ impl TokenStatus {
 
     pub fn parse(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+
+    /// How the panel names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            TokenStatus::Active => "Active",
+            TokenStatus::Suspended => "Suspended",
+            TokenStatus::Expired => "Expired",
+            TokenStatus::Revoked => "Revoked",
+        }
     }
 }
 

@@ -177,7 +177,15 @@ fn list_sql(query: &TokenListQuery, after: Option<&ListCursor>, now: DateTime<Ut
         Some(TokenStatus::Active) => {
             let now = sql.bind(Bind::Time(Some(now)));
             base.push_str(&format!(
-                "WHERE t.revoked_at IS NULL AND {}",
+                "WHERE t.revoked_at IS NULL AND t.suspended_at IS NULL AND {}",
+                unexpired_sql(EXPIRY, &now)
+            ));
+        }
+        // Expired wins over suspended (`TokenView::status`).
+        Some(TokenStatus::Suspended) => {
+            let now = sql.bind(Bind::Time(Some(now)));
+            base.push_str(&format!(
+                "WHERE t.revoked_at IS NULL AND t.suspended_at IS NOT NULL AND {}",
                 unexpired_sql(EXPIRY, &now)
             ));
         }

@@ -16,8 +16,8 @@ use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::store::TokenAuthRecord;
 use crate::tokens::format::TokenHash;
+use crate::tokens::verifier::CachedToken;
 
 /// How many tokens stay cached at most; the least used are dropped first.
 pub const DEFAULT_CAPACITY: u64 = 100_000;
@@ -27,7 +27,7 @@ pub const DEFAULT_TIME_TO_LIVE: Duration = Duration::from_secs(300);
 
 #[derive(Clone)]
 pub struct TokenCache {
-    entries: moka::sync::Cache<String, Arc<TokenAuthRecord>>,
+    entries: moka::sync::Cache<String, Arc<CachedToken>>,
     generation: Arc<AtomicU64>,
     /// One of the `TRUST_*` values; the hot path reads only this.
     trust: Arc<AtomicU8>,
@@ -129,7 +129,7 @@ impl TokenCache {
         self.trust.store(TRUST_CURRENT, Ordering::SeqCst);
     }
 
-    pub fn get(&self, hash: &TokenHash) -> Option<Arc<TokenAuthRecord>> {
+    pub fn get(&self, hash: &TokenHash) -> Option<Arc<CachedToken>> {
         self.entries.get(hash.as_str())
     }
 
@@ -141,7 +141,7 @@ impl TokenCache {
     /// Keeps a row read from the database, unless an invalidation or a change of trust ran
     /// since `seen`, or the entries are not current (then the row may be stale and is
     /// dropped; the next request reads again).
-    pub fn insert_if_unchanged(&self, hash: &TokenHash, record: Arc<TokenAuthRecord>, seen: u64) {
+    pub fn insert_if_unchanged(&self, hash: &TokenHash, record: Arc<CachedToken>, seen: u64) {
         if self.generation() != seen || !self.is_current() {
             return;
         }
@@ -180,14 +180,20 @@ mod tests {
     use crate::server_key::ServerKey;
     use crate::tokens::format::PlainToken;
 
-    fn record(id: i64) -> Arc<TokenAuthRecord> {
-        Arc::new(TokenAuthRecord {
+    fn record(id: i64) -> Arc<CachedToken> {
+        Arc::new(CachedToken::bare(crate::store::TokenAuthRecord {
             id,
             name: format!("token {id}"),
             token_type: TokenType::ReadOnly,
             permissions: Vec::new(),
             expires_at: None,
-        })
+            restrictions: Default::default(),
+            networks: Vec::new(),
+            metadata: Default::default(),
+            suspended: false,
+            quota_epoch: 0,
+            previous_until: None,
+        }))
     }
 
     fn hash() -> TokenHash {
@@ -199,7 +205,7 @@ mod tests {
         let cache = TokenCache::default();
         let h = hash();
         cache.insert_if_unchanged(&h, record(1), cache.generation());
-        assert_eq!(cache.get(&h).map(|r| r.id), Some(1));
+        assert_eq!(cache.get(&h).map(|r| r.record.id), Some(1));
         cache.invalidate(h.as_str());
         assert!(cache.get(&h).is_none());
     }
@@ -237,7 +243,7 @@ mod tests {
         cache.insert_if_unchanged(&h, record(1), before_the_loss);
         assert!(cache.get(&h).is_none());
         cache.insert_if_unchanged(&h, record(1), cache.generation());
-        assert_eq!(cache.get(&h).map(|r| r.id), Some(1));
+        assert_eq!(cache.get(&h).map(|r| r.record.id), Some(1));
     }
 
     #[test]

@@ -9,16 +9,18 @@ use crate::admins::access::{require, require_confirmed};
 use crate::admins::actor::Actor;
 use crate::error::ServiceError;
 use crate::model::{
-    AdminPermission, AuditAction, BULK_REVOKE_MAX, CreatedToken, FieldError, TokenPatch, TokenView,
+    AdminPermission, AuditAction, BULK_REVOKE_MAX, CreatedToken, FieldError, Grace, TokenPatch,
+    TokenView,
 };
-use crate::store::{StoreError, TokenUpdate};
+use crate::store::{QuotaReset, StoreError, TokenState, TokenUpdate};
 use crate::tokens::mint::mint;
 use crate::validate::TokenEdit;
+use crate::validate::token_edit::Current;
 
 /// How often a change is retried when another one lands between its read and its write.
 const ATTEMPTS: usize = 3;
 
-fn changed_meanwhile() -> ServiceError {
+pub(super) fn changed_meanwhile() -> ServiceError {
     ServiceError::Conflict(vec![FieldError::new(
         "token",
         "The token was changed by someone else while saving; reload it and try again.",
@@ -26,7 +28,7 @@ fn changed_meanwhile() -> ServiceError {
 }
 
 /// A working token's hash and state; `NotFound` or `AlreadyRevoked` otherwise.
-async fn working(
+pub(super) async fn working(
     tokens: &Tokens,
     id: i64,
 ) -> Result<(String, crate::store::TokenState), ServiceError> {
@@ -46,6 +48,16 @@ async fn working(
 }
 
 impl Tokens {
+    /// Drops every cache entry of a token that just changed: its value's, and its previous
+    /// value's during a grace period. This instance at once; on Postgres the others hear
+    /// it from the database.
+    pub(super) fn forget(&self, hash: &str, state: &TokenState) {
+        self.cache.invalidate(hash);
+        if let Some(previous) = &state.previous_hash {
+            self.cache.invalidate(previous);
+        }
+    }
+
     /// Changes the fields `patch` sends (checked like on create), and nothing else. A patch
     /// that sends nothing returns the token unchanged.
     ///
@@ -62,13 +74,19 @@ impl Tokens {
         require(admin, AdminPermission::ApiTokensRead)?;
         for _ in 0..ATTEMPTS {
             let (hash, state) = working(self, id).await?;
-            let current = (state.token_type, state.permissions.as_slice());
-            let edit = TokenEdit::parse(&self.catalog, patch, current, Utc::now())
+            let current = Current {
+                token_type: state.token_type,
+                permissions: &state.permissions,
+                expires_at: state.expires_at,
+                restrictions: &state.restrictions,
+            };
+            let now = Utc::now();
+            let edit = TokenEdit::parse(&self.catalog, patch, current, now)
                 .map_err(ServiceError::Invalid)?;
             if edit.is_empty() {
                 return self.view(id).await;
             }
-            if edit.widens((state.token_type, &state.permissions, state.expires_at)) {
+            if edit.widens(current) {
                 require_confirmed(admin, AdminPermission::ApiTokensUpdate)?;
             }
             let update = TokenUpdate {
@@ -79,6 +97,9 @@ impl Tokens {
                     .as_ref()
                     .map(|g| (g.token_type, g.permissions.as_slice())),
                 expires_at: edit.expiry.map(|e| e.at()),
+                restrictions: edit.restrictions.as_ref().map(|r| r.get()),
+                metadata: edit.metadata.as_ref().map(|m| m.get()),
+                quota: quota_reset(&state, &edit, now),
             };
             let detail = edit.describe(&state.name);
             let name = update.name.unwrap_or(&state.name);
@@ -89,7 +110,7 @@ impl Tokens {
                 .await
                 .map_err(name_conflict)?
             {
-                self.cache.invalidate(&hash);
+                self.forget(&hash, &state);
                 tracing::info!(token_id = id, admin_id = admin.id, "token updated");
                 return self.view(id).await;
             }
@@ -97,20 +118,41 @@ impl Tokens {
         Err(changed_meanwhile())
     }
 
-    /// Gives the token a new value, revealed once; the old value is refused from the next
-    /// request on. Same row, same settings.
-    pub async fn regenerate(&self, admin: &Actor, id: i64) -> Result<CreatedToken, ServiceError> {
+    /// Gives the token a new value, revealed once. Same row, same settings. The old value
+    /// is refused from the next request on, or with a `grace` period keeps working until
+    /// it ends (any earlier previous value stops now).
+    pub async fn regenerate(
+        &self,
+        admin: &Actor,
+        id: i64,
+        grace: Grace,
+    ) -> Result<CreatedToken, ServiceError> {
         require_confirmed(admin, AdminPermission::ApiTokensRegenerate)?;
         for _ in 0..ATTEMPTS {
             let (old_hash, state) = working(self, id).await?;
             let minted = mint(&self.key);
-            let audit = Self::audit_event(admin, AuditAction::TokenRegenerate, id, &state.name, "");
+            let now = Utc::now();
+            let grace_until = (grace != Grace::Now).then(|| now + grace.duration());
+            let detail = match grace_until {
+                None => String::new(),
+                Some(until) => format!(
+                    "the previous value works until {}",
+                    crate::model::format_time(until)
+                ),
+            };
+            let audit = Self::audit_event(
+                admin,
+                AuditAction::TokenRegenerate,
+                id,
+                &state.name,
+                &detail,
+            );
             if self
                 .store
-                .replace_token_hash(id, &old_hash, minted.stored(), &audit)
+                .replace_token_hash(id, &old_hash, minted.stored(), grace_until, &audit)
                 .await?
             {
-                self.cache.invalidate(&old_hash);
+                self.forget(&old_hash, &state);
                 tracing::info!(token_id = id, admin_id = admin.id, "token regenerated");
                 let token = self.view(id).await?;
                 return Ok(CreatedToken {
@@ -131,7 +173,7 @@ impl Tokens {
         ids: &[i64],
     ) -> Result<Vec<(i64, Result<TokenView, ServiceError>)>, ServiceError> {
         require_confirmed(by, AdminPermission::ApiTokensDelete)?;
-        let ids = distinct_ids(ids)?;
+        let ids = distinct_ids(ids, "revoke")?;
         let mut outcomes = Vec::with_capacity(ids.len());
         for id in ids {
             outcomes.push((id, self.revoke(by, id).await));
@@ -152,8 +194,7 @@ impl Tokens {
                 .revoke_token(id, &hash, by.id, Utc::now(), &audit)
                 .await?
             {
-                // This instance at once; on Postgres the others hear it from the database.
-                self.cache.invalidate(&hash);
+                self.forget(&hash, &state);
                 tracing::info!(token_id = id, admin_id = by.id, "token revoked");
                 return self.view(id).await;
             }
@@ -162,20 +203,48 @@ impl Tokens {
     }
 }
 
+/// The quota's new state, if the edit changes it: a new or changed quota starts full (a
+/// refilling one in the current period), a lifted one is gone, a remaining count sent is
+/// what is left.
+fn quota_reset(
+    state: &TokenState,
+    edit: &TokenEdit,
+    now: chrono::DateTime<Utc>,
+) -> Option<QuotaReset> {
+    let quota = match &edit.restrictions {
+        Some(new) => new.get().quota,
+        None => state.restrictions.quota,
+    };
+    let period_start = quota.and_then(|q| q.refill).map(|r| r.period_start(now));
+    if let Some(remaining) = edit.quota_remaining {
+        return Some(QuotaReset {
+            remaining: Some(remaining),
+            period_start,
+        });
+    }
+    (quota != state.restrictions.quota).then(|| QuotaReset {
+        remaining: quota.map(|q| q.requests),
+        period_start,
+    })
+}
+
 /// At least one id and at most [`BULK_REVOKE_MAX`] (counted as sent), each kept once in
-/// the order given: a repeated id would otherwise "fail" as revoked by this very call.
-fn distinct_ids(ids: &[i64]) -> Result<Vec<i64>, ServiceError> {
+/// the order given: a repeated id would otherwise "fail" as changed by this very call.
+/// `verb` names the change in messages ("revoke", "suspend").
+pub(super) fn distinct_ids(ids: &[i64], verb: &str) -> Result<Vec<i64>, ServiceError> {
     if ids.is_empty() {
         return Err(ServiceError::invalid(
             "ids",
-            "Choose at least one token to revoke.",
+            &format!("Choose at least one token to {verb}."),
         ));
     }
     if ids.len() > BULK_REVOKE_MAX {
+        let mut verb = verb.to_owned();
+        verb[..1].make_ascii_uppercase();
         return Err(ServiceError::invalid(
             "ids",
             &format!(
-                "Revoke at most {BULK_REVOKE_MAX} tokens at once ({} were sent).",
+                "{verb} at most {BULK_REVOKE_MAX} tokens at once ({} were sent).",
                 ids.len()
             ),
         ));
@@ -190,16 +259,22 @@ mod tests {
 
     #[test]
     fn ids_are_kept_once_in_order_and_bounded_as_sent() {
-        assert_eq!(distinct_ids(&[3, 1, 3, 2, 1]).unwrap(), vec![3, 1, 2]);
+        assert_eq!(
+            distinct_ids(&[3, 1, 3, 2, 1], "revoke").unwrap(),
+            vec![3, 1, 2]
+        );
         let fields = |e: ServiceError| match e {
             ServiceError::Invalid(errors) => errors[0].field.clone(),
             other => panic!("{other}"),
         };
-        assert_eq!(fields(distinct_ids(&[]).unwrap_err()), "ids");
+        assert_eq!(fields(distinct_ids(&[], "revoke").unwrap_err()), "ids");
         let too_many: Vec<i64> = (1..=BULK_REVOKE_MAX as i64 + 1).collect();
-        assert_eq!(fields(distinct_ids(&too_many).unwrap_err()), "ids");
+        assert_eq!(
+            fields(distinct_ids(&too_many, "revoke").unwrap_err()),
+            "ids"
+        );
         // Repeats count too: the bound is checked before any de-duplication work.
-        assert!(distinct_ids(&vec![7; BULK_REVOKE_MAX + 1]).is_err());
-        assert!(distinct_ids(&vec![7; BULK_REVOKE_MAX]).is_ok());
+        assert!(distinct_ids(&vec![7; BULK_REVOKE_MAX + 1], "revoke").is_err());
+        assert!(distinct_ids(&vec![7; BULK_REVOKE_MAX], "revoke").is_ok());
     }
 }

@@ -7,9 +7,19 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
+use crate::model::{Metadata, Restrictions};
 use crate::model::{RevealedSecret, TokenType};
 use crate::server_key::ServerKey;
 use crate::store::NewTokenRecord;
+
+/// What a token Tollgate makes on its own is restricted by: nothing.
+static NO_RESTRICTIONS: Restrictions = Restrictions {
+    allowed_networks: Vec::new(),
+    rate_limit: None,
+    quota: None,
+    not_before: None,
+};
+static NO_METADATA: std::sync::LazyLock<Metadata> = std::sync::LazyLock::new(Metadata::default);
 use crate::tokens::format::{PlainToken, TokenHash};
 
 /// A freshly generated token: its value, and what the database will keep of it.
@@ -59,6 +69,8 @@ impl Minted {
             created_by: None,
             created_at: now,
             expires_at: None,
+            restrictions: &NO_RESTRICTIONS,
+            metadata: &NO_METADATA,
         }
     }
 

@@ -3,10 +3,11 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Description, Grant, Name};
+use super::restrictions::check_quota_remaining;
+use super::{Description, Grant, Name, ValidMetadata, ValidRestrictions};
 use crate::catalog::{Catalog, Permission};
 use crate::lifetime::Expiry;
-use crate::model::{FieldError, TokenPatch, TokenType};
+use crate::model::{FieldError, Restrictions, TokenPatch, TokenType};
 
 /// A [`TokenPatch`] that passed validation. `None` fields stay as they are.
 #[derive(Debug, Clone, Default)]
@@ -16,6 +17,18 @@ pub struct TokenEdit {
     /// Type and permissions always change together, so the stored pair stays valid.
     pub grant: Option<Grant>,
     pub expiry: Option<Expiry>,
+    pub restrictions: Option<ValidRestrictions>,
+    pub metadata: Option<ValidMetadata>,
+    pub quota_remaining: Option<i64>,
+}
+
+/// What an edit is checked against: the token as it stands.
+#[derive(Debug, Clone, Copy)]
+pub struct Current<'a> {
+    pub token_type: TokenType,
+    pub permissions: &'a [Permission],
+    pub expires_at: Option<DateTime<Utc>>,
+    pub restrictions: &'a Restrictions,
 }
 
 impl TokenEdit {
@@ -39,16 +52,31 @@ impl TokenEdit {
         if self.expiry.is_some() {
             changed.push("expiry".to_owned());
         }
+        if let Some(restrictions) = &self.restrictions {
+            let summary = restrictions.get().summary();
+            changed.push(if summary.is_empty() {
+                "restrictions (none)".to_owned()
+            } else {
+                format!("restrictions ({})", summary.join(", "))
+            });
+        }
+        if self.metadata.is_some() {
+            changed.push("metadata".to_owned());
+        }
+        if let Some(remaining) = self.quota_remaining {
+            changed.push(format!("quota remaining ({remaining})"));
+        }
         format!("changed: {}", changed.join(", "))
     }
 
-    /// `current` is the token's type and permissions now: a patch that sends only one of
-    /// the two is checked together with the other's current value. Turning a custom token
-    /// into a typed one drops its permission list.
+    /// `current` is the token as it stands: a patch that sends only the type or only the
+    /// permissions is checked together with the other's current value, a start against
+    /// the expiry it will have. Turning a custom token into a typed one drops its
+    /// permission list.
     pub fn parse(
         catalog: &Catalog,
         patch: &TokenPatch,
-        current: (TokenType, &[Permission]),
+        current: Current<'_>,
         now: DateTime<Utc>,
     ) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
@@ -66,8 +94,31 @@ impl TokenEdit {
                 .map_err(|e| errors.push(e))
                 .ok();
         }
+        if let Some(raw) = &patch.restrictions {
+            let ends = match &edit.expiry {
+                Some(expiry) => expiry.at(),
+                None => current.expires_at,
+            };
+            edit.restrictions = ValidRestrictions::parse(raw, ends)
+                .map_err(|e| errors.extend(e))
+                .ok();
+        }
+        if let Some(metadata) = &patch.metadata {
+            edit.metadata = ValidMetadata::parse(metadata)
+                .map_err(|e| errors.push(e))
+                .ok();
+        }
+        if let Some(remaining) = patch.quota_remaining {
+            let quota = match &patch.restrictions {
+                Some(raw) => raw.quota,
+                None => current.restrictions.quota,
+            };
+            edit.quota_remaining = check_quota_remaining(remaining, quota.is_some())
+                .map_err(|e| errors.push(e))
+                .ok();
+        }
         if patch.token_type.is_some() || patch.permissions.is_some() {
-            let (current_type, current_permissions) = current;
+            let (current_type, current_permissions) = (current.token_type, current.permissions);
             let token_type = patch.token_type.unwrap_or(current_type);
             let kept: &[Permission] = if token_type == TokenType::Custom {
                 current_permissions
@@ -90,9 +141,11 @@ impl TokenEdit {
     /// permission that allows more, or a later expiry (or none), which also revives an
     /// expired token. Such edits need the password confirmed, like creating a token;
     /// narrowing ones (name, description, fewer permissions, an earlier expiry) don't.
-    /// `current` is the token's type, permissions and expiry (`None`: never) now.
-    pub fn widens(&self, current: (TokenType, &[Permission], Option<DateTime<Utc>>)) -> bool {
-        let (token_type, permissions, expires_at) = current;
+    /// Lifting or loosening a restriction widens too (more networks, a higher limit, a
+    /// larger quota, an earlier start), as does giving a quota more left.
+    pub fn widens(&self, current: Current<'_>) -> bool {
+        let (token_type, permissions, expires_at) =
+            (current.token_type, current.permissions, current.expires_at);
         let wider_grant = self
             .grant
             .as_ref()
@@ -104,7 +157,11 @@ impl TokenEdit {
                 (Some(_), None) => true,
                 (Some(now), Some(new)) => new > now,
             });
-        wider_grant || later_expiry
+        let looser = self
+            .restrictions
+            .as_ref()
+            .is_some_and(|new| loosens(current.restrictions, new.get()));
+        wider_grant || later_expiry || looser || self.quota_remaining.is_some()
     }
 
     /// The patch sent no field: saving it changes nothing.
@@ -113,7 +170,39 @@ impl TokenEdit {
             && self.description.is_none()
             && self.grant.is_none()
             && self.expiry.is_none()
+            && self.restrictions.is_none()
+            && self.metadata.is_none()
+            && self.quota_remaining.is_none()
     }
+}
+
+/// Whether `new` lets through a request `old` refuses: any change to the networks but
+/// removing some, a higher or lifted rate limit, a larger or lifted quota (a changed
+/// quota starts full), an earlier or no start.
+fn loosens(old: &Restrictions, new: &Restrictions) -> bool {
+    let networks = !old.allowed_networks.is_empty()
+        && (new.allowed_networks.is_empty()
+            || new
+                .allowed_networks
+                .iter()
+                .any(|n| !old.allowed_networks.contains(n)));
+    let per_second = |r: &crate::model::RateLimit| f64::from(r.requests) / r.per.seconds() as f64;
+    let rate = match (old.rate_limit, new.rate_limit) {
+        (Some(_), None) => true,
+        (Some(a), Some(b)) => per_second(&b) > per_second(&a),
+        (None, _) => false,
+    };
+    let quota = match (old.quota, new.quota) {
+        (Some(_), None) => true,
+        (Some(a), Some(b)) => a != b,
+        (None, _) => false,
+    };
+    let start = match (old.not_before, new.not_before) {
+        (Some(_), None) => true,
+        (Some(a), Some(b)) => b < a,
+        (None, _) => false,
+    };
+    networks || rate || quota || start
 }
 
 /// Whether `new` allows a request `old` refuses. A full-access or read-only token covers
@@ -140,11 +229,30 @@ mod tests {
         Permission::new("articles", Action::Find)
     }
 
+    const NO_RESTRICTIONS: &Restrictions = &Restrictions {
+        allowed_networks: Vec::new(),
+        rate_limit: None,
+        quota: None,
+        not_before: None,
+    };
+
+    fn current(
+        (token_type, permissions, expires_at): (TokenType, &[Permission], Option<DateTime<Utc>>),
+    ) -> Current<'_> {
+        Current {
+            token_type,
+            permissions,
+            expires_at,
+            restrictions: NO_RESTRICTIONS,
+        }
+    }
+
     fn parse(
         patch: TokenPatch,
-        current: (TokenType, &[Permission]),
+        (token_type, permissions): (TokenType, &[Permission]),
     ) -> Result<TokenEdit, Vec<FieldError>> {
-        TokenEdit::parse(&Catalog::default(), &patch, current, Utc::now())
+        let now = current((token_type, permissions, None));
+        TokenEdit::parse(&Catalog::default(), &patch, now, Utc::now())
     }
 
     #[test]
@@ -203,7 +311,7 @@ mod tests {
         let (token_type, permissions, _) = current;
         parse(patch, (token_type, permissions))
             .unwrap()
-            .widens(current)
+            .widens(self::current(current))
     }
 
     fn grant(token_type: TokenType, permissions: Vec<Permission>) -> TokenPatch {

@@ -6,6 +6,7 @@ use tollgate::admins::sign_in_throttle::SignInThrottle;
 use tollgate::admins::{Admins, NewSession, SessionSettings};
 use tollgate::audit::Audit;
 use tollgate::catalog::{Action, Permission};
+use tollgate::model::Grace;
 use tollgate::model::{
     AddAdminRequest, AuditAction, AuditEntry, AuditQuery, AuditTargetKind, RoleRequest,
     SignInRequest, TokenPatch, TokenType,
@@ -64,7 +65,7 @@ pub async fn every_change_is_audited_with_who_where_and_names_as_they_were(core:
         ..TokenPatch::default()
     };
     core.tokens.update(&ada, id, &rename).await.unwrap();
-    let regenerated = core.tokens.regenerate(&ada, id).await.unwrap();
+    let regenerated = core.tokens.regenerate(&ada, id, Grace::Now).await.unwrap();
     core.tokens.revoke(&ada, id).await.unwrap();
 
     let role = RoleRequest {
@@ -427,7 +428,12 @@ pub async fn changes_land_together_with_their_audit_events(core: &Tollgate) {
             .await
             .is_err()
     );
-    assert!(core.tokens.regenerate(&ada, kept.token.id).await.is_err());
+    assert!(
+        core.tokens
+            .regenerate(&ada, kept.token.id, Grace::Now)
+            .await
+            .is_err()
+    );
     assert!(core.tokens.revoke(&ada, kept.token.id).await.is_err());
 
     let names: Vec<String> = listed(core, &ada)

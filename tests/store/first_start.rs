@@ -3,6 +3,7 @@
 
 use tollgate::Tollgate;
 use tollgate::catalog::{Action, Permission};
+use tollgate::model::Grace;
 use tollgate::model::{AuditAction, AuditQuery, TokenPatch, TokenType, TokenView};
 use tollgate::store::Store;
 use tollgate::tokens::verifier::Rejection;
@@ -80,7 +81,11 @@ pub async fn a_pregenerated_token_works_once_regenerated(core: &Tollgate) {
         .into_iter()
         .find(|t| t.name == "Read-only")
         .unwrap();
-    let regenerated = core.tokens.regenerate(&admin, read_only.id).await.unwrap();
+    let regenerated = core
+        .tokens
+        .regenerate(&admin, read_only.id, Grace::Now)
+        .await
+        .unwrap();
     let secret = Some(regenerated.secret.expose());
     let find = Permission::new("articles", Action::Find);
     let create = Permission::new("articles", Action::Create);

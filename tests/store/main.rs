@@ -204,5 +204,6 @@ fn token_request(
         lifetime: TokenLifetime::Days30,
         token_type,
         permissions,
+        ..Default::default()
     }
 }

@@ -3,6 +3,7 @@
 
 use chrono::{Duration, DurationRound, Utc};
 use tollgate::catalog::{Action, Permission};
+use tollgate::model::Grace;
 use tollgate::model::{TokenLifetime, TokenPatch, TokenStatus, TokenType};
 use tollgate::tokens::DUPLICATE_NAME;
 use tollgate::tokens::verifier::Rejection;
@@ -177,7 +178,7 @@ pub async fn regenerating_refuses_the_old_value_at_once(core: &Tollgate) {
 
     let renewed = core
         .tokens
-        .regenerate(&admin, created.token.id)
+        .regenerate(&admin, created.token.id, Grace::Now)
         .await
         .unwrap();
 
@@ -202,7 +203,7 @@ pub async fn regenerating_refuses_the_old_value_at_once(core: &Tollgate) {
     let secret = renewed.secret.expose();
     assert_eq!(token.hint, format!("tg_…{}", &secret[secret.len() - 4..]));
     assert!(matches!(
-        core.tokens.regenerate(&admin, 999_999).await,
+        core.tokens.regenerate(&admin, 999_999, Grace::Now).await,
         Err(ServiceError::NotFound("token"))
     ));
 }
@@ -227,7 +228,10 @@ pub async fn a_revoked_token_keeps_who_and_when_and_refuses_changes(core: &Tollg
 
     for attempt in [
         core.tokens.revoke(&admin, id).await.map(drop),
-        core.tokens.regenerate(&admin, id).await.map(drop),
+        core.tokens
+            .regenerate(&admin, id, Grace::Now)
+            .await
+            .map(drop),
         core.tokens
             .update(&admin, id, &TokenPatch::default())
             .await
@@ -283,7 +287,11 @@ async fn postgres_regenerate_and_edit_on_one_instance_reach_another() {
     let old = Some(created.secret.expose());
     b.verifier.authenticate(old, None).await.unwrap(); // answered from B's cache
 
-    let renewed = a.tokens.regenerate(&admin, created.token.id).await.unwrap();
+    let renewed = a
+        .tokens
+        .regenerate(&admin, created.token.id, Grace::Now)
+        .await
+        .unwrap();
     let new = Some(renewed.secret.expose());
     wait_until(|| async {
         matches!(

@@ -42,7 +42,8 @@ async fn usage_is_flushed_in_batches(core: &Tollgate) {
         UsageCounts {
             requests: 4,
             unauthorized: 0,
-            forbidden: 1
+            forbidden: 1,
+            limited: 0,
         }
     );
     assert!(

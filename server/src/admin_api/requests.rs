@@ -111,6 +111,7 @@ impl CreateTokenBody {
                 lifetime,
                 token_type,
                 permissions: self.permissions,
+                ..Default::default()
             }),
             (lifetime, token_type) => Err([lifetime.err(), token_type.err()]
                 .into_iter()
@@ -133,6 +134,7 @@ impl PatchTokenBody {
             token_type: self.token_type,
             permissions: self.permissions,
             lifetime,
+            ..Default::default()
         })
     }
 }

@@ -82,7 +82,11 @@ pub async fn regenerate(
     AdminSession(admin): AdminSession,
     Path(id): Path<String>,
 ) -> Result<Json<TokenWithSecret>, ApiError> {
-    let created = state.core.tokens.regenerate(&admin, token_id(&id)?).await?;
+    let created = state
+        .core
+        .tokens
+        .regenerate(&admin, token_id(&id)?, tollgate::model::Grace::Now)
+        .await?;
     Ok(Json(TokenWithSecret::new(created)))
 }
 

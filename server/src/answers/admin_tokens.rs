@@ -73,6 +73,12 @@ impl AdminToken {
             expires_at,
             revoked_at,
             revoked_by,
+            // TODO(restrictions helper): shown by the admin API.
+            restrictions: _,
+            quota_remaining: _,
+            metadata: _,
+            suspended: _,
+            previous_value: _,
         } = token;
         Self {
             created_at,

@@ -50,6 +50,7 @@ impl FromRequestParts<AppState> for Authorized {
             .core
             .verifier
             .authorize(&token, &Permission::new(resource.as_str(), endpoint.action))
+            .await
             .map_err(|rejection| ApiError::from(rejection).into_response())?;
         Ok(Authorized { token, resource })
     }

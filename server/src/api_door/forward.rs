@@ -77,7 +77,7 @@ pub async fn forward_auth(
         Err(Refusal::Ambiguous(what)) => return Err(ApiError::ambiguous_path(what)),
         Err(_) => return Err(ApiError::no_route(&method, &uri)),
     };
-    state.core.verifier.authorize(&token, &needed)?;
+    state.core.verifier.authorize(&token, &needed).await?;
 
     let mut answer = HeaderMap::new();
     answer.insert(TOKEN_ID, HeaderValue::from(token.id));

@@ -14,7 +14,7 @@ pub async fn verify_token(
     Authenticated(token): Authenticated,
 ) -> Result<Json<TokenCheck>, ApiError> {
     let verifier = &state.core.verifier;
-    verifier.accept(&token);
+    verifier.accept(&token).await?;
     let expires_in_seconds = token.expires_at.map(|at| (at - Utc::now()).num_seconds());
     Ok(Json(TokenCheck {
         expires_at: token.expires_at,

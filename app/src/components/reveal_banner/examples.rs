@@ -81,6 +81,11 @@ mod tests {
                 expires_at: None,
                 revoked_at: None,
                 revoked_by: None,
+                restrictions: Default::default(),
+                quota_remaining: None,
+                metadata: Default::default(),
+                suspended: None,
+                previous_value: None,
             },
             secret: RevealedSecret("tg_value".into()),
         }

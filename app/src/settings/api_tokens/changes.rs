@@ -58,7 +58,7 @@ pub async fn regenerate_token(id: i64) -> Result<CreatedToken, AppError> {
     let admin = rpc.require_admin().await?;
     rpc.core
         .tokens
-        .regenerate(&admin, id)
+        .regenerate(&admin, id, tollgate::model::Grace::Now)
         .await
         .map_err(|e| rpc.reject(e))
 }

@@ -129,15 +129,16 @@ fn TokenDetailsView() -> impl IntoView {
     .into_any()
 }
 
-/// "Active", "Expired" or "Revoked", by the title.
+/// "Active", "Suspended", "Expired" or "Revoked", by the title.
 #[component]
 fn StatusBadge(token: TokenView) -> impl IntoView {
-    let (label, class) = match token.status(Utc::now()) {
-        TokenStatus::Active => ("Active", "badge ok"),
-        TokenStatus::Expired => ("Expired", "badge danger"),
-        TokenStatus::Revoked => ("Revoked", "badge danger"),
+    let status = token.status(Utc::now());
+    let class = match status {
+        TokenStatus::Active => "badge ok",
+        TokenStatus::Suspended => "badge warn",
+        TokenStatus::Expired | TokenStatus::Revoked => "badge danger",
     };
-    view! { <span class=class data-testid="token-status">{label}</span> }
+    view! { <span class=class data-testid="token-status">{status.label()}</span> }
 }
 
 /// Edit, Regenerate and Revoke: only for a token that still works, each shown disabled
@@ -204,7 +205,7 @@ fn TokenSummary(
     on_regenerate: Callback<()>,
     revoke: RevokeFlow,
 ) -> impl IntoView {
-    let TokenDetails { token, usage } = details;
+    let TokenDetails { token, usage, .. } = details;
     let never = || "Never".to_owned();
     let last_used = match (token.last_used_at, &token.last_used_ip) {
         (Some(at), Some(ip)) => format!("{} from {ip}", format_time(at)),

@@ -66,6 +66,7 @@ impl TokenForm {
             lifetime,
             token_type,
             permissions: self.granted(token_type)?.into_iter().collect(),
+            ..Default::default()
         })
     }
 
@@ -144,6 +145,7 @@ pub fn changes(original: &TokenView, edited: Edited) -> TokenPatch {
         token_type: type_changed.then_some(edited.token_type),
         permissions,
         lifetime: edited.lifetime,
+        ..Default::default()
     }
 }
 
@@ -359,6 +361,11 @@ mod tests {
             expires_at: None,
             revoked_at: None,
             revoked_by: None,
+            restrictions: Default::default(),
+            quota_remaining: None,
+            metadata: Default::default(),
+            suspended: None,
+            previous_value: None,
         };
         let edited = |description: &str| Edited {
             name: "CI".into(),

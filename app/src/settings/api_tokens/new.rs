@@ -158,6 +158,7 @@ fn NewTokenForm(
             } else {
                 Vec::new()
             },
+            ..Default::default()
         });
     };
 

@@ -201,6 +201,7 @@ pub async fn make_token(
         lifetime: TokenLifetime::Days7,
         token_type,
         permissions: permissions.iter().map(|p| p.parse().unwrap()).collect(),
+        ..Default::default()
     };
     let created = core.tokens.create(admin, &request).await.unwrap();
     (

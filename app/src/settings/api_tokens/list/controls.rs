@@ -125,11 +125,7 @@ pub fn ListControls(params: Memo<TokenListParams>) -> impl IntoView {
         view! { <option value=t.as_str() selected=type_value == t.as_str()>{t.label()}</option> }
     });
     let status_options = TokenStatus::ALL.map(|s| {
-        let label = match s {
-            TokenStatus::Active => "Active",
-            TokenStatus::Expired => "Expired",
-            TokenStatus::Revoked => "Revoked",
-        };
+        let label = s.label();
         view! { <option value=s.as_str() selected=status_value == s.as_str()>{label}</option> }
     });
     // Sort and page size ride along when the form is submitted without wasm; an empty one

@@ -148,6 +148,7 @@ fn TokenRow(
         .map(|ip| view! { <span class="muted ip">{format!("from {ip}")}</span> });
     let status = match token.status(now) {
         TokenStatus::Active => view! { <span class="badge ok">"Active"</span> }.into_any(),
+        TokenStatus::Suspended => view! { <span class="badge warn">"Suspended"</span> }.into_any(),
         TokenStatus::Expired => view! { <span class="badge danger">"Expired"</span> }.into_any(),
         TokenStatus::Revoked => {
             let on = token.revoked_at.map(format_time).unwrap_or_default();
