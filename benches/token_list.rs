@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use tollgate::catalog::{Action, Permission};
 use tollgate::model::{
-    AdminPermission, AdminView, RoleRef, SortColumn, SortDirection, TokenListParams,
-    TokenListQuery, TokenSort, TokenType,
+    AdminPermission, AdminView, Metadata, Restrictions, RoleRef, SortColumn, SortDirection,
+    TokenListParams, TokenListQuery, TokenSort, TokenType,
 };
 use tollgate::server_key::ServerKey;
 use tollgate::store::{NewTokenRecord, Store};
@@ -60,6 +60,7 @@ async fn seed(store: &Store, key: &ServerKey) {
         let minted: Vec<(String, Minted)> = (start..start + BATCH)
             .map(|n| (format!("token-{n:06}"), mint(key)))
             .collect();
+        let (restrictions, metadata) = (Restrictions::default(), Metadata::default());
         let records: Vec<NewTokenRecord<'_>> = minted
             .iter()
             .enumerate()
@@ -83,6 +84,8 @@ async fn seed(store: &Store, key: &ServerKey) {
                     created_by: None,
                     created_at: now - chrono::Duration::minutes(n),
                     expires_at: (n % 5 != 0).then(|| now + chrono::Duration::hours(n % 9000 - 500)),
+                    restrictions: &restrictions,
+                    metadata: &metadata,
                 }
             })
             .collect();

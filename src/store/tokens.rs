@@ -399,7 +399,7 @@ impl Store {
         id: i64,
         since: NaiveDate,
     ) -> StoreResult<Vec<(Permission, i64)>> {
-        const SQL: &str = "SELECT permission, SUM(requests) AS requests \
+        const SQL: &str = "SELECT permission, CAST(SUM(requests) AS BIGINT) AS requests \
              FROM token_permission_usage WHERE token_id = $1 AND day >= $2 \
              GROUP BY permission ORDER BY SUM(requests) DESC, permission";
         let rows: Vec<(String, i64)> = on_pool!(self, |pool| sqlx::query_as(SQL)

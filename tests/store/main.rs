@@ -57,6 +57,8 @@ mod notifications;
 mod outage;
 #[path = "../common/private_postgres.rs"]
 mod private_postgres;
+/// Networks, rate limits, quotas, suspend, not-before, grace periods, metadata.
+mod restrictions;
 /// Two instances on one Postgres: a revoke on one reaches the other.
 mod second_instance;
 /// The first admin, signing in, sessions, and the failed sign-in throttle.
