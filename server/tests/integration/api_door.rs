@@ -13,6 +13,8 @@ mod openapi;
 mod outage;
 /// Bodies over the limit (413) and methods a path does not take (405).
 mod oversized_and_wrong_method;
+/// Networks, suspension, not-before, rate limits and quotas refused at every door.
+mod restrictions;
 
 use std::net::SocketAddr;
 

@@ -1,0 +1,174 @@
+//! A restricted token's refusals at every door (`/api/...`, `/api/tokens/verify`,
+//! `/auth/forward`): an RFC 6750 answer whose `code` names the restriction.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use tollgate::model::{
+    NewTokenRequest, Quota, RateLimit, RatePeriod, Restrictions, TokenLifetime, TokenType,
+};
+
+use tollgate::admins::actor::Actor;
+
+use crate::common::{Reply, TestApp, spawn_app};
+
+async fn token_with(
+    app: &TestApp,
+    admin: &Actor,
+    name: &str,
+    restrictions: Restrictions,
+) -> (i64, String) {
+    let request = NewTokenRequest {
+        name: name.into(),
+        lifetime: TokenLifetime::Days7,
+        token_type: TokenType::ReadOnly,
+        restrictions,
+        ..Default::default()
+    };
+    let created = app.core.tokens.create(admin, &request).await.unwrap();
+    (
+        created.token.id,
+        format!("Bearer {}", created.secret.expose()),
+    )
+}
+
+/// The same check at each of the three doors.
+async fn at_every_door(app: &TestApp, authorization: &str) -> Vec<Reply> {
+    let forward = Request::get("/auth/forward")
+        .header(header::AUTHORIZATION, authorization)
+        .header("x-original-method", "GET")
+        .header("x-original-uri", "/api/articles")
+        .body(Body::empty())
+        .unwrap();
+    vec![
+        app.get("/api/articles", Some(authorization)).await,
+        app.get("/api/tokens/verify", Some(authorization)).await,
+        app.send(forward).await,
+    ]
+}
+
+fn code(reply: &Reply) -> &str {
+    reply.body["error"]["code"].as_str().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_client_outside_the_allowed_networks_is_refused_with_ip_not_allowed() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    // The test client is 127.0.0.1.
+    let (_, outside) = token_with(
+        &app,
+        &admin,
+        "office only",
+        Restrictions {
+            allowed_networks: vec!["10.0.0.0/8".into()],
+            ..Restrictions::default()
+        },
+    )
+    .await;
+    for reply in at_every_door(&app, &outside).await {
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+        assert_eq!(code(&reply), "ip_not_allowed");
+        assert!(
+            reply
+                .header(header::WWW_AUTHENTICATE)
+                .starts_with("Bearer ")
+        );
+    }
+    let (_, inside) = token_with(
+        &app,
+        &admin,
+        "loopback",
+        Restrictions {
+            allowed_networks: vec!["127.0.0.0/8".into()],
+            ..Restrictions::default()
+        },
+    )
+    .await;
+    for reply in at_every_door(&app, &inside).await {
+        assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    }
+}
+
+#[tokio::test]
+async fn suspended_and_not_yet_valid_tokens_are_invalid_tokens_that_say_why() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (id, suspended) = token_with(&app, &admin, "paused", Restrictions::default()).await;
+    app.core.tokens.suspend(&admin, id, "audit").await.unwrap();
+    let (_, later) = token_with(
+        &app,
+        &admin,
+        "later",
+        Restrictions {
+            not_before: Some(chrono::Utc::now() + chrono::Duration::hours(1)),
+            ..Restrictions::default()
+        },
+    )
+    .await;
+    for (authorization, expected) in [
+        (&suspended, "token_suspended"),
+        (&later, "token_not_yet_valid"),
+    ] {
+        for reply in at_every_door(&app, authorization).await {
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+            assert_eq!(code(&reply), expected);
+            assert!(
+                reply
+                    .header(header::WWW_AUTHENTICATE)
+                    .contains("error=\"invalid_token\""),
+                "{}",
+                reply.header(header::WWW_AUTHENTICATE)
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn over_the_rate_limit_or_the_quota_is_a_429_with_retry_after() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, limited) = token_with(
+        &app,
+        &admin,
+        "limited",
+        Restrictions {
+            rate_limit: Some(RateLimit {
+                requests: 3,
+                per: RatePeriod::Hour,
+            }),
+            ..Restrictions::default()
+        },
+    )
+    .await;
+    // One request per door spends the allowance; the next is refused at each.
+    for reply in at_every_door(&app, &limited).await {
+        assert_eq!(reply.status, StatusCode::OK);
+    }
+    for reply in at_every_door(&app, &limited).await {
+        assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(code(&reply), "rate_limited");
+        let retry: u64 = reply.header(header::RETRY_AFTER).parse().unwrap();
+        assert!((1..=1200).contains(&retry), "{retry}");
+    }
+
+    let (_, metered) = token_with(
+        &app,
+        &admin,
+        "metered",
+        Restrictions {
+            quota: Some(Quota {
+                requests: 3,
+                refill: None,
+            }),
+            ..Restrictions::default()
+        },
+    )
+    .await;
+    for reply in at_every_door(&app, &metered).await {
+        assert_eq!(reply.status, StatusCode::OK);
+    }
+    for reply in at_every_door(&app, &metered).await {
+        assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(code(&reply), "quota_exhausted");
+    }
+}
