@@ -77,6 +77,22 @@ impl ApiError {
         }
     }
 
+    /// A 403 with RFC 6750's `insufficient_scope` challenge, naming the `scope` needed
+    /// when there is one.
+    fn insufficient_scope(code: &'static str, message: String, scope: Option<&str>) -> Self {
+        let mut challenge = format!(
+            "Bearer realm=\"{REALM}\", error=\"insufficient_scope\", error_description=\"{}\"",
+            quote_safe(&message)
+        );
+        if let Some(scope) = scope {
+            challenge.push_str(&format!(", scope=\"{scope}\""));
+        }
+        Self {
+            challenge: Some(challenge),
+            ..Self::new(StatusCode::FORBIDDEN, code, message)
+        }
+    }
+
     pub fn not_bearer() -> Self {
         Self::unauthorized(
             "invalid_request",
@@ -208,13 +224,7 @@ impl From<Rejection> for ApiError {
             }
             // A good token, but not enough for a request from here: RFC 6750's
             // `insufficient_scope` is the nearest of its three codes.
-            Rejection::IpNotAllowed(_) => Self {
-                challenge: Some(format!(
-                    "Bearer realm=\"{REALM}\", error=\"insufficient_scope\", error_description=\"{}\"",
-                    quote_safe(&message)
-                )),
-                ..Self::new(StatusCode::FORBIDDEN, "ip_not_allowed", message)
-            },
+            Rejection::IpNotAllowed(_) => Self::insufficient_scope("ip_not_allowed", message, None),
             Rejection::RateLimited { retry_after, .. } => Self {
                 retry_after: Some(retry_after.as_secs().max(1)),
                 ..Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message)
@@ -224,13 +234,9 @@ impl From<Rejection> for ApiError {
                     .map(|at| (at - chrono::Utc::now()).num_seconds().max(1) as u64),
                 ..Self::new(StatusCode::TOO_MANY_REQUESTS, "quota_exhausted", message)
             },
-            Rejection::Forbidden { needed } => Self {
-                challenge: Some(format!(
-                    "Bearer realm=\"{REALM}\", error=\"insufficient_scope\", error_description=\"{}\", scope=\"{needed}\"",
-                    quote_safe(&message)
-                )),
-                ..Self::new(StatusCode::FORBIDDEN, "insufficient_scope", message)
-            },
+            Rejection::Forbidden { needed } => {
+                Self::insufficient_scope("insufficient_scope", message, Some(&needed.to_string()))
+            }
             Rejection::Throttled { retry_after } => Self {
                 retry_after: Some(retry_after.as_secs()),
                 ..Self::of(ErrorClass::TooManyAttempts, message)

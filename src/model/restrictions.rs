@@ -26,6 +26,15 @@ pub struct Restrictions {
     pub not_before: Option<DateTime<Utc>>,
 }
 
+/// Restricts nothing: what `Restrictions::default()` gives, for where a `&'static` is
+/// needed (the tokens Tollgate makes on its own).
+pub static UNRESTRICTED: Restrictions = Restrictions {
+    allowed_networks: Vec::new(),
+    rate_limit: None,
+    quota: None,
+    not_before: None,
+};
+
 impl Restrictions {
     pub fn is_empty(&self) -> bool {
         self == &Self::default()
@@ -164,6 +173,11 @@ pub struct Quota {
 }
 
 impl Quota {
+    /// When the period holding `at` began, for a refilling quota; `None` without a refill.
+    pub fn period_start(self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.refill.map(|refill| refill.period_start(at))
+    }
+
     /// `quota 1000/day`, `quota 500`.
     pub fn short(self) -> String {
         match self.refill {

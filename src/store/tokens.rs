@@ -140,10 +140,12 @@ macro_rules! insert_token_query {
             ))
             .bind($token.metadata.to_json())
             .bind($token.restrictions.quota.map(|q| q.requests))
-            .bind($crate::store::tokens::quota_period_start(
-                $token.restrictions,
-                $token.created_at,
-            ))
+            .bind(
+                $token
+                    .restrictions
+                    .quota
+                    .and_then(|q| q.period_start($token.created_at)),
+            )
     };
 }
 pub(super) use insert_token_query;
@@ -154,15 +156,6 @@ pub(super) fn permissions_json(permissions: &[Permission]) -> String {
 
 pub(super) fn restrictions_json(restrictions: &Restrictions) -> String {
     serde_json::to_string(restrictions).expect("restrictions serialise")
-}
-
-/// When a new (or newly set) quota's current period began: `None` without a refill.
-pub(super) fn quota_period_start(
-    restrictions: &Restrictions,
-    now: DateTime<Utc>,
-) -> Option<DateTime<Utc>> {
-    let refill = restrictions.quota?.refill?;
-    Some(refill.period_start(now))
 }
 
 pub(super) fn parse_restrictions(text: &str) -> StoreResult<Restrictions> {

@@ -25,6 +25,15 @@ pub const DEFAULT_CAPACITY: u64 = 100_000;
 /// cross-instance notification that never arrived.
 pub const DEFAULT_TIME_TO_LIVE: Duration = Duration::from_secs(300);
 
+/// Per-token state this instance keeps beside the cache (rate limiters, quota slots), by
+/// token id: as many tokens as the cache holds, each dropped after `idle` unused.
+pub fn per_token<V: Clone + Send + Sync + 'static>(idle: Duration) -> moka::sync::Cache<i64, V> {
+    moka::sync::Cache::builder()
+        .max_capacity(DEFAULT_CAPACITY)
+        .time_to_idle(idle)
+        .build()
+}
+
 #[derive(Clone)]
 pub struct TokenCache {
     entries: moka::sync::Cache<String, Arc<CachedToken>>,

@@ -18,7 +18,7 @@ use crate::validate::TokenEdit;
 use crate::validate::token_edit::Current;
 
 /// How often a change is retried when another one lands between its read and its write.
-const ATTEMPTS: usize = 3;
+pub(super) const ATTEMPTS: usize = 3;
 
 pub(super) fn changed_meanwhile() -> ServiceError {
     ServiceError::Conflict(vec![FieldError::new(
@@ -215,7 +215,7 @@ fn quota_reset(
         Some(new) => new.get().quota,
         None => state.restrictions.quota,
     };
-    let period_start = quota.and_then(|q| q.refill).map(|r| r.period_start(now));
+    let period_start = quota.and_then(|q| q.period_start(now));
     if let Some(remaining) = edit.quota_remaining {
         return Some(QuotaReset {
             remaining: Some(remaining),

@@ -4,7 +4,7 @@
 use chrono::Utc;
 
 use super::Tokens;
-use super::edits::{changed_meanwhile, distinct_ids, working};
+use super::edits::{ATTEMPTS, changed_meanwhile, distinct_ids, working};
 use crate::admins::access::{require, require_confirmed};
 use crate::admins::actor::Actor;
 use crate::error::ServiceError;
@@ -77,7 +77,7 @@ impl Tokens {
         id: i64,
         reason: Option<&str>,
     ) -> Result<TokenView, ServiceError> {
-        for _ in 0..3 {
+        for _ in 0..ATTEMPTS {
             let (hash, state) = working(self, id).await?;
             match (reason.is_some(), state.suspended) {
                 (true, true) => return Err(ServiceError::conflict("token", ALREADY_SUSPENDED)),

@@ -7,18 +7,12 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{Metadata, Restrictions};
+use crate::model::Metadata;
 use crate::model::{RevealedSecret, TokenType};
 use crate::server_key::ServerKey;
 use crate::store::NewTokenRecord;
 
-/// What a token Tollgate makes on its own is restricted by: nothing.
-static NO_RESTRICTIONS: Restrictions = Restrictions {
-    allowed_networks: Vec::new(),
-    rate_limit: None,
-    quota: None,
-    not_before: None,
-};
+/// A token Tollgate makes on its own carries no metadata.
 static NO_METADATA: std::sync::LazyLock<Metadata> = std::sync::LazyLock::new(Metadata::default);
 use crate::tokens::format::{PlainToken, TokenHash};
 
@@ -69,7 +63,7 @@ impl Minted {
             created_by: None,
             created_at: now,
             expires_at: None,
-            restrictions: &NO_RESTRICTIONS,
+            restrictions: &crate::model::UNRESTRICTED,
             metadata: &NO_METADATA,
         }
     }

@@ -89,7 +89,7 @@ impl QuotaSlot {
         epoch: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<Result<(), Exhausted>> {
-        let period_start = quota.refill.map(|r| r.period_start(now));
+        let period_start = quota.period_start(now);
         let exhausted = Exhausted {
             refills_at: quota.refill.map(|r| r.next_period_start(now)),
         };
@@ -136,10 +136,7 @@ pub struct QuotaLeases {
 impl Default for QuotaLeases {
     fn default() -> Self {
         Self {
-            slots: moka::sync::Cache::builder()
-                .max_capacity(super::cache::DEFAULT_CAPACITY)
-                .time_to_idle(IDLE)
-                .build(),
+            slots: super::cache::per_token(IDLE),
         }
     }
 }

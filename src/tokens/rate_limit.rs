@@ -111,10 +111,7 @@ pub struct RateLimiters {
 impl Default for RateLimiters {
     fn default() -> Self {
         Self {
-            limiters: moka::sync::Cache::builder()
-                .max_capacity(super::cache::DEFAULT_CAPACITY)
-                .time_to_idle(IDLE)
-                .build(),
+            limiters: super::cache::per_token(IDLE),
         }
     }
 }

@@ -229,13 +229,6 @@ mod tests {
         Permission::new("articles", Action::Find)
     }
 
-    const NO_RESTRICTIONS: &Restrictions = &Restrictions {
-        allowed_networks: Vec::new(),
-        rate_limit: None,
-        quota: None,
-        not_before: None,
-    };
-
     fn current(
         (token_type, permissions, expires_at): (TokenType, &[Permission], Option<DateTime<Utc>>),
     ) -> Current<'_> {
@@ -243,7 +236,7 @@ mod tests {
             token_type,
             permissions,
             expires_at,
-            restrictions: NO_RESTRICTIONS,
+            restrictions: &crate::model::UNRESTRICTED,
         }
     }
 

@@ -73,7 +73,7 @@ impl AdminToken {
             expires_at,
             revoked_at,
             revoked_by,
-            // TODO(restrictions helper): shown by the admin API.
+            // Not shown by the admin API yet: issue 14 adds them here and to the schema.
             restrictions: _,
             quota_remaining: _,
             metadata: _,
