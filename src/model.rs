@@ -15,6 +15,7 @@ pub use admin::*;
 mod restrictions;
 pub use restrictions::*;
 mod audit;
+pub mod whole_number;
 pub use crate::lifetime::TokenLifetime;
 pub use audit::*;
 
@@ -247,7 +248,7 @@ pub struct TokenPatch {
     #[serde(default)]
     pub metadata: Option<Metadata>,
     /// Sets what the quota has left (the token must have a quota).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number::option")]
     pub quota_remaining: Option<i64>,
 }
 

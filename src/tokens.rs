@@ -30,7 +30,7 @@ mod first_start;
 /// The token format: generation, parsing with checksum, keyed hashing.
 pub mod format;
 /// Suspending and resuming, ending a grace period.
-mod holds;
+pub mod holds;
 /// A new token value with its hash and hint: the one way tokens are made.
 pub mod mint;
 /// Usage quotas, leased by instances in blocks.

@@ -9,21 +9,25 @@ use serde::{Deserialize, Serialize};
 /// The limits a token is created with or edited to, all optional. The default restricts
 /// nothing. In a request the networks are raw text; in a [`super::TokenView`] they are the
 /// validated ranges, written canonically (`10.0.0.0/8`, `2001:db8::/32`, `192.0.2.7/32`).
+// Unknown fields are refused, so a misspelt restriction (`rate_limt`) is an error, never a
+// restriction silently not set. Fields are in alphabetical order here and in the structs
+// below: the API's answers are JSON with sorted keys.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct Restrictions {
     /// Client addresses the token works from: IPv4/IPv6 addresses or CIDR ranges. Empty:
     /// anywhere.
     #[serde(default)]
     pub allowed_networks: Vec<String>,
-    /// Requests per second, minute or hour; `None`: unlimited.
-    #[serde(default)]
-    pub rate_limit: Option<RateLimit>,
-    /// Requests in all (optionally refilled each day or month); `None`: unlimited.
-    #[serde(default)]
-    pub quota: Option<Quota>,
     /// The token is refused before this moment.
     #[serde(default)]
     pub not_before: Option<DateTime<Utc>>,
+    /// Requests in all (optionally refilled each day or month); `None`: unlimited.
+    #[serde(default)]
+    pub quota: Option<Quota>,
+    /// Requests per second, minute or hour; `None`: unlimited.
+    #[serde(default)]
+    pub rate_limit: Option<RateLimit>,
 }
 
 /// Restricts nothing: what `Restrictions::default()` gives, for where a `&'static` is
@@ -105,9 +109,11 @@ impl RatePeriod {
 
 /// At most `requests` requests per `per`, counted on each instance (see the README).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RateLimit {
-    pub requests: u32,
     pub per: RatePeriod,
+    #[serde(deserialize_with = "super::whole_number::deserialize")]
+    pub requests: u32,
 }
 
 impl RateLimit {
@@ -166,7 +172,9 @@ impl QuotaRefill {
 
 /// `requests` requests in all; with a refill, that many again each day or month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Quota {
+    #[serde(deserialize_with = "super::whole_number::deserialize")]
     pub requests: i64,
     #[serde(default)]
     pub refill: Option<QuotaRefill>,
@@ -268,6 +276,7 @@ impl Grace {
 
 /// What a regenerate sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct RegenerateRequest {
     #[serde(default)]
     pub grace: Grace,
@@ -299,11 +308,12 @@ impl Metadata {
     }
 
     /// Compact JSON with every non-ASCII character escaped (`\u00e9`), fit for an HTTP
-    /// header.
+    /// header. DEL is ASCII but no header may carry it, so it is escaped too (JSON escapes
+    /// the other control characters itself).
     pub fn to_ascii_json(&self) -> String {
         let mut out = String::new();
         for c in self.to_json().chars() {
-            if c.is_ascii() {
+            if c.is_ascii() && c != '\u{7f}' {
                 out.push(c);
             } else {
                 let mut units = [0u16; 2];
@@ -336,6 +346,21 @@ mod tests {
         assert!(ascii.is_ascii());
         let back: serde_json::Value = serde_json::from_str(&ascii).unwrap();
         assert_eq!(back["customer"], "Café 🚀");
+        // DEL is ASCII, yet no header value may hold it.
+        let mut map = serde_json::Map::new();
+        map.insert("note".into(), "a\u{7f}b\nc".into());
+        let ascii = Metadata(map).to_ascii_json();
+        assert!(ascii.bytes().all(|b| (b' '..=b'~').contains(&b)), "{ascii}");
+        assert_eq!(ascii, r#"{"note":"a\u007fb\nc"}"#);
+    }
+
+    #[test]
+    fn a_misspelt_restriction_is_refused_not_ignored() {
+        let refused = serde_json::from_str::<Restrictions>(r#"{"rate_limt": null}"#);
+        assert!(refused.unwrap_err().to_string().contains("rate_limt"));
+        let refused =
+            serde_json::from_str::<RateLimit>(r#"{"requests": 1, "per": "minute", "burst": 2}"#);
+        assert!(refused.is_err());
     }
 
     #[test]

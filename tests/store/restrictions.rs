@@ -406,3 +406,108 @@ async fn postgres_two_instances_share_one_quota() {
     two_instances_share_one_quota(&db).await;
     db.finish().await;
 }
+
+/// A rate limit is counted by each instance alone: with two, a token makes up to twice
+/// its limit per window (the README says so).
+async fn each_instance_counts_a_rate_limit_alone(db: &crate::TestDb) {
+    let (a, b) = (&db.core, &db.second_instance().await);
+    let admin = first_admin(a).await;
+    let limit = RateLimit {
+        requests: 3,
+        per: RatePeriod::Hour,
+    };
+    let created = restricted(
+        a,
+        &admin,
+        Restrictions {
+            rate_limit: Some(limit),
+            ..Restrictions::default()
+        },
+    )
+    .await;
+    let secret = Some(created.secret.expose());
+    for instance in [a, b] {
+        for _ in 0..3 {
+            instance
+                .verifier
+                .verify(secret, None, &find())
+                .await
+                .unwrap();
+        }
+        assert!(matches!(
+            instance.verifier.verify(secret, None, &find()).await,
+            Err(Rejection::RateLimited { .. })
+        ));
+    }
+    b.store.close().await;
+}
+
+/// The worst case the other way: an instance that stops loses the rest of its block, so
+/// the others refuse the token at most one block early, and never let more through.
+async fn a_stopped_instance_loses_at_most_its_block(db: &crate::TestDb) {
+    let a = &db.core;
+    let admin = first_admin(a).await;
+    let quota = Quota {
+        requests: 30,
+        refill: None,
+    };
+    let block = tollgate::tokens::quota::block_for(quota);
+    let created = restricted(
+        a,
+        &admin,
+        Restrictions {
+            quota: Some(quota),
+            ..Restrictions::default()
+        },
+    )
+    .await;
+    let secret = Some(created.secret.expose());
+    let stopping = db.second_instance().await;
+    stopping
+        .verifier
+        .verify(secret, None, &find())
+        .await
+        .unwrap();
+    stopping.store.close().await;
+    drop(stopping);
+    let mut allowed = 1;
+    for _ in 0..40 {
+        if a.verifier.verify(secret, None, &find()).await.is_ok() {
+            allowed += 1;
+        }
+    }
+    assert_eq!(
+        allowed,
+        quota.requests - block + 1,
+        "refused {} early",
+        block - 1
+    );
+}
+
+#[tokio::test]
+async fn sqlite_each_instance_counts_a_rate_limit_alone() {
+    let db = crate::TestDb::sqlite().await;
+    each_instance_counts_a_rate_limit_alone(&db).await;
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn postgres_each_instance_counts_a_rate_limit_alone() {
+    let db = crate::TestDb::postgres().await;
+    each_instance_counts_a_rate_limit_alone(&db).await;
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn sqlite_a_stopped_instance_loses_at_most_its_block() {
+    let db = crate::TestDb::sqlite().await;
+    a_stopped_instance_loses_at_most_its_block(&db).await;
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn postgres_a_stopped_instance_loses_at_most_its_block() {
+    let db = crate::TestDb::postgres().await;
+    a_stopped_instance_loses_at_most_its_block(&db).await;
+    db.finish().await;
+}
