@@ -1,6 +1,6 @@
 """schemathesis hooks for scripts/fuzz.sh.
 
-The OpenAPI document states every rule a request's shape decides. Three refusals depend on
+The OpenAPI document states every rule a request's shape decides. Some refusals depend on
 more than the shape, so no schema can promise them; a request the document allows may get
 a 400 for these fields, and only for these, without failing the run. The router tests
 check each rule (server/tests/integration/admin_api/).
@@ -12,11 +12,22 @@ import schemathesis
 UNPREDICTABLE = {
     # `after` is the previous page's opaque cursor: a made-up one is refused.
     ("GET", "/admin/api/tokens"): {"after"},
-    # A date or time must lie in the future (the schema can say "a date", not "after now").
-    ("POST", "/admin/api/tokens"): {"duration"},
+    # A date or time must lie in the future (the schema can say "a date", not "after now");
+    # a network must be an address or a range with its host bits zero (no pattern says
+    # that); `not_before` must come before the expiry; metadata is limited in bytes as
+    # compact JSON and in depth, which a schema cannot count.
+    ("POST", "/admin/api/tokens"): {"duration", "allowed_networks", "not_before", "metadata"},
     # The same, and type and permissions are checked against the token's current type
-    # (a custom token lists permissions, the others may not).
-    ("PATCH", "/admin/api/tokens/{id}"): {"duration", "permissions"},
+    # (a custom token lists permissions, the others may not); `quota_remaining` needs a
+    # token with a quota.
+    ("PATCH", "/admin/api/tokens/{id}"): {
+        "duration",
+        "permissions",
+        "allowed_networks",
+        "not_before",
+        "metadata",
+        "quota_remaining",
+    },
 }
 
 

@@ -1,5 +1,5 @@
-//! The admin JSON API (`/admin/api`): the token list, create, read, edit, regenerate and
-//! revoke, for scripts and CI. Signed in like the panel (the admin session cookie), with
+//! The admin JSON API (`/admin/api`): the token list, create, read, edit, regenerate,
+//! suspend, resume and revoke, for scripts and CI. Signed in like the panel (the admin session cookie), with
 //! the same validation and the same core services; refuses cross-site changes.
 
 mod body;
@@ -30,6 +30,9 @@ pub fn routes() -> Router<AppState> {
                 .delete(tokens::revoke),
         )
         .route("/tokens/{id}/regenerate", post(tokens::regenerate))
+        .route("/tokens/{id}/suspend", post(tokens::suspend))
+        .route("/tokens/{id}/resume", post(tokens::resume))
+        .route("/tokens/{id}/end-grace", post(tokens::end_grace))
         .fallback(|| async { ApiError::not_found("No admin API endpoint at this path.") })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(SetResponseHeaderLayer::overriding(

@@ -19,11 +19,13 @@ mod admin_tokens;
 mod api_door;
 mod error;
 mod health;
+mod restrictions;
 
-pub use admin_tokens::{AdminToken, TokenData, TokenPage, TokenWithSecret};
+pub use admin_tokens::{AdminToken, GraceValue, Hold, TokenData, TokenPage, TokenWithSecret};
 pub use api_door::{ForwardGranted, TokenCheck};
 pub use error::{ErrorBody, ErrorResponse, FieldProblem};
 pub use health::{Health, Readiness};
+pub(crate) use restrictions::{metadata as metadata_schema, restrictions as restrictions_schema};
 
 use tollgate::model::{TokenStatus, TokenType};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
@@ -44,7 +46,7 @@ fn token_type() -> ObjectBuilder {
 /// Where a token stands right now; read from the core too.
 fn token_status() -> ObjectBuilder {
     one_of(
-        "Right now: `active`, `expired` or `revoked` (revoked wins over expired).",
+        "Right now: `active`, `suspended`, `expired` or `revoked` (revoked wins over expired, which wins over suspended).",
         TokenStatus::ALL.map(TokenStatus::as_str),
     )
 }

@@ -6,6 +6,7 @@ mod authorized;
 mod bearer;
 mod content;
 mod forward;
+mod rate_headers;
 mod verify;
 
 use axum::Router;
@@ -15,6 +16,7 @@ use tollgate::endpoints::ENDPOINTS;
 pub use authorized::Authorized;
 pub use bearer::{Authenticated, Bearer};
 pub use forward::{ForwardAuthHeaders, forward_auth};
+pub use rate_headers::add_rate_headers;
 
 use crate::json_error::ApiError;
 use crate::router::AppState;
@@ -30,4 +32,5 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens/verify", get(verify::verify_token))
         .fallback(|| async { ApiError::not_found("No API endpoint at this path.") })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+        .layer(axum::middleware::from_fn(add_rate_headers))
 }

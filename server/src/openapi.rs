@@ -64,11 +64,14 @@ fn components(catalog: &Catalog, schemes: TokenSchemes) -> Components {
         .schema_from::<answers::Health>()
         .schema_from::<answers::Readiness>()
         .schema_from::<answers::AdminToken>()
+        .schema_from::<answers::Hold>()
+        .schema_from::<answers::GraceValue>()
         .schema_from::<answers::TokenData>()
         .schema_from::<answers::TokenPage>()
         .schema_from::<answers::TokenWithSecret>()
         .schema("NewToken", token_requests::new_token(catalog))
         .schema("TokenChanges", token_requests::token_changes(catalog))
+        .schemas_from_iter(token_requests::components())
         .schema("Document", schemas::document())
         .schema("DocumentFields", schemas::document_fields())
         .security_scheme(
@@ -111,10 +114,10 @@ fn failure_response(failure: Failure) -> utoipa::openapi::Response {
             "The request is malformed: a bad id or body (`details` names the field), or the token sent two ways at once."
         }
         Failure::Unauthorized => {
-            "No usable token: `missing_token`, `invalid_token` (malformed, unknown, revoked or expired; the message says which) or `invalid_request`."
+            "No usable token: `missing_token`, `invalid_token` (malformed, unknown, revoked or expired; the message says which), `token_suspended` (suspended by an admin until resumed), `token_not_yet_valid` (its `not_before` has not come; the message says when) or `invalid_request`."
         }
         Failure::Forbidden => {
-            "The token is valid but lacks the permission (`insufficient_scope`; `scope` in `WWW-Authenticate` names it)."
+            "The token is valid but lacks the permission (`insufficient_scope`; `scope` in `WWW-Authenticate` names it), or the client address is outside the token's allowed networks (`ip_not_allowed`)."
         }
         Failure::NotSignedIn => "No valid admin session: sign in to the panel first.",
         Failure::NotAllowed => {
@@ -125,7 +128,7 @@ fn failure_response(failure: Failure) -> utoipa::openapi::Response {
             "The body is larger than the 2 MiB the server reads (`payload_too_large`)."
         }
         Failure::TooManyRequests => {
-            "Too many invalid tokens from this client address; every request from it waits `Retry-After` seconds."
+            "Too many invalid tokens from this client address (`too_many_requests`), the token's rate limit is used up (`rate_limited`, with `RateLimit-Policy` and `RateLimit`), or its quota is (`quota_exhausted`; `Retry-After` only when it refills). Wait `Retry-After` seconds."
         }
         Failure::Unavailable => {
             "The database did not answer; try again after `Retry-After` seconds."

@@ -81,7 +81,9 @@ pub fn router(state: AppState) -> Router {
         // header). Anything else is a 405 in the API's error shape, with `Allow`.
         .route(
             "/auth/forward",
-            get(api_door::forward_auth).fallback(|| async { crate::json_error::ApiError::method_not_allowed() }),
+            get(api_door::forward_auth)
+                .fallback(|| async { crate::json_error::ApiError::method_not_allowed() })
+                .layer(axum::middleware::from_fn(api_door::add_rate_headers)),
         )
         .leptos_routes_with_context(
             &state,

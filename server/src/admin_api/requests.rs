@@ -7,7 +7,9 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use tollgate::catalog::Permission;
 use tollgate::lifetime::{self, TokenLifetime};
-use tollgate::model::{FieldError, NewTokenRequest, TokenPatch, TokenType};
+use tollgate::model::{
+    FieldError, Grace, Metadata, NewTokenRequest, Restrictions, TokenPatch, TokenType,
+};
 
 /// What a duration may be, after a refused one.
 fn duration_help() -> String {
@@ -32,6 +34,12 @@ pub struct CreateTokenBody {
     /// Absent: the default lifetime (30 days), as on the panel; `null`: never expires.
     #[serde(default, deserialize_with = "present")]
     duration: Option<Option<Value>>,
+    /// Absent or `null`: none.
+    #[serde(default)]
+    restrictions: Option<Restrictions>,
+    /// Absent or `null`: none.
+    #[serde(default)]
+    metadata: Option<Metadata>,
 }
 
 /// `PATCH /admin/api/tokens/{id}`: only the fields sent change.
@@ -48,6 +56,32 @@ pub struct PatchTokenBody {
     /// `null`: never expires from now on.
     #[serde(default, deserialize_with = "present")]
     duration: Option<Option<Value>>,
+    /// Replaces every restriction; `null` or `{}` lifts them all.
+    #[serde(default, deserialize_with = "present")]
+    restrictions: Option<Option<Restrictions>>,
+    /// Replaces the metadata; `null` or `{}` clears it.
+    #[serde(default, deserialize_with = "present")]
+    metadata: Option<Option<Metadata>>,
+    /// What the quota has left, for a token with a quota.
+    #[serde(default, deserialize_with = "tollgate::model::whole_number::option")]
+    quota_remaining: Option<i64>,
+}
+
+/// `POST /admin/api/tokens/{id}/regenerate`: the body may be left out (the old value stops
+/// at once).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegenerateBody {
+    #[serde(default)]
+    pub grace: Grace,
+}
+
+/// `POST /admin/api/tokens/{id}/suspend`: the body may be left out (no reason).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuspendBody {
+    #[serde(default)]
+    pub reason: String,
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from one not sent (`None`, via `default`).
@@ -111,7 +145,8 @@ impl CreateTokenBody {
                 lifetime,
                 token_type,
                 permissions: self.permissions,
-                ..Default::default()
+                restrictions: self.restrictions.unwrap_or_default(),
+                metadata: self.metadata.unwrap_or_default(),
             }),
             (lifetime, token_type) => Err([lifetime.err(), token_type.err()]
                 .into_iter()
@@ -134,7 +169,9 @@ impl PatchTokenBody {
             token_type: self.token_type,
             permissions: self.permissions,
             lifetime,
-            ..Default::default()
+            restrictions: self.restrictions.map(Option::unwrap_or_default),
+            metadata: self.metadata.map(Option::unwrap_or_default),
+            quota_remaining: self.quota_remaining,
         })
     }
 }

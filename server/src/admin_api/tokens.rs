@@ -1,4 +1,4 @@
-//! `/admin/api/tokens[/{id}[/regenerate]]`: each handler is the session, the request
+//! `/admin/api/tokens[/{id}[/regenerate|suspend|resume|end-grace]]`: each handler is the session, the request
 //! mapped to the core's types, one core call, and the JSON answer.
 
 use axum::Json;
@@ -11,8 +11,8 @@ use tollgate::ServiceError;
 use tollgate::model::{TokenListParams, TokenListQuery};
 
 use super::AdminSession;
-use super::body::JsonBody;
-use super::requests::{CreateTokenBody, PatchTokenBody};
+use super::body::{JsonBody, OptionalJsonBody};
+use super::requests::{CreateTokenBody, PatchTokenBody, RegenerateBody, SuspendBody};
 use crate::answers::{TokenData, TokenPage, TokenWithSecret};
 use crate::json_error::ApiError;
 use crate::router::AppState;
@@ -76,18 +76,51 @@ pub async fn update(
     Ok(Json(TokenData::new(token)))
 }
 
-/// `POST /admin/api/tokens/{id}/regenerate`: the new value, once.
+/// `POST /admin/api/tokens/{id}/regenerate` with an optional `{"grace": "24h"}`: the new
+/// value, once; the old one works until the grace period ends.
 pub async fn regenerate(
     State(state): State<AppState>,
     AdminSession(admin): AdminSession,
     Path(id): Path<String>,
+    OptionalJsonBody(body): OptionalJsonBody<RegenerateBody>,
 ) -> Result<Json<TokenWithSecret>, ApiError> {
-    let created = state
-        .core
-        .tokens
-        .regenerate(&admin, token_id(&id)?, tollgate::model::Grace::Now)
-        .await?;
+    let id = token_id(&id)?;
+    let grace = body.unwrap_or_default().grace;
+    let created = state.core.tokens.regenerate(&admin, id, grace).await?;
     Ok(Json(TokenWithSecret::new(created)))
+}
+
+/// `POST /admin/api/tokens/{id}/suspend` with an optional `{"reason": "…"}`.
+pub async fn suspend(
+    State(state): State<AppState>,
+    AdminSession(admin): AdminSession,
+    Path(id): Path<String>,
+    OptionalJsonBody(body): OptionalJsonBody<SuspendBody>,
+) -> Result<Json<TokenData>, ApiError> {
+    let id = token_id(&id)?;
+    let reason = body.unwrap_or_default().reason;
+    let token = state.core.tokens.suspend(&admin, id, &reason).await?;
+    Ok(Json(TokenData::new(token)))
+}
+
+/// `POST /admin/api/tokens/{id}/resume`.
+pub async fn resume(
+    State(state): State<AppState>,
+    AdminSession(admin): AdminSession,
+    Path(id): Path<String>,
+) -> Result<Json<TokenData>, ApiError> {
+    let token = state.core.tokens.resume(&admin, token_id(&id)?).await?;
+    Ok(Json(TokenData::new(token)))
+}
+
+/// `POST /admin/api/tokens/{id}/end-grace`: the previous value stops now.
+pub async fn end_grace(
+    State(state): State<AppState>,
+    AdminSession(admin): AdminSession,
+    Path(id): Path<String>,
+) -> Result<Json<TokenData>, ApiError> {
+    let token = state.core.tokens.end_grace(&admin, token_id(&id)?).await?;
+    Ok(Json(TokenData::new(token)))
 }
 
 /// `DELETE /admin/api/tokens/{id}`: revokes, and answers the token with who and when.

@@ -4,8 +4,13 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tollgate::catalog::Permission;
-use tollgate::model::{CreatedToken, RevealedSecret, TokenStatus, TokenType, TokenView};
+use tollgate::model::{
+    CreatedToken, Metadata, PreviousValue, Restrictions, RevealedSecret, Suspension, TokenStatus,
+    TokenType, TokenView,
+};
 use utoipa::ToSchema;
+
+use super::restrictions;
 
 /// A token as the admin API shows it: never its value, only a hint of it.
 #[derive(Serialize, ToSchema)]
@@ -34,11 +39,22 @@ pub struct AdminToken {
     /// The client address of that last use.
     #[schema(required = true)]
     pub last_used_ip: Option<String>,
+    #[schema(schema_with = restrictions::metadata)]
+    pub metadata: Metadata,
     #[schema(example = "CI publisher")]
     pub name: String,
     /// `resource.action`; empty unless the type is `custom`.
     #[schema(value_type = Vec<String>, example = json!(["articles.create"]))]
     pub permissions: Vec<Permission>,
+    /// The value before the last regenerate, while its grace period lasts; `null` once
+    /// it stopped working.
+    #[schema(required = true)]
+    pub previous_value: Option<GraceValue>,
+    /// What the quota has left in its period; `null` without a quota.
+    #[schema(required = true)]
+    pub quota_remaining: Option<i64>,
+    #[schema(schema_with = restrictions::restrictions_answer)]
+    pub restrictions: Restrictions,
     /// `null` unless revoked.
     #[schema(required = true)]
     pub revoked_at: Option<DateTime<Utc>>,
@@ -47,9 +63,48 @@ pub struct AdminToken {
     pub revoked_by: Option<String>,
     #[schema(schema_with = super::token_status)]
     pub status: TokenStatus,
+    /// `null` unless suspended.
+    #[schema(required = true)]
+    pub suspended: Option<Hold>,
     #[serde(rename = "type")]
     #[schema(schema_with = super::token_type)]
     pub token_type: TokenType,
+}
+
+/// A suspension: who stopped the token, when and why.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = Suspension)]
+pub struct Hold {
+    pub at: DateTime<Utc>,
+    /// The suspending admin's name; `null` once that admin is gone.
+    #[schema(required = true)]
+    pub by: Option<String>,
+    /// Empty when none was given.
+    pub reason: String,
+}
+
+impl From<Suspension> for Hold {
+    fn from(Suspension { at, by, reason }: Suspension) -> Self {
+        Self { at, by, reason }
+    }
+}
+
+/// The previous value during a regenerate's grace period.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = PreviousValue)]
+pub struct GraceValue {
+    /// `tg_…` and the old value's last four characters.
+    pub hint: String,
+    /// It stops working then (or when the grace period is ended early).
+    pub until: DateTime<Utc>,
+}
+
+impl From<PreviousValue> for GraceValue {
+    fn from(PreviousValue { hint, until }: PreviousValue) -> Self {
+        Self { hint, until }
+    }
 }
 
 impl AdminToken {
@@ -58,6 +113,7 @@ impl AdminToken {
     /// API shows it (and the schema then says so).
     pub fn new(token: TokenView, now: DateTime<Utc>) -> Self {
         let status = token.status(now);
+        let previous_works = token.previous_value_works(now);
         let TokenView {
             id,
             name,
@@ -73,12 +129,11 @@ impl AdminToken {
             expires_at,
             revoked_at,
             revoked_by,
-            // Not shown by the admin API yet: issue 14 adds them here and to the schema.
-            restrictions: _,
-            quota_remaining: _,
-            metadata: _,
-            suspended: _,
-            previous_value: _,
+            restrictions,
+            quota_remaining,
+            metadata,
+            suspended,
+            previous_value,
         } = token;
         Self {
             created_at,
@@ -90,11 +145,18 @@ impl AdminToken {
             id,
             last_used_at,
             last_used_ip,
+            metadata,
             name,
             permissions,
+            previous_value: previous_value
+                .filter(|_| previous_works)
+                .map(GraceValue::from),
+            quota_remaining,
+            restrictions,
             revoked_at,
             revoked_by,
             status,
+            suspended: suspended.map(Hold::from),
             token_type,
         }
     }

@@ -4,8 +4,10 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tollgate::catalog::Permission;
-use tollgate::model::{TokenStatus, TokenType};
+use tollgate::model::{Metadata, TokenStatus, TokenType};
 use utoipa::ToSchema;
+
+use super::restrictions;
 
 /// `GET /api/tokens/verify`: the presented token, as far as its holder may know it.
 #[derive(Serialize, ToSchema)]
@@ -20,6 +22,8 @@ pub struct TokenCheck {
     pub expires_in_seconds: Option<i64>,
     #[schema(example = 42)]
     pub id: i64,
+    #[schema(schema_with = restrictions::metadata)]
+    pub metadata: Metadata,
     #[schema(example = "CI publisher")]
     pub name: String,
     /// Every permission the token holds, its type's included (`resource.action`).
@@ -47,6 +51,9 @@ pub struct ForwardGranted {
     /// The token's id (also in `X-Tollgate-Token-Id`).
     #[schema(example = 42)]
     pub id: i64,
+    /// The token's metadata (also in `X-Tollgate-Token-Metadata`, as ASCII JSON).
+    #[schema(schema_with = restrictions::metadata)]
+    pub metadata: Metadata,
     /// The token's name (also in `X-Tollgate-Token-Name`, percent-encoded when not ASCII).
     #[schema(example = "CI publisher")]
     pub name: String,

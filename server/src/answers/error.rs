@@ -17,7 +17,9 @@ pub struct ErrorResponse<'a> {
 #[serde(deny_unknown_fields)]
 pub struct ErrorBody<'a> {
     /// A stable, machine-readable reason. The token check: `missing_token`,
-    /// `invalid_token`, `invalid_request`, `insufficient_scope`, `too_many_requests`;
+    /// `invalid_token`, `invalid_request`, `insufficient_scope`, `too_many_requests`, and
+    /// the token's restrictions: `token_suspended`, `token_not_yet_valid`,
+    /// `ip_not_allowed`, `rate_limited`, `quota_exhausted`;
     /// forward-auth also `no_matching_route` and `ambiguous_path`; the admin API
     /// `unauthenticated`, `forbidden`, `cross_site_request`,
     /// `password_confirmation_required`, `validation_failed`, `conflict`,

@@ -6,9 +6,10 @@ use std::net::IpAddr;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use tollgate::tokens::verifier::VerifiedToken;
+use tollgate::tokens::verifier::{Rejection, VerifiedToken};
 
 use super::ApiError;
+use super::rate_headers::RateSlot;
 use crate::router::AppState;
 
 /// The query parameter RFC 6750 §2.3 allows, when the configuration enables it.
@@ -20,6 +21,7 @@ const QUERY_PARAMETER: &str = "access_token";
 pub struct Bearer {
     presented: Option<String>,
     pub client_ip: Option<IpAddr>,
+    rate: Option<RateSlot>,
 }
 
 impl Bearer {
@@ -28,12 +30,22 @@ impl Bearer {
     }
 
     /// The one authentication of what this request presents (missing, malformed, unknown,
-    /// revoked, expired or throttled: the RFC 6750 answer that says which).
+    /// revoked, expired or throttled: the RFC 6750 answer that says which). Where the
+    /// token's rate limit stands goes to the `RateLimit` headers, on success or refusal.
     pub async fn authenticate(&self, state: &AppState) -> Result<VerifiedToken, ApiError> {
         let verifier = &state.core.verifier;
-        Ok(verifier
+        let outcome = verifier
             .authenticate(self.presented(), self.client_ip)
-            .await?)
+            .await;
+        let rate = match &outcome {
+            Ok(token) => token.rate(),
+            Err(Rejection::RateLimited { state, .. }) => Some(*state),
+            Err(_) => None,
+        };
+        if let (Some(slot), Some(rate)) = (&self.rate, rate) {
+            slot.fill(rate);
+        }
+        Ok(outcome?)
     }
 }
 
@@ -67,6 +79,7 @@ impl FromRequestParts<AppState> for Bearer {
         Ok(Bearer {
             presented,
             client_ip: crate::request_context::of(parts).client_ip(),
+            rate: RateSlot::of(parts),
         })
     }
 }

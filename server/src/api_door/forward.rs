@@ -15,6 +15,9 @@ use crate::router::AppState;
 
 pub const TOKEN_ID: HeaderName = HeaderName::from_static("x-tollgate-token-id");
 pub const TOKEN_NAME: HeaderName = HeaderName::from_static("x-tollgate-token-name");
+/// The token's metadata as JSON, `{}` when it has none: always sent, so a proxy that copies
+/// it replaces whatever a client put in its own header of that name.
+pub const TOKEN_METADATA: HeaderName = HeaderName::from_static("x-tollgate-token-metadata");
 
 /// Which headers carry the original request (`--forward-auth-headers`). Only the
 /// configured family is read: a proxy that sets one family passes the client's own copy of
@@ -82,10 +85,16 @@ pub async fn forward_auth(
     let mut answer = HeaderMap::new();
     answer.insert(TOKEN_ID, HeaderValue::from(token.id));
     answer.insert(TOKEN_NAME, header_safe(&token.name));
+    answer.insert(
+        TOKEN_METADATA,
+        HeaderValue::from_str(&token.metadata.to_ascii_json())
+            .expect("ASCII JSON without DEL is a header value"),
+    );
     Ok((
         answer,
         Json(ForwardGranted {
             id: token.id,
+            metadata: token.metadata.clone(),
             name: token.name.clone(),
             permission: needed,
         }),

@@ -20,6 +20,7 @@ pub async fn verify_token(
         expires_at: token.expires_at,
         expires_in_seconds,
         id: token.id,
+        metadata: token.metadata.clone(),
         name: token.name.clone(),
         permissions: verifier.effective_permissions(&token),
         status: TokenStatus::Active,

@@ -37,6 +37,18 @@ pub fn paths() -> Paths {
             "/admin/api/tokens/{id}/regenerate",
             PathItem::new(HttpMethod::Post, regenerate()),
         )
+        .path(
+            "/admin/api/tokens/{id}/suspend",
+            PathItem::new(HttpMethod::Post, suspend()),
+        )
+        .path(
+            "/admin/api/tokens/{id}/resume",
+            PathItem::new(HttpMethod::Post, resume()),
+        )
+        .path(
+            "/admin/api/tokens/{id}/end-grace",
+            PathItem::new(HttpMethod::Post, end_grace()),
+        )
         .build()
 }
 
@@ -85,7 +97,7 @@ fn list() -> Operation {
         .describe("One page of the token list, fast at any size (keyset pagination: pass `next_cursor` back as `after`).")
         .param(query("search", "Text to find in the name or description (ignoring case and compatibility forms, at most 100 characters, no control or invisible characters)."))
         .param(query("type", "`read-only`, `full-access` or `custom`."))
-        .param(query("status", "`active`, `expired` or `revoked`. Default: every token not revoked."))
+        .param(query("status", "`active`, `suspended`, `expired` or `revoked`. Default: every token not revoked."))
         .param(query("sort", "`name`, `type`, `created_at`, `last_used_at` or `expires_at`; a leading `-` sorts descending. Default `-created_at`."))
         .param(query("after", "The `next_cursor` of the previous page (same sort)."))
         .param(query("limit", "Tokens per page, 1 to 100. Default 50."))
@@ -140,10 +152,42 @@ fn update() -> Operation {
 
 fn regenerate() -> Operation {
     op("admin.tokens.regenerate", "Regenerate a token", "api_tokens.regenerate")
-        .describe("A new value for the same token and settings; the old value is refused from the next request on.")
+        .describe("A new value for the same token and settings. Without a body (or with `\"grace\": \"now\"`) the old value is refused from the next request on; with `\"grace\": \"1h\"`, `\"24h\"` or `\"7d\"` it keeps working that long (`previous_value` says until when), and the token's page shows who still uses it. A token regenerated again during a grace period drops the older value at once.")
         .param(token_id())
+        .optional_json_body("How long the old value keeps working.", token_requests::regenerate())
         .answers("200", "`secret` is the new value, shown once.", Some(answer::<TokenWithSecret>()))
         .answers("409", "The token is revoked.", Some(answer::<ErrorResponse>()))
+        .fails(&[Failure::BadRequest, Failure::NotFound])
+        .build()
+}
+
+fn suspend() -> Operation {
+    op("admin.tokens.suspend", "Suspend a token", "api_tokens.update")
+        .describe("Stops the token until it is resumed: the next API request with it is refused (`401 token_suspended`). Unlike revoking, it can be undone. Audited with the reason.")
+        .param(token_id())
+        .optional_json_body("Why, for the other admins.", token_requests::suspend())
+        .answers("200", "The suspended token.", Some(answer::<TokenData>()))
+        .answers("409", "The token is revoked or already suspended.", Some(answer::<ErrorResponse>()))
+        .fails(&[Failure::BadRequest, Failure::NotFound])
+        .build()
+}
+
+fn resume() -> Operation {
+    op("admin.tokens.resume", "Resume a suspended token", "api_tokens.update")
+        .describe("The token works again from the next request. Widens what it can do, so it needs a recently typed password (`403 password_confirmation_required` otherwise).")
+        .param(token_id())
+        .answers("200", "The token, working again.", Some(answer::<TokenData>()))
+        .answers("409", "The token is revoked or not suspended.", Some(answer::<ErrorResponse>()))
+        .fails(&[Failure::BadRequest, Failure::NotFound])
+        .build()
+}
+
+fn end_grace() -> Operation {
+    op("admin.tokens.end_grace", "End a grace period now", "api_tokens.regenerate")
+        .describe("The value from before the last regenerate stops working now instead of at `previous_value.until`.")
+        .param(token_id())
+        .answers("200", "The token, without a previous value.", Some(answer::<TokenData>()))
+        .answers("409", "The token is revoked, or has no previous value that still works.", Some(answer::<ErrorResponse>()))
         .fails(&[Failure::BadRequest, Failure::NotFound])
         .build()
 }

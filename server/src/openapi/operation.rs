@@ -153,6 +153,16 @@ impl Op {
         Op(self.0.request_body(Some(body))).fails(&[Failure::PayloadTooLarge])
     }
 
+    /// A JSON object in the body that may be left out (every field has a default).
+    pub fn optional_json_body(self, description: &str, schema: RefOr<Schema>) -> Self {
+        let body = RequestBodyBuilder::new()
+            .description(Some(description))
+            .required(Some(Required::False))
+            .content("application/json", Content::new(Some(schema)))
+            .build();
+        Op(self.0.request_body(Some(body))).fails(&[Failure::PayloadTooLarge])
+    }
+
     /// An answer of its own (not a shared failure), with a JSON body (`schema`) or none.
     pub fn answers(self, status: &str, description: &str, schema: Option<RefOr<Schema>>) -> Self {
         let mut response = ResponseBuilder::new().description(description);

@@ -198,6 +198,13 @@ fn forward(
                 .description(Some("The token's name, percent-encoded when not ASCII."))
                 .build(),
         )
+        .header(
+            "X-Tollgate-Token-Metadata",
+            HeaderBuilder::new()
+                .schema(super::operation::string())
+                .description(Some("The token's metadata as compact JSON, non-ASCII characters escaped (`\\u00e9`); `{}` when it has none."))
+                .build(),
+        )
         .content(
             "application/json",
             Content::new(Some(schema_ref("ForwardGranted"))),

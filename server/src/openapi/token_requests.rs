@@ -7,14 +7,18 @@
 
 use tollgate::catalog::Catalog;
 use tollgate::lifetime::{self, TokenLifetime};
-use tollgate::model::{MAX_LIMIT, SEARCH_MAX, SortColumn, TokenStatus, TokenType};
+use tollgate::model::{Grace, MAX_LIMIT, SEARCH_MAX, SortColumn, TokenStatus, TokenType};
+use tollgate::tokens::holds::REASON_MAX;
+use tollgate::validate::restrictions::QUOTA_MAX;
 use tollgate::validate::text::{self, Lines};
 use tollgate::validate::{DESCRIPTION_MAX, NAME_MAX};
 use utoipa::openapi::schema::{
     AdditionalProperties, ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat,
     SchemaType, Type,
 };
-use utoipa::openapi::{RefOr, Schema};
+use utoipa::openapi::{Ref, RefOr, Schema};
+
+use crate::answers;
 
 /// Text a name may hold: at least one visible character (not white space, not a variation
 /// selector alone), and nothing `tollgate::validate::text` refuses.
@@ -97,6 +101,24 @@ fn duration() -> OneOfBuilder {
         .item(ObjectBuilder::new().schema_type(Type::Null))
 }
 
+/// The component `name` (see [`components`]), or `null` (which means none).
+fn nullable(name: &str) -> OneOfBuilder {
+    OneOfBuilder::new()
+        .item(Ref::from_schema_name(name))
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+}
+
+/// The request schemas the create and the three change variants share, named once.
+pub fn components() -> [(&'static str, RefOr<Schema>); 2] {
+    [
+        (RESTRICTIONS, answers::restrictions_schema().into()),
+        (METADATA, answers::metadata_schema().into()),
+    ]
+}
+
+const RESTRICTIONS: &str = "Restrictions";
+const METADATA: &str = "Metadata";
+
 /// The fields every create and change may carry, besides `type` and `permissions`.
 fn token_fields(object: ObjectBuilder) -> ObjectBuilder {
     object
@@ -104,7 +126,24 @@ fn token_fields(object: ObjectBuilder) -> ObjectBuilder {
         .property("name", name())
         .property("description", description())
         .property(lifetime::FIELD, duration())
+        .property("restrictions", nullable(RESTRICTIONS))
+        .property("metadata", nullable(METADATA))
         .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+}
+
+/// A change's fields: a create's, plus setting what the quota has left.
+fn change_fields(object: ObjectBuilder) -> ObjectBuilder {
+    token_fields(object).property(
+        "quota_remaining",
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(0))
+            .maximum(Some(QUOTA_MAX))
+            .description(Some(
+                "What the quota has left in its period, for a token with a quota. Setting it needs a recently typed password, like any widening change.",
+            )),
+    )
 }
 
 fn type_of(types: impl IntoIterator<Item = TokenType>) -> ObjectBuilder {
@@ -150,7 +189,7 @@ pub fn new_token(catalog: &Catalog) -> RefOr<Schema> {
 /// what the permissions may be; without one, they are checked against the token's current
 /// type, which no schema knows (permissions belong to custom tokens only).
 pub fn token_changes(catalog: &Catalog) -> RefOr<Schema> {
-    let to_custom = token_fields(ObjectBuilder::new().title(Some("to custom")))
+    let to_custom = change_fields(ObjectBuilder::new().title(Some("to custom")))
         .property("type", type_of([TokenType::Custom]))
         .property(
             "permissions",
@@ -161,7 +200,7 @@ pub fn token_changes(catalog: &Catalog) -> RefOr<Schema> {
             .min_items(Some(1)),
         )
         .required("type");
-    let to_typed = token_fields(ObjectBuilder::new().title(Some("to read-only or full-access")))
+    let to_typed = change_fields(ObjectBuilder::new().title(Some("to read-only or full-access")))
         .property("type", type_of(typed()))
         .property(
             "permissions",
@@ -172,7 +211,7 @@ pub fn token_changes(catalog: &Catalog) -> RefOr<Schema> {
             .max_items(Some(0)),
         )
         .required("type");
-    let same_type = token_fields(ObjectBuilder::new().title(Some("same type"))).property(
+    let same_type = change_fields(ObjectBuilder::new().title(Some("same type"))).property(
         "permissions",
         permissions(
             catalog,
@@ -184,6 +223,39 @@ pub fn token_changes(catalog: &Catalog) -> RefOr<Schema> {
         .item(to_custom)
         .item(to_typed)
         .item(same_type)
+        .into()
+}
+
+/// `POST /admin/api/tokens/{id}/regenerate`'s optional body.
+pub fn regenerate() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property(
+            "grace",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(Grace::ALL.map(Grace::as_str)))
+                .description(Some("How long the old value keeps working: `now` (the default), `1h`, `24h` or `7d`.")),
+        )
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        .into()
+}
+
+/// `POST /admin/api/tokens/{id}/suspend`'s optional body.
+pub fn suspend() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property(
+            "reason",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(REASON_MAX))
+                .pattern(Some(search_pattern()))
+                .description(Some(
+                    "One line, shown on the token's page and in the audit log; may be empty.",
+                )),
+        )
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
         .into()
 }
 

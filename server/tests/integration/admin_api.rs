@@ -6,6 +6,7 @@ mod changes;
 mod create;
 mod list;
 mod reconfirm;
+mod restrictions;
 
 use crate::common::{Reply, TestApp};
 use axum::body::Body;

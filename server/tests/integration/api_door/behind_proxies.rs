@@ -5,7 +5,8 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use tollgate::model::TokenType;
+use tollgate::lifetime::TokenLifetime;
+use tollgate::model::{Metadata, NewTokenRequest, TokenType};
 
 use crate::common::proxies::{
     Answer, LiveTollgate, Proxy, Upstream, http, start_caddy, start_nginx, start_tollgate,
@@ -112,6 +113,39 @@ async fn forward_auth_holds(tollgate: &LiveTollgate, proxy: &Proxy, upstream: &U
         upstream.seen()[1..],
         ["DELETE /api/articles/2", "GET /api/articles/caf%C3%A9"]
     );
+    metadata_reaches_the_service(tollgate, proxy).await;
+}
+
+/// A token's metadata, as large as it may be and escaped to several times that, reaches
+/// the service as the JSON it is (the README's snippets make room for it).
+async fn metadata_reaches_the_service(tollgate: &LiveTollgate, proxy: &Proxy) {
+    let mut map = serde_json::Map::new();
+    map.insert("customer".into(), "Åsa & Søn".into());
+    // Just under the 4 KB limit, non-ASCII: escaped, the header is about 4.5 times that.
+    map.insert("notes".into(), "é".repeat(1900).into());
+    let metadata = Metadata(map);
+    let request = NewTokenRequest {
+        name: "partner".into(),
+        lifetime: TokenLifetime::Days7,
+        token_type: TokenType::ReadOnly,
+        metadata: metadata.clone(),
+        ..Default::default()
+    };
+    let created = tollgate
+        .core
+        .tokens
+        .create(&tollgate.admin, &request)
+        .await
+        .unwrap();
+    let bearer = format!("Bearer {}", created.secret.expose());
+    let answer = send(proxy, "GET", "/api/articles", &[("Authorization", &bearer)]).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let seen = answer
+        .body
+        .strip_prefix("upstream served partner with ")
+        .unwrap_or_else(|| panic!("{}", &answer.body[..80.min(answer.body.len())]));
+    let seen: serde_json::Value = serde_json::from_str(seen).unwrap();
+    assert_eq!(seen, serde_json::Value::Object(metadata.0));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

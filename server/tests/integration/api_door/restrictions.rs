@@ -2,14 +2,18 @@
 //! `/auth/forward`): an RFC 6750 answer whose `code` names the restriction.
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{HeaderName, Request, StatusCode, header};
 use tollgate::model::{
-    NewTokenRequest, Quota, RateLimit, RatePeriod, Restrictions, TokenLifetime, TokenType,
+    Metadata, NewTokenRequest, Quota, RateLimit, RatePeriod, Restrictions, TokenLifetime, TokenType,
 };
 
 use tollgate::admins::actor::Actor;
 
 use crate::common::{Reply, TestApp, spawn_app};
+
+const POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
+const NOW: HeaderName = HeaderName::from_static("ratelimit");
+const METADATA: HeaderName = HeaderName::from_static("x-tollgate-token-metadata");
 
 async fn token_with(
     app: &TestApp,
@@ -171,4 +175,83 @@ async fn over_the_rate_limit_or_the_quota_is_a_429_with_retry_after() {
         assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(code(&reply), "quota_exhausted");
     }
+}
+
+#[tokio::test]
+async fn a_rate_limited_token_gets_the_ratelimit_headers_on_every_answer() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, limited) = token_with(
+        &app,
+        &admin,
+        "limited",
+        Restrictions {
+            rate_limit: Some(RateLimit {
+                requests: 3,
+                per: RatePeriod::Minute,
+            }),
+            ..Restrictions::default()
+        },
+    )
+    .await;
+    let doors = ["/api/articles", "/api/tokens/verify", "/auth/forward"];
+    // Three allowed answers count the allowance down, then the refusals say it is spent.
+    for (remaining, (reply, door)) in (0..3)
+        .rev()
+        .zip(at_every_door(&app, &limited).await.iter().zip(doors))
+    {
+        assert_eq!(reply.status, StatusCode::OK, "{door}");
+        assert_eq!(reply.header(POLICY), "\"token\";q=3;w=60", "{door}");
+        let now = reply.header(NOW);
+        assert!(
+            now.starts_with(&format!("\"token\";r={remaining};t=")),
+            "{door}: {now}"
+        );
+    }
+    for (reply, door) in at_every_door(&app, &limited).await.iter().zip(doors) {
+        assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{door}");
+        assert_eq!(reply.header(POLICY), "\"token\";q=3;w=60", "{door}");
+        assert!(reply.header(NOW).starts_with("\"token\";r=0;t="), "{door}");
+    }
+
+    // A token without a limit gets neither header.
+    let (_, free) = token_with(&app, &admin, "free", Restrictions::default()).await;
+    for reply in at_every_door(&app, &free).await {
+        assert_eq!(reply.status, StatusCode::OK);
+        assert!(reply.headers.get("ratelimit-policy").is_none());
+        assert!(reply.headers.get("ratelimit").is_none());
+    }
+}
+
+#[tokio::test]
+async fn metadata_reaches_verify_and_the_forward_auth_upstream() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let mut map = serde_json::Map::new();
+    map.insert("customer".into(), "acmé".into());
+    map.insert("plan".into(), "pro".into());
+    let request = NewTokenRequest {
+        name: "partner".into(),
+        lifetime: TokenLifetime::Days7,
+        token_type: TokenType::ReadOnly,
+        metadata: Metadata(map),
+        ..Default::default()
+    };
+    let created = app.core.tokens.create(&admin, &request).await.unwrap();
+    let bearer = format!("Bearer {}", created.secret.expose());
+    let replies = at_every_door(&app, &bearer).await;
+    let expected = serde_json::json!({"customer": "acmé", "plan": "pro"});
+    assert_eq!(replies[1].body["metadata"], expected);
+    // A header value is ASCII: non-ASCII is escaped, and it is still the same JSON.
+    let header = replies[2].header(METADATA);
+    assert!(header.is_ascii() && header.contains("\\u00e9"), "{header}");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(header).unwrap(),
+        expected
+    );
+
+    let (_, plain) = token_with(&app, &admin, "plain", Restrictions::default()).await;
+    let replies = at_every_door(&app, &plain).await;
+    assert_eq!(replies[1].body["metadata"], serde_json::json!({}));
+    assert_eq!(replies[2].header(METADATA), "{}");
 }

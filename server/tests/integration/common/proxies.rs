@@ -79,7 +79,8 @@ impl LiveTollgate {
     }
 }
 
-/// The protected service: answers `upstream served {token name}` and remembers each
+/// The protected service: answers `upstream served {token name}` (`… with {metadata}` for
+/// a token with metadata) and remembers each
 /// request line it was given (`METHOD target`, the target as received).
 #[derive(Clone)]
 pub struct Upstream {
@@ -110,7 +111,15 @@ impl Upstream {
                     .iter()
                     .find_map(|h| headers.get(*h)?.to_str().ok())
                     .unwrap_or("");
-                format!("upstream served {name}")
+                // The same for the metadata; told only when there is some.
+                let metadata = ["x-token-metadata", "x-tollgate-token-metadata"]
+                    .iter()
+                    .find_map(|h| headers.get(*h)?.to_str().ok())
+                    .filter(|m| *m != "{}");
+                match metadata {
+                    Some(metadata) => format!("upstream served {name} with {metadata}"),
+                    None => format!("upstream served {name}"),
+                }
             }
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -239,6 +248,8 @@ http {{
             auth_request /_tollgate;
             auth_request_set $tollgate_token $upstream_http_x_tollgate_token_name;
             proxy_set_header X-Token-Name $tollgate_token;
+            auth_request_set $tollgate_metadata $upstream_http_x_tollgate_token_metadata;
+            proxy_set_header X-Token-Metadata $tollgate_metadata;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_pass http://{upstream};
         }}
@@ -250,6 +261,8 @@ http {{
             proxy_set_header X-Original-Method $request_method;
             proxy_set_header X-Original-URI $request_uri;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_buffer_size 16k;
+            proxy_busy_buffers_size 16k;
         }}
         # --- to here ---
         # Tollgate's own API through the same proxy (the client-address test).
@@ -295,7 +308,7 @@ http://:{port} {{
     # --- the README's snippet, from here ---
     forward_auth {tollgate} {{
         uri /auth/forward
-        copy_headers X-Tollgate-Token-Name
+        copy_headers X-Tollgate-Token-Name X-Tollgate-Token-Metadata
     }}
     reverse_proxy {upstream}
     # --- to here ---
