@@ -5,7 +5,10 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use tollgate::catalog::{Action, Permission};
-use tollgate::model::{NewAdminRequest, NewTokenRequest, TokenLifetime, TokenType};
+use tollgate::model::{
+    Metadata, NewAdminRequest, NewTokenRequest, Quota, QuotaRefill, RateLimit, RatePeriod,
+    Restrictions, TokenLifetime, TokenType,
+};
 use tollgate::server_key::ServerKey;
 use tollgate::store::Store;
 use tollgate::tokens::format::PlainToken;
@@ -26,8 +29,38 @@ fn parse_and_hash(c: &mut Criterion) {
     });
 }
 
-/// A core on a throwaway SQLite database with one read-only token.
-fn core_with_token(runtime: &tokio::runtime::Runtime) -> (Tollgate, String, tempfile::TempDir) {
+/// Every restriction a working token can carry, none of which refuses the bench's client
+/// (192.0.2.1): the most work a cache hit does.
+fn every_restriction() -> (Restrictions, Metadata) {
+    let restrictions = Restrictions {
+        allowed_networks: vec![
+            "10.0.0.0/8".into(),
+            "2001:db8::/32".into(),
+            "198.51.100.0/24".into(),
+            "192.0.2.0/24".into(),
+        ],
+        rate_limit: Some(RateLimit {
+            requests: 1_000_000,
+            per: RatePeriod::Second,
+        }),
+        quota: Some(Quota {
+            requests: 1_000_000_000_000,
+            refill: Some(QuotaRefill::Monthly),
+        }),
+        not_before: Some(chrono::Utc::now() - chrono::Duration::days(1)),
+    };
+    let metadata = serde_json::json!({"customer": "acme", "plan": "pro"});
+    let serde_json::Value::Object(map) = metadata else {
+        unreachable!()
+    };
+    (restrictions, Metadata(map))
+}
+
+/// A core on a throwaway SQLite database with two read-only tokens: one unrestricted,
+/// one with [`every_restriction`].
+fn core_with_tokens(
+    runtime: &tokio::runtime::Runtime,
+) -> (Tollgate, String, String, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     runtime.block_on(async {
@@ -57,8 +90,21 @@ fn core_with_token(runtime: &tokio::runtime::Runtime) -> (Tollgate, String, temp
             permissions: Vec::new(),
             ..Default::default()
         };
-        let created = core.tokens.create(&admin, &request).await.unwrap();
-        (core, created.secret.expose().to_owned(), dir)
+        let plain = core.tokens.create(&admin, &request).await.unwrap();
+        let (restrictions, metadata) = every_restriction();
+        let request = NewTokenRequest {
+            name: "bench, restricted".into(),
+            restrictions,
+            metadata,
+            ..request
+        };
+        let restricted = core.tokens.create(&admin, &request).await.unwrap();
+        (
+            core,
+            plain.secret.expose().to_owned(),
+            restricted.secret.expose().to_owned(),
+            dir,
+        )
     })
 }
 
@@ -67,7 +113,7 @@ fn verify(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
-    let (core, token, _dir) = core_with_token(&runtime);
+    let (core, token, restricted, _dir) = core_with_tokens(&runtime);
     let needed = Permission::new("articles", Action::FindOne);
     let client = Some("192.0.2.1".parse().unwrap());
 
@@ -77,6 +123,16 @@ fn verify(c: &mut Criterion) {
                 .block_on(
                     core.verifier
                         .verify(Some(black_box(&token)), client, &needed),
+                )
+                .unwrap()
+        })
+    });
+    c.bench_function("full verify, cache hit, every restriction", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(
+                    core.verifier
+                        .verify(Some(black_box(&restricted)), client, &needed),
                 )
                 .unwrap()
         })

@@ -6,6 +6,7 @@
 #
 #   scripts/load.sh                 # the full run (seeding 1 M tokens takes a few minutes)
 #   TOKENS="10 10000" DURATION=5s scripts/load.sh    # a quick look
+#   TOLLGATE_BIN=/tmp/old/tollgate scripts/load.sh  # another build, for a before/after
 #
 # Everything stays on 127.0.0.1; each run is bounded by DURATION.
 set -euo pipefail
@@ -17,14 +18,17 @@ DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 ADDR=127.0.0.1:3900
-BIN=target/release/tollgate
+# TOLLGATE_BIN: measure that binary instead (e.g. an older build, for a before/after).
+BIN=${TOLLGATE_BIN:-target/release/tollgate}
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 if ! command -v wrk >/dev/null; then
   as_root apt-get update -qq && as_root apt-get install -y -qq wrk >/dev/null
 fi
-echo "building the release binary ..." >&2
-cargo build --release -q -p server
+if [ -z "${TOLLGATE_BIN:-}" ]; then
+  echo "building the release binary ..." >&2
+  cargo build --release -q -p server
+fi
 
 work=$(mktemp -d)
 server_pid=""

@@ -341,10 +341,10 @@ impl Verifier {
         Ok(entry)
     }
 
-    /// The working token stored under `hash`, from the database.
+    /// The working token stored under `hash`, from the database. Boxed: a cache hit never
+    /// gets here, and without the box every request's future would carry the store's.
     async fn read(&self, hash: &TokenHash) -> Result<Option<TokenAuthRecord>, Rejection> {
-        self.store
-            .token_for_hash(hash.as_str())
+        Box::pin(self.store.token_for_hash(hash.as_str()))
             .await
             .map_err(|error| {
                 tracing::error!(%error, "token lookup failed");

@@ -451,7 +451,7 @@ async fn a_stopped_instance_loses_at_most_its_block(db: &crate::TestDb) {
         requests: 30,
         refill: None,
     };
-    let block = tollgate::tokens::quota::block_for(quota);
+    let block = tollgate::tokens::quota::first_block(quota);
     let created = restricted(
         a,
         &admin,
