@@ -6,6 +6,18 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+/// The fields errors about restrictions name (form fields and API body fields alike), here
+/// so the panel's forms and the core's validation use the same names.
+pub const NETWORKS_FIELD: &str = "allowed_networks";
+pub const RATE_LIMIT_FIELD: &str = "rate_limit";
+pub const QUOTA_FIELD: &str = "quota";
+pub const QUOTA_REMAINING_FIELD: &str = "quota_remaining";
+pub const NOT_BEFORE_FIELD: &str = "not_before";
+pub const METADATA_FIELD: &str = "metadata";
+
+/// How long a suspension's reason may be, in characters (the panel's fields stop there).
+pub const SUSPENSION_REASON_MAX: usize = 200;
+
 /// The limits a token is created with or edited to, all optional. The default restricts
 /// nothing. In a request the networks are raw text; in a [`super::TokenView`] they are the
 /// validated ranges, written canonically (`10.0.0.0/8`, `2001:db8::/32`, `192.0.2.7/32`).

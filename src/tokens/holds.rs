@@ -11,8 +11,7 @@ use crate::error::ServiceError;
 use crate::model::{AdminPermission, AuditAction, FieldError, TokenView};
 use crate::validate::{Lines, text};
 
-/// How long a suspension's reason may be.
-pub const REASON_MAX: usize = 200;
+pub use crate::model::SUSPENSION_REASON_MAX as REASON_MAX;
 
 /// A suspension's reason: one line, at most [`REASON_MAX`] characters, may be empty.
 fn reason(raw: &str) -> Result<String, ServiceError> {

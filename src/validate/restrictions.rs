@@ -11,13 +11,10 @@ use crate::model::{
     FieldError, METADATA_MAX_BYTES, METADATA_MAX_DEPTH, Metadata, Quota, RateLimit, Restrictions,
 };
 
-/// The fields errors name (form fields and API body fields alike).
-pub const NETWORKS_FIELD: &str = "allowed_networks";
-pub const RATE_LIMIT_FIELD: &str = "rate_limit";
-pub const QUOTA_FIELD: &str = "quota";
-pub const QUOTA_REMAINING_FIELD: &str = "quota_remaining";
-pub const NOT_BEFORE_FIELD: &str = "not_before";
-pub const METADATA_FIELD: &str = "metadata";
+pub use crate::model::{
+    METADATA_FIELD, NETWORKS_FIELD, NOT_BEFORE_FIELD, QUOTA_FIELD, QUOTA_REMAINING_FIELD,
+    RATE_LIMIT_FIELD,
+};
 
 /// How many networks one token may list.
 pub const NETWORKS_MAX: usize = 100;
