@@ -211,8 +211,8 @@ test('an empty name comes back under its field, with everything typed kept', asy
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page).toHaveURL(TOKEN_PAGE);
   await expect(revealBanner(page)).toBeVisible();
-  await expect(page.locator('dl.facts')).toContainText('categories.find');
-  await expect(page.locator('dl.facts')).toContainText('authors.delete');
+  await expect(page.getByTestId('token-facts')).toContainText('categories.find');
+  await expect(page.getByTestId('token-facts')).toContainText('authors.delete');
 });
 
 test('an edit made without JavaScript shows on the token page', async ({ page }) => {

@@ -267,17 +267,23 @@ test('regenerate: a dialog, the new value once, the old one refused at once', as
   const dialog = page.getByRole('dialog');
   const open = page.getByRole('button', { name: 'Regenerate', exact: true });
 
-  // Act + Assert: the dialog keeps focus inside and Escape closes it, changing nothing.
+  // Act + Assert: the dialog keeps focus inside (its one choice, when the old value
+  // stops, comes before the buttons) and Escape closes it, changing nothing.
   await open.click();
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole('heading', { name: `Regenerate “${name}”?` })).toBeVisible();
   const cancel = dialog.getByRole('button', { name: 'Cancel', exact: true });
   const confirm = dialog.getByRole('button', { name: 'Regenerate', exact: true });
+  const grace = dialog.getByLabel('Old value stops');
   await expect(cancel).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(confirm).toBeFocused();
   await page.keyboard.press('Tab');
+  await expect(grace).toBeFocused();
+  await page.keyboard.press('Tab');
   await expect(cancel).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(grace).toBeFocused();
   await page.keyboard.press('Shift+Tab');
   await expect(confirm).toBeFocused();
   await page.keyboard.press('Escape');

@@ -15,6 +15,10 @@ use super::FocusReturn;
 /// With `confirm_text`, the admin must type that text (a token's name) before the confirm
 /// button is enabled; focus then starts in that field, and Enter there confirms once it
 /// matches. `children` go under the message (e.g. the list of what is about to be revoked).
+///
+/// With `field_id`, one control among `children` (a reason, a choice) is part of the
+/// question: Tab reaches it before the buttons, and with `start_on_field` focus starts
+/// there instead of on Cancel.
 #[component]
 pub fn ConfirmDialog(
     #[prop(into)] title: String,
@@ -27,6 +31,8 @@ pub fn ConfirmDialog(
     #[prop(optional, into)] confirm_text: Option<String>,
     #[prop(optional)] children: Option<Children>,
     #[prop(optional)] opener: Option<FocusReturn>,
+    #[prop(optional)] field_id: Option<&'static str>,
+    #[prop(optional)] start_on_field: bool,
 ) -> impl IntoView {
     let opener = opener.unwrap_or_else(|| {
         let here = FocusReturn::new();
@@ -50,8 +56,16 @@ pub fn ConfirmDialog(
     };
     let confirm_disabled = Signal::derive(move || pending.get() || !typed_matches());
 
+    // Children are rendered by the caller, so their control is found by its id.
+    let field = move || -> Option<web_sys::HtmlElement> {
+        field_id
+            .and_then(|id| document().get_element_by_id(id))
+            .and_then(|element| element.dyn_into().ok())
+    };
     Effect::new(move |_| {
-        if let Some(input) = typed_ref.get() {
+        if start_on_field && let Some(control) = field() {
+            let _ = control.focus();
+        } else if let Some(input) = typed_ref.get() {
             let _ = input.focus();
         } else if let Some(button) = cancel_ref.get() {
             let _ = button.focus();
@@ -61,6 +75,7 @@ pub fn ConfirmDialog(
     // The elements Tab may reach, in order; a disabled confirm button is skipped.
     let focusables = move || -> Vec<web_sys::HtmlElement> {
         let mut list: Vec<web_sys::HtmlElement> = Vec::new();
+        list.extend(field());
         if let Some(input) = typed_ref.get_untracked() {
             list.push(input.unchecked_into());
         }

@@ -1,14 +1,18 @@
 //! `/settings/api-tokens…`: the [`list`], [`new`], [`detail`] and [`edit`] pages, the one
-//! [`revoke`] flow the list and the token page share, and the
+//! [`revoke`] flow the list and the token page share, [`bulk_outcome`] saying what an
+//! action on several tokens did, and the
 //! server functions behind them: [`server_fns`] reads, creates and revokes, [`changes`]
-//! edits and regenerates, [`forms`] takes the new and edit forms posted without JavaScript, reading the duration
+//! edits and regenerates, [`holds`] suspends, resumes and ends a grace period, [`forms`]
+//! takes the new and edit forms posted without JavaScript, reading the duration
 //! as [`duration_choice`] does for the hydrated forms.
 
+mod bulk_outcome;
 pub mod changes;
 mod detail;
 mod duration_choice;
 mod edit;
 pub mod forms;
+pub mod holds;
 mod list;
 mod new;
 mod revoke;
@@ -24,8 +28,9 @@ pub use forms::{
     CreateTokenForm, ReturnedForm, TokenForm, UpdateTokenForm, handed_over_token,
     returned_token_form,
 };
+pub use holds::{end_grace, resume_token, suspend_token};
 pub use list::TokensPage;
-pub use list::server_fns::{BulkRevoke, RevokeFailure, list_token_page, revoke_tokens};
+pub use list::server_fns::{BulkRevoke, TokenFailure, list_token_page, revoke_tokens};
 pub use new::NewTokenPage;
 pub use server_fns::{create_token, get_token_details, permission_catalog, revoke_token};
 

@@ -1,10 +1,11 @@
-//! Changing a token from the panel: read one, edit it, give it a new value. Each is a
+//! Changing a token from the panel: read one, edit it, give it a new value (suspending
+//! and resuming are in `holds`). Each is a
 //! session check plus one core call; the core validates and drops the verifier's cache
 //! entry, so a change holds from the very next API request.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use tollgate::model::{CreatedToken, TokenPatch, TokenView};
+use tollgate::model::{CreatedToken, Grace, TokenPatch, TokenView};
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
@@ -49,16 +50,20 @@ pub(crate) async fn update_token_as(
         .map_err(|e| rpc.reject(e))
 }
 
-/// A new value for the token, revealed this once; the old one is refused from now on.
+/// A new value for the token, revealed this once. The old one is refused from now on, or
+/// with a `grace` keeps working until it ends (left out: `now`, as before grace existed).
 /// The answer carries a secret, so nothing may cache it (set before any early return).
 #[server(prefix = "/rpc", endpoint = "regenerate_token", input = Json)]
-pub async fn regenerate_token(id: i64) -> Result<CreatedToken, AppError> {
+pub async fn regenerate_token(
+    id: i64,
+    #[server(default)] grace: Grace,
+) -> Result<CreatedToken, AppError> {
     let rpc = Rpc::current();
     rpc.no_store();
     let admin = rpc.require_admin().await?;
     rpc.core
         .tokens
-        .regenerate(&admin, id, tollgate::model::Grace::Now)
+        .regenerate(&admin, id, grace)
         .await
         .map_err(|e| rpc.reject(e))
 }

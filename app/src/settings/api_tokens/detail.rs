@@ -1,11 +1,16 @@
-//! Settings > API Tokens > one token: what it is, its status, how much it was used lately,
-//! and what can be done to it (edit, copy, regenerate, revoke).
+//! Settings > API Tokens > one token: what it is, its status, how it may be used, how much
+//! it was used lately, and what can be done to it (edit, copy, suspend, regenerate with a
+//! grace period, revoke, narrow to what it uses). Each part of the page is a module; they
+//! report what they did through one [`PageChange`].
 
+mod grace;
+mod hold;
+mod least_privilege;
+mod restrictions;
 mod usage_chart;
 
 use chrono::Utc;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use tollgate::model::{
@@ -14,14 +19,38 @@ use tollgate::model::{
 
 use super::edit::SavedNotice;
 use super::revoke::{RevokeConfirmation, RevokeFlow, RevokeOutcomeMessage};
-use super::{get_token_details, handed_over_token, regenerate_token, route_id};
+use super::{get_token_details, handed_over_token, route_id};
 use crate::components::{
-    AdminShell, ConfirmDialog, DeniedButton, FocusReturn, RevealBanner, confirm_password_first,
-    confirmed_action, denial, use_hydrated, use_signed_in,
+    AdminShell, DeniedButton, ResultMessage, RevealBanner, denial, use_hydrated, use_signed_in,
 };
 use crate::error::AppError;
 use crate::paths;
+use grace::{GracePeriod, RegenerateDialog, RegenerateFlow};
+use hold::{SuspendButton, SuspendDialog, SuspendFlow, SuspendedBanner};
+use least_privilege::LeastPrivilegeHint;
+use restrictions::RestrictionsCard;
 use usage_chart::UsageChart;
+
+/// What a part of the page does once it changed the token: say so (shown above the page,
+/// announced, focused, since the control used may be gone after the refresh) and show
+/// the token anew.
+#[derive(Clone, Copy)]
+pub struct PageChange {
+    result: ResultMessage,
+    refresh: Callback<()>,
+}
+
+impl PageChange {
+    fn done(self, message: impl Into<String>) {
+        self.result.done(message);
+        self.refresh.run(());
+    }
+
+    /// A refusal with no dialog or form of its own to show it.
+    fn refused(self, error: &AppError) {
+        self.result.refused(error.explain());
+    }
+}
 
 #[component]
 pub fn TokenDetailsPage() -> impl IntoView {
@@ -50,47 +79,22 @@ fn TokenDetailsView() -> impl IntoView {
             None => Ok(None),
         }
     });
+    let refresh = Callback::new(move |()| details.refetch());
+    // Kept out of the token's view, which is drawn anew on each refresh.
+    let result = ResultMessage::new("token-change-result");
+    let page = PageChange { result, refresh };
     // The regenerated value lives only here, in this tab: leaving the page drops it.
     let revealed = RwSignal::new(None::<CreatedToken>);
-    let asking = RwSignal::new(false);
-    let regenerate = confirmed_action(regenerate_token);
-    let regenerate_opener = FocusReturn::new();
-    Effect::new(move |_| {
-        if let Some(Ok(created)) = regenerate.value().get() {
-            // Moved out of the action so the secret is held in one place only.
-            regenerate.value().set(None);
-            asking.set(false);
-            revealed.set(Some(created));
-            details.refetch();
-        }
-    });
-    let dialog_error = Signal::derive(move || {
-        regenerate
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| e.explain())
-    });
-    // Password first when it is due, then the question: never halfway through.
-    let open_dialog = Callback::new(move |()| {
-        if asking.get_untracked() {
-            return;
-        }
-        regenerate_opener.remember();
-        regenerate.value().set(None);
-        spawn_local(async move {
-            if confirm_password_first().await {
-                asking.set(true);
-            }
-        });
-    });
+    let regenerate = RegenerateFlow::new(revealed, refresh);
+    let suspend = SuspendFlow::new(page);
     // Revoking shows its message above the page, which then shows the revoked token.
-    let revoke = RevokeFlow::new(Callback::new(move |()| details.refetch()));
+    let revoke = RevokeFlow::new(refresh);
 
     view! {
         <A href=paths::TOKENS attr:class="back">"← API Tokens"</A>
         <RevokeOutcomeMessage flow=revoke />
         <SavedNotice />
+        {result.view()}
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 handed_over.await.ok().flatten().map(|created| view! { <RevealBanner created /> })
@@ -101,22 +105,12 @@ fn TokenDetailsView() -> impl IntoView {
             {move || Suspend::new(async move {
                 match details.await {
                     Ok(details) => {
-                        let id = details.token.id;
-                        let title = format!("Regenerate “{}”?", details.token.name);
+                        let (id, name) = (details.token.id, details.token.name.clone());
+                        let flows = Flows { regenerate, suspend, revoke };
                         view! {
-                            <TokenSummary details on_regenerate=open_dialog revoke />
-                            <Show when=move || asking.get()>
-                                <ConfirmDialog
-                                    title=title.clone()
-                                    message="A new value replaces the current one, which is refused from its very next request. Update every script that uses it."
-                                    confirm_label="Regenerate"
-                                    on_confirm=Callback::new(move |()| { regenerate.dispatch(id); })
-                                    on_cancel=Callback::new(move |()| asking.set(false))
-                                    pending=regenerate.pending()
-                                    error=dialog_error
-                                    opener=regenerate_opener
-                                />
-                            </Show>
+                            <TokenSummary details flows page />
+                            <RegenerateDialog flow=regenerate id name=name.clone() />
+                            <SuspendDialog flow=suspend id name />
                         }
                         .into_any()
                     }
@@ -141,15 +135,25 @@ fn StatusBadge(token: TokenView) -> impl IntoView {
     view! { <span class=class data-testid="token-status">{status.label()}</span> }
 }
 
-/// Edit, Regenerate and Revoke: only for a token that still works, each shown disabled
-/// with the reason for roles that may not. Regenerate and Revoke need JavaScript (their
-/// confirmations are dialogs), so they wait for it.
-#[component]
-fn ChangeActions(
-    token: TokenView,
-    on_regenerate: Callback<()>,
+/// The page's dialogs, opened from its actions.
+#[derive(Clone, Copy)]
+struct Flows {
+    regenerate: RegenerateFlow,
+    suspend: SuspendFlow,
     revoke: RevokeFlow,
-) -> impl IntoView {
+}
+
+/// Edit, Suspend, Regenerate and Revoke: only for a token that still works, each shown
+/// disabled with the reason for roles that may not. All but Edit need JavaScript (their
+/// confirmations are dialogs), so they wait for it. A suspended token offers Resume in
+/// its banner instead of Suspend.
+#[component]
+fn ChangeActions(token: TokenView, flows: Flows) -> impl IntoView {
+    let Flows {
+        regenerate: regenerate_flow,
+        suspend,
+        revoke,
+    } = flows;
     let admin = use_signed_in();
     let hydrated = use_hydrated();
     let edit = match denial(admin, AdminPermission::ApiTokensUpdate) {
@@ -166,7 +170,7 @@ fn ChangeActions(
                 id="regenerate"
                 class="button danger"
                 disabled=move || !hydrated.get()
-                on:click=move |_| on_regenerate.run(())
+                on:click=move |_| regenerate_flow.open()
             >
                 "Regenerate"
             </button>
@@ -196,16 +200,17 @@ fn ChangeActions(
         Some(why) => view! { <DeniedButton label="Revoke".to_owned() why class="button danger" /> }
             .into_any(),
     };
-    view! { {edit} {regenerate} {revoke_button} }
+    let suspend = token
+        .suspended
+        .is_none()
+        .then(|| view! { <SuspendButton flow=suspend /> });
+    view! { {edit} {suspend} {regenerate} {revoke_button} }
 }
 
 #[component]
-fn TokenSummary(
-    details: TokenDetails,
-    on_regenerate: Callback<()>,
-    revoke: RevokeFlow,
-) -> impl IntoView {
-    let TokenDetails { token, usage, .. } = details;
+fn TokenSummary(details: TokenDetails, flows: Flows, page: PageChange) -> impl IntoView {
+    let token = details.token.clone();
+    let usage = details.usage.clone();
     let never = || "Never".to_owned();
     let last_used = match (token.last_used_at, &token.last_used_ip) {
         (Some(at), Some(ip)) => format!("{} from {ip}", format_time(at)),
@@ -246,8 +251,7 @@ fn TokenSummary(
     };
     // A revoked token can't change or get a new value; it shows who ended it instead.
     let working = token.revoked_at.is_none();
-    let actions =
-        working.then(|| view! { <ChangeActions token=token.clone() on_regenerate revoke /> });
+    let actions = working.then(|| view! { <ChangeActions token=token.clone() flows /> });
     // Where Regenerate is offered, say what it is for; nowhere else.
     let value_hint = (working && denial(admin, AdminPermission::ApiTokensRegenerate).is_none())
         .then(|| view! { <p class="muted fact-hint">"The full value was shown once. Lost it? Regenerate to get a new one."</p> });
@@ -275,8 +279,10 @@ fn TokenSummary(
                 {actions}
             </div>
         </div>
+        <SuspendedBanner token=token.clone() page />
+        <GracePeriod details=details.clone() page />
         <section class="card">
-            <dl class="facts">
+            <dl class="facts" data-testid="token-facts">
                 <dt>"Type"</dt><dd><span class="badge">{token.token_type.label()}</span></dd>
                 <dt>"Token"</dt><dd><code data-testid="token-hint">{token.hint.clone()}</code>{value_hint}</dd>
                 <dt>"Permissions"</dt><dd>{permissions}</dd>
@@ -288,6 +294,8 @@ fn TokenSummary(
                 {history}
             </dl>
         </section>
+        <RestrictionsCard token=token.clone() page />
+        <LeastPrivilegeHint details page />
         <section class="card">
             <h2>{format!("Usage, last {USAGE_DAYS} days")}</h2>
             <UsageChart usage />

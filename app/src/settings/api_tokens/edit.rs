@@ -6,8 +6,9 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use tollgate::model::{TokenPatch, TokenView, format_time};
 
 use super::chosen_lifetime;
-use super::forms::{Edited, changes};
+use super::forms::{Edited, both, changes};
 use super::new::draft::TokenDraft;
+use super::new::restrictions_fieldset::{RestrictionInputs, RestrictionsFieldset};
 use super::{
     ReturnedForm, UpdateTokenForm, get_token, returned_token_form, route_id, update_token,
 };
@@ -19,7 +20,8 @@ use crate::components::{
 use crate::error::AppError;
 use crate::paths;
 
-/// Settings > API Tokens > one token > Edit: name, description, type, permissions, expiry.
+/// Settings > API Tokens > one token > Edit: name, description, type, permissions, expiry,
+/// restrictions and metadata.
 #[component]
 pub fn EditTokenPage() -> impl IntoView {
     view! {
@@ -130,13 +132,14 @@ fn EditTokenForm(
         None => (TokenDraft::editing(&token), None, None),
     };
     // The baseline a post without JavaScript is compared with: see `update_token_form`.
-    let shown = serde_json::to_string(shown.as_ref().unwrap_or(&token)).unwrap_or_default();
+    let shown = serde_json::to_string(shown.as_deref().unwrap_or(&token)).unwrap_or_default();
     let name = RwSignal::new(start.name);
     let description = RwSignal::new(start.description);
     let token_type = RwSignal::new(start.token_type);
     let selected = RwSignal::new(start.permissions);
     let duration = RwSignal::new(start.duration);
     let date = RwSignal::new(start.date);
+    let restrictions = RestrictionInputs::new(start.restrictions);
     let current_expiry = token.expires_at;
 
     let asks_for_password = refused.as_ref().is_some_and(AppError::asks_for_password);
@@ -169,13 +172,17 @@ fn EditTokenForm(
     let original = StoredValue::new(token.clone());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let lifetime = match chosen_lifetime(duration.get(), &date.get()) {
-            Ok(lifetime) => lifetime,
-            Err(error) => {
-                refused_here.set(Some(error));
-                return;
-            }
-        };
+        // What can't be sent at all (no date, JSON that does not parse) is refused here,
+        // every such field at once; the server judges the rest.
+        let lifetime = chosen_lifetime(duration.get(), &date.get());
+        let (lifetime, (restrictions, metadata)) =
+            match both(lifetime, restrictions.fields().read()) {
+                Ok(read) => read,
+                Err(error) => {
+                    refused_here.set(Some(error));
+                    return;
+                }
+            };
         refused_here.set(None);
         let patch = original.with_value(|original| {
             changes(
@@ -186,6 +193,8 @@ fn EditTokenForm(
                     token_type: token_type.get(),
                     permissions: selected.get(),
                     lifetime,
+                    restrictions,
+                    metadata,
                 },
             )
         });
@@ -229,6 +238,7 @@ fn EditTokenForm(
                 </div>
             </div>
             <PermissionsField selected catalog error />
+            <RestrictionsFieldset inputs=restrictions error />
             {password_field}
             <div class="actions">
                 <A href=token_href attr:class="button secondary">"Cancel"</A>

@@ -9,8 +9,9 @@
 //! must not carry (the new token's value; what was typed and why it was refused) waits in
 //! [`Handoffs`](crate::server::Handoffs) for that one page load.
 
-// Form posts need flat server-function arguments, one per field: seven to nine here.
-// (Set for the file: the `#[server]` macro drops a function's own `allow` from the
+// Form posts need flat server-function arguments, one per field: fourteen to sixteen
+// here. (A struct argument would need `form[name]` field names, and `#[server(flatten)]`
+// reads every value as text, which `id: i64` refuses.) (Set for the file: the `#[server]` macro drops a function's own `allow` from the
 // browser-side stub it generates.)
 #![allow(clippy::too_many_arguments)]
 
@@ -22,13 +23,18 @@ use serde::{Deserialize, Serialize};
 use tollgate::catalog::Permission;
 use tollgate::lifetime::FIELD;
 use tollgate::model::{
-    CreatedToken, FieldError, NewTokenRequest, TokenLifetime, TokenPatch, TokenType, TokenView,
+    CreatedToken, FieldError, Metadata, NewTokenRequest, Restrictions, TokenLifetime, TokenPatch,
+    TokenType, TokenView,
 };
 
 use super::{DurationChoice, chosen_lifetime};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::{Handoff, HandoffFor, Rpc};
+
+/// The restriction and metadata fields, read the same with and without JavaScript.
+pub mod restrictions;
+pub use restrictions::RestrictionFields;
 
 /// The create and edit forms' fields as the browser posts them: text, unparsed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -43,6 +49,8 @@ pub struct TokenForm {
     pub expiry_date: String,
     /// `articles.find`, … The browser sends only the ticked ones.
     pub permissions: Vec<String>,
+    /// Networks, rate limit, quota, start and metadata.
+    pub restrictions: RestrictionFields,
 }
 
 /// A refused form, back on its page: what was typed, and why it was refused.
@@ -51,38 +59,50 @@ pub struct ReturnedForm {
     pub form: TokenForm,
     pub error: AppError,
     /// The edit form only: the token as the form first showed it (see [`update_token_form`]),
-    /// so that a second try still changes only what the admin changed.
-    pub shown: Option<TokenView>,
+    /// so that a second try still changes only what the admin changed. Boxed: it is most
+    /// of the size of a waiting handoff, and the create form has none.
+    pub shown: Option<Box<TokenView>>,
 }
 
 impl TokenForm {
     /// The request the create page would have sent for these values.
     pub fn to_request(&self) -> Result<NewTokenRequest, AppError> {
-        let token_type = self.token_type()?;
-        let lifetime = self.lifetime()?.unwrap_or_default();
+        let ((token_type, permissions, lifetime), (restrictions, metadata)) =
+            both(self.grant(), self.restrictions.read())?;
         Ok(NewTokenRequest {
             name: self.name.clone(),
             description: self.description.clone(),
-            lifetime,
+            lifetime: lifetime.unwrap_or_default(),
             token_type,
-            permissions: self.granted(token_type)?.into_iter().collect(),
-            ..Default::default()
+            permissions: permissions.into_iter().collect(),
+            restrictions,
+            metadata,
         })
     }
 
     /// The edit page's patch for these values: only what differs from `original`.
     pub fn to_patch(&self, original: &TokenView) -> Result<TokenPatch, AppError> {
-        let token_type = self.token_type()?;
+        let ((token_type, permissions, lifetime), (restrictions, metadata)) =
+            both(self.grant(), self.restrictions.read())?;
         Ok(changes(
             original,
             Edited {
                 name: self.name.clone(),
                 description: self.description.clone(),
                 token_type,
-                permissions: self.granted(token_type)?,
-                lifetime: self.lifetime()?,
+                permissions,
+                lifetime,
+                restrictions,
+                metadata,
             },
         ))
+    }
+
+    /// The type, its permissions and the lifetime (`None`: keep it), as far as they read.
+    #[allow(clippy::type_complexity)]
+    fn grant(&self) -> Result<(TokenType, BTreeSet<Permission>, Option<TokenLifetime>), AppError> {
+        let token_type = self.token_type()?;
+        Ok((token_type, self.granted(token_type)?, self.lifetime()?))
     }
 
     /// The type select always sends one of its options; anything else was not typed here.
@@ -119,6 +139,19 @@ fn invalid(field: &str, message: impl Into<String>) -> AppError {
     AppError::Invalid(vec![FieldError::new(field, message)])
 }
 
+/// Both parts of a form, or every field either refused: one post shows all there is to
+/// fix, not one field at a time.
+pub fn both<A, B>(a: Result<A, AppError>, b: Result<B, AppError>) -> Result<(A, B), AppError> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (Err(AppError::Invalid(mut errors)), Err(AppError::Invalid(more))) => {
+            errors.extend(more);
+            Err(AppError::Invalid(errors))
+        }
+        (Err(error), _) | (_, Err(error)) => Err(error),
+    }
+}
+
 /// The edit form's values when Save is pressed.
 pub struct Edited {
     pub name: String,
@@ -126,6 +159,9 @@ pub struct Edited {
     pub token_type: TokenType,
     pub permissions: BTreeSet<Permission>,
     pub lifetime: Option<TokenLifetime>,
+    /// All of them, as the form now shows them.
+    pub restrictions: Restrictions,
+    pub metadata: Metadata,
 }
 
 /// Only what differs from the token as loaded, so a save never overwrites a field this
@@ -145,7 +181,11 @@ pub fn changes(original: &TokenView, edited: Edited) -> TokenPatch {
         token_type: type_changed.then_some(edited.token_type),
         permissions,
         lifetime: edited.lifetime,
-        ..Default::default()
+        // Sent whole, so a field cleared lifts its restriction; sent only when changed,
+        // since setting a quota again starts it full and every change is audited.
+        restrictions: (edited.restrictions != original.restrictions).then_some(edited.restrictions),
+        metadata: (edited.metadata != original.metadata).then_some(edited.metadata),
+        quota_remaining: None,
     }
 }
 
@@ -183,6 +223,13 @@ pub async fn create_token_form(
     #[server(default)] duration: String,
     #[server(default)] expiry_date: String,
     #[server(default)] permissions: Vec<String>,
+    #[server(default)] allowed_networks: String,
+    #[server(default)] rate_limit: String,
+    #[server(default)] rate_period: String,
+    #[server(default)] quota: String,
+    #[server(default)] quota_refill: String,
+    #[server(default)] not_before: String,
+    #[server(default)] metadata: String,
     #[server(default)] password: String,
 ) -> Result<(), AppError> {
     let rpc = Rpc::current();
@@ -196,6 +243,15 @@ pub async fn create_token_form(
         duration,
         expiry_date,
         permissions,
+        restrictions: RestrictionFields {
+            allowed_networks,
+            rate_limit,
+            rate_period,
+            quota,
+            quota_refill,
+            not_before,
+            metadata,
+        },
     };
     let created = match confirmed.and_then(|()| form.to_request()) {
         Ok(request) => super::server_fns::create_token_as(&rpc, &admin, &request).await,
@@ -242,6 +298,13 @@ pub async fn update_token_form(
     #[server(default)] duration: String,
     #[server(default)] expiry_date: String,
     #[server(default)] permissions: Vec<String>,
+    #[server(default)] allowed_networks: String,
+    #[server(default)] rate_limit: String,
+    #[server(default)] rate_period: String,
+    #[server(default)] quota: String,
+    #[server(default)] quota_refill: String,
+    #[server(default)] not_before: String,
+    #[server(default)] metadata: String,
     #[server(default)] shown: String,
     #[server(default)] password: String,
 ) -> Result<(), AppError> {
@@ -256,6 +319,15 @@ pub async fn update_token_form(
         duration,
         expiry_date,
         permissions,
+        restrictions: RestrictionFields {
+            allowed_networks,
+            rate_limit,
+            rate_period,
+            quota,
+            quota_refill,
+            not_before,
+            metadata,
+        },
     };
     let shown = serde_json::from_str::<TokenView>(&shown)
         .ok()
@@ -277,7 +349,11 @@ pub async fn update_token_form(
     match saved {
         Ok(_) => rpc.redirect(&super::edit::saved_token_href(id)),
         Err(error) => {
-            let returned = Handoff::Form(ReturnedForm { form, error, shown });
+            let returned = Handoff::Form(ReturnedForm {
+                form,
+                error,
+                shown: shown.map(Box::new),
+            });
             rpc.hand_off(HandoffFor::EditForm(id), returned);
             rpc.redirect(&crate::paths::edit_token(id));
         }
@@ -327,6 +403,7 @@ mod tests {
             duration: "30".into(),
             expiry_date: String::new(),
             permissions: vec!["articles.find".into(), "articles.create".into()],
+            restrictions: RestrictionFields::default(),
         }
     }
 
@@ -344,9 +421,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_description_posted_with_crlf_line_breaks_is_unchanged() {
-        let original = TokenView {
+    fn token_view() -> TokenView {
+        TokenView {
             id: 1,
             name: "CI".into(),
             description: "two\nlines".into(),
@@ -366,13 +442,27 @@ mod tests {
             metadata: Default::default(),
             suspended: None,
             previous_value: None,
-        };
-        let edited = |description: &str| Edited {
-            name: "CI".into(),
-            description: description.into(),
-            token_type: TokenType::ReadOnly,
-            permissions: BTreeSet::new(),
+        }
+    }
+
+    fn edited_as_shown(original: &TokenView) -> Edited {
+        Edited {
+            name: original.name.clone(),
+            description: original.description.clone(),
+            token_type: original.token_type,
+            permissions: original.permissions.iter().cloned().collect(),
             lifetime: None,
+            restrictions: original.restrictions.clone(),
+            metadata: original.metadata.clone(),
+        }
+    }
+
+    #[test]
+    fn a_description_posted_with_crlf_line_breaks_is_unchanged() {
+        let original = token_view();
+        let edited = |description: &str| Edited {
+            description: description.into(),
+            ..edited_as_shown(&original)
         };
         assert_eq!(changes(&original, edited("two\r\nlines")).description, None);
         assert_eq!(
@@ -381,6 +471,68 @@ mod tests {
                 .as_deref(),
             Some("two\r\nlines!")
         );
+    }
+
+    #[test]
+    fn restrictions_are_sent_whole_and_only_when_changed() {
+        let mut original = token_view();
+        original.restrictions.allowed_networks = vec!["10.0.0.0/8".into()];
+        original.metadata = restrictions::metadata_from_text(r#"{"plan": "pro"}"#).unwrap();
+        let unchanged = changes(&original, edited_as_shown(&original));
+        assert_eq!(unchanged, TokenPatch::default());
+
+        let cleared = changes(
+            &original,
+            Edited {
+                restrictions: Restrictions::default(),
+                metadata: Metadata::default(),
+                ..edited_as_shown(&original)
+            },
+        );
+        assert_eq!(cleared.restrictions, Some(Restrictions::default()));
+        assert_eq!(cleared.metadata, Some(Metadata::default()));
+    }
+
+    #[test]
+    fn posted_restrictions_reach_the_request() {
+        let request = TokenForm {
+            restrictions: RestrictionFields {
+                allowed_networks: "10.0.0.0/8, 192.0.2.7".into(),
+                rate_limit: "5".into(),
+                rate_period: "second".into(),
+                metadata: r#"{"customer": "acme"}"#.into(),
+                ..RestrictionFields::default()
+            },
+            ..form()
+        }
+        .to_request()
+        .unwrap();
+        assert_eq!(
+            request.restrictions.allowed_networks,
+            ["10.0.0.0/8", "192.0.2.7"]
+        );
+        assert_eq!(request.restrictions.rate_limit.unwrap().short(), "5/s");
+        assert_eq!(request.metadata.0["customer"], "acme");
+    }
+
+    #[test]
+    fn a_refused_form_names_every_field_at_once() {
+        let refused = TokenForm {
+            token_type: "admin".into(),
+            restrictions: RestrictionFields {
+                metadata: "{customer: acme}".into(),
+                ..RestrictionFields::default()
+            },
+            ..form()
+        }
+        .to_request()
+        .unwrap_err();
+        let fields: Vec<&str> = refused
+            .field_errors()
+            .iter()
+            .map(|e| e.field.as_str())
+            .collect();
+        assert_eq!(fields, ["type", "metadata"]);
     }
 
     #[test]

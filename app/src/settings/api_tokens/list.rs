@@ -1,10 +1,12 @@
 //! Settings > API Tokens: the list (search, filters, sort and keyset pages, all kept in the
-//! URL), the one-time reveal of a new token, and revoking one token or several.
+//! URL), the one-time reveal of a new token, revoking one token or several, and
+//! suspending several.
 //!
 //! The search and filters are drawn once, outside the list's `Transition`: a new page of
 //! results replaces the table, never the search box being typed in.
 
 mod auto_refresh;
+mod bulk_suspend;
 mod controls;
 mod query;
 mod selection;
@@ -26,6 +28,7 @@ use crate::components::{
 };
 use crate::error::AppError;
 use auto_refresh::refresh_while_visible;
+use bulk_suspend::{BulkSuspendDialog, BulkSuspendFlow, BulkSuspendOutcome};
 use controls::{ListControls, Pager};
 use query::{TOKENS_PATH, cleared, href, is_filtered, params_from};
 use selection::Selection;
@@ -93,6 +96,8 @@ fn TokenList() -> impl IntoView {
         }
     });
     let open_bulk = Callback::new(move |chosen: Chosen| revoke.many(chosen));
+    let suspend = BulkSuspendFlow::new(Callback::new(move |()| version.update(|v| *v += 1)));
+    let open_bulk_suspend = Callback::new(move |chosen: Chosen| suspend.open(chosen));
     refresh_while_visible(page, params, clock, selection);
 
     view! {
@@ -118,6 +123,7 @@ fn TokenList() -> impl IntoView {
         </div>
         {move || revealed.get().map(|created| view! { <RevealBanner created /> })}
         <RevokeOutcomeMessage flow=revoke />
+        <BulkSuspendOutcome flow=suspend />
         <ListControls params />
         <Transition fallback=|| view! { <p class="loading">"Loading tokens…"</p> }>
             {move || Suspend::new(async move {
@@ -129,12 +135,13 @@ fn TokenList() -> impl IntoView {
                     clock.await.map_or_else(|_| Utc::now(), |clock: ListClock| clock.now)
                 };
                 match page {
-                    Ok(page) => view! { <ListView params page now selection to_revoke open_bulk /> }.into_any(),
+                    Ok(page) => view! { <ListView params page now selection to_revoke open_bulk open_bulk_suspend /> }.into_any(),
                     Err(error) => view! { <ListError error /> }.into_any(),
                 }
             })}
         </Transition>
         <RevokeConfirmation flow=revoke />
+        <BulkSuspendDialog flow=suspend />
     }
 }
 
@@ -147,6 +154,7 @@ fn ListView(
     selection: RwSignal<Selection>,
     to_revoke: RwSignal<Option<TokenView>>,
     open_bulk: Callback<Chosen>,
+    open_bulk_suspend: Callback<Chosen>,
 ) -> impl IntoView {
     let TokenPage { data, next_cursor } = page;
     if data.is_empty() && !is_filtered(&params) && params.after.is_none() {
@@ -169,19 +177,45 @@ fn ListView(
         let has_selectable = !chosen_names.is_empty();
         let count = move || selection.with(Selection::len);
         let hydrated = use_hydrated();
+        // The selected rows' ids and names, in the order shown.
+        let chosen = StoredValue::new(chosen_names);
+        let selected_rows = move || {
+            selection.with_untracked(|s| {
+                chosen.with_value(|rows| {
+                    rows.iter()
+                        .filter(|(id, _)| s.contains(*id))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+            })
+        };
         let on_bulk = move |_| {
-            let chosen = selection.with_untracked(|s| {
-                chosen_names
-                    .iter()
-                    .filter(|(id, _)| s.contains(*id))
-                    .cloned()
-                    .collect::<Vec<_>>()
-            });
+            let chosen = selected_rows();
             if !chosen.is_empty() {
                 open_bulk.run(chosen);
             }
         };
-        // Only a selection has something to revoke: until then the bar is not there.
+        let on_bulk_suspend = move |_| open_bulk_suspend.run(selected_rows());
+        // Presentation only: the server refuses a suspend the role does not allow anyway.
+        let suspend_button = match denial(use_signed_in(), AdminPermission::ApiTokensUpdate) {
+            None => view! {
+                <button
+                    type="button"
+                    id="suspend-selected"
+                    class="button secondary small"
+                    disabled=move || !hydrated.get() || count() == 0
+                    on:click=on_bulk_suspend
+                >
+                    {move || format!("Suspend selected ({})", count())}
+                </button>
+            }
+            .into_any(),
+            Some(why) => view! {
+                <DeniedButton label="Suspend selected".to_owned() why class="button secondary small" />
+            }
+            .into_any(),
+        };
+        // Only a selection has something to revoke or suspend: until then the bar is not there.
         view! {
             {has_selectable.then(|| view! {
                 <div class="bulk-bar" hidden=move || count() == 0>
@@ -194,6 +228,7 @@ fn ListView(
                     >
                         {move || format!("Revoke selected ({})", count())}
                     </button>
+                    {suspend_button}
                 </div>
             })}
             <TokenTable tokens=data params=params.clone() now selection to_revoke />

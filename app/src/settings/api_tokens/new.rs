@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use tollgate::model::{AdminPermission, NewTokenRequest, TokenType};
 
 use super::chosen_lifetime;
+use super::forms::both;
 use super::{CreateTokenForm, create_token, get_token, returned_token_form};
 use crate::Revealed;
 use crate::components::{
@@ -19,7 +20,10 @@ use crate::paths;
 
 /// The form's starting values, shared with the edit form.
 pub(super) mod draft;
+/// The restriction and metadata fields, shared with the edit form.
+pub(super) mod restrictions_fieldset;
 use draft::TokenDraft;
+use restrictions_fieldset::{RestrictionInputs, RestrictionsFieldset};
 
 #[component]
 pub fn NewTokenPage() -> impl IntoView {
@@ -97,6 +101,7 @@ fn NewTokenForm(
     let date = RwSignal::new(draft.date);
     let token_type = RwSignal::new(draft.token_type);
     let selected = RwSignal::new(draft.permissions);
+    let restrictions = RestrictionInputs::new(draft.restrictions);
 
     let asks_for_password = refused.as_ref().is_some_and(AppError::asks_for_password);
     let submit = confirmed_action(create_token);
@@ -138,19 +143,23 @@ fn NewTokenForm(
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let lifetime = match chosen_lifetime(duration.get(), &date.get()) {
-            Ok(lifetime) => lifetime.unwrap_or_default(),
-            Err(error) => {
-                refused_here.set(Some(error));
-                return;
-            }
-        };
+        // What can't be sent at all (no date, JSON that does not parse) is refused here,
+        // every such field at once; the server judges the rest.
+        let lifetime = chosen_lifetime(duration.get(), &date.get());
+        let (lifetime, (restrictions, metadata)) =
+            match both(lifetime, restrictions.fields().read()) {
+                Ok(read) => read,
+                Err(error) => {
+                    refused_here.set(Some(error));
+                    return;
+                }
+            };
         refused_here.set(None);
         let token_type = token_type.get();
         submit.dispatch(NewTokenRequest {
             name: name.get(),
             description: description.get(),
-            lifetime,
+            lifetime: lifetime.unwrap_or_default(),
             token_type,
             // Only custom tokens carry a list; the others get theirs from the type.
             permissions: if token_type == TokenType::Custom {
@@ -158,7 +167,8 @@ fn NewTokenForm(
             } else {
                 Vec::new()
             },
-            ..Default::default()
+            restrictions,
+            metadata,
         });
     };
 
@@ -194,6 +204,7 @@ fn NewTokenForm(
                 </div>
             </div>
             <PermissionsField selected catalog error />
+            <RestrictionsFieldset inputs=restrictions error />
             {password_field}
             <div class="actions">
                 <A href=paths::TOKENS attr:class="button secondary">"Cancel"</A>

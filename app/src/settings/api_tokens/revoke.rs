@@ -13,7 +13,8 @@ use crate::components::{
     ConfirmDialog, FocusReturn, announce, confirm_password_first, confirmed_action, focus_id,
 };
 use crate::error::AppError;
-use crate::settings::api_tokens::{BulkRevoke, revoke_token, revoke_tokens};
+use crate::settings::api_tokens::bulk_outcome::{BulkOutcome, Verb};
+use crate::settings::api_tokens::{revoke_token, revoke_tokens};
 
 /// The tokens a bulk revoke is about: ids and names, as the admin saw them.
 pub type Chosen = Vec<(i64, String)>;
@@ -34,9 +35,9 @@ pub struct RevokeFlow {
     confirming: RwSignal<Option<Revoking>>,
     /// The password check is on its way: a second click must not start a second flow.
     starting: RwSignal<bool>,
-    outcome: RwSignal<Option<RevokeOutcome>>,
+    outcome: RwSignal<Option<BulkOutcome>>,
     opener: FocusReturn,
-    revoke: Action<Revoking, Result<RevokeOutcome, AppError>>,
+    revoke: Action<Revoking, Result<BulkOutcome, AppError>>,
 }
 
 impl RevokeFlow {
@@ -95,78 +96,28 @@ impl RevokeFlow {
 }
 
 /// Both kinds of revoke, told apart only here; the outcome names what was revoked.
-async fn send(what: Revoking) -> Result<RevokeOutcome, AppError> {
+async fn send(what: Revoking) -> Result<BulkOutcome, AppError> {
     match what {
-        Revoking::One { id, name } => revoke_token(id).await.map(|()| RevokeOutcome {
-            revoked: vec![name],
-            failed: Vec::new(),
-        }),
+        Revoking::One { id, name } => revoke_token(id)
+            .await
+            .map(|()| BulkOutcome::one(REVOKED, name)),
         Revoking::Many(chosen) => {
             let ids = chosen.iter().map(|(id, _)| *id).collect();
             let done = revoke_tokens(ids).await?;
-            Ok(RevokeOutcome::of_bulk(done, &chosen))
+            Ok(BulkOutcome::of_bulk(
+                REVOKED,
+                done.revoked,
+                done.failed,
+                &chosen,
+            ))
         }
     }
 }
 
-/// What a revoke did, by name: the revoked tokens, and each failure with its reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RevokeOutcome {
-    revoked: Vec<String>,
-    /// Name, and the same sentence a single revoke would show.
-    failed: Vec<(String, String)>,
-}
-
-impl RevokeOutcome {
-    fn of_bulk(done: BulkRevoke, chosen: &Chosen) -> Self {
-        let name = |id: i64| {
-            chosen
-                .iter()
-                .find(|(chosen, _)| *chosen == id)
-                .map_or_else(|| format!("token {id}"), |(_, name)| name.clone())
-        };
-        Self {
-            revoked: done.revoked.into_iter().map(name).collect(),
-            failed: done
-                .failed
-                .into_iter()
-                .map(|failure| (name(failure.id), failure.reason))
-                .collect(),
-        }
-    }
-
-    /// "Token “ci-deploy” revoked." or "3 tokens revoked: a, b, c."; empty if none was.
-    fn revoked_sentence(&self) -> String {
-        match self.revoked.as_slice() {
-            [] => String::new(),
-            [name] => format!("Token “{name}” revoked."),
-            names => format!("{} tokens revoked: {}.", names.len(), names.join(", ")),
-        }
-    }
-
-    fn failed_sentence(&self) -> String {
-        match self.failed.len() {
-            0 => String::new(),
-            1 => "Could not revoke 1 token:".to_owned(),
-            n => format!("Could not revoke {n} tokens:"),
-        }
-    }
-
-    /// Everything the message says, for the live region.
-    fn sentence(&self) -> String {
-        let failures = self
-            .failed
-            .iter()
-            .map(|(name, reason)| format!(" {name}: {reason}"))
-            .collect::<String>();
-        let failed = format!("{}{failures}", self.failed_sentence());
-        [self.revoked_sentence(), failed]
-            .into_iter()
-            .filter(|part| !part.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-}
+const REVOKED: Verb = Verb {
+    done: "revoked",
+    to_do: "revoke",
+};
 
 /// The confirmation of the flow, while it is asked.
 #[component]
@@ -237,80 +188,5 @@ pub fn RevokeConfirmation(flow: RevokeFlow) -> impl IntoView {
 /// this is what stays on screen.
 #[component]
 pub fn RevokeOutcomeMessage(flow: RevokeFlow) -> impl IntoView {
-    move || {
-        flow.outcome.get().map(|outcome| {
-            let revoked = (!outcome.revoked.is_empty())
-                .then(|| view! { <p class="alert ok">{outcome.revoked_sentence()}</p> });
-            let failed = (!outcome.failed.is_empty()).then(|| {
-                let items = outcome
-                    .failed
-                    .iter()
-                    .map(|(name, reason)| view! { <li>{format!("{name}: {reason}")}</li> })
-                    .collect_view();
-                view! {
-                    <div class="alert error">
-                        <p>{outcome.failed_sentence()}</p>
-                        <ul>{items}</ul>
-                    </div>
-                }
-            });
-            view! {
-                <div id=OUTCOME_ID class="revoke-outcome" tabindex="-1" data-testid="revoke-outcome">
-                    {revoked}
-                    {failed}
-                </div>
-            }
-        })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::settings::api_tokens::RevokeFailure;
-
-    fn chosen() -> Chosen {
-        vec![
-            (1, "ci-deploy".into()),
-            (2, "docs".into()),
-            (3, "nightly".into()),
-        ]
-    }
-
-    #[test]
-    fn one_token_is_named_in_quotes() {
-        let outcome = RevokeOutcome {
-            revoked: vec!["ci-deploy".into()],
-            failed: Vec::new(),
-        };
-        assert_eq!(outcome.sentence(), "Token “ci-deploy” revoked.");
-    }
-
-    #[test]
-    fn a_bulk_revoke_counts_names_and_explains_failures() {
-        let done = BulkRevoke {
-            revoked: vec![1, 3],
-            failed: vec![RevokeFailure {
-                id: 2,
-                reason: "Already revoked.".into(),
-            }],
-        };
-        let outcome = RevokeOutcome::of_bulk(done, &chosen());
-        assert_eq!(
-            outcome.sentence(),
-            "2 tokens revoked: ci-deploy, nightly. Could not revoke 1 token: docs: Already revoked."
-        );
-    }
-
-    #[test]
-    fn an_id_the_page_did_not_show_is_named_by_number() {
-        let done = BulkRevoke {
-            revoked: vec![9],
-            failed: Vec::new(),
-        };
-        assert_eq!(
-            RevokeOutcome::of_bulk(done, &chosen()).sentence(),
-            "Token “token 9” revoked."
-        );
-    }
+    move || flow.outcome.get().map(|outcome| outcome.view(OUTCOME_ID))
 }

@@ -1,5 +1,5 @@
 //! The token list page's server functions: one keyset page, the list's clock, and
-//! revoking several tokens at once. Kept apart from `tokens.rs` so the list and the token's own page change
+//! revoking or suspending several tokens at once. Kept apart from `tokens.rs` so the list and the token's own page change
 //! independently.
 
 use chrono::{DateTime, Utc};
@@ -52,14 +52,43 @@ pub async fn token_list_clock() -> Result<ListClock, AppError> {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BulkRevoke {
     pub revoked: Vec<i64>,
-    pub failed: Vec<RevokeFailure>,
+    pub failed: Vec<TokenFailure>,
 }
 
+/// What suspending several tokens did: each id is either suspended or failed, with why.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkSuspend {
+    pub suspended: Vec<i64>,
+    pub failed: Vec<TokenFailure>,
+}
+
+/// A token a bulk action left as it was, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RevokeFailure {
+pub struct TokenFailure {
     pub id: i64,
-    /// The same sentence a single revoke would show (not found, already revoked on …).
+    /// The same sentence the action on that one token would show (not found, already
+    /// revoked on …, already suspended).
     pub reason: String,
+}
+
+/// The core's outcome per token, split into the ids it acted on and the failures.
+#[cfg(feature = "ssr")]
+fn split_outcomes<T>(
+    outcomes: Vec<(i64, Result<T, tollgate::ServiceError>)>,
+) -> (Vec<i64>, Vec<TokenFailure>) {
+    let mut done = Vec::new();
+    let mut failed = Vec::new();
+    for (id, result) in outcomes {
+        match result {
+            Ok(_) => done.push(id),
+            // The field's own sentence ("already suspended"), not a form's summary.
+            Err(error) => failed.push(TokenFailure {
+                id,
+                reason: AppError::from_core(error).explain(),
+            }),
+        }
+    }
+    (done, failed)
 }
 
 /// Revokes each token in turn. One failing does not stop the others, and every failure is
@@ -75,15 +104,27 @@ pub async fn revoke_tokens(ids: Vec<i64>) -> Result<BulkRevoke, AppError> {
         .revoke_many(&admin, &ids)
         .await
         .map_err(|e| rpc.reject(e))?;
-    let mut outcome = BulkRevoke::default();
-    for (id, result) in outcomes {
-        match result {
-            Ok(_) => outcome.revoked.push(id),
-            Err(error) => outcome.failed.push(RevokeFailure {
-                id,
-                reason: AppError::from_core(error).to_string(),
-            }),
-        }
-    }
-    Ok(outcome)
+    let (revoked, failed) = split_outcomes(outcomes);
+    Ok(BulkRevoke { revoked, failed })
+}
+
+/// Suspends each token in turn with one `reason` (optional, at most 200 characters).
+/// Like a bulk revoke, one failing (already suspended, revoked meanwhile) does not stop
+/// the others, and each failure is reported. Suspending only narrows: no password.
+#[server(prefix = "/rpc", endpoint = "suspend_tokens", input = Json)]
+pub async fn suspend_tokens(
+    ids: Vec<i64>,
+    #[server(default)] reason: String,
+) -> Result<BulkSuspend, AppError> {
+    let rpc = Rpc::current();
+    let admin = rpc.require_admin().await?;
+    // The core checks the permission, the reason, the list's length, then each id once.
+    let outcomes = rpc
+        .core
+        .tokens
+        .suspend_many(&admin, &ids, &reason)
+        .await
+        .map_err(|e| rpc.reject(e))?;
+    let (suspended, failed) = split_outcomes(outcomes);
+    Ok(BulkSuspend { suspended, failed })
 }

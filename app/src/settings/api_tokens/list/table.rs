@@ -1,5 +1,5 @@
-//! The token table: sortable headers, one row per token with a select checkbox, and the
-//! row's Revoke button. Times read "2 minutes ago" (the exact time on hover); a token that
+//! The token table: sortable headers, one row per token with a select checkbox, its
+//! restrictions in short under its status, and the row's Revoke button. Times read "2 minutes ago" (the exact time on hover); a token that
 //! expires within a week says so in amber. On a phone the same markup is laid out as one
 //! card per token, each cell labelled by its `data-label` (style/main.css).
 
@@ -7,8 +7,8 @@ use chrono::{DateTime, Duration, Utc};
 use leptos::ev::MouseEvent;
 use leptos::prelude::*;
 use tollgate::model::{
-    AdminPermission, SortColumn, SortDirection, TokenListParams, TokenStatus, TokenView,
-    format_time,
+    AdminPermission, Restrictions, SortColumn, SortDirection, TokenListParams, TokenStatus,
+    TokenView, format_time,
 };
 
 use super::query::{changed, current_sort, href, toggled_sort};
@@ -148,7 +148,15 @@ fn TokenRow(
         .map(|ip| view! { <span class="muted ip">{format!("from {ip}")}</span> });
     let status = match token.status(now) {
         TokenStatus::Active => view! { <span class="badge ok">"Active"</span> }.into_any(),
-        TokenStatus::Suspended => view! { <span class="badge warn">"Suspended"</span> }.into_any(),
+        TokenStatus::Suspended => {
+            // Why, on hover: the token's page says it in full.
+            let why = token
+                .suspended
+                .as_ref()
+                .map(|s| s.reason.clone())
+                .filter(|reason| !reason.trim().is_empty());
+            view! { <span class="badge warn" title=why>"Suspended"</span> }.into_any()
+        }
         TokenStatus::Expired => view! { <span class="badge danger">"Expired"</span> }.into_any(),
         TokenStatus::Revoked => {
             let on = token.revoked_at.map(format_time).unwrap_or_default();
@@ -224,10 +232,35 @@ fn TokenRow(
             <td class="when" data-label="Created"><RelativeTime at=token.created_at now=now_ticking /></td>
             <td class="when" data-label="Last used">{last_used}{last_ip}</td>
             <td class="when" data-label="Expires">{expires}</td>
-            <td class="status" data-label="Status">{status}</td>
+            // Under the status rather than in a column of their own: the table already
+            // takes a 1280 px screen's width, and how a token may be used is part of how
+            // it works now.
+            <td class="status" data-label="Status">
+                {status}
+                <RestrictionChips restrictions=token.restrictions.clone() />
+            </td>
             <td class="row-actions">{revoke}</td>
         </tr>
     }
+}
+
+/// A token's restrictions in a few words each (`2 networks`, `100/min`, `quota 1000/day`);
+/// nothing for a token without any, so an unrestricted row reads just "Active".
+#[component]
+fn RestrictionChips(restrictions: Restrictions) -> impl IntoView {
+    let parts = restrictions.summary();
+    if parts.is_empty() {
+        return ().into_any();
+    }
+    let chips = parts
+        .into_iter()
+        .map(|part| view! { <li class="chip restriction">{part}</li> })
+        .collect_view();
+    view! {
+        <span class="sr-only">"Restrictions:"</span>
+        <ul class="restriction-chips" data-testid="restriction-chips">{chips}</ul>
+    }
+    .into_any()
 }
 
 /// The amber chip of a token that expires within [`EXPIRY_WARNING`]: "expires in 6 days",

@@ -8,6 +8,7 @@ use tollgate::catalog::Permission;
 use tollgate::model::{TokenLifetime, TokenType, TokenView};
 
 use crate::settings::api_tokens::TokenForm;
+use crate::settings::api_tokens::forms::RestrictionFields;
 use crate::settings::api_tokens::{DurationChoice, date_value};
 
 /// The create form's starting values.
@@ -20,6 +21,8 @@ pub struct TokenDraft {
     pub duration: DurationChoice,
     /// The custom date input's value, when `duration` is custom.
     pub date: String,
+    /// The restriction and metadata fields' text.
+    pub restrictions: RestrictionFields,
 }
 
 impl Default for TokenDraft {
@@ -31,6 +34,7 @@ impl Default for TokenDraft {
             permissions: BTreeSet::new(),
             duration: DurationChoice::Preset(TokenLifetime::default()),
             date: String::new(),
+            restrictions: RestrictionFields::default(),
         }
     }
 }
@@ -51,6 +55,7 @@ impl TokenDraft {
                 .collect(),
             duration: DurationChoice::parse(&form.duration).unwrap_or(default.duration),
             date: form.expiry_date.clone(),
+            restrictions: form.restrictions.clone(),
         }
     }
 
@@ -63,10 +68,13 @@ impl TokenDraft {
             permissions: token.permissions.iter().cloned().collect(),
             duration: DurationChoice::Keep,
             date: String::new(),
+            restrictions: RestrictionFields::showing(&token.restrictions, &token.metadata),
         }
     }
 
-    /// `token`'s settings under a new name. Never its value: the view does not hold one.
+    /// `token`'s settings under a new name, its restrictions and metadata too. Never its
+    /// value (the view does not hold one), nor its hold or what its quota has left: the
+    /// copy starts working and with its quota full.
     pub fn copy_of(token: &TokenView, now: DateTime<Utc>) -> Self {
         let (duration, date) = duration_of(token, now);
         Self {
@@ -76,6 +84,7 @@ impl TokenDraft {
             permissions: token.permissions.iter().cloned().collect(),
             duration,
             date,
+            restrictions: RestrictionFields::showing(&token.restrictions, &token.metadata),
         }
     }
 }
