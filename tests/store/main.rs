@@ -21,6 +21,25 @@ use tollgate::{ServiceError, Settings, Tollgate, server_key::ServerKey};
 /// Runs each named `async fn(&Tollgate)` of the calling module on a fresh SQLite
 /// database and on a fresh Postgres schema: `<area>::sqlite::<name>`, `<area>::postgres::<name>`.
 macro_rules! store_tests {
+    // Tests that take the whole `TestDb`, to start a second instance on it.
+    (instances: $($name:ident),* $(,)?) => {
+        mod sqlite_instances {
+            $(#[tokio::test]
+            async fn $name() {
+                let db = crate::TestDb::sqlite().await;
+                super::$name(&db).await;
+                db.finish().await;
+            })*
+        }
+        mod postgres_instances {
+            $(#[tokio::test]
+            async fn $name() {
+                let db = crate::TestDb::postgres().await;
+                super::$name(&db).await;
+                db.finish().await;
+            })*
+        }
+    };
     ($($name:ident),* $(,)?) => {
         mod sqlite {
             $(#[tokio::test]

@@ -393,20 +393,6 @@ async fn two_instances_share_one_quota(db: &crate::TestDb) {
     b.store.close().await;
 }
 
-#[tokio::test]
-async fn sqlite_two_instances_share_one_quota() {
-    let db = crate::TestDb::sqlite().await;
-    two_instances_share_one_quota(&db).await;
-    db.finish().await;
-}
-
-#[tokio::test]
-async fn postgres_two_instances_share_one_quota() {
-    let db = crate::TestDb::postgres().await;
-    two_instances_share_one_quota(&db).await;
-    db.finish().await;
-}
-
 /// A rate limit is counted by each instance alone: with two, a token makes up to twice
 /// its limit per window (the README says so).
 async fn each_instance_counts_a_rate_limit_alone(db: &crate::TestDb) {
@@ -484,30 +470,8 @@ async fn a_stopped_instance_loses_at_most_its_block(db: &crate::TestDb) {
     );
 }
 
-#[tokio::test]
-async fn sqlite_each_instance_counts_a_rate_limit_alone() {
-    let db = crate::TestDb::sqlite().await;
-    each_instance_counts_a_rate_limit_alone(&db).await;
-    db.finish().await;
-}
-
-#[tokio::test]
-async fn postgres_each_instance_counts_a_rate_limit_alone() {
-    let db = crate::TestDb::postgres().await;
-    each_instance_counts_a_rate_limit_alone(&db).await;
-    db.finish().await;
-}
-
-#[tokio::test]
-async fn sqlite_a_stopped_instance_loses_at_most_its_block() {
-    let db = crate::TestDb::sqlite().await;
-    a_stopped_instance_loses_at_most_its_block(&db).await;
-    db.finish().await;
-}
-
-#[tokio::test]
-async fn postgres_a_stopped_instance_loses_at_most_its_block() {
-    let db = crate::TestDb::postgres().await;
-    a_stopped_instance_loses_at_most_its_block(&db).await;
-    db.finish().await;
-}
+store_tests!(
+    instances: two_instances_share_one_quota,
+    each_instance_counts_a_rate_limit_alone,
+    a_stopped_instance_loses_at_most_its_block,
+);
