@@ -53,13 +53,16 @@ function tokenPage(id: number): string {
  * `read` (which must not wait for an element that may not be there yet) gives what is
  * expected. */
 async function reloadUntil(page: Page, id: number, read: () => Promise<string>, expected: string | RegExp) {
+  // Each try is a full reload and hydration, seconds apiece on a loaded 2-core machine:
+  // with the rest of the test that can pass the default 30 s, so it gets three times that.
+  test.slow();
   await expect
     .poll(
       async () => {
         await gotoHydrated(page, tokenPage(id));
         return read();
       },
-      { timeout: 15_000 },
+      { timeout: 30_000 },
     )
     .toMatch(expected);
 }

@@ -26,6 +26,7 @@ use crate::components::{
 use crate::error::AppError;
 use crate::paths;
 use grace::{GracePeriod, RegenerateDialog, RegenerateFlow};
+pub(super) use hold::SuspendReasonField;
 use hold::{SuspendButton, SuspendDialog, SuspendFlow, SuspendedBanner};
 use least_privilege::LeastPrivilegeHint;
 use restrictions::RestrictionsCard;

@@ -4,7 +4,7 @@
 //! for it in place ([`confirmed_action`]).
 
 use leptos::prelude::*;
-use tollgate::model::{AdminPermission, Suspension, TokenView, format_time};
+use tollgate::model::{AdminPermission, SUSPENSION_REASON_MAX, Suspension, TokenView, format_time};
 
 use super::PageChange;
 use crate::components::{
@@ -13,9 +13,43 @@ use crate::components::{
 use crate::error::AppError;
 use crate::settings::api_tokens::{resume_token, suspend_token};
 
-/// The field stops where the core would refuse.
-use tollgate::model::SUSPENSION_REASON_MAX as REASON_MAX;
 const REASON_FIELD: &str = "suspend-reason";
+
+/// The optional reason of a suspend dialog (this page's, the list's bulk one), with its
+/// hint; it stops where the core would refuse. Enter runs `on_enter` (the dialog's send).
+#[component]
+pub(in crate::settings::api_tokens) fn SuspendReasonField(
+    id: &'static str,
+    reason: RwSignal<String>,
+    /// Where the other admins see it besides the audit log: "on this page".
+    shown_where: &'static str,
+    on_enter: Callback<()>,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class="field">
+            <label for=id>"Reason (optional)"</label>
+            <input
+                id=id
+                type="text"
+                maxlength=SUSPENSION_REASON_MAX
+                autocomplete="off"
+                aria-describedby=hint_id.clone()
+                prop:value=move || reason.get()
+                on:input=move |event| reason.set(event_target_value(&event))
+                on:keydown=move |event: leptos::ev::KeyboardEvent| {
+                    if event.key() == "Enter" {
+                        event.prevent_default();
+                        on_enter.run(());
+                    }
+                }
+            />
+            <p class="hint" id=hint_id>
+                {format!("Shown to the other admins {shown_where} and in the audit log; at most {SUSPENSION_REASON_MAX} characters.")}
+            </p>
+        </div>
+    }
+}
 
 /// The suspend dialog of the page and what it sends.
 #[derive(Clone, Copy)]
@@ -96,6 +130,12 @@ pub fn SuspendDialog(flow: SuspendFlow, id: i64, name: String) -> impl IntoView 
     let send = move || {
         flow.action.dispatch((id, flow.reason.get_untracked()));
     };
+    // Enter in the reason sends, once: not again while the first is on its way.
+    let on_enter = Callback::new(move |()| {
+        if !flow.action.pending().get_untracked() {
+            send();
+        }
+    });
     move || {
         flow.asking.get().then(|| {
             view! {
@@ -111,27 +151,12 @@ pub fn SuspendDialog(flow: SuspendFlow, id: i64, name: String) -> impl IntoView 
                     field_id=REASON_FIELD
                     start_on_field=true
                 >
-                    <div class="field">
-                        <label for=REASON_FIELD>"Reason (optional)"</label>
-                        <input
-                            id=REASON_FIELD
-                            type="text"
-                            maxlength=REASON_MAX
-                            autocomplete="off"
-                            aria-describedby="suspend-reason-hint"
-                            prop:value=move || flow.reason.get()
-                            on:input=move |event| flow.reason.set(event_target_value(&event))
-                            on:keydown=move |event: leptos::ev::KeyboardEvent| {
-                                if event.key() == "Enter" && !flow.action.pending().get_untracked() {
-                                    event.prevent_default();
-                                    send();
-                                }
-                            }
-                        />
-                        <p class="hint" id="suspend-reason-hint">
-                            {format!("Shown to the other admins on this page and in the audit log; at most {REASON_MAX} characters.")}
-                        </p>
-                    </div>
+                    <SuspendReasonField
+                        id=REASON_FIELD
+                        reason=flow.reason
+                        shown_where="on this page"
+                        on_enter
+                    />
                 </ConfirmDialog>
             }
         })

@@ -11,10 +11,9 @@ use super::server_fns::suspend_tokens;
 use crate::components::{ConfirmDialog, FocusReturn, announce, focus_id};
 use crate::error::AppError;
 use crate::settings::api_tokens::bulk_outcome::{BulkOutcome, Verb};
+use crate::settings::api_tokens::detail::SuspendReasonField;
 use crate::settings::api_tokens::revoke::Chosen;
 
-/// The field stops where the core would refuse.
-use tollgate::model::SUSPENSION_REASON_MAX as REASON_MAX;
 const REASON_FIELD: &str = "bulk-suspend-reason";
 /// Where keyboard focus goes once tokens were suspended: the message saying so.
 const OUTCOME_ID: &str = "suspend-outcome";
@@ -129,27 +128,12 @@ pub fn BulkSuspendDialog(flow: BulkSuspendFlow) -> impl IntoView {
                     start_on_field=true
                 >
                     <ul class="chosen">{names}</ul>
-                    <div class="field">
-                        <label for=REASON_FIELD>"Reason (optional)"</label>
-                        <input
-                            id=REASON_FIELD
-                            type="text"
-                            maxlength=REASON_MAX
-                            autocomplete="off"
-                            aria-describedby="bulk-suspend-reason-hint"
-                            prop:value=move || flow.reason.get()
-                            on:input=move |event| flow.reason.set(event_target_value(&event))
-                            on:keydown=move |event: leptos::ev::KeyboardEvent| {
-                                if event.key() == "Enter" {
-                                    event.prevent_default();
-                                    flow.send();
-                                }
-                            }
-                        />
-                        <p class="hint" id="bulk-suspend-reason-hint">
-                            {format!("Shown to the other admins on each token's page and in the audit log; at most {REASON_MAX} characters.")}
-                        </p>
-                    </div>
+                    <SuspendReasonField
+                        id=REASON_FIELD
+                        reason=flow.reason
+                        shown_where="on each token's page"
+                        on_enter=on_confirm
+                    />
                 </ConfirmDialog>
             }
         })
