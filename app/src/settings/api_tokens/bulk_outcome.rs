@@ -7,6 +7,33 @@ use leptos::prelude::*;
 
 use super::list::server_fns::TokenFailure;
 use super::revoke::Chosen;
+use crate::components::{announce, focus_id};
+use crate::error::AppError;
+
+/// Once `action` succeeds: the confirmation (`confirming`) closes, the outcome is
+/// announced and shown, `on_done` refreshes what shows the tokens, and focus goes to the
+/// message with id `message_id` (the button that started it may be gone).
+pub fn finish_when_done<I, T>(
+    action: Action<I, Result<BulkOutcome, AppError>>,
+    confirming: RwSignal<Option<T>>,
+    outcome: RwSignal<Option<BulkOutcome>>,
+    on_done: Callback<()>,
+    message_id: &'static str,
+) where
+    I: Send + Sync + 'static,
+    T: Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(done)) = action.value().get() {
+            action.value().set(None);
+            confirming.set(None);
+            announce(done.sentence());
+            outcome.set(Some(done));
+            on_done.run(());
+            focus_id(message_id);
+        }
+    });
+}
 
 /// The action's verb, in the two forms the sentences need: `revoked` / `revoke`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,11 +9,9 @@
 
 use leptos::prelude::*;
 
-use crate::components::{
-    ConfirmDialog, FocusReturn, announce, confirm_password_first, confirmed_action, focus_id,
-};
+use crate::components::{ConfirmDialog, FocusReturn, confirm_password_first, confirmed_action};
 use crate::error::AppError;
-use crate::settings::api_tokens::bulk_outcome::{BulkOutcome, Verb};
+use crate::settings::api_tokens::bulk_outcome::{BulkOutcome, Verb, finish_when_done};
 use crate::settings::api_tokens::{revoke_token, revoke_tokens};
 
 /// The tokens a bulk revoke is about: ids and names, as the admin saw them.
@@ -50,16 +48,13 @@ impl RevokeFlow {
             opener: FocusReturn::new(),
             revoke: confirmed_action(send),
         };
-        Effect::new(move |_| {
-            if let Some(Ok(outcome)) = flow.revoke.value().get() {
-                flow.revoke.value().set(None);
-                flow.confirming.set(None);
-                announce(outcome.sentence());
-                flow.outcome.set(Some(outcome));
-                on_revoked.run(());
-                focus_id(OUTCOME_ID);
-            }
-        });
+        finish_when_done(
+            flow.revoke,
+            flow.confirming,
+            flow.outcome,
+            on_revoked,
+            OUTCOME_ID,
+        );
         flow
     }
 

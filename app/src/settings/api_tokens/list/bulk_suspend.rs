@@ -8,9 +8,9 @@
 use leptos::prelude::*;
 
 use super::server_fns::suspend_tokens;
-use crate::components::{ConfirmDialog, FocusReturn, announce, focus_id};
+use crate::components::{ConfirmDialog, FocusReturn};
 use crate::error::AppError;
-use crate::settings::api_tokens::bulk_outcome::{BulkOutcome, Verb};
+use crate::settings::api_tokens::bulk_outcome::{BulkOutcome, Verb, finish_when_done};
 use crate::settings::api_tokens::detail::SuspendReasonField;
 use crate::settings::api_tokens::revoke::Chosen;
 
@@ -56,16 +56,13 @@ impl BulkSuspendFlow {
                 }
             }),
         };
-        Effect::new(move |_| {
-            if let Some(Ok(outcome)) = flow.action.value().get() {
-                flow.action.value().set(None);
-                flow.confirming.set(None);
-                announce(outcome.sentence());
-                flow.outcome.set(Some(outcome));
-                on_suspended.run(());
-                focus_id(OUTCOME_ID);
-            }
-        });
+        finish_when_done(
+            flow.action,
+            flow.confirming,
+            flow.outcome,
+            on_suspended,
+            OUTCOME_ID,
+        );
         flow
     }
 
