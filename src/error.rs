@@ -24,6 +24,9 @@ pub enum ServiceError {
     /// unlocks and the way out.
     #[error("{}", crate::lockout::locked(*.0))]
     TooManyAttempts(std::time::Duration),
+    /// This address has sent too many leak reports lately; retry after this long.
+    #[error("Too many leak reports from this address. Try again in {} seconds.", .0.as_secs())]
+    TooManyReports(std::time::Duration),
     /// Every password-hashing slot stayed taken for a while; retry after this long.
     #[error("The server is busy checking passwords. Try again in a few seconds.")]
     Busy(std::time::Duration),
@@ -62,7 +65,7 @@ impl ServiceError {
             Self::Conflict(_) => ErrorClass::Conflict,
             Self::AlreadySetUp => ErrorClass::AlreadySetUp,
             Self::BadCredentials { .. } => ErrorClass::BadCredentials,
-            Self::TooManyAttempts(_) => ErrorClass::TooManyAttempts,
+            Self::TooManyAttempts(_) | Self::TooManyReports(_) => ErrorClass::TooManyAttempts,
             Self::Busy(_) => ErrorClass::Busy,
             Self::Forbidden(_) => ErrorClass::Forbidden,
             Self::PasswordConfirmationRequired => ErrorClass::PasswordConfirmationRequired,
@@ -76,7 +79,9 @@ impl ServiceError {
     /// Seconds to wait before trying again (`Retry-After`), for the failures that pass.
     pub fn retry_after(&self) -> Option<u64> {
         match self {
-            Self::TooManyAttempts(wait) | Self::Busy(wait) => Some(wait.as_secs()),
+            Self::TooManyAttempts(wait) | Self::TooManyReports(wait) | Self::Busy(wait) => {
+                Some(wait.as_secs())
+            }
             Self::Store(StoreError::Unavailable(_)) => Some(UNAVAILABLE_RETRY_AFTER),
             _ => None,
         }

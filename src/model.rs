@@ -15,6 +15,8 @@ pub use admin::*;
 mod restrictions;
 pub use restrictions::*;
 mod audit;
+mod leaks;
+pub use leaks::*;
 pub mod whole_number;
 pub use crate::lifetime::TokenLifetime;
 pub use audit::*;
@@ -103,6 +105,9 @@ pub struct TokenView {
     /// The old value during a regenerate's grace period.
     #[serde(default)]
     pub previous_value: Option<PreviousValue>,
+    /// Set when the token was revoked because its value was reported as leaked.
+    #[serde(default)]
+    pub leak: Option<LeakReport>,
 }
 
 impl TokenView {
@@ -139,6 +144,17 @@ impl TokenView {
             (Some(name), true) => format!("{name} (removed)"),
             (None, _) => TOLLGATE_ITSELF.to_owned(),
         }
+    }
+
+    /// How the token was revoked, as the panel says it after the date: "by Ada", "as
+    /// reported leaked"; `None` while it works.
+    pub fn revocation_label(&self) -> Option<String> {
+        self.revoked_at?;
+        Some(match (&self.leak, &self.revoked_by) {
+            (Some(_), _) => "reported as leaked".to_owned(),
+            (None, Some(name)) => format!("by {name}"),
+            (None, None) => "by (removed admin)".to_owned(),
+        })
     }
 }
 

@@ -1,6 +1,6 @@
 //! Telling admins what changed: every admin who may read tokens hears when one is created
-//! (who, when, the masked token; never its value), in the panel and, with SMTP configured,
-//! by email.
+//! (who, when, the masked token; never its value) or reported as leaked, in the panel and,
+//! with SMTP configured, by email.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -55,17 +55,36 @@ mod service {
         }
 
         /// Records the news for every admin who may read tokens (already read for the
-        /// creator, who knows) and mails them in the background. Never fails the creation it reports: a lost notification is logged.
+        /// creator, who knows) and mails them in the background. Never fails the creation
+        /// it reports: a lost notification is logged.
         pub async fn token_created(&self, creator: &AdminView, token: &TokenView) {
-            if let Err(error) = self.tell_about_token(creator, token).await {
+            let news = TokenNews::created(creator, token);
+            if let Err(error) = self.tell_token_readers(Some(creator.id), token, news).await {
                 tracing::warn!(%error, token_id = token.id, "could not notify admins of a new token");
             }
         }
 
-        async fn tell_about_token(
+        /// Tells every admin who may read tokens that `token`'s value (or, with
+        /// `previous_only`, its previous value) was reported as leaked, found at `source`.
+        pub async fn token_leaked(
             &self,
-            creator: &AdminView,
             token: &TokenView,
+            previous_only: bool,
+            source: Option<&str>,
+        ) {
+            let news = TokenNews::leaked(token, previous_only, source);
+            if let Err(error) = self.tell_token_readers(None, token, news).await {
+                tracing::warn!(%error, token_id = token.id, "could not notify admins of a leaked token");
+            }
+        }
+
+        /// A bell entry linking to `token` for every admin who may read tokens (already
+        /// read for `actor`, who knows), and an email to each in the background.
+        async fn tell_token_readers(
+            &self,
+            actor: Option<i64>,
+            token: &TokenView,
+            news: TokenNews,
         ) -> Result<(), ServiceError> {
             let recipients: Vec<AdminView> = self
                 .store
@@ -74,21 +93,14 @@ mod service {
                 .into_iter()
                 .filter(|admin| admin.can(AdminPermission::ApiTokensRead))
                 .collect();
-            let news = TokenNews::new(creator, token);
             let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
             let link = crate::panel_paths::token(token.id);
             self.store
-                .insert_notifications(
-                    &ids,
-                    Some(creator.id),
-                    &news.summary,
-                    Some(&link),
-                    Utc::now(),
-                )
+                .insert_notifications(&ids, actor, &news.summary, Some(&link), Utc::now())
                 .await?;
             if let Some(mailer) = &self.mailer {
                 let mailer = mailer.clone();
-                // SMTP can take seconds; the admin who created the token does not wait.
+                // SMTP can take seconds; whoever caused the news does not wait.
                 tokio::spawn(async move { news.mail(&mailer, recipients).await });
             }
             Ok(())
@@ -107,7 +119,7 @@ mod service {
         }
     }
 
-    /// What to say about a new token: the masked hint only.
+    /// What to say about a token: the masked hint only, never its value.
     struct TokenNews {
         subject: String,
         summary: String,
@@ -115,7 +127,45 @@ mod service {
     }
 
     impl TokenNews {
-        fn new(creator: &AdminView, token: &TokenView) -> Self {
+        fn leaked(token: &TokenView, previous_only: bool, source: Option<&str>) -> Self {
+            let found = source.map_or_else(String::new, |s| format!(" It was found at {s}."));
+            let (summary, done) = if previous_only {
+                (
+                    format!(
+                        "The previous value of the API token “{}” was reported as leaked and no longer works; the current value ({}) still does.{found}",
+                        token.name, token.hint
+                    ),
+                    "Its previous value (still in a regenerate's grace period) no longer works.\n\
+                     The current value was not reported and keeps working.",
+                )
+            } else {
+                (
+                    format!(
+                        "The API token “{}” ({}) was reported as leaked and has been revoked.{found}",
+                        token.name, token.hint
+                    ),
+                    "It has been revoked and no longer works. Whoever used it needs a new token.",
+                )
+            };
+            let body = format!(
+                "Someone reported the value of an API token as leaked, and Tollgate acted on it.\n\n\
+                 Name:       {name}\n\
+                 Token:      {hint} (masked)\n\
+                 Found at:   {source}\n\n\
+                 {done}\n\n\
+                 The report is in Settings > Audit log; the token under Settings > API Tokens.\n",
+                name = token.name,
+                hint = token.hint,
+                source = source.unwrap_or("(not said)"),
+            );
+            Self {
+                subject: format!("API token \"{}\" reported as leaked", token.name),
+                summary,
+                body,
+            }
+        }
+
+        fn created(creator: &AdminView, token: &TokenView) -> Self {
             let expires = token
                 .expires_at
                 .map_or_else(|| "never".to_owned(), format_time);

@@ -28,7 +28,7 @@ pub use change_log::{ChangeMark, Missed, TOKEN_CHANGES_CHANNEL, TokenChanges};
 pub use documents::Document;
 pub use roles::RoleDeletion;
 pub use token_list::ListCursor;
-pub use token_writes::{QuotaGrant, QuotaReset, TokenState, TokenUpdate};
+pub use token_writes::{QuotaGrant, QuotaReset, Revocation, TokenState, TokenUpdate};
 pub use tokens::{NewTokenRecord, TokenAuthRecord};
 
 /// `Retry-After` (seconds) of every answer to [`StoreError::Unavailable`], at every door:

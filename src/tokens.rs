@@ -7,6 +7,7 @@ use crate::admins::actor::Actor;
 use crate::audit::{By, event};
 use crate::catalog::Catalog;
 use crate::error::ServiceError;
+use crate::failure_throttle::FailureThrottle;
 use crate::model::{
     AdminPermission, AdminView, AuditAction, AuditTargetKind, CreatedToken, DailyUsage, FieldError,
     NewTokenRequest, PermissionUse, TokenDetails, TokenListQuery, TokenPage, TokenView, USAGE_DAYS,
@@ -31,6 +32,8 @@ mod first_start;
 pub mod format;
 /// Suspending and resuming, ending a grace period.
 pub mod holds;
+/// Leaked-token reports: a value anyone found is revoked at once.
+pub mod leaks;
 /// A new token value with its hash and hint: the one way tokens are made.
 pub mod mint;
 /// Usage quotas, leased by instances in blocks.
@@ -67,6 +70,8 @@ pub struct Tokens {
     /// The verifier's cache: every change to a token drops its entry here.
     cache: TokenCache,
     notifications: Notifications,
+    /// Leak reports per client address.
+    leak_reports: FailureThrottle,
 }
 
 impl Tokens {
@@ -83,6 +88,7 @@ impl Tokens {
             catalog,
             cache,
             notifications,
+            leak_reports: leaks::report_throttle(),
         }
     }
 

@@ -135,7 +135,7 @@ impl AppError {
             E::PasswordConfirmationRequired => AppError::PasswordConfirmationRequired,
             E::NotFound(what) => AppError::NotFound(what.to_owned()),
             E::AlreadyRevoked(_) => AppError::AlreadyRevoked(error.to_string()),
-            E::TooManyAttempts(wait) => AppError::TooManyAttempts {
+            E::TooManyAttempts(wait) | E::TooManyReports(wait) => AppError::TooManyAttempts {
                 message: error.to_string(),
                 retry_after: wait.as_secs(),
             },

@@ -2,7 +2,6 @@
 //! suspend, resume and revoke, for scripts and CI. Signed in like the panel (the admin session cookie), with
 //! the same validation and the same core services; refuses cross-site changes.
 
-mod body;
 mod requests;
 mod session;
 mod tokens;

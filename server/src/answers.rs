@@ -21,8 +21,8 @@ mod error;
 mod health;
 mod restrictions;
 
-pub use admin_tokens::{AdminToken, GraceValue, Hold, TokenData, TokenPage, TokenWithSecret};
-pub use api_door::{ForwardGranted, TokenCheck};
+pub use admin_tokens::{AdminToken, GraceValue, Hold, Leak, TokenData, TokenPage, TokenWithSecret};
+pub use api_door::{ForwardGranted, LeakReportReceived, TokenCheck};
 pub use error::{ErrorBody, ErrorResponse, FieldProblem};
 pub use health::{Health, Readiness};
 pub(crate) use restrictions::{metadata as metadata_schema, restrictions as restrictions_schema};

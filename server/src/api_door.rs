@@ -1,16 +1,17 @@
 //! The API door: `/api/{resource}[/{id}]` over the demo content, routed from the core's
-//! endpoint table, and `/api/tokens/verify`. Handlers take the token already checked: by
+//! endpoint table, `/api/tokens/verify`, and `/api/tokens/leaked` (no token needed). Handlers take the token already checked: by
 //! [`Authorized`] (the table's permission) or [`Authenticated`] (any valid token).
 
 mod authorized;
 mod bearer;
 mod content;
 mod forward;
+mod leaked;
 mod rate_headers;
 mod verify;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tollgate::endpoints::ENDPOINTS;
 
 pub use authorized::Authorized;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
             router.route(endpoint.template, content::route(endpoint))
         })
         .route("/tokens/verify", get(verify::verify_token))
+        .route("/tokens/leaked", post(leaked::report_leaked))
         .fallback(|| async { ApiError::not_found("No API endpoint at this path.") })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(axum::middleware::from_fn(add_rate_headers))

@@ -275,6 +275,7 @@ impl From<ServiceError> for ApiError {
             | ServiceError::BadCredentials { .. }
             | ServiceError::AlreadyRevoked(_)
             | ServiceError::TooManyAttempts(_)
+            | ServiceError::TooManyReports(_)
             | ServiceError::Busy(_) => error.to_string(),
         };
         let retry_after = error.retry_after();

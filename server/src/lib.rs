@@ -15,6 +15,8 @@ pub mod body_limit;
 pub mod config;
 /// The accept loop: connection bounds, header and body read timeouts.
 pub mod connections;
+/// JSON request bodies read into types, naming the field at fault (both JSON doors).
+pub mod json_body;
 /// The JSON error every JSON door answers, with its status, code and headers.
 pub mod json_error;
 /// Log output: colour only on a terminal, text or JSON lines.

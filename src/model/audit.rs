@@ -26,6 +26,8 @@ pub enum AuditAction {
     TokenRevoke,
     TokenSuspend,
     TokenResume,
+    /// A value was reported as leaked: its token revoked (or a previous value's grace ended).
+    TokenLeaked,
     AdminSetUp,
     AdminAdd,
     AdminRoleChange,
@@ -41,7 +43,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 24] = [
+    pub const ALL: [AuditAction; 25] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -54,6 +56,7 @@ impl AuditAction {
         AuditAction::TokenRevoke,
         AuditAction::TokenSuspend,
         AuditAction::TokenResume,
+        AuditAction::TokenLeaked,
         AuditAction::AdminSetUp,
         AuditAction::AdminAdd,
         AuditAction::AdminRoleChange,
@@ -84,6 +87,7 @@ impl AuditAction {
             TokenRevoke => "token.revoke",
             TokenSuspend => "token.suspend",
             TokenResume => "token.resume",
+            TokenLeaked => "token.leaked",
             AdminSetUp => "admin.set_up",
             AdminAdd => "admin.add",
             AdminRoleChange => "admin.role_change",
@@ -119,6 +123,7 @@ impl AuditAction {
             TokenRevoke => "Revoked token",
             TokenSuspend => "Suspended token",
             TokenResume => "Resumed token",
+            TokenLeaked => "Token reported as leaked",
             AdminSetUp => "Set up Tollgate",
             AdminAdd => "Added administrator",
             AdminRoleChange => "Changed role of administrator",

@@ -16,6 +16,21 @@ use crate::model::{Metadata, Restrictions, TokenType};
 use crate::tokens::mint::StoredSecret;
 use crate::validate::fold;
 
+/// `revoked_reason` of a token revoked because its value was reported as leaked.
+pub(super) const REVOKED_AS_LEAKED: &str = "leaked";
+
+/// Who or what revokes a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revocation<'a> {
+    /// An administrator (by id).
+    ByAdmin(i64),
+    /// A report that its value leaked: where it was found, and the reporter's address.
+    Leaked {
+        source: Option<&'a str>,
+        reported_from: Option<&'a str>,
+    },
+}
+
 /// What a change is checked against: the token's hash (`None` once revoked), whether it is
 /// revoked, and its grant. Holds a hash, so it has no `Debug`.
 pub struct TokenState {
@@ -312,22 +327,38 @@ impl Store {
         Ok(grant)
     }
 
-    /// Marks token `id` revoked by admin `by` and forgets its hash, if it still has `hash`
-    /// and is not revoked yet, with `audit`; `false` otherwise. The row stays, as history.
+    /// Marks token `id` revoked (`how`, at `now`) and forgets its hash, if it still has
+    /// `hash` and is not revoked yet, with `audit`; `false` otherwise. The row stays, as
+    /// history.
     pub async fn revoke_token(
         &self,
         id: i64,
         hash: &str,
-        by: i64,
+        how: Revocation<'_>,
         now: DateTime<Utc>,
         audit: &NewAuditEvent<'_>,
     ) -> StoreResult<bool> {
-        const SQL: &str = "UPDATE api_tokens SET revoked_at = $1, revoked_by = $2, token_hash = NULL, \
-                 previous_hash = NULL, previous_until = NULL \
-             WHERE id = $3 AND token_hash = $4 AND revoked_at IS NULL";
+        const SQL: &str = "UPDATE api_tokens SET revoked_at = $1, revoked_by = $2, \
+                 revoked_reason = $3, leak_source = $4, leak_reported_from = $5, \
+                 token_hash = NULL, previous_hash = NULL, previous_until = NULL \
+             WHERE id = $6 AND token_hash = $7 AND revoked_at IS NULL";
+        let (by, reason, source, reported_from) = match how {
+            Revocation::ByAdmin(by) => (Some(by), None, None, None),
+            Revocation::Leaked {
+                source,
+                reported_from,
+            } => (None, Some(REVOKED_AS_LEAKED), source, reported_from),
+        };
         let landed = on_pool!(self, |pool| update_audited!(
             pool,
-            sqlx::query(SQL).bind(now).bind(by).bind(id).bind(hash),
+            sqlx::query(SQL)
+                .bind(now)
+                .bind(by)
+                .bind(reason)
+                .bind(source)
+                .bind(reported_from)
+                .bind(id)
+                .bind(hash),
             audit
         ));
         Ok(landed)

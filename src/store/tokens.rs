@@ -6,8 +6,8 @@ use super::audit::{INSERT_AUDIT_EVENT, insert_audit_query};
 use super::{NewAuditEvent, Store, StoreError, StoreResult, on_pool};
 use crate::catalog::Permission;
 use crate::model::{
-    AuditTargetKind, DailyUsage, Metadata, PreviousValue, PreviousValueUse, Restrictions,
-    Suspension, TokenType, TokenView,
+    AuditTargetKind, DailyUsage, LeakReport, Metadata, PreviousValue, PreviousValueUse,
+    Restrictions, Suspension, TokenType, TokenView,
 };
 use crate::tokens::mint::StoredSecret;
 use crate::tokens::usage::UsageBatch;
@@ -73,6 +73,9 @@ pub(super) struct TokenRow {
     suspend_reason: Option<String>,
     previous_hint: Option<String>,
     previous_until: Option<DateTime<Utc>>,
+    revoked_reason: Option<String>,
+    leak_source: Option<String>,
+    leak_reported_from: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -98,7 +101,7 @@ macro_rules! token_view_columns {
             "t.created_at, t.last_used_at, t.last_used_ip, t.expires_at, ",
             "t.revoked_at, r.name AS revoked_by_name, t.restrictions, t.metadata, ",
             "t.quota_remaining, t.suspended_at, s.name AS suspended_by_name, t.suspend_reason, ",
-            "t.previous_hint, t.previous_until ",
+            "t.previous_hint, t.previous_until, t.revoked_reason, t.leak_source, t.leak_reported_from ",
             "FROM api_tokens t LEFT JOIN admins a ON a.id = t.created_by ",
             "LEFT JOIN admins r ON r.id = t.revoked_by ",
             "LEFT JOIN admins s ON s.id = t.suspended_by ",
@@ -205,6 +208,11 @@ impl TryFrom<TokenRow> for TokenView {
                 .previous_hint
                 .zip(row.previous_until)
                 .map(|(hint, until)| PreviousValue { hint, until }),
+            leak: (row.revoked_reason.as_deref() == Some(super::token_writes::REVOKED_AS_LEAKED))
+                .then(|| LeakReport {
+                    reported_from: row.leak_reported_from,
+                    source: row.leak_source,
+                }),
         })
     }
 }

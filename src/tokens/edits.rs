@@ -12,7 +12,7 @@ use crate::model::{
     AdminPermission, AuditAction, BULK_REVOKE_MAX, CreatedToken, FieldError, Grace, TokenPatch,
     TokenView,
 };
-use crate::store::{QuotaReset, StoreError, TokenState, TokenUpdate};
+use crate::store::{QuotaReset, Revocation, StoreError, TokenState, TokenUpdate};
 use crate::tokens::mint::mint;
 use crate::validate::TokenEdit;
 use crate::validate::token_edit::Current;
@@ -191,7 +191,7 @@ impl Tokens {
             let audit = Self::audit_event(by, AuditAction::TokenRevoke, id, &state.name, "");
             if self
                 .store
-                .revoke_token(id, &hash, by.id, Utc::now(), &audit)
+                .revoke_token(id, &hash, Revocation::ByAdmin(by.id), Utc::now(), &audit)
                 .await?
             {
                 self.forget(&hash, &state);

@@ -70,6 +70,8 @@ mod audit;
 mod content;
 /// The tokens a new database starts with.
 mod first_start;
+/// Leaked-token reports: revoked at once, audited, announced, throttled.
+mod leaks;
 /// Who hears of new tokens, and what they are told.
 mod notifications;
 /// Revocation through a database outage, on a private Postgres cluster.

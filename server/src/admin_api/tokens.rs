@@ -11,9 +11,9 @@ use tollgate::ServiceError;
 use tollgate::model::{TokenListParams, TokenListQuery};
 
 use super::AdminSession;
-use super::body::{JsonBody, OptionalJsonBody};
 use super::requests::{CreateTokenBody, PatchTokenBody, RegenerateBody, SuspendBody};
 use crate::answers::{TokenData, TokenPage, TokenWithSecret};
+use crate::json_body::{JsonBody, OptionalJsonBody};
 use crate::json_error::ApiError;
 use crate::router::AppState;
 

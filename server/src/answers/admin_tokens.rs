@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tollgate::catalog::Permission;
 use tollgate::model::{
-    CreatedToken, Metadata, PreviousValue, Restrictions, RevealedSecret, Suspension, TokenStatus,
-    TokenType, TokenView,
+    CreatedToken, LeakReport, Metadata, PreviousValue, Restrictions, RevealedSecret, Suspension,
+    TokenStatus, TokenType, TokenView,
 };
 use utoipa::ToSchema;
 
@@ -39,6 +39,10 @@ pub struct AdminToken {
     /// The client address of that last use.
     #[schema(required = true)]
     pub last_used_ip: Option<String>,
+    /// Set when the token was revoked because its value was reported as leaked
+    /// (`POST /api/tokens/leaked`); `null` otherwise.
+    #[schema(required = true)]
+    pub leak: Option<Leak>,
     #[schema(schema_with = restrictions::metadata)]
     pub metadata: Metadata,
     #[schema(example = "CI publisher")]
@@ -90,6 +94,33 @@ impl From<Suspension> for Hold {
     }
 }
 
+/// A leak report that revoked the token (at its `revoked_at`).
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = LeakReport)]
+pub struct Leak {
+    /// The address the report came from.
+    #[schema(required = true)]
+    pub reported_from: Option<String>,
+    /// Where the reporter found the value, if they said.
+    #[schema(required = true)]
+    pub source: Option<String>,
+}
+
+impl From<LeakReport> for Leak {
+    fn from(
+        LeakReport {
+            reported_from,
+            source,
+        }: LeakReport,
+    ) -> Self {
+        Self {
+            reported_from,
+            source,
+        }
+    }
+}
+
 /// The previous value during a regenerate's grace period.
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -134,6 +165,7 @@ impl AdminToken {
             metadata,
             suspended,
             previous_value,
+            leak,
         } = token;
         Self {
             created_at,
@@ -145,6 +177,7 @@ impl AdminToken {
             id,
             last_used_at,
             last_used_ip,
+            leak: leak.map(Leak::from),
             metadata,
             name,
             permissions,

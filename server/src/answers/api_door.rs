@@ -61,3 +61,12 @@ pub struct ForwardGranted {
     #[schema(value_type = String, example = "articles.find")]
     pub permission: Permission,
 }
+
+/// The answer to every accepted leak report, whatever its values were.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LeakReportReceived {
+    /// How many values the report carried (valid or not: the answer never says).
+    #[schema(example = 2)]
+    pub received: usize,
+}

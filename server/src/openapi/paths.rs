@@ -3,6 +3,7 @@
 use tollgate::catalog::{Action, Catalog, Permission};
 use tollgate::content::{LIST_LIMIT, MAX_DOCUMENT_BYTES};
 use tollgate::endpoints::{API_PREFIX, ENDPOINTS, Endpoint, Method};
+use tollgate::model::LEAK_REPORT_MAX;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{HttpMethod, Operation, PathItem, Paths, PathsBuilder};
 use utoipa::openapi::response::ResponseBuilder;
@@ -149,6 +150,10 @@ pub fn door(schemes: TokenSchemes, forward_prefix: &str, headers: ForwardAuthHea
             PathItem::new(HttpMethod::Get, verify(schemes)),
         )
         .path(
+            "/api/tokens/leaked",
+            PathItem::new(HttpMethod::Post, leaked()),
+        )
+        .path(
             "/auth/forward",
             PathItem::new(HttpMethod::Get, forward(schemes, forward_prefix, headers)),
         )
@@ -168,6 +173,26 @@ fn verify(schemes: TokenSchemes) -> utoipa::openapi::path::Operation {
         )
         .needs(ANY_TOKEN, schemes)
         .answers("200", "The token is valid.", Some(schema_ref("TokenStatus")))
+        .build()
+}
+
+fn leaked() -> utoipa::openapi::path::Operation {
+    Op::new("tokens.leaked", "tokens", "Report leaked token values")
+        .describe(&format!(
+            "For secret scanners and anyone who found a `tg_…` value where it should not be: every value that is a token is revoked at once, on every instance (a value that is a token's previous one, in a regenerate's grace period, stops working and the current value keeps working), the admins are told, and the audit log records the report with the address it came from and `source`. No authentication: holding a value is the authority. The answer is always `202` with the number of values received, never which were tokens; values failing the checksum are dropped unread. Each address may report {} times a minute (then `429`).",
+            tollgate::tokens::leaks::REPORTS_PER_WINDOW
+        ))
+        .public()
+        .json_body(
+            &format!("At most {LEAK_REPORT_MAX} values, and where they were found."),
+            super::token_requests::leak_report(),
+        )
+        .answers(
+            "202",
+            "The report was received.",
+            Some(schema_ref("LeakReportReceived")),
+        )
+        .fails(&[Failure::BadRequest, Failure::TooManyRequests, Failure::Unavailable])
         .build()
 }
 

@@ -7,7 +7,10 @@
 
 use tollgate::catalog::Catalog;
 use tollgate::lifetime::{self, TokenLifetime};
-use tollgate::model::{Grace, MAX_LIMIT, SEARCH_MAX, SortColumn, TokenStatus, TokenType};
+use tollgate::model::{
+    Grace, LEAK_REPORT_MAX, LEAK_SOURCE_MAX, MAX_LIMIT, SEARCH_MAX, SortColumn, TokenStatus,
+    TokenType,
+};
 use tollgate::tokens::holds::REASON_MAX;
 use tollgate::validate::restrictions::QUOTA_MAX;
 use tollgate::validate::text::{self, Lines};
@@ -25,6 +28,13 @@ use crate::answers;
 fn name_pattern() -> String {
     let refused = text::refused_class(Lines::One);
     format!("^[^{refused}]*[^\\s\\ufe00-\\ufe0f{refused}][^{refused}]*$")
+}
+
+/// A leak report's source: an http(s) address, one line, no spaces inside; or blank (not
+/// said).
+fn source_pattern() -> String {
+    let refused = text::refused_class(Lines::One);
+    format!("^\\s*([hH][tT][tT][pP][sS]?://[^\\s/{refused}][^\\s{refused}]*)?\\s*$")
 }
 
 /// Text one line of search may hold.
@@ -236,6 +246,35 @@ pub fn regenerate() -> RefOr<Schema> {
                 .schema_type(Type::String)
                 .enum_values(Some(Grace::ALL.map(Grace::as_str)))
                 .description(Some("How long the old value keeps working: `now` (the default), `1h`, `24h` or `7d`.")),
+        )
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        .into()
+}
+
+/// `POST /api/tokens/leaked`'s body.
+pub fn leak_report() -> RefOr<Schema> {
+    let value = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some("A value as found (`tg_…`); anything else is dropped."));
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property(
+            "tokens",
+            ArrayBuilder::new()
+                .items(value)
+                .min_items(Some(1))
+                .max_items(Some(LEAK_REPORT_MAX)),
+        )
+        .required("tokens")
+        .property(
+            "source",
+            ObjectBuilder::new()
+                .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+                .max_length(Some(LEAK_SOURCE_MAX))
+                .pattern(Some(source_pattern()))
+                .description(Some(
+                    "Where the values were found: an `http://` or `https://` address; blank or `null` when not said.",
+                )),
         )
         .additional_properties(Some(AdditionalProperties::FreeForm(false)))
         .into()

@@ -7,6 +7,8 @@ mod behind_proxies;
 mod endpoint_table;
 /// `/auth/forward` through the router.
 mod forward_auth;
+/// Leaked-token reports: revoked, same answer whatever the values, throttled.
+mod leaked;
 /// The OpenAPI document, and each operation answering as documented.
 mod openapi;
 /// The door while the database is away, on a private Postgres cluster.

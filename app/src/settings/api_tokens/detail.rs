@@ -5,6 +5,7 @@
 
 mod grace;
 mod hold;
+mod leak;
 mod least_privilege;
 mod restrictions;
 mod usage_chart;
@@ -28,6 +29,7 @@ use crate::paths;
 use grace::{GracePeriod, RegenerateDialog, RegenerateFlow};
 pub(super) use hold::SuspendReasonField;
 use hold::{SuspendButton, SuspendDialog, SuspendFlow, SuspendedBanner};
+use leak::LeakFacts;
 use least_privilege::LeastPrivilegeHint;
 use restrictions::RestrictionsCard;
 use usage_chart::UsageChart;
@@ -257,15 +259,13 @@ fn TokenSummary(details: TokenDetails, flows: Flows, page: PageChange) -> impl I
     let value_hint = (working && denial(admin, AdminPermission::ApiTokensRegenerate).is_none())
         .then(|| view! { <p class="muted fact-hint">"The full value was shown once. Lost it? Regenerate to get a new one."</p> });
     let revoked = token.revoked_at.map(|at| {
-        let by = token
-            .revoked_by
-            .clone()
-            .unwrap_or_else(|| "(removed admin)".into());
+        let how = token.revocation_label().unwrap_or_default();
         view! {
             <dt>"Revoked"</dt>
-            <dd data-testid="revoked">{format!("{} by {by}", format_time(at))}</dd>
+            <dd data-testid="revoked">{format!("{} {how}", format_time(at))}</dd>
         }
     });
+    let leak = token.leak.clone().map(|leak| view! { <LeakFacts leak /> });
     view! {
         <div class="page-header">
             <div>
@@ -292,6 +292,7 @@ fn TokenSummary(details: TokenDetails, flows: Flows, page: PageChange) -> impl I
                 <dt>"Last used"</dt><dd>{last_used}</dd>
                 <dt>"Expires"</dt><dd>{token.expires_at.map_or_else(never, format_time)}</dd>
                 {revoked}
+                {leak}
                 {history}
             </dl>
         </section>

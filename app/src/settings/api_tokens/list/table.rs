@@ -160,11 +160,8 @@ fn TokenRow(
         TokenStatus::Expired => view! { <span class="badge danger">"Expired"</span> }.into_any(),
         TokenStatus::Revoked => {
             let on = token.revoked_at.map(format_time).unwrap_or_default();
-            let by = token
-                .revoked_by
-                .clone()
-                .unwrap_or_else(|| "(removed admin)".into());
-            view! { <span>{format!("Revoked on {on} by {by}")}</span> }.into_any()
+            let how = token.revocation_label().unwrap_or_default();
+            view! { <span>{format!("Revoked on {on} {how}")}</span> }.into_any()
         }
     };
     let id = token.id;

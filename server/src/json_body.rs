@@ -88,7 +88,13 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = error.path().to_string();
         let message = error.into_inner().to_string();
         if path == "." {
-            ApiError::bad_request(&field, message)
+            // A required field left out is that field's problem, not the body's.
+            let missing = message
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split('`').next())
+                .unwrap_or(&field)
+                .to_owned();
+            ApiError::bad_request(&missing, message)
         } else {
             ApiError::bad_request(&field, format!("{path}: {message}"))
         }
