@@ -209,7 +209,7 @@ impl TryFrom<TokenRow> for TokenView {
                 .zip(row.previous_until)
                 .map(|(hint, until)| PreviousValue { hint, until }),
             leak: (row.revoked_reason.as_deref() == Some(super::token_writes::REVOKED_AS_LEAKED))
-                .then(|| LeakReport {
+                .then_some(LeakReport {
                     reported_from: row.leak_reported_from,
                     source: row.leak_source,
                 }),
