@@ -10,6 +10,8 @@ pub use listing::{
     BULK_REVOKE_MAX, DEFAULT_LIMIT, MAX_LIMIT, SEARCH_MAX, SortColumn, SortDirection,
     TokenListParams, TokenListQuery, TokenPage, TokenSort, TokenStatus,
 };
+mod list_filters;
+pub use list_filters::{CreatorFilter, ExportFormat, TokenCreator, UnusedFor};
 mod admin;
 pub use admin::*;
 mod restrictions;

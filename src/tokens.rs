@@ -10,7 +10,8 @@ use crate::error::ServiceError;
 use crate::failure_throttle::FailureThrottle;
 use crate::model::{
     AdminPermission, AdminView, AuditAction, AuditTargetKind, CreatedToken, DailyUsage, FieldError,
-    NewTokenRequest, PermissionUse, TokenDetails, TokenListQuery, TokenPage, TokenView, USAGE_DAYS,
+    NewTokenRequest, PermissionUse, TokenCreator, TokenDetails, TokenListQuery, TokenPage,
+    TokenView, USAGE_DAYS,
 };
 use crate::notifications::Notifications;
 use crate::server_key::ServerKey;
@@ -26,6 +27,8 @@ pub mod cache;
 pub mod change_feed;
 /// Changing and ending a token: edit, regenerate, revoke.
 mod edits;
+/// The list's current view over every page, as CSV or JSON, a page at a time.
+pub mod export;
 /// The two tokens a new instance starts with.
 mod first_start;
 /// The token format: generation, parsing with checksum, keyed hashing.
@@ -256,5 +259,11 @@ impl Tokens {
             .store
             .list_tokens(query, after.as_ref(), Utc::now())
             .await?)
+    }
+
+    /// The admins who created tokens (gone ones too): the list's "Created by" choices.
+    pub async fn creators(&self, admin: &AdminView) -> Result<Vec<TokenCreator>, ServiceError> {
+        require(admin, AdminPermission::ApiTokensRead)?;
+        Ok(self.store.token_creators().await?)
     }
 }

@@ -1,7 +1,8 @@
-//! The admin JSON API (`/admin/api`): the token list, create, read, edit, regenerate,
-//! suspend, resume and revoke, for scripts and CI. Signed in like the panel (the admin session cookie), with
+//! The admin JSON API (`/admin/api`): the token list and its export, create, read, edit,
+//! regenerate, suspend, resume and revoke, for scripts and CI. Signed in like the panel (the admin session cookie), with
 //! the same validation and the same core services; refuses cross-site changes.
 
+mod export;
 mod requests;
 mod session;
 mod tokens;
@@ -22,6 +23,7 @@ use crate::router::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/tokens", get(tokens::list).post(tokens::create))
+        .route("/tokens/export", get(export::export))
         .route(
             "/tokens/{id}",
             get(tokens::show)

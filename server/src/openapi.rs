@@ -3,6 +3,7 @@
 //! answers. The panel's API reference page is rendered from the same document.
 
 mod admin;
+mod export;
 mod markdown;
 mod operation;
 mod paths;

@@ -28,6 +28,7 @@ pub enum AuditAction {
     TokenResume,
     /// A value was reported as leaked: its token revoked (or a previous value's grace ended).
     TokenLeaked,
+    TokenExport,
     AdminSetUp,
     AdminAdd,
     AdminRoleChange,
@@ -43,7 +44,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 25] = [
+    pub const ALL: [AuditAction; 26] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -57,6 +58,7 @@ impl AuditAction {
         AuditAction::TokenSuspend,
         AuditAction::TokenResume,
         AuditAction::TokenLeaked,
+        AuditAction::TokenExport,
         AuditAction::AdminSetUp,
         AuditAction::AdminAdd,
         AuditAction::AdminRoleChange,
@@ -88,6 +90,7 @@ impl AuditAction {
             TokenSuspend => "token.suspend",
             TokenResume => "token.resume",
             TokenLeaked => "token.leaked",
+            TokenExport => "token.export",
             AdminSetUp => "admin.set_up",
             AdminAdd => "admin.add",
             AdminRoleChange => "admin.role_change",
@@ -124,6 +127,7 @@ impl AuditAction {
             TokenSuspend => "Suspended token",
             TokenResume => "Resumed token",
             TokenLeaked => "Token reported as leaked",
+            TokenExport => "Exported tokens",
             AdminSetUp => "Set up Tollgate",
             AdminAdd => "Added administrator",
             AdminRoleChange => "Changed role of administrator",

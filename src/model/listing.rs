@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FieldError, TokenType, TokenView};
+use super::{CreatorFilter, FieldError, TokenType, TokenView, UnusedFor};
 
 /// Longest search text accepted; longer is surely not a token's name or description.
 pub const SEARCH_MAX: usize = 100;
@@ -142,6 +142,12 @@ pub struct TokenListParams {
     pub sort: Option<String>,
     pub after: Option<String>,
     pub limit: Option<String>,
+    /// `30` or `90`: no use in that many days.
+    #[serde(default)]
+    pub unused: Option<String>,
+    /// An admin's id, or `gone`.
+    #[serde(default)]
+    pub created_by: Option<String>,
 }
 
 /// One page's worth of the token list, validated.
@@ -156,6 +162,8 @@ pub struct TokenListQuery {
     /// The `next_cursor` of the previous page; only valid with the same sort.
     pub after: Option<String>,
     pub limit: u32,
+    pub unused: Option<UnusedFor>,
+    pub created_by: Option<CreatorFilter>,
 }
 
 impl Default for TokenListQuery {
@@ -167,6 +175,8 @@ impl Default for TokenListQuery {
             sort: TokenSort::default(),
             after: None,
             limit: DEFAULT_LIMIT,
+            unused: None,
+            created_by: None,
         }
     }
 }
@@ -222,6 +232,18 @@ impl TokenListQuery {
                 )),
             }
         }
+        if let Some(value) = given(&params.unused) {
+            match UnusedFor::parse(&value) {
+                Ok(unused) => query.unused = Some(unused),
+                Err(error) => errors.push(error),
+            }
+        }
+        if let Some(value) = given(&params.created_by) {
+            match CreatorFilter::parse(&value) {
+                Ok(creator) => query.created_by = Some(creator),
+                Err(error) => errors.push(error),
+            }
+        }
         query.after = given(&params.after);
         if let Some(value) = given(&params.limit) {
             match value.parse::<u32>() {
@@ -234,6 +256,26 @@ impl TokenListQuery {
         }
         if errors.is_empty() {
             Ok(query)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The query of an export: the list's filters, search and sort, but every page, so a
+    /// cursor or a page size would only mislead (they are refused, not ignored).
+    pub fn parse_export(params: &TokenListParams) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Self::parse(params).err().unwrap_or_default();
+        let given = |value: &Option<String>| value.as_deref().is_some_and(|v| !v.trim().is_empty());
+        for (field, value) in [("after", &params.after), ("limit", &params.limit)] {
+            if given(value) && !errors.iter().any(|e| e.field == field) {
+                errors.push(FieldError::new(
+                    field,
+                    format!("An export holds every page: leave out `{field}`."),
+                ));
+            }
+        }
+        if errors.is_empty() {
+            Self::parse(params)
         } else {
             Err(errors)
         }
@@ -262,6 +304,8 @@ mod tests {
                 "sort" => p.sort = value,
                 "after" => p.after = value,
                 "limit" => p.limit = value,
+                "unused" => p.unused = value,
+                "created_by" => p.created_by = value,
                 _ => unreachable!(),
             }
         }
@@ -283,8 +327,12 @@ mod tests {
             ("sort", "-last_used_at"),
             ("after", "abc"),
             ("limit", "10"),
+            ("unused", "90"),
+            ("created_by", "gone"),
         ]))
         .unwrap();
+        assert_eq!(query.unused, Some(UnusedFor::Days90));
+        assert_eq!(query.created_by, Some(CreatorFilter::Gone));
         assert_eq!(query.search.as_deref(), Some("deploy"));
         assert_eq!(query.token_type, Some(TokenType::Custom));
         assert_eq!(query.status, Some(TokenStatus::Revoked));
@@ -301,12 +349,43 @@ mod tests {
             ("sort", "hash"),
             ("limit", "1000"),
             ("search", &"x".repeat(101)),
+            ("unused", "60"),
+            ("created_by", "nobody"),
         ]))
         .unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["search", "type", "status", "sort", "limit"]);
+        assert_eq!(
+            fields,
+            [
+                "search",
+                "type",
+                "status",
+                "sort",
+                "unused",
+                "created_by",
+                "limit"
+            ]
+        );
         for bad in ["0", "-1", "ten"] {
             assert!(TokenListQuery::parse(&params(&[("limit", bad)])).is_err());
         }
+    }
+
+    #[test]
+    fn an_export_takes_the_filters_but_no_page() {
+        let query = TokenListQuery::parse_export(&params(&[
+            ("unused", "30"),
+            ("created_by", "7"),
+            ("sort", "last_used_at"),
+            ("limit", " "),
+        ]))
+        .unwrap();
+        assert_eq!(query.unused, Some(UnusedFor::Days30));
+        assert_eq!(query.created_by, Some(CreatorFilter::Admin(7)));
+        let errors = TokenListQuery::parse_export(&params(&[("after", "abc"), ("limit", "1000")]))
+            .unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["limit", "after"]);
+        assert!(errors[1].message.contains("every page"));
     }
 }

@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 
 use super::tokens::{TokenRow, token_view_columns};
-use super::{Store, StoreResult, on_pool};
+use super::{Store, StoreError, StoreResult, on_pool};
 use crate::lifetime::{expired_sql, unexpired_sql};
 use crate::model::{
-    FieldError, SortColumn, SortDirection, TokenListQuery, TokenPage, TokenSort, TokenStatus,
-    TokenView,
+    AdminStatus, CreatorFilter, FieldError, SortColumn, SortDirection, TokenCreator,
+    TokenListQuery, TokenPage, TokenSort, TokenStatus, TokenView,
 };
 use crate::validate::{Lines, fold, text};
 
@@ -217,6 +217,26 @@ fn list_sql(query: &TokenListQuery, after: Option<&ListCursor>, now: DateTime<Ut
             " AND (t.name_fold LIKE {p} ESCAPE '\\' OR t.description_fold LIKE {p} ESCAPE '\\')"
         ));
     }
+    if let Some(unused) = query.unused {
+        // A token never used counts from its creation.
+        let since = sql.bind(Bind::Time(Some(
+            now - chrono::Duration::days(unused.days()),
+        )));
+        base.push_str(&format!(
+            " AND COALESCE(t.last_used_at, t.created_at) < {since}"
+        ));
+    }
+    match query.created_by {
+        None => {}
+        Some(CreatorFilter::Admin(id)) => {
+            let p = sql.bind(Bind::Int(id));
+            base.push_str(&format!(" AND t.created_by = {p}"));
+        }
+        // Admins are never deleted, only deactivated or removed (src/store/admin_accounts.rs).
+        Some(CreatorFilter::Gone) => base.push_str(
+            " AND t.created_by IN (SELECT g.id FROM admins g WHERE g.status <> 'active')",
+        ),
+    }
     let (compare, direction) = match query.sort.direction {
         SortDirection::Asc => (">", "ASC"),
         SortDirection::Desc => ("<", "DESC"),
@@ -319,6 +339,23 @@ impl Store {
             _ => None,
         };
         Ok(TokenPage { data, next_cursor })
+    }
+
+    /// Every admin who created a token, whatever their status now, by name: the "Created
+    /// by" filter's choices.
+    pub async fn token_creators(&self) -> StoreResult<Vec<TokenCreator>> {
+        const SQL: &str = "SELECT a.id, a.name, a.status FROM admins a \
+             WHERE EXISTS (SELECT 1 FROM api_tokens t WHERE t.created_by = a.id) \
+             ORDER BY a.name, a.id";
+        let rows: Vec<(i64, String, String)> =
+            on_pool!(self, |pool| sqlx::query_as(SQL).fetch_all(pool).await?);
+        rows.into_iter()
+            .map(|(id, name, status)| {
+                let status = AdminStatus::parse(&status)
+                    .ok_or_else(|| StoreError::Corrupt(format!("admin status `{status}`")))?;
+                Ok(TokenCreator { id, name, status })
+            })
+            .collect()
     }
 }
 

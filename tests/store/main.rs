@@ -70,6 +70,8 @@ mod audit;
 mod content;
 /// The tokens a new database starts with.
 mod first_start;
+/// Reviewing the inventory: unused and creator filters, the streamed export.
+mod inventory;
 /// Leaked-token reports: revoked at once, audited, announced, throttled.
 mod leaks;
 /// Who hears of new tokens, and what they are told.

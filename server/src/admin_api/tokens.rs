@@ -23,7 +23,7 @@ fn token_id(raw: &str) -> Result<i64, ApiError> {
         .map_err(|_| ApiError::bad_request("id", "The token id must be a whole number."))
 }
 
-/// `GET /admin/api/tokens?search=&type=&status=&sort=&after=&limit=`.
+/// `GET /admin/api/tokens?search=&type=&status=&unused=&created_by=&sort=&after=&limit=`.
 pub async fn list(
     State(state): State<AppState>,
     AdminSession(admin): AdminSession,

@@ -9,6 +9,7 @@ use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{RefOr, Required, Schema};
 
 use super::PERMISSION_EXTENSION;
+use super::export;
 use super::operation::{Failure, Op, id_in_path, schema_ref};
 use super::token_requests;
 use crate::answers::{ErrorResponse, TokenData, TokenPage, TokenWithSecret};
@@ -24,6 +25,10 @@ pub fn paths() -> Paths {
                 .operation(HttpMethod::Get, list())
                 .operation(HttpMethod::Post, create())
                 .build(),
+        )
+        .path(
+            "/admin/api/tokens/export",
+            PathItem::new(HttpMethod::Get, export()),
         )
         .path(
             "/admin/api/tokens/{id}",
@@ -98,10 +103,31 @@ fn list() -> Operation {
         .param(query("search", "Text to find in the name or description (ignoring case and compatibility forms, at most 100 characters, no control or invisible characters)."))
         .param(query("type", "`read-only`, `full-access` or `custom`."))
         .param(query("status", "`active`, `suspended`, `expired` or `revoked`. Default: every token not revoked."))
-        .param(query("sort", "`name`, `type`, `created_at`, `last_used_at` or `expires_at`; a leading `-` sorts descending. Default `-created_at`."))
+        .param(query("unused", UNUSED))
+        .param(query("created_by", CREATED_BY))
+        .param(query("sort", SORT))
         .param(query("after", "The `next_cursor` of the previous page (same sort)."))
         .param(query("limit", "Tokens per page, 1 to 100. Default 50."))
         .answers("200", "The page.", Some(answer::<TokenPage>()))
+        .fails(&[Failure::BadRequest])
+        .build()
+}
+
+const UNUSED: &str = "`30` or `90`: tokens with no use in that many days; a token never used counts from its creation.";
+const CREATED_BY: &str = "An administrator's id (their tokens, whatever their status now), or `gone`: tokens created by an administrator since deactivated or removed.";
+const SORT: &str = "`name`, `type`, `created_at`, `last_used_at` or `expires_at`; a leading `-` sorts descending. Default `-created_at`. By `last_used_at`, a token never used counts as the oldest use (first ascending, last descending).";
+
+fn export() -> Operation {
+    op("admin.tokens.export", "Export tokens", "api_tokens.read")
+        .describe("The list's current view (its filters, search and sort) over every page, as CSV (`Accept: text/csv`, the default) or a JSON array (`Accept: application/json` or `format=json`), streamed. Audited as `token.export` with the format and filters.")
+        .param(query("format", "`csv` or `json`; wins over `Accept`."))
+        .param(query("search", "As for the list."))
+        .param(query("type", "As for the list."))
+        .param(query("status", "As for the list."))
+        .param(query("unused", UNUSED))
+        .param(query("created_by", CREATED_BY))
+        .param(query("sort", SORT))
+        .response("200", export::response())
         .fails(&[Failure::BadRequest])
         .build()
 }

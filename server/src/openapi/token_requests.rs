@@ -8,8 +8,8 @@
 use tollgate::catalog::Catalog;
 use tollgate::lifetime::{self, TokenLifetime};
 use tollgate::model::{
-    Grace, LEAK_REPORT_MAX, LEAK_SOURCE_MAX, MAX_LIMIT, SEARCH_MAX, SortColumn, TokenStatus,
-    TokenType,
+    CreatorFilter, ExportFormat, Grace, LEAK_REPORT_MAX, LEAK_SOURCE_MAX, MAX_LIMIT, SEARCH_MAX,
+    SortColumn, TokenStatus, TokenType, UnusedFor,
 };
 use tollgate::tokens::holds::REASON_MAX;
 use tollgate::validate::restrictions::QUOTA_MAX;
@@ -319,6 +319,14 @@ pub fn list_parameter(name: &str) -> RefOr<Schema> {
                 .flat_map(|c| [c.as_str().to_owned(), format!("-{}", c.as_str())])
                 .collect(),
         ),
+        "unused" => one_of(UnusedFor::ALL.map(|u| u.as_str().to_owned()).to_vec()),
+        "format" => one_of(ExportFormat::ALL.map(|f| f.as_str().to_owned()).to_vec()),
+        "created_by" => ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(format!(
+                "^(|{}|[1-9][0-9]{{0,17}})$",
+                CreatorFilter::GONE
+            ))),
         "limit" => {
             return OneOfBuilder::new()
                 .item(

@@ -4,6 +4,7 @@
 
 mod changes;
 mod create;
+mod export;
 mod list;
 mod reconfirm;
 mod restrictions;

@@ -9,6 +9,7 @@ mod auto_refresh;
 mod bulk_suspend;
 mod controls;
 mod query;
+mod review;
 mod selection;
 pub mod server_fns;
 mod table;

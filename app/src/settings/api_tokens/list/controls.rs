@@ -12,9 +12,10 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
-use tollgate::model::{TokenListParams, TokenStatus, TokenType};
+use tollgate::model::{TokenListParams, TokenStatus, TokenType, UnusedFor};
 
 use super::query::{TOKENS_PATH, changed, href};
+use super::review::{CreatorSelect, ExportLinks};
 
 /// How long typing must pause before the list searches: one request per word, not per key.
 const SEARCH_DELAY: Duration = Duration::from_millis(300);
@@ -38,6 +39,8 @@ pub fn ListControls(params: Memo<TokenListParams>) -> impl IntoView {
     let search_ref = NodeRef::<html::Input>::new();
     let type_ref = NodeRef::<html::Select>::new();
     let status_ref = NodeRef::<html::Select>::new();
+    let unused_ref = NodeRef::<html::Select>::new();
+    let creator_ref = NodeRef::<html::Select>::new();
     let pending_search = StoredValue::new(None::<TimeoutHandle>);
     let cancel_pending = move || {
         if let Some(Some(handle)) = pending_search.try_get_value() {
@@ -89,13 +92,32 @@ pub fn ListControls(params: Memo<TokenListParams>) -> impl IntoView {
             );
         }
     };
-    let on_status = move |event| {
-        let value = event_target_value(&event);
+    let on_status = {
+        let go = go.clone();
+        move |event| {
+            let value = event_target_value(&event);
+            go(
+                changed(&params.get_untracked(), |p| p.status = Some(value)),
+                false,
+            );
+        }
+    };
+    let on_unused = {
+        let go = go.clone();
+        move |event| {
+            let value = event_target_value(&event);
+            go(
+                changed(&params.get_untracked(), |p| p.unused = Some(value)),
+                false,
+            );
+        }
+    };
+    let on_creator = Callback::new(move |value: String| {
         go(
-            changed(&params.get_untracked(), |p| p.status = Some(value)),
+            changed(&params.get_untracked(), |p| p.created_by = Some(value)),
             false,
         );
-    };
+    });
 
     // Back, a link or "Clear filters" changed the address: the controls show it. A search
     // box that already says the same (give or take the spaces the address drops) is left
@@ -114,6 +136,12 @@ pub fn ListControls(params: Memo<TokenListParams>) -> impl IntoView {
         if let Some(select) = status_ref.get() {
             select.set_value(params.status.as_deref().unwrap_or_default());
         }
+        if let Some(select) = unused_ref.get() {
+            select.set_value(params.unused.as_deref().unwrap_or_default());
+        }
+        if let Some(select) = creator_ref.get() {
+            select.set_value(params.created_by.as_deref().unwrap_or_default());
+        }
     });
 
     let chosen = move |pick: fn(&TokenListParams) -> &Option<String>| {
@@ -121,12 +149,16 @@ pub fn ListControls(params: Memo<TokenListParams>) -> impl IntoView {
     };
     let type_value = chosen(|p| &p.token_type);
     let status_value = chosen(|p| &p.status);
+    let unused_value = chosen(|p| &p.unused);
     let type_options = TokenType::ALL.map(|t| {
         view! { <option value=t.as_str() selected=type_value == t.as_str()>{t.label()}</option> }
     });
     let status_options = TokenStatus::ALL.map(|s| {
         let label = s.label();
         view! { <option value=s.as_str() selected=status_value == s.as_str()>{label}</option> }
+    });
+    let unused_options = UnusedFor::ALL.map(|u| {
+        view! { <option value=u.as_str() selected=unused_value == u.as_str()>{u.label()}</option> }
     });
     // Sort and page size ride along when the form is submitted without wasm; an empty one
     // is left out of the address.
@@ -168,8 +200,17 @@ pub fn ListControls(params: Memo<TokenListParams>) -> impl IntoView {
                     {status_options}
                 </select>
             </label>
+            <label>
+                "Last used"
+                <select name="unused" aria-label="Last used" node_ref=unused_ref on:change=on_unused>
+                    <option value="" selected=unused_value.is_empty()>"Any time"</option>
+                    {unused_options}
+                </select>
+            </label>
+            <CreatorSelect params node_ref=creator_ref on_change=on_creator />
             {hidden("sort", |p| &p.sort)}
             {hidden("limit", |p| &p.limit)}
+            <ExportLinks params />
         </form>
     }
 }

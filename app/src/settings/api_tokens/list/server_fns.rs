@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
-use tollgate::model::{TokenListParams, TokenPage};
+use tollgate::model::{TokenCreator, TokenListParams, TokenPage};
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
@@ -24,6 +24,18 @@ pub async fn list_token_page(params: TokenListParams) -> Result<TokenPage, AppEr
     rpc.core
         .tokens
         .list_page(&admin, &query)
+        .await
+        .map_err(|e| rpc.reject(e))
+}
+
+/// The admins who created tokens, gone ones too: the "Created by" filter's choices.
+#[server(prefix = "/rpc", endpoint = "token_creators", input = Json)]
+pub async fn token_creators() -> Result<Vec<TokenCreator>, AppError> {
+    let rpc = Rpc::current();
+    let admin = rpc.require_admin().await?;
+    rpc.core
+        .tokens
+        .creators(&admin)
         .await
         .map_err(|e| rpc.reject(e))
 }
