@@ -7,8 +7,8 @@ use crate::catalog::Permission;
 
 mod listing;
 pub use listing::{
-    BULK_REVOKE_MAX, DEFAULT_LIMIT, MAX_LIMIT, SEARCH_MAX, SortColumn, SortDirection,
-    TokenListParams, TokenListQuery, TokenPage, TokenSort, TokenStatus,
+    BULK_REVOKE_MAX, DEFAULT_LIMIT, LEAKED_STATUS, LEAKED_STATUS_LABEL, MAX_LIMIT, SEARCH_MAX,
+    SortColumn, SortDirection, TokenListParams, TokenListQuery, TokenPage, TokenSort, TokenStatus,
 };
 mod list_filters;
 pub use list_filters::{CreatorFilter, ExportFormat, TokenCreator, UnusedFor};

@@ -55,7 +55,15 @@ test('a reported token is revoked, and the panel says where the leak was found',
   await expect(event).toContainText('Leak report');
   await expect(event).toContainText(source);
 
-  // The list, under "Revoked": the row says how it ended.
-  await gotoHydrated(page, `${TOKENS_PATH}?${new URLSearchParams({ status: 'revoked', search: name })}`);
-  await expect(page.getByRole('table')).toContainText('reported as leaked');
+  // The list's status filter "Revoked as leaked" finds it, and the row says how it ended;
+  // a token an admin revoked is not among them.
+  const byAdmin = await createViaApi(page, { name: `${name} by admin`, type: 'read-only' });
+  expect((await page.request.delete(`/admin/api/tokens/${byAdmin.id}`)).status()).toBe(200);
+  await gotoHydrated(page, `${TOKENS_PATH}?${new URLSearchParams({ search: name })}`);
+  await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Revoked as leaked' });
+  await expect(page).toHaveURL(/status=leaked/);
+  const rows = page.getByRole('table').locator('tbody tr');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText(name);
+  await expect(rows.first()).toContainText('reported as leaked');
 });

@@ -56,6 +56,11 @@ impl TokenStatus {
     }
 }
 
+/// The `status` value that lists the tokens revoked because their value was reported as
+/// leaked (`POST /api/tokens/leaked`): revoked ones, narrowed.
+pub const LEAKED_STATUS: &str = "leaked";
+pub const LEAKED_STATUS_LABEL: &str = "Revoked as leaked";
+
 /// The columns the list can be sorted by: a closed set, so no SQL is ever built from what
 /// a client sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -158,6 +163,10 @@ pub struct TokenListQuery {
     pub token_type: Option<TokenType>,
     /// `None` lists every token that has not been revoked (active and expired).
     pub status: Option<TokenStatus>,
+    /// Only revoked tokens that were reported as leaked (`status=leaked`; then `status` is
+    /// `Revoked`).
+    #[serde(default)]
+    pub leaked: bool,
     pub sort: TokenSort,
     /// The `next_cursor` of the previous page; only valid with the same sort.
     pub after: Option<String>,
@@ -172,6 +181,7 @@ impl Default for TokenListQuery {
             search: None,
             token_type: None,
             status: None,
+            leaked: false,
             sort: TokenSort::default(),
             after: None,
             limit: DEFAULT_LIMIT,
@@ -184,6 +194,15 @@ impl Default for TokenListQuery {
 impl TokenListQuery {
     /// Checks every parameter and reports all problems at once. Empty values count as
     /// absent, so a form can send every field.
+    /// The `status` parameter that asks for this query's status filter.
+    pub fn status_param(&self) -> Option<&'static str> {
+        if self.leaked {
+            Some(LEAKED_STATUS)
+        } else {
+            self.status.map(TokenStatus::as_str)
+        }
+    }
+
     pub fn parse(params: &TokenListParams) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut query = Self::default();
@@ -213,11 +232,18 @@ impl TokenListQuery {
             }
         }
         if let Some(value) = given(&params.status) {
-            query.status = TokenStatus::parse(&value);
+            query.leaked = value == LEAKED_STATUS;
+            query.status = if query.leaked {
+                Some(TokenStatus::Revoked)
+            } else {
+                TokenStatus::parse(&value)
+            };
             if query.status.is_none() {
                 errors.push(FieldError::new(
                     "status",
-                    format!("Unknown status `{value}`: use active, expired or revoked."),
+                    format!(
+                        "Unknown status `{value}`: use active, suspended, expired, revoked or {LEAKED_STATUS}."
+                    ),
                 ));
             }
         }
@@ -310,6 +336,17 @@ mod tests {
             }
         }
         p
+    }
+
+    #[test]
+    fn leaked_lists_revoked_tokens_reported_as_leaked() {
+        let query = TokenListQuery::parse(&params(&[("status", "leaked")])).unwrap();
+        assert_eq!(query.status, Some(TokenStatus::Revoked));
+        assert!(query.leaked);
+        assert_eq!(query.status_param(), Some("leaked"));
+        let revoked = TokenListQuery::parse(&params(&[("status", "revoked")])).unwrap();
+        assert!(!revoked.leaked);
+        assert_eq!(revoked.status_param(), Some("revoked"));
     }
 
     #[test]

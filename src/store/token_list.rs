@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 
+use super::token_writes::REVOKED_AS_LEAKED;
 use super::tokens::{TokenRow, token_view_columns};
 use super::{Store, StoreError, StoreResult, on_pool};
 use crate::lifetime::{expired_sql, unexpired_sql};
@@ -173,6 +174,12 @@ fn list_sql(query: &TokenListQuery, after: Option<&ListCursor>, now: DateTime<Ut
     );
     match query.status {
         None => base.push_str("WHERE t.revoked_at IS NULL"),
+        Some(TokenStatus::Revoked) if query.leaked => {
+            let leaked = sql.bind(Bind::Text(REVOKED_AS_LEAKED.to_owned()));
+            base.push_str(&format!(
+                "WHERE t.revoked_at IS NOT NULL AND t.revoked_reason = {leaked}"
+            ));
+        }
         Some(TokenStatus::Revoked) => base.push_str("WHERE t.revoked_at IS NOT NULL"),
         Some(TokenStatus::Active) => {
             let now = sql.bind(Bind::Time(Some(now)));

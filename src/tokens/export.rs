@@ -114,8 +114,8 @@ fn describe(query: &TokenListQuery, format: ExportFormat) -> String {
     if let Some(token_type) = query.token_type {
         parts.push(format!("type={}", token_type.as_str()));
     }
-    if let Some(status) = query.status {
-        parts.push(format!("status={}", status.as_str()));
+    if let Some(status) = query.status_param() {
+        parts.push(format!("status={status}"));
     }
     if let Some(unused) = query.unused {
         parts.push(format!("unused={}", unused.as_str()));

@@ -13,6 +13,7 @@ store_tests!(
     a_reported_previous_value_stops_and_the_current_value_keeps_working,
     reports_of_values_that_are_no_working_token_change_nothing,
     reports_are_throttled_per_address,
+    the_list_filters_tokens_revoked_as_leaked,
 );
 
 const REPORTER: &str = "203.0.113.9";
@@ -234,4 +235,38 @@ async fn postgres_a_token_reported_to_one_instance_is_refused_by_another() {
     let _ = follow.await;
     b.store.close().await;
     db.finish().await;
+}
+
+async fn the_list_filters_tokens_revoked_as_leaked(core: &Tollgate) {
+    let admin = first_admin(core).await;
+    let mut made = Vec::new();
+    for name in ["by admin", "leaked", "working"] {
+        let created = core
+            .tokens
+            .create(&admin, &token_request(name, TokenType::ReadOnly, vec![]))
+            .await
+            .unwrap();
+        made.push(created);
+    }
+    core.tokens.revoke(&admin, made[0].token.id).await.unwrap();
+    core.tokens
+        .report_leaked(&report(&[made[1].secret.expose()], None), &reporter())
+        .await
+        .unwrap();
+    let names = |status: &str| {
+        let params = tollgate::model::TokenListParams {
+            status: Some(status.to_owned()),
+            sort: Some("name".to_owned()),
+            ..Default::default()
+        };
+        let query = tollgate::model::TokenListQuery::parse(&params).unwrap();
+        let admin = admin.clone();
+        async move {
+            let page = core.tokens.list_page(&admin, &query).await.unwrap();
+            page.data.into_iter().map(|t| t.name).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(names("leaked").await, ["leaked"]);
+    assert_eq!(names("revoked").await, ["by admin", "leaked"]);
+    assert_eq!(names("active").await, ["working"]);
 }

@@ -102,7 +102,7 @@ fn list() -> Operation {
         .describe("One page of the token list, fast at any size (keyset pagination: pass `next_cursor` back as `after`).")
         .param(query("search", "Text to find in the name or description (ignoring case and compatibility forms, at most 100 characters, no control or invisible characters)."))
         .param(query("type", "`read-only`, `full-access` or `custom`."))
-        .param(query("status", "`active`, `suspended`, `expired` or `revoked`. Default: every token not revoked."))
+        .param(query("status", "`active`, `suspended`, `expired`, `revoked`, or `leaked` (revoked because the value was reported to `POST /api/tokens/leaked`). Default: every token not revoked."))
         .param(query("unused", UNUSED))
         .param(query("created_by", CREATED_BY))
         .param(query("sort", SORT))

@@ -8,8 +8,8 @@
 use tollgate::catalog::Catalog;
 use tollgate::lifetime::{self, TokenLifetime};
 use tollgate::model::{
-    CreatorFilter, ExportFormat, Grace, LEAK_REPORT_MAX, LEAK_SOURCE_MAX, MAX_LIMIT, SEARCH_MAX,
-    SortColumn, TokenStatus, TokenType, UnusedFor,
+    CreatorFilter, ExportFormat, Grace, LEAK_REPORT_MAX, LEAK_SOURCE_MAX, LEAKED_STATUS, MAX_LIMIT,
+    SEARCH_MAX, SortColumn, TokenStatus, TokenType, UnusedFor,
 };
 use tollgate::tokens::holds::REASON_MAX;
 use tollgate::validate::restrictions::QUOTA_MAX;
@@ -312,7 +312,13 @@ pub fn list_parameter(name: &str) -> RefOr<Schema> {
             .max_length(Some(SEARCH_MAX))
             .pattern(Some(search_pattern())),
         "type" => one_of(TokenType::ALL.map(|t| t.as_str().to_owned()).to_vec()),
-        "status" => one_of(TokenStatus::ALL.map(|s| s.as_str().to_owned()).to_vec()),
+        "status" => one_of(
+            TokenStatus::ALL
+                .map(|s| s.as_str().to_owned())
+                .into_iter()
+                .chain([LEAKED_STATUS.to_owned()])
+                .collect(),
+        ),
         "sort" => one_of(
             SortColumn::ALL
                 .into_iter()

@@ -12,7 +12,9 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
-use tollgate::model::{TokenListParams, TokenStatus, TokenType, UnusedFor};
+use tollgate::model::{
+    LEAKED_STATUS, LEAKED_STATUS_LABEL, TokenListParams, TokenStatus, TokenType, UnusedFor,
+};
 
 use super::query::{TOKENS_PATH, changed, href};
 use super::review::{CreatorSelect, ExportLinks};
@@ -157,6 +159,9 @@ pub fn ListControls(params: Memo<TokenListParams>) -> impl IntoView {
         let label = s.label();
         view! { <option value=s.as_str() selected=status_value == s.as_str()>{label}</option> }
     });
+    let leaked_option = view! {
+        <option value=LEAKED_STATUS selected=status_value == LEAKED_STATUS>{LEAKED_STATUS_LABEL}</option>
+    };
     let unused_options = UnusedFor::ALL.map(|u| {
         view! { <option value=u.as_str() selected=unused_value == u.as_str()>{u.label()}</option> }
     });
@@ -198,6 +203,7 @@ pub fn ListControls(params: Memo<TokenListParams>) -> impl IntoView {
                 <select name="status" aria-label="Status" node_ref=status_ref on:change=on_status>
                     <option value="" selected=status_value.is_empty()>{DEFAULT_STATUS_LABEL}</option>
                     {status_options}
+                    {leaked_option}
                 </select>
             </label>
             <label>
