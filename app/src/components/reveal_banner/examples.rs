@@ -86,6 +86,7 @@ mod tests {
                 metadata: Default::default(),
                 suspended: None,
                 previous_value: None,
+                leak: None,
             },
             secret: RevealedSecret("tg_value".into()),
         }

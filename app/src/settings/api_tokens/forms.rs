@@ -442,6 +442,7 @@ mod tests {
             metadata: Default::default(),
             suspended: None,
             previous_value: None,
+            leak: None,
         }
     }
 
