@@ -28,6 +28,13 @@ UNPREDICTABLE = {
         "metadata",
         "quota_remaining",
     },
+    # The token policy: a regenerate (or an edit's `duration`, above) is refused when the
+    # token would outlive the policy in force, which an earlier call may have tightened.
+    ("POST", "/admin/api/tokens/{id}/regenerate"): {"duration"},
+    # The default duration must lie within the maximum, and may be `null` only without a
+    # maximum or a required expiry: a rule across fields.
+    ("PUT", "/admin/api/policy"): {"default_duration_days"},
+    ("POST", "/admin/api/policy/preview"): {"default_duration_days"},
 }
 
 

@@ -2,7 +2,7 @@
 //! command-line interface. No web framework lives here.
 //!
 //! Without the `server` feature only [`model`], [`catalog`], [`endpoints`], [`error_class`],
-//! [`lifetime`], [`lockout`], [`panel_paths`] and [`relative_time`] compile: the plain data
+//! [`lifetime`], [`lockout`], [`panel_paths`], [`policy`] and [`relative_time`] compile: the plain data
 //! and rules the wasm UI shares with the server.
 
 /// The permission catalog: content resources × actions, and what each token type grants.
@@ -21,6 +21,8 @@ pub mod model;
 pub mod notifications;
 /// The panel's page addresses, for its links and for the links the core hands out.
 pub mod panel_paths;
+/// The token policy: maximum lifetime, required expiry, defaults, and whether an expiry is inside it.
+pub mod policy;
 /// A moment in words relative to now ("2 minutes ago", "in 29 days"), for server and browser.
 pub mod relative_time;
 

@@ -8,6 +8,7 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::model::FieldError;
+use crate::policy::TokenPolicy;
 
 /// The request and form field a lifetime is sent under (panel forms, admin API), and so
 /// the field its errors name: the message lands beside the input that caused it.
@@ -186,6 +187,18 @@ impl Expiry {
             }
         }
         Ok(Self(at))
+    }
+
+    /// [`Expiry::parse`], then the token policy's check (see [`TokenPolicy::check_expiry`]):
+    /// how every create and edit reads a lifetime.
+    pub fn parse_within(
+        lifetime: TokenLifetime,
+        policy: &TokenPolicy,
+        now: DateTime<Utc>,
+    ) -> Result<Self, FieldError> {
+        let expiry = Self::parse(lifetime, now)?;
+        policy.check_expiry(expiry.at(), now)?;
+        Ok(expiry)
     }
 
     /// `None`: the token never expires.

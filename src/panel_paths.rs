@@ -13,6 +13,7 @@ pub const ADMINISTRATORS: &str = "/settings/administrators";
 pub const ROLES: &str = "/settings/roles";
 pub const PROFILE: &str = "/settings/profile";
 pub const AUDIT_LOG: &str = "/settings/audit-log";
+pub const TOKEN_POLICY: &str = "/settings/token-policy";
 
 /// A token's page.
 pub fn token(id: i64) -> String {

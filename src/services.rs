@@ -12,6 +12,7 @@ use crate::content::Content;
 use crate::failure_throttle::{self, FailureThrottle};
 use crate::notifications::Notifications;
 use crate::notifications::mailer::Mailer;
+use crate::policy::service::Policies;
 use crate::server_key::ServerKey;
 use crate::store::Store;
 use crate::tokens::Tokens;
@@ -74,6 +75,7 @@ pub struct Tollgate {
     pub usage: UsageRecorder,
     pub notifications: Notifications,
     pub audit: Audit,
+    pub policy: Policies,
     cache: TokenCache,
 }
 
@@ -125,6 +127,7 @@ impl Tollgate {
             usage,
             notifications,
             audit,
+            policy: Policies::new(store.clone()),
             cache,
             store,
         }

@@ -16,6 +16,7 @@ mod documents;
 mod folding;
 mod instance;
 mod notifications;
+mod policy;
 mod roles;
 mod token_list;
 mod token_writes;

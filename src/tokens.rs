@@ -35,6 +35,8 @@ mod first_start;
 pub mod format;
 /// Suspending and resuming, ending a grace period.
 pub mod holds;
+/// Shortening the expiry of tokens outside the token policy.
+mod into_policy;
 /// Leaked-token reports: a value anyone found is revoked at once.
 pub mod leaks;
 /// A new token value with its hash and hint: the one way tokens are made.
@@ -126,8 +128,10 @@ impl Tokens {
         request: &NewTokenRequest,
     ) -> Result<CreatedToken, ServiceError> {
         require_confirmed(creator, AdminPermission::ApiTokensCreate)?;
+        let policy = self.store.token_policy().await?;
         let now = Utc::now();
-        let new = NewToken::parse(&self.catalog, request, now).map_err(ServiceError::Invalid)?;
+        let new =
+            NewToken::parse(&self.catalog, request, &policy, now).map_err(ServiceError::Invalid)?;
         let minted = mint(&self.key);
         let record = NewTokenRecord {
             name: new.name.as_str(),

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::catalog::{Catalog, Permission};
 use crate::lifetime::Expiry;
 use crate::model::{FieldError, NewAdminRequest, NewTokenRequest, TokenType};
+use crate::policy::TokenPolicy;
 
 pub mod restrictions;
 pub mod text;
@@ -147,15 +148,17 @@ pub struct NewToken {
 }
 
 impl NewToken {
-    /// Validates every field (a custom expiry against `now`) and reports all problems at once.
+    /// Validates every field (the expiry against `now` and the token policy) and reports
+    /// all problems at once.
     pub fn parse(
         catalog: &Catalog,
         request: &NewTokenRequest,
+        policy: &TokenPolicy,
         now: DateTime<Utc>,
     ) -> Result<Self, Vec<FieldError>> {
         let name = Name::parse("name", &request.name);
         let description = Description::parse(&request.description);
-        let expiry = Expiry::parse(request.lifetime, now);
+        let expiry = Expiry::parse_within(request.lifetime, policy, now);
         let grant = Grant::parse(catalog, request.token_type, &request.permissions);
         let ends = expiry.as_ref().ok().and_then(|e| e.at());
         let restrictions = ValidRestrictions::parse(&request.restrictions, ends);
@@ -355,8 +358,13 @@ mod tests {
     #[test]
     fn custom_tokens_need_known_permissions() {
         let c = Catalog::default();
-        let err =
-            NewToken::parse(&c, &request("a", TokenType::Custom, vec![]), Utc::now()).unwrap_err();
+        let err = NewToken::parse(
+            &c,
+            &request("a", TokenType::Custom, vec![]),
+            &TokenPolicy::default(),
+            Utc::now(),
+        )
+        .unwrap_err();
         assert_eq!(
             err,
             vec![FieldError::new(
@@ -365,8 +373,13 @@ mod tests {
             )]
         );
         let unknown = vec![Permission::new("secrets", Action::Find)];
-        let err =
-            NewToken::parse(&c, &request("a", TokenType::Custom, unknown), Utc::now()).unwrap_err();
+        let err = NewToken::parse(
+            &c,
+            &request("a", TokenType::Custom, unknown),
+            &TokenPolicy::default(),
+            Utc::now(),
+        )
+        .unwrap_err();
         assert!(err[0].message.contains("secrets.find"));
     }
 
@@ -382,6 +395,7 @@ mod tests {
                 TokenType::Custom,
                 vec![create.clone(), find.clone(), find.clone()],
             ),
+            &TokenPolicy::default(),
             Utc::now(),
         )
         .unwrap();
@@ -405,10 +419,22 @@ mod tests {
         let c = Catalog::default();
         let perms = vec![Permission::new("articles", Action::Find)];
         assert!(
-            NewToken::parse(&c, &request("a", TokenType::ReadOnly, perms), Utc::now()).is_err()
+            NewToken::parse(
+                &c,
+                &request("a", TokenType::ReadOnly, perms),
+                &TokenPolicy::default(),
+                Utc::now()
+            )
+            .is_err()
         );
         assert!(
-            NewToken::parse(&c, &request("a", TokenType::FullAccess, vec![]), Utc::now()).is_ok()
+            NewToken::parse(
+                &c,
+                &request("a", TokenType::FullAccess, vec![]),
+                &TokenPolicy::default(),
+                Utc::now()
+            )
+            .is_ok()
         );
     }
 
@@ -418,7 +444,7 @@ mod tests {
         let mut req = request("", TokenType::Custom, vec![]);
         req.description = "x".repeat(600);
         req.lifetime = TokenLifetime::Until(Utc::now() - chrono::Duration::days(1));
-        let fields: Vec<_> = NewToken::parse(&c, &req, Utc::now())
+        let fields: Vec<_> = NewToken::parse(&c, &req, &TokenPolicy::default(), Utc::now())
             .unwrap_err()
             .into_iter()
             .map(|e| e.field)

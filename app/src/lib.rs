@@ -33,6 +33,7 @@ use crate::settings::administrators::AdministratorsPage;
 use crate::settings::api_docs::ApiDocsPage;
 use crate::settings::api_tokens::{EditTokenPage, NewTokenPage, TokenDetailsPage, TokensPage};
 use crate::settings::audit_log::AuditLogPage;
+use crate::settings::policy::TokenPolicyPage;
 use crate::settings::profile::ProfilePage;
 use crate::settings::roles::RolesPage;
 
@@ -103,6 +104,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings/api-docs") view=ApiDocsPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/administrators") view=AdministratorsPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/roles") view=RolesPage ssr=SsrMode::Async />
+                <Route path=path!("/settings/token-policy") view=TokenPolicyPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/profile") view=ProfilePage ssr=SsrMode::Async />
                 <Route path=path!("/settings/audit-log") view=AuditLogPage ssr=SsrMode::Async />
             </Routes>
@@ -132,6 +134,7 @@ mod route_table_tests {
             ROLES,
             PROFILE,
             AUDIT_LOG,
+            TOKEN_POLICY,
         ] {
             assert!(routed(path), "{path}");
         }

@@ -5,5 +5,6 @@ pub mod administrators;
 pub mod api_docs;
 pub mod api_tokens;
 pub mod audit_log;
+pub mod policy;
 pub mod profile;
 pub mod roles;

@@ -246,6 +246,15 @@ test.describe('signed in', () => {
     await checkEveryLook(page, 'roles', [page.getByRole('button', { name: 'Create role', exact: true })]);
   });
 
+  test('the token policy page', async ({ page }) => {
+    await gotoHydrated(page, '/settings/token-policy');
+    await expect(page.getByRole('heading', { level: 1, name: 'Token policy' })).toBeVisible();
+    await checkEveryLook(page, 'token policy', [
+      page.getByLabel('Maximum lifetime (days)'),
+      page.getByRole('button', { name: 'Save policy', exact: true }),
+    ]);
+  });
+
   test('the profile page', async ({ page }) => {
     await gotoHydrated(page, '/settings/profile');
     await expect(page.getByRole('heading', { level: 1, name: 'Your profile' })).toBeVisible();

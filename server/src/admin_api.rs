@@ -1,8 +1,10 @@
 //! The admin JSON API (`/admin/api`): the token list and its export, create, read, edit,
-//! regenerate, suspend, resume and revoke, for scripts and CI. Signed in like the panel (the admin session cookie), with
-//! the same validation and the same core services; refuses cross-site changes.
+//! regenerate, suspend, resume and revoke, and the token policy, for scripts and CI. Signed
+//! in like the panel (the admin session cookie), with the same validation and the same core
+//! services; refuses cross-site changes.
 
 mod export;
+mod policy;
 mod requests;
 mod session;
 mod tokens;
@@ -13,6 +15,7 @@ use axum::http::header::CACHE_CONTROL;
 use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+pub use policy::PolicyBody;
 pub use session::AdminSession;
 
 use crate::json_error::ApiError;
@@ -34,6 +37,9 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens/{id}/suspend", post(tokens::suspend))
         .route("/tokens/{id}/resume", post(tokens::resume))
         .route("/tokens/{id}/end-grace", post(tokens::end_grace))
+        .route("/policy", get(policy::show).put(policy::update))
+        .route("/policy/preview", post(policy::preview))
+        .route("/policy/bring-into-policy", post(policy::bring_into_policy))
         .fallback(|| async { ApiError::not_found("No admin API endpoint at this path.") })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(SetResponseHeaderLayer::overriding(

@@ -19,12 +19,14 @@ mod admin_tokens;
 mod api_door;
 mod error;
 mod health;
+mod policy;
 mod restrictions;
 
 pub use admin_tokens::{AdminToken, GraceValue, Hold, Leak, TokenData, TokenPage, TokenWithSecret};
 pub use api_door::{ForwardGranted, LeakReportReceived, TokenCheck};
 pub use error::{ErrorBody, ErrorResponse, FieldProblem};
 pub use health::{Health, Readiness};
+pub use policy::{BroughtIn, BroughtInData, Policy, PolicyData, PolicyImpact, PolicyPreviewData};
 pub(crate) use restrictions::{metadata as metadata_schema, restrictions as restrictions_schema};
 
 use tollgate::model::{TokenStatus, TokenType};

@@ -7,6 +7,7 @@ mod export;
 mod markdown;
 mod operation;
 mod paths;
+mod policy;
 mod reference;
 mod schemas;
 mod token_requests;
@@ -39,6 +40,7 @@ pub fn document(catalog: &Catalog, settings: &ApiSettings) -> OpenApi {
         settings.forward_auth_headers,
     ));
     paths.merge(admin::paths());
+    paths.merge(policy::paths());
     OpenApiBuilder::new()
         .info(
             InfoBuilder::new()
@@ -72,6 +74,13 @@ fn components(catalog: &Catalog, schemes: TokenSchemes) -> Components {
         .schema_from::<answers::TokenData>()
         .schema_from::<answers::TokenPage>()
         .schema_from::<answers::TokenWithSecret>()
+        .schema_from::<answers::Policy>()
+        .schema_from::<answers::PolicyData>()
+        .schema_from::<answers::PolicyImpact>()
+        .schema_from::<answers::PolicyPreviewData>()
+        .schema_from::<answers::BroughtIn>()
+        .schema_from::<answers::BroughtInData>()
+        .schema_from::<crate::admin_api::PolicyBody>()
         .schema("NewToken", token_requests::new_token(catalog))
         .schema("TokenChanges", token_requests::token_changes(catalog))
         .schemas_from_iter(token_requests::components())
@@ -179,6 +188,7 @@ fn tags(catalog: &Catalog) -> Vec<Tag> {
             "Tollgate in front of any service, for reverse proxies.",
         ),
         ("admin-tokens", "Managing tokens from scripts and CI: the same rules and permissions as the panel, signed in by the admin session."),
+        ("admin-policy", "The token policy (maximum lifetime, required expiry, defaults): every create, edit and regenerate is held to it, at every door."),
         ("meta", "Health checks and this document."),
     ]
     .map(|(name, description)| {

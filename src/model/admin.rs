@@ -26,10 +26,12 @@ pub enum AdminPermission {
     AdminsManage,
     #[serde(rename = "audit.read")]
     AuditRead,
+    #[serde(rename = "policy.manage")]
+    PolicyManage,
 }
 
 impl AdminPermission {
-    pub const ALL: [AdminPermission; 8] = [
+    pub const ALL: [AdminPermission; 9] = [
         AdminPermission::ApiTokensRead,
         AdminPermission::ApiTokensCreate,
         AdminPermission::ApiTokensUpdate,
@@ -38,6 +40,7 @@ impl AdminPermission {
         AdminPermission::AdminsRead,
         AdminPermission::AdminsManage,
         AdminPermission::AuditRead,
+        AdminPermission::PolicyManage,
     ];
 
     /// The stable identifier (`api_tokens.read`), as stored and sent.
@@ -51,6 +54,7 @@ impl AdminPermission {
             AdminPermission::AdminsRead => "admins.read",
             AdminPermission::AdminsManage => "admins.manage",
             AdminPermission::AuditRead => "audit.read",
+            AdminPermission::PolicyManage => "policy.manage",
         }
     }
 
@@ -69,6 +73,7 @@ impl AdminPermission {
             AdminPermission::AdminsRead => "viewing administrators and roles",
             AdminPermission::AdminsManage => "managing administrators and roles",
             AdminPermission::AuditRead => "reading the audit log",
+            AdminPermission::PolicyManage => "managing the token policy",
         }
     }
 }

@@ -41,10 +41,11 @@ pub enum AuditAction {
     RoleCreate,
     RoleUpdate,
     RoleDelete,
+    PolicyUpdate,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 26] = [
+    pub const ALL: [AuditAction; 27] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -71,6 +72,7 @@ impl AuditAction {
         AuditAction::RoleCreate,
         AuditAction::RoleUpdate,
         AuditAction::RoleDelete,
+        AuditAction::PolicyUpdate,
     ];
 
     /// The stable identifier, as stored and used in URLs (`token.revoke`).
@@ -103,6 +105,7 @@ impl AuditAction {
             RoleCreate => "role.create",
             RoleUpdate => "role.update",
             RoleDelete => "role.delete",
+            PolicyUpdate => "policy.update",
         }
     }
 
@@ -140,6 +143,7 @@ impl AuditAction {
             RoleCreate => "Created role",
             RoleUpdate => "Edited role",
             RoleDelete => "Deleted role",
+            PolicyUpdate => "Changed token policy",
         }
     }
 }

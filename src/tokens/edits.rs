@@ -72,6 +72,7 @@ impl Tokens {
     ) -> Result<TokenView, ServiceError> {
         require(admin, AdminPermission::ApiTokensUpdate)?;
         require(admin, AdminPermission::ApiTokensRead)?;
+        let policy = self.store.token_policy().await?;
         for _ in 0..ATTEMPTS {
             let (hash, state) = working(self, id).await?;
             let current = Current {
@@ -81,7 +82,7 @@ impl Tokens {
                 restrictions: &state.restrictions,
             };
             let now = Utc::now();
-            let edit = TokenEdit::parse(&self.catalog, patch, current, now)
+            let edit = TokenEdit::parse(&self.catalog, patch, current, &policy, now)
                 .map_err(ServiceError::Invalid)?;
             if edit.is_empty() {
                 return self.view(id).await;
@@ -128,10 +129,16 @@ impl Tokens {
         grace: Grace,
     ) -> Result<CreatedToken, ServiceError> {
         require_confirmed(admin, AdminPermission::ApiTokensRegenerate)?;
+        let policy = self.store.token_policy().await?;
         for _ in 0..ATTEMPTS {
             let (old_hash, state) = working(self, id).await?;
-            let minted = mint(&self.key);
             let now = Utc::now();
+            // A new value is a new start: it may not outlive what the policy allows a
+            // token issued now (edit the expiry first).
+            policy
+                .check_expiry(state.expires_at, now)
+                .map_err(|e| ServiceError::Invalid(vec![e]))?;
+            let minted = mint(&self.key);
             let grace_until = (grace != Grace::Now).then(|| now + grace.duration());
             let detail = match grace_until {
                 None => String::new(),

@@ -8,6 +8,7 @@ use super::{Description, Grant, Name, ValidMetadata, ValidRestrictions};
 use crate::catalog::{Catalog, Permission};
 use crate::lifetime::Expiry;
 use crate::model::{FieldError, Restrictions, TokenPatch, TokenType};
+use crate::policy::TokenPolicy;
 
 /// A [`TokenPatch`] that passed validation. `None` fields stay as they are.
 #[derive(Debug, Clone, Default)]
@@ -73,10 +74,14 @@ impl TokenEdit {
     /// permissions is checked together with the other's current value, a start against
     /// the expiry it will have. Turning a custom token into a typed one drops its
     /// permission list.
+    ///
+    /// A new expiry must be inside the token policy; an edit that leaves the expiry alone
+    /// is not refused for it, so a token from before the policy can still be renamed.
     pub fn parse(
         catalog: &Catalog,
         patch: &TokenPatch,
         current: Current<'_>,
+        policy: &TokenPolicy,
         now: DateTime<Utc>,
     ) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
@@ -90,7 +95,7 @@ impl TokenEdit {
                 .ok();
         }
         if let Some(lifetime) = patch.lifetime {
-            edit.expiry = Expiry::parse(lifetime, now)
+            edit.expiry = Expiry::parse_within(lifetime, policy, now)
                 .map_err(|e| errors.push(e))
                 .ok();
         }
@@ -245,7 +250,13 @@ mod tests {
         (token_type, permissions): (TokenType, &[Permission]),
     ) -> Result<TokenEdit, Vec<FieldError>> {
         let now = current((token_type, permissions, None));
-        TokenEdit::parse(&Catalog::default(), &patch, now, Utc::now())
+        TokenEdit::parse(
+            &Catalog::default(),
+            &patch,
+            now,
+            &TokenPolicy::default(),
+            Utc::now(),
+        )
     }
 
     #[test]

@@ -78,6 +78,8 @@ mod leaks;
 mod notifications;
 /// Revocation through a database outage, on a private Postgres cluster.
 mod outage;
+/// The token policy: enforced at every write, previewed, brought into.
+mod policy;
 #[path = "../common/private_postgres.rs"]
 mod private_postgres;
 /// Networks, rate limits, quotas, suspend, not-before, grace periods, metadata.

@@ -73,6 +73,9 @@ fn TopBar(admin: AdminView) -> impl IntoView {
                 {admin.can(AdminPermission::AuditRead).then(|| view! {
                     <A href=paths::AUDIT_LOG>"Audit log"</A>
                 })}
+                {admin.can(AdminPermission::PolicyManage).then(|| view! {
+                    <A href=paths::TOKEN_POLICY>"Token policy"</A>
+                })}
             </nav>
             <div class="account">
                 <NotificationBell />

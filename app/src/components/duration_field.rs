@@ -4,6 +4,7 @@ use chrono::{DateTime, Days, Utc};
 use leptos::prelude::*;
 use tollgate::lifetime::{self, FIELD, TokenLifetime};
 use tollgate::model::format_time;
+use tollgate::policy::TokenPolicy;
 
 use crate::components::{FieldMessage, has_error, starts_invalid};
 use crate::error::AppError;
@@ -20,7 +21,31 @@ pub fn DurationField(
     /// On the edit form: the token's expiry now (`None`: never), offered as "keep".
     #[prop(optional)]
     current: Option<Option<DateTime<Utc>>>,
+    /// The token policy: choices beyond it are disabled, and the hint says why
+    /// (presentation only; the core refuses them anyway).
+    #[prop(default = None)]
+    policy: Option<TokenPolicy>,
 ) -> impl IntoView {
+    let now = Utc::now();
+    let offered = {
+        let policy = policy.clone();
+        move |c: DurationChoice| match (&policy, c) {
+            (Some(policy), DurationChoice::Preset(preset)) => policy.offers(preset, now),
+            _ => true,
+        }
+    };
+    let latest_day = policy
+        .as_ref()
+        .and_then(|p| p.latest_day(now))
+        .map(|day| day.to_string());
+    let policy_hint = policy.as_ref().and_then(|p| match p.max_lifetime_days {
+        Some(max) => Some(format!(
+            "Token policy: tokens may live at most {max} days (a date up to {}).",
+            latest_day.clone().unwrap_or_default()
+        )),
+        None if p.require_expiry => Some("Token policy: every token must expire.".to_owned()),
+        None => None,
+    });
     let editing = current.is_some();
     let mut choices = Vec::new();
     if editing {
@@ -33,7 +58,7 @@ pub fn DurationField(
         .into_iter()
         .map(|c| {
             view! {
-                <option value=c.value() selected=move || choice.get() == c>{label(c, current)}</option>
+                <option value=c.value() selected=move || choice.get() == c disabled=!offered(c)>{label(c, current)}</option>
             }
         })
         .collect_view();
@@ -64,7 +89,7 @@ pub fn DurationField(
         // so it works without JavaScript too.
         <div class="custom-date">
             <label for="token-expiry-date">"Expiry date"</label>
-            <input type="date" id="token-expiry-date" name="expiry_date" min=tomorrow
+            <input type="date" id="token-expiry-date" name="expiry_date" min=tomorrow max=latest_day
                 aria-describedby="duration-hint duration-error"
                 aria-invalid=move || date_invalid().to_string()
                 autofocus=refused_at_start && starts_on_date
@@ -73,6 +98,7 @@ pub fn DurationField(
         </div>
         // Computed in the browser as the choice changes; without JavaScript it would go stale.
         <p class="hint js-only" id="duration-hint" data-testid="expiry-preview">{preview}</p>
+        {policy_hint.map(|hint| view! { <p class="hint" data-testid="duration-policy">{hint}</p> })}
         <FieldMessage field=FIELD error />
     }
     .into_any()

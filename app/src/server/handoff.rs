@@ -23,6 +23,7 @@ use tollgate::admins::SessionSecret;
 use tollgate::model::CreatedToken;
 
 use crate::settings::api_tokens::ReturnedForm;
+use crate::settings::policy::PolicyOutcome;
 
 /// How long a handed-over value waits for its page.
 const LIFETIME: Duration = Duration::from_secs(60);
@@ -38,12 +39,15 @@ pub enum HandoffFor {
     CreateForm,
     /// A token's edit form, refused.
     EditForm(i64),
+    /// Settings › Token policy, after one of its forms was posted.
+    PolicyPage,
 }
 
 #[derive(Clone, Debug)]
 pub enum Handoff {
     Reveal(CreatedToken),
     Form(ReturnedForm),
+    Policy(Box<PolicyOutcome>),
 }
 
 /// A session, by the SHA-256 of its id: never the id itself, and not shown by `Debug`.
@@ -184,7 +188,7 @@ mod tests {
     fn name_of(handoff: Option<Handoff>) -> Option<String> {
         match handoff? {
             Handoff::Form(returned) => Some(returned.form.name),
-            Handoff::Reveal(_) => None,
+            Handoff::Reveal(_) | Handoff::Policy(_) => None,
         }
     }
 

@@ -60,7 +60,12 @@ pub fn paths() -> Paths {
 /// An admin operation: the session, the admin permission, and the failures every admin
 /// call can end in.
 fn op(id: &str, summary: &str, permission: &str) -> Op {
-    Op::new(id, "admin-tokens", summary)
+    tagged_op("admin-tokens", id, summary, permission)
+}
+
+/// [`op`] under another tag of the admin API.
+pub(super) fn tagged_op(tag: &str, id: &str, summary: &str, permission: &str) -> Op {
+    Op::new(id, tag, summary)
         .with(|builder| {
             builder
                 .security(SecurityRequirement::new(SESSION_SCHEME, [permission]))
@@ -79,7 +84,7 @@ fn op(id: &str, summary: &str, permission: &str) -> Op {
 
 /// A reference to the schema of the type the handler answers with: named by the type, so
 /// it can't point at a schema that isn't there.
-fn answer<T: ToSchema>() -> RefOr<Schema> {
+pub(super) fn answer<T: ToSchema>() -> RefOr<Schema> {
     schema_ref(&T::name())
 }
 

@@ -6,6 +6,7 @@ mod changes;
 mod create;
 mod export;
 mod list;
+mod policy;
 mod reconfirm;
 mod restrictions;
 

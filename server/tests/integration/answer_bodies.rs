@@ -399,6 +399,50 @@ async fn admin_api_create_refusals() {
 }
 
 #[tokio::test]
+async fn admin_api_policy_answers() {
+    let app = spawn_app().await;
+    let (_, cookie) = app.signed_in_admin().await;
+    let admin = |method: Method, uri: &str| call(method, uri).cookie(&cookie);
+    let policy = json!({"max_lifetime_days": 90, "default_duration_days": 30, "require_expiry": true, "expiry_warning_days": [7, 1]});
+    admin(Method::POST, TOKENS)
+        .json(&json!({"name": "Forever", "type": "read-only", "duration": null}))
+        .send(&app)
+        .await;
+
+    pin(
+        "admin_policy_show_200",
+        admin(Method::GET, "/admin/api/policy").send(&app).await,
+    );
+    pin(
+        "admin_policy_preview_200",
+        admin(Method::POST, "/admin/api/policy/preview")
+            .json(&policy)
+            .send(&app)
+            .await,
+    );
+    pin(
+        "admin_policy_update_200",
+        admin(Method::PUT, "/admin/api/policy")
+            .json(&policy)
+            .send(&app)
+            .await,
+    );
+    pin(
+        "admin_policy_update_400",
+        admin(Method::PUT, "/admin/api/policy")
+            .json(&json!({"max_lifetime_days": 0, "default_duration_days": 120, "require_expiry": true, "expiry_warning_days": [7, 7]}))
+            .send(&app)
+            .await,
+    );
+    pin(
+        "admin_policy_bring_into_policy_200",
+        admin(Method::POST, "/admin/api/policy/bring-into-policy")
+            .send(&app)
+            .await,
+    );
+}
+
+#[tokio::test]
 async fn token_verify_answers() {
     // Three refused tokens from one address, then it waits.
     let app = spawn_app_with(|config| config.throttle_limit = 3).await;

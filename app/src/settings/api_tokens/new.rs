@@ -17,6 +17,7 @@ use crate::components::{
 };
 use crate::error::AppError;
 use crate::paths;
+use crate::settings::policy::token_form_policy;
 
 /// The form's starting values, shared with the edit form.
 pub(super) mod draft;
@@ -55,22 +56,29 @@ fn NewTokenStart() -> impl IntoView {
     });
     let catalog = catalog_resource();
     let returned = Resource::new(|| (), |_| returned_token_form(None));
+    let policy = Resource::new(|| (), |_| token_form_policy());
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                // Without it (a role that can't read tokens), the form offers every choice;
+                // the core still holds every create to the policy.
+                let policy = policy.await.ok();
                 if let Ok(Some(returned)) = returned.await {
                     let draft = TokenDraft::from_form(&returned.form);
-                    return view! { <NewTokenForm draft catalog refused=returned.error /> }.into_any();
+                    return view! { <NewTokenForm draft catalog policy refused=returned.error /> }.into_any();
                 }
+                let blank = policy.as_ref().map_or_else(TokenDraft::default, |p| {
+                    TokenDraft::starting_on(p.default_lifetime(Utc::now()))
+                });
                 match source.await {
                     Ok(Some(token)) => {
                         let draft = TokenDraft::copy_of(&token, Utc::now());
-                        view! { <NewTokenForm draft catalog copied_from=token.name /> }.into_any()
+                        view! { <NewTokenForm draft catalog policy copied_from=token.name /> }.into_any()
                     }
-                    Ok(None) => view! { <NewTokenForm draft=TokenDraft::default() catalog /> }.into_any(),
+                    Ok(None) => view! { <NewTokenForm draft=blank catalog policy /> }.into_any(),
                     Err(error) => view! {
                         <p role="alert" class="alert error">"Could not copy that token: " {error.to_string()}</p>
-                        <NewTokenForm draft=TokenDraft::default() catalog />
+                        <NewTokenForm draft=blank catalog policy />
                     }
                     .into_any(),
                 }
@@ -86,6 +94,8 @@ const ERROR_SUMMARY: &str = "token-form-error";
 fn NewTokenForm(
     draft: TokenDraft,
     catalog: Resource<Result<tollgate::catalog::Catalog, AppError>>,
+    /// The token policy, for the choices the duration offers.
+    policy: Option<tollgate::policy::TokenPolicy>,
     /// The name of the token whose settings the draft copies.
     #[prop(optional, into)]
     copied_from: Option<String>,
@@ -197,7 +207,7 @@ fn NewTokenForm(
                     <DescriptionField value=description error />
                 </div>
                 <div class="field">
-                    <DurationField choice=duration date error />
+                    <DurationField choice=duration date error policy />
                 </div>
                 <div class="field">
                     <TypeField value=token_type />

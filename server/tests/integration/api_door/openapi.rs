@@ -239,6 +239,7 @@ async fn the_panel_reference_is_read_from_the_document_for_signed_in_admins_only
             "tokens",
             "forward-auth",
             "admin-tokens",
+            "admin-policy",
             "meta"
         ]
     );
@@ -346,6 +347,9 @@ async fn each_admin_operation_answers_only_documented_statuses() {
                 json!({"name": format!("new via {method}"), "type": "full-access", "duration": 7}),
             ),
             ("patch", _) => Some(json!({"description": "changed"})),
+            ("put", "/admin/api/policy") | ("post", "/admin/api/policy/preview") => Some(
+                json!({"max_lifetime_days": 365, "default_duration_days": 30, "require_expiry": true, "expiry_warning_days": [7, 1]}),
+            ),
             _ => None,
         };
 
@@ -372,7 +376,7 @@ async fn each_admin_operation_answers_only_documented_statuses() {
         }
         checked += 1;
     }
-    assert_eq!(checked, 10);
+    assert_eq!(checked, 14);
 }
 
 async fn send(

@@ -40,6 +40,19 @@ impl Default for TokenDraft {
 }
 
 impl TokenDraft {
+    /// A blank form starting on `lifetime` (the token policy's default duration).
+    pub fn starting_on(lifetime: TokenLifetime) -> Self {
+        let (duration, date) = match lifetime {
+            TokenLifetime::Until(at) => (DurationChoice::Custom, date_value(at)),
+            preset => (DurationChoice::Preset(preset), String::new()),
+        };
+        Self {
+            duration,
+            date,
+            ..Self::default()
+        }
+    }
+
     /// The values a refused form was posted with, as far as they read; what does not read
     /// (the browser's own selects never send such values) falls back to the default.
     pub fn from_form(form: &TokenForm) -> Self {
