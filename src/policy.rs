@@ -64,15 +64,15 @@ impl Default for TokenPolicy {
 /// a negative or huge one gets a message naming its field rather than a parse failure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct PolicyRequest {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::model::whole_number::option")]
     pub default_duration_days: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::model::whole_number::list")]
     pub expiry_warning_days: Vec<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::model::whole_number::option")]
     pub max_lifetime_days: Option<i64>,
     #[serde(default)]
     pub require_expiry: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::model::whole_number::option")]
     pub revoke_unused_after_days: Option<i64>,
 }
 

@@ -27,6 +27,22 @@ where
     deserializer.deserialize_option(Optional(PhantomData))
 }
 
+/// A list of whole numbers (`[7, 1.0]`).
+pub fn list<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    struct Whole<T>(T);
+    impl<'de, T: TryFrom<i64>> serde::Deserialize<'de> for Whole<T> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            self::deserialize(deserializer).map(Whole)
+        }
+    }
+    let items: Vec<Whole<T>> = serde::Deserialize::deserialize(deserializer)?;
+    Ok(items.into_iter().map(|Whole(n)| n).collect())
+}
+
 struct WholeNumber<T>(PhantomData<T>);
 
 impl<T: TryFrom<i64>> Visitor<'_> for WholeNumber<T> {
@@ -103,6 +119,18 @@ mod tests {
         let counts = read(r#"{"small": 7, "maybe": null}"#).unwrap();
         assert_eq!((counts.small, counts.maybe), (7, None));
         assert_eq!(read(r#"{"small": 7}"#).unwrap().maybe, None);
+    }
+
+    #[test]
+    fn a_list_takes_whole_numbers_however_written() {
+        #[derive(Debug, Deserialize)]
+        struct Days {
+            #[serde(deserialize_with = "super::list")]
+            days: Vec<u32>,
+        }
+        let days: Days = serde_json::from_str(r#"{"days": [7, 1.0]}"#).unwrap();
+        assert_eq!(days.days, [7, 1]);
+        assert!(serde_json::from_str::<Days>(r#"{"days": [7, 1.5]}"#).is_err());
     }
 
     #[test]
