@@ -243,6 +243,16 @@ export async function signIn(page: Page, email = ADMIN_EMAIL, password = ADMIN_P
 }
 
 /** A name no other test (or earlier run against a reused server) has used. */
+/** Signs in with JavaScript off (the `chromium-nojs` project): the browser posts the form. */
+export async function signInWithoutScript(page: Page): Promise<void> {
+  await page.goto('/login');
+  await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', /.*/);
+  await page.getByLabel('Email', { exact: true }).fill(ADMIN_EMAIL);
+  await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expectPath(page, TOKENS_PATH);
+}
+
 export function uniqueName(label: string): string {
   return `${label} ${Date.now()}-${Math.floor(Math.random() * 1_000)}`;
 }

@@ -102,8 +102,8 @@ test('Export CSV and Export JSON download the current view, every row in order',
   const column = (name: string) => CSV_HEADER.indexOf(name);
   expect(rows.map((r) => r[column('name')])).toEqual([USED, IDLE]);
   expect(rows.map((r) => r[column('created_by')])).toEqual(['Ada Admin', 'Ada Admin']);
-  expect(rows[0][column('last_used_at')]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
-  expect(rows[1][column('last_used_at')]).toBe('');
+  expect(rows[0]?.[column('last_used_at')]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+  expect(rows[1]?.[column('last_used_at')]).toBe('');
   expect(rows.every((r) => r[column('status')] === 'active' && r[column('type')] === 'read-only')).toBe(true);
   expect(csv.text).not.toContain('tg_');
 

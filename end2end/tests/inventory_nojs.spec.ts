@@ -1,7 +1,7 @@
 // Reviewing the inventory with JavaScript off: the "Created by" and "Last used" filters are
 // part of the list's GET form, and the export links are plain links that download.
 // Runs only in the `chromium-nojs` project.
-import { ADMIN_EMAIL, ADMIN_PASSWORD, TOKENS_PATH, createViaApi, expect, expectPath, test, type Page } from './fixtures';
+import { TOKENS_PATH, createViaApi, expect, signInWithoutScript, test, type Page } from './fixtures';
 import { CSV_FILE, CSV_HEADER, downloadExport, parseCsv, tokenOfAGoneAdmin } from './inventory-helpers';
 
 test.describe.configure({ mode: 'serial' });
@@ -9,15 +9,6 @@ test.describe.configure({ mode: 'serial' });
 const MINE = 'Nojs inventory mine';
 const GONE_ADMINS = 'Nojs Gary';
 const GONE_TOKEN = 'Nojs left behind';
-
-async function signInWithoutScript(page: Page): Promise<void> {
-  await page.goto('/login');
-  await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', /.*/);
-  await page.getByLabel('Email', { exact: true }).fill(ADMIN_EMAIL);
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expectPath(page, TOKENS_PATH);
-}
 
 async function listedNames(page: Page): Promise<string[]> {
   return page.locator('table.tokens tbody td.name a').allTextContents();

@@ -1,20 +1,11 @@
 // Settings › Token policy with JavaScript off: the browser posts the form itself, and the
 // page it is sent back to shows the preview, the refusal (with what was typed) or the
 // result. Runs only in the `chromium-nojs` project.
-import { ADMIN_EMAIL, ADMIN_PASSWORD, TOKENS_PATH, expect, expectPath, test, uniqueName, type Page } from './fixtures';
+import { expect, expectPath, signInWithoutScript, test, uniqueName } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
 const POLICY_PATH = '/settings/token-policy';
-
-async function signInWithoutScript(page: Page): Promise<void> {
-  await page.goto('/login');
-  await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', /.*/);
-  await page.getByLabel('Email', { exact: true }).fill(ADMIN_EMAIL);
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expectPath(page, TOKENS_PATH);
-}
 
 test('the policy form previews, refuses by field, saves and brings into policy', async ({ page }) => {
   await signInWithoutScript(page);

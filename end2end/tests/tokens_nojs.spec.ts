@@ -3,7 +3,6 @@
 // (`javaScriptEnabled: false`). The tests run in parallel, so every name here is unique and
 // nothing assumes an empty list.
 import {
-  ADMIN_EMAIL,
   ADMIN_PASSWORD,
   NEW_TOKEN_PATH,
   TOKENS_PATH,
@@ -22,6 +21,7 @@ import {
   type TokenDuration,
   type TokenTypeLabel,
   type TokenVerification,
+  signInWithoutScript,
 } from './fixtures';
 
 const TOKEN_PAGE = new RegExp(`^https?://[^/]+${TOKENS_PATH}/(\\d+)$`);
@@ -29,15 +29,6 @@ const TOKEN_PAGE = new RegExp(`^https?://[^/]+${TOKENS_PATH}/(\\d+)$`);
 /** Proves the page runs no script: the wasm marks the body once it has hydrated it. */
 async function expectNoScript(page: Page): Promise<void> {
   await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', /.*/);
-}
-
-async function signInWithoutScript(page: Page): Promise<void> {
-  await page.goto('/login');
-  await expectNoScript(page);
-  await page.getByLabel('Email', { exact: true }).fill(ADMIN_EMAIL);
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expectPath(page, TOKENS_PATH);
 }
 
 type Form = {
