@@ -16,7 +16,7 @@ test('the policy form previews, refuses by field, saves and brings into policy',
 
   await page.goto(POLICY_PATH);
   await page.getByLabel('Maximum lifetime (days)').fill('14');
-  await page.getByLabel('Default duration on the create form (days)').fill('30');
+  await page.getByLabel('Default duration on the create form (days)').fill('7');
   await page.getByRole('button', { name: 'Preview' }).click();
   await expectPath(page, POLICY_PATH);
   await expect(page.getByTestId('policy-preview')).toHaveText(
@@ -25,6 +25,8 @@ test('the policy form previews, refuses by field, saves and brings into policy',
   // What was typed comes back with the page.
   await expect(page.getByLabel('Maximum lifetime (days)')).toHaveValue('14');
 
+  // A default longer than the maximum is refused by field, with what was typed kept.
+  await page.getByLabel('Default duration on the create form (days)').fill('30');
   await page.getByRole('button', { name: 'Save policy' }).click();
   await expectPath(page, POLICY_PATH);
   await expect(page.locator('#default_duration_days-error')).toHaveText(

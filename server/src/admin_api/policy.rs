@@ -21,17 +21,21 @@ pub struct PolicyBody {
     /// Days the create form starts with, at most the maximum; `null`: unlimited (only
     /// without a maximum or a required expiry).
     #[schema(example = 30, minimum = 1, maximum = 3650)]
+    #[serde(default, deserialize_with = "tollgate::model::whole_number::option")]
     default_duration_days: Option<i64>,
     /// Up to 5 distinct day counts before expiry at which admins are warned.
     #[schema(schema_with = warning_days)]
+    #[serde(deserialize_with = "tollgate::model::whole_number::list")]
     expiry_warning_days: Vec<i64>,
     /// The longest a token may live; `null`: no maximum.
     #[schema(example = 90, minimum = 1, maximum = 3650)]
+    #[serde(default, deserialize_with = "tollgate::model::whole_number::option")]
     max_lifetime_days: Option<i64>,
     /// Every token must expire (implied by a maximum).
     require_expiry: bool,
     /// Revoke tokens unused this many days; `null`: never.
     #[schema(minimum = 1, maximum = 3650)]
+    #[serde(default, deserialize_with = "tollgate::model::whole_number::option")]
     revoke_unused_after_days: Option<i64>,
 }
 
