@@ -125,7 +125,14 @@ test('the default status filter is named for what it shows: "Not revoked"', asyn
   const status = page.getByLabel('Status', { exact: true });
   await expect(status).toHaveValue('');
   await expect(status.locator('option:checked')).toHaveText('Not revoked');
-  await expect(status.locator('option')).toHaveText(['Not revoked', 'Active', 'Suspended', 'Expired', 'Revoked']);
+  await expect(status.locator('option')).toHaveText([
+    'Not revoked',
+    'Active',
+    'Suspended',
+    'Expired',
+    'Revoked',
+    'Revoked as leaked',
+  ]);
 });
 
 test('the list refreshes itself: a token made elsewhere appears without a reload', async ({ page }) => {
