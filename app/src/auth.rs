@@ -285,6 +285,25 @@ pub async fn confirm_password(password: String) -> Result<(), AppError> {
     confirm_password_as(&Rpc::current(), &password).await
 }
 
+/// What every form posted without JavaScript that may carry the password does first: confirm `password` when one was typed (a wrong one
+/// counts as a failed sign-in; the outcome is the caller's to report with the form), then
+/// find who is signed in. `None`: nobody is, and the browser is sent to sign in.
+#[cfg(feature = "ssr")]
+pub(crate) async fn confirm_then_sign_in(
+    rpc: &Rpc,
+    password: &str,
+) -> Result<Option<(tollgate::admins::actor::Actor, Result<(), AppError>)>, AppError> {
+    let confirmed = match password {
+        "" => Ok(()),
+        password => confirm_password_as(rpc, password).await,
+    };
+    let Some(admin) = rpc.signed_in_actor().await? else {
+        rpc.redirect(crate::paths::LOGIN);
+        return Ok(None);
+    };
+    Ok(Some((admin, confirmed)))
+}
+
 /// [`confirm_password`] for this request's session; also for forms posted without
 /// JavaScript, which carry the password themselves.
 #[cfg(feature = "ssr")]

@@ -10,6 +10,16 @@ pub const LEAK_SOURCE_MAX: usize = 2048;
 /// Who a report's audit events are by: nobody signs in to report.
 pub const LEAK_REPORTER: &str = "Leak report";
 
+/// Whether `source` is an `http://` or `https://` address with a host (scheme in any
+/// case): what a report's `source` must be, and what the panel links to.
+pub fn is_web_address(source: &str) -> bool {
+    let lower = source.to_ascii_lowercase();
+    ["https://", "http://"]
+        .iter()
+        .find_map(|scheme| lower.strip_prefix(scheme))
+        .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+}
+
 /// A report as a secret scanner (or anyone who found a value) sends it. Holding a value is
 /// the authority to have it revoked; the answer never says which values were tokens.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -22,7 +22,7 @@ use crate::error::ServiceError;
 use crate::failure_throttle::FailureThrottle;
 use crate::model::{
     AuditAction, AuditTargetKind, LEAK_REPORT_MAX, LEAK_SOURCE_MAX, LeakReportReceipt,
-    LeakReportRequest,
+    LeakReportRequest, is_web_address,
 };
 use crate::store::Revocation;
 use crate::tokens::format::{PlainToken, TokenHash};
@@ -97,12 +97,7 @@ fn check_source(source: &str) -> Result<String, ServiceError> {
     }
     text::check("source", "The source", source, Lines::One)
         .map_err(|e| ServiceError::Invalid(vec![e]))?;
-    let lower = source.to_ascii_lowercase();
-    let has_host = ["https://", "http://"]
-        .iter()
-        .find_map(|scheme| lower.strip_prefix(scheme))
-        .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
-    if !has_host || source.contains(char::is_whitespace) {
+    if !is_web_address(source) || source.contains(char::is_whitespace) {
         return Err(invalid(
             "The source must be the http:// or https:// address where the values were found.",
         ));

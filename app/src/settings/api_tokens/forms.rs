@@ -189,25 +189,6 @@ pub fn changes(original: &TokenView, edited: Edited) -> TokenPatch {
     }
 }
 
-/// What both token forms do first: confirm `password` when one was typed (a wrong one
-/// counts as a failed sign-in; the outcome is the caller's to report with the form), then
-/// find who is signed in. `None`: nobody is, and the browser is sent to sign in.
-#[cfg(feature = "ssr")]
-async fn confirm_then_sign_in(
-    rpc: &Rpc,
-    password: &str,
-) -> Result<Option<(tollgate::admins::actor::Actor, Result<(), AppError>)>, AppError> {
-    let confirmed = match password {
-        "" => Ok(()),
-        password => crate::auth::confirm_password_as(rpc, password).await,
-    };
-    let Some(admin) = rpc.signed_in_actor().await? else {
-        rpc.redirect(crate::paths::LOGIN);
-        return Ok(None);
-    };
-    Ok(Some((admin, confirmed)))
-}
-
 /// The create form, posted by a browser without JavaScript. Creates through the same
 /// [`create_token_as`](super::server_fns::create_token_as) as the page's `create_token`, then shows
 /// the token's page with its value (once), or the form again with what was typed.
@@ -233,7 +214,7 @@ pub async fn create_token_form(
     #[server(default)] password: String,
 ) -> Result<(), AppError> {
     let rpc = Rpc::current();
-    let Some((admin, confirmed)) = confirm_then_sign_in(&rpc, &password).await? else {
+    let Some((admin, confirmed)) = crate::auth::confirm_then_sign_in(&rpc, &password).await? else {
         return Ok(());
     };
     let form = TokenForm {
@@ -309,7 +290,7 @@ pub async fn update_token_form(
     #[server(default)] password: String,
 ) -> Result<(), AppError> {
     let rpc = Rpc::current();
-    let Some((admin, confirmed)) = confirm_then_sign_in(&rpc, &password).await? else {
+    let Some((admin, confirmed)) = crate::auth::confirm_then_sign_in(&rpc, &password).await? else {
         return Ok(());
     };
     let form = TokenForm {

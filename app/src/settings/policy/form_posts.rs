@@ -32,12 +32,7 @@ pub async fn policy_form(
     #[server(default)] password: String,
 ) -> Result<(), AppError> {
     let rpc = Rpc::current();
-    let confirmed = match password.as_str() {
-        "" => Ok(()),
-        password => crate::auth::confirm_password_as(&rpc, password).await,
-    };
-    let Some(admin) = rpc.signed_in_actor().await? else {
-        rpc.redirect(crate::paths::LOGIN);
+    let Some((admin, confirmed)) = crate::auth::confirm_then_sign_in(&rpc, &password).await? else {
         return Ok(());
     };
     let fields = PolicyFields {
@@ -78,12 +73,7 @@ pub async fn policy_form(
 #[server(prefix = "/rpc", endpoint = "bring_into_policy_form")]
 pub async fn bring_into_policy_form(#[server(default)] password: String) -> Result<(), AppError> {
     let rpc = Rpc::current();
-    let confirmed = match password.as_str() {
-        "" => Ok(()),
-        password => crate::auth::confirm_password_as(&rpc, password).await,
-    };
-    let Some(admin) = rpc.signed_in_actor().await? else {
-        rpc.redirect(crate::paths::LOGIN);
+    let Some((admin, confirmed)) = crate::auth::confirm_then_sign_in(&rpc, &password).await? else {
         return Ok(());
     };
     let brought = match confirmed {

@@ -2,7 +2,7 @@
 //! found (`POST /api/tokens/leaked`).
 
 use leptos::prelude::*;
-use tollgate::model::LeakReport;
+use tollgate::model::{LeakReport, is_web_address};
 
 /// The facts of the leak report, for the token page's fact list.
 #[component]
@@ -10,10 +10,9 @@ pub fn LeakFacts(leak: LeakReport) -> impl IntoView {
     let from = leak
         .reported_from
         .unwrap_or_else(|| "an unknown address".to_owned());
-    // The core only keeps http(s) addresses; a link to anything else is never drawn.
+    // The core only keeps web addresses; a link to anything else is never drawn.
     let source = leak.source.map(|source| {
-        let lower = source.to_ascii_lowercase();
-        if lower.starts_with("https://") || lower.starts_with("http://") {
+        if is_web_address(&source) {
             view! {
                 "; the value was found at "
                 <a href=source.clone() rel="noopener noreferrer nofollow" target="_blank" data-testid="leak-source">{source.clone()}</a>
