@@ -62,6 +62,9 @@ pub mod tokens;
 /// Input validation: domain types parsed once at the edge.
 #[cfg(feature = "server")]
 pub mod validate;
+/// Signed webhooks: endpoints, the outbox, the delivery worker.
+#[cfg(feature = "server")]
+pub mod webhooks;
 
 #[cfg(feature = "server")]
 pub use crate::error::ServiceError;

@@ -19,6 +19,8 @@ pub use restrictions::*;
 mod audit;
 mod leaks;
 pub use leaks::*;
+mod webhooks;
+pub use webhooks::*;
 pub mod whole_number;
 pub use crate::lifetime::TokenLifetime;
 pub use audit::*;

@@ -106,6 +106,57 @@ mod service {
             Ok(())
         }
 
+        /// Tells every admin who manages webhooks that deliveries to an endpoint are
+        /// being given up on: a bell entry and, with SMTP configured, an email. Once per
+        /// stretch of failure (the store marks the endpoint), never once per event.
+        pub async fn webhook_failing(&self, endpoint_id: i64, url: &str) {
+            if let Err(error) = self.tell_webhook_failing(endpoint_id, url).await {
+                tracing::warn!(%error, endpoint_id, "could not notify admins of a failing webhook");
+            }
+        }
+
+        async fn tell_webhook_failing(
+            &self,
+            endpoint_id: i64,
+            url: &str,
+        ) -> Result<(), ServiceError> {
+            let recipients: Vec<AdminView> = self
+                .store
+                .active_admins()
+                .await?
+                .into_iter()
+                .filter(|admin| admin.can(AdminPermission::WebhooksManage))
+                .collect();
+            let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
+            let summary = format!(
+                "Webhook deliveries to {url} are failing: Tollgate gave up on an event after retrying for a day."
+            );
+            let link = crate::panel_paths::webhook(endpoint_id);
+            self.store
+                .insert_notifications(&ids, None, &summary, Some(&link), Utc::now())
+                .await?;
+            if let Some(mailer) = &self.mailer {
+                let mailer = mailer.clone();
+                let body = format!(
+                    "{summary}\n\nNew events are still tried. See the endpoint's recent deliveries, fix the receiver and redeliver, under Settings > Webhooks.\n"
+                );
+                tokio::spawn(async move {
+                    for recipient in recipients {
+                        let email = Email {
+                            to_name: recipient.name.clone(),
+                            to_address: recipient.email.clone(),
+                            subject: "Tollgate webhook deliveries are failing".to_owned(),
+                            body: body.clone(),
+                        };
+                        if let Err(error) = mailer.send(email).await {
+                            tracing::warn!(%error, admin_id = recipient.id, "could not email a notification");
+                        }
+                    }
+                });
+            }
+            Ok(())
+        }
+
         pub async fn inbox(&self, admin: &AdminView) -> Result<Inbox, ServiceError> {
             let (items, unread) = self.store.inbox(admin.id, INBOX_SIZE).await?;
             Ok(Inbox { unread, items })

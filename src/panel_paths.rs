@@ -14,10 +14,16 @@ pub const ROLES: &str = "/settings/roles";
 pub const PROFILE: &str = "/settings/profile";
 pub const AUDIT_LOG: &str = "/settings/audit-log";
 pub const TOKEN_POLICY: &str = "/settings/token-policy";
+pub const WEBHOOKS: &str = "/settings/webhooks";
 
 /// A token's page.
 pub fn token(id: i64) -> String {
     format!("{TOKENS}/{id}")
+}
+
+/// A webhook endpoint's page: its recent deliveries.
+pub fn webhook(id: i64) -> String {
+    format!("{WEBHOOKS}/{id}")
 }
 
 /// A token's edit form.

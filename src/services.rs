@@ -20,6 +20,7 @@ use crate::tokens::cache::{TokenCache, Trust};
 use crate::tokens::change_feed::{Feed, ReconnectGate};
 use crate::tokens::usage::UsageRecorder;
 use crate::tokens::verifier::{self, Verifier};
+use crate::webhooks::Webhooks;
 
 /// Knobs the services need from configuration.
 #[derive(Debug, Clone)]
@@ -76,6 +77,7 @@ pub struct Tollgate {
     pub notifications: Notifications,
     pub audit: Audit,
     pub policy: Policies,
+    pub webhooks: Webhooks,
     cache: TokenCache,
 }
 
@@ -105,6 +107,7 @@ impl Tollgate {
                 audit.clone(),
             ),
             roles: Roles::new(store.clone()),
+            webhooks: Webhooks::new(store.clone()),
             tokens: Tokens::new(
                 store.clone(),
                 key.clone(),

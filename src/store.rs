@@ -21,6 +21,8 @@ mod roles;
 mod token_list;
 mod token_writes;
 mod tokens;
+pub(crate) mod webhook_outbox;
+mod webhooks;
 
 pub use admin_accounts::{AdminChange, AdminChangeOutcome};
 pub use admins::{AdminCredentials, SessionRecord};
@@ -31,6 +33,8 @@ pub use roles::RoleDeletion;
 pub use token_list::ListCursor;
 pub use token_writes::{QuotaGrant, QuotaReset, Revocation, TokenState, TokenUpdate};
 pub use tokens::{NewTokenRecord, TokenAuthRecord};
+pub use webhook_outbox::{AttemptRecord, ClaimedDelivery};
+pub use webhooks::WebhookRecord;
 
 /// `Retry-After` (seconds) of every answer to [`StoreError::Unavailable`], at every door:
 /// about how long a database restart takes.

@@ -12,9 +12,11 @@ use crate::policy::TokenPolicy;
 pub mod restrictions;
 pub mod text;
 pub mod token_edit;
+pub mod webhook_url;
 pub use restrictions::{ValidMetadata, ValidRestrictions};
 pub use text::{Lines, fold};
 pub use token_edit::TokenEdit;
+pub use webhook_url::WebhookUrl;
 
 pub const NAME_MAX: usize = 100;
 pub const DESCRIPTION_MAX: usize = 500;

@@ -36,6 +36,7 @@ use crate::settings::audit_log::AuditLogPage;
 use crate::settings::policy::TokenPolicyPage;
 use crate::settings::profile::ProfilePage;
 use crate::settings::roles::RolesPage;
+use crate::settings::webhooks::{WebhookPage, WebhooksPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -107,6 +108,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings/token-policy") view=TokenPolicyPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/profile") view=ProfilePage ssr=SsrMode::Async />
                 <Route path=path!("/settings/audit-log") view=AuditLogPage ssr=SsrMode::Async />
+                <Route path=path!("/settings/webhooks") view=WebhooksPage ssr=SsrMode::Async />
+                <Route path=path!("/settings/webhooks/:id") view=WebhookPage ssr=SsrMode::Async />
             </Routes>
             <PasswordDialog />
         </Router>
@@ -135,10 +138,11 @@ mod route_table_tests {
             PROFILE,
             AUDIT_LOG,
             TOKEN_POLICY,
+            WEBHOOKS,
         ] {
             assert!(routed(path), "{path}");
         }
-        for path in [token(7), edit_token(7)] {
+        for path in [token(7), edit_token(7), webhook(7)] {
             assert!(routed(&path.replace('7', ":id")), "{path}");
         }
     }

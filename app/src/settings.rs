@@ -8,3 +8,4 @@ pub mod audit_log;
 pub mod policy;
 pub mod profile;
 pub mod roles;
+pub mod webhooks;

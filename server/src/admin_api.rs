@@ -1,13 +1,14 @@
 //! The admin JSON API (`/admin/api`): the token list and its export, create, read, edit,
-//! regenerate, suspend, resume and revoke, and the token policy, for scripts and CI. Signed
-//! in like the panel (the admin session cookie), with the same validation and the same core
-//! services; refuses cross-site changes.
+//! regenerate, suspend, resume and revoke, the token policy, and webhook endpoints, for
+//! scripts and CI. Signed in like the panel (the admin session cookie), with the same
+//! validation and the same core services; refuses cross-site changes.
 
 mod export;
 mod policy;
 mod requests;
 mod session;
 mod tokens;
+mod webhooks;
 
 use axum::Router;
 use axum::http::HeaderValue;
@@ -40,6 +41,23 @@ pub fn routes() -> Router<AppState> {
         .route("/policy", get(policy::show).put(policy::update))
         .route("/policy/preview", post(policy::preview))
         .route("/policy/bring-into-policy", post(policy::bring_into_policy))
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route(
+            "/webhooks/{id}",
+            get(webhooks::show)
+                .patch(webhooks::update)
+                .delete(webhooks::delete),
+        )
+        .route("/webhooks/{id}/test", post(webhooks::send_test))
+        .route(
+            "/webhooks/{id}/rotate-secret",
+            post(webhooks::rotate_secret),
+        )
+        .route("/webhooks/{id}/deliveries", get(webhooks::deliveries))
+        .route(
+            "/webhooks/deliveries/{id}/redeliver",
+            post(webhooks::redeliver),
+        )
         .fallback(|| async { ApiError::not_found("No admin API endpoint at this path.") })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(SetResponseHeaderLayer::overriding(

@@ -21,6 +21,7 @@ mod error;
 mod health;
 mod policy;
 mod restrictions;
+mod webhooks;
 
 pub use admin_tokens::{AdminToken, GraceValue, Hold, Leak, TokenData, TokenPage, TokenWithSecret};
 pub use api_door::{ForwardGranted, LeakReportReceived, TokenCheck};
@@ -28,6 +29,9 @@ pub use error::{ErrorBody, ErrorResponse, FieldProblem};
 pub use health::{Health, Readiness};
 pub use policy::{BroughtIn, BroughtInData, Policy, PolicyData, PolicyImpact, PolicyPreviewData};
 pub(crate) use restrictions::{metadata as metadata_schema, restrictions as restrictions_schema};
+pub use webhooks::{
+    Delivery, DeliveryData, DeliveryList, Webhook, WebhookData, WebhookList, WebhookWithSecret,
+};
 
 use tollgate::model::{TokenStatus, TokenType};
 use utoipa::openapi::schema::{ObjectBuilder, Type};

@@ -11,6 +11,7 @@ mod policy;
 mod reference;
 mod schemas;
 mod token_requests;
+mod webhooks;
 
 use tollgate::catalog::Catalog;
 use utoipa::ToSchema;
@@ -41,6 +42,7 @@ pub fn document(catalog: &Catalog, settings: &ApiSettings) -> OpenApi {
     ));
     paths.merge(admin::paths());
     paths.merge(policy::paths());
+    paths.merge(webhooks::paths());
     OpenApiBuilder::new()
         .info(
             InfoBuilder::new()
@@ -81,6 +83,14 @@ fn components(catalog: &Catalog, schemes: TokenSchemes) -> Components {
         .schema_from::<answers::BroughtIn>()
         .schema_from::<answers::BroughtInData>()
         .schema_from::<crate::admin_api::PolicyBody>()
+        .schema_from::<answers::Webhook>()
+        .schema_from::<answers::WebhookData>()
+        .schema_from::<answers::WebhookList>()
+        .schema_from::<answers::WebhookWithSecret>()
+        .schema_from::<answers::Delivery>()
+        .schema_from::<answers::DeliveryData>()
+        .schema_from::<answers::DeliveryList>()
+        .schemas_from_iter(webhooks::components())
         .schema("NewToken", token_requests::new_token(catalog))
         .schema("TokenChanges", token_requests::token_changes(catalog))
         .schemas_from_iter(token_requests::components())
@@ -189,6 +199,7 @@ fn tags(catalog: &Catalog) -> Vec<Tag> {
         ),
         ("admin-tokens", "Managing tokens from scripts and CI: the same rules and permissions as the panel, signed in by the admin session."),
         ("admin-policy", "The token policy (maximum lifetime, required expiry, defaults): every create, edit and regenerate is held to it, at every door."),
+        webhooks::tag(),
         ("meta", "Health checks and this document."),
     ]
     .map(|(name, description)| {

@@ -9,6 +9,7 @@ use tollgate::catalog::Catalog;
 use tollgate::notifications::mailer::{MailError, MailSettings, Mailer};
 use tollgate::server_key::{KeyError, ServerKey};
 use tollgate::store::{Store, StoreError, redact_url};
+use tollgate::webhooks::delivery::{DeliveryWorker, WorkerSettings};
 use tollgate::{Settings, Tollgate};
 
 use crate::config::Config;
@@ -173,9 +174,21 @@ impl Application {
             .map_err(StartupError::Changes)?;
         let changes = tokio::spawn(follow_changes);
         let jobs = tokio::spawn(background_jobs(core.clone(), self.usage_flush));
+        // Every instance runs one: claims are once-only across instances.
+        let webhooks = tokio::spawn(
+            DeliveryWorker::new(
+                core.store.clone(),
+                core.notifications.clone(),
+                WorkerSettings::default(),
+            )
+            .run(core.webhooks.wake_signal()),
+        );
         let app = router(self.state);
         connections::serve(self.listener, app, self.limits, shutdown_signal()).await;
         jobs.abort();
+        // An attempt cut short keeps its lease; another instance (or the next start)
+        // retries it once the lease ends.
+        webhooks.abort();
         // The change feed holds a pooled connection; closing the pool waits for it.
         changes.abort();
         let _ = changes.await;

@@ -28,10 +28,12 @@ pub enum AdminPermission {
     AuditRead,
     #[serde(rename = "policy.manage")]
     PolicyManage,
+    #[serde(rename = "webhooks.manage")]
+    WebhooksManage,
 }
 
 impl AdminPermission {
-    pub const ALL: [AdminPermission; 9] = [
+    pub const ALL: [AdminPermission; 10] = [
         AdminPermission::ApiTokensRead,
         AdminPermission::ApiTokensCreate,
         AdminPermission::ApiTokensUpdate,
@@ -41,6 +43,7 @@ impl AdminPermission {
         AdminPermission::AdminsManage,
         AdminPermission::AuditRead,
         AdminPermission::PolicyManage,
+        AdminPermission::WebhooksManage,
     ];
 
     /// The stable identifier (`api_tokens.read`), as stored and sent.
@@ -55,6 +58,7 @@ impl AdminPermission {
             AdminPermission::AdminsManage => "admins.manage",
             AdminPermission::AuditRead => "audit.read",
             AdminPermission::PolicyManage => "policy.manage",
+            AdminPermission::WebhooksManage => "webhooks.manage",
         }
     }
 
@@ -74,6 +78,7 @@ impl AdminPermission {
             AdminPermission::AdminsManage => "managing administrators and roles",
             AdminPermission::AuditRead => "reading the audit log",
             AdminPermission::PolicyManage => "managing the token policy",
+            AdminPermission::WebhooksManage => "managing webhooks",
         }
     }
 }

@@ -42,10 +42,14 @@ pub enum AuditAction {
     RoleUpdate,
     RoleDelete,
     PolicyUpdate,
+    WebhookCreate,
+    WebhookUpdate,
+    WebhookDelete,
+    WebhookRotateSecret,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 27] = [
+    pub const ALL: [AuditAction; 31] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -73,6 +77,10 @@ impl AuditAction {
         AuditAction::RoleUpdate,
         AuditAction::RoleDelete,
         AuditAction::PolicyUpdate,
+        AuditAction::WebhookCreate,
+        AuditAction::WebhookUpdate,
+        AuditAction::WebhookDelete,
+        AuditAction::WebhookRotateSecret,
     ];
 
     /// The stable identifier, as stored and used in URLs (`token.revoke`).
@@ -106,6 +114,10 @@ impl AuditAction {
             RoleUpdate => "role.update",
             RoleDelete => "role.delete",
             PolicyUpdate => "policy.update",
+            WebhookCreate => "webhook.create",
+            WebhookUpdate => "webhook.update",
+            WebhookDelete => "webhook.delete",
+            WebhookRotateSecret => "webhook.rotate_secret",
         }
     }
 
@@ -144,6 +156,10 @@ impl AuditAction {
             RoleUpdate => "Edited role",
             RoleDelete => "Deleted role",
             PolicyUpdate => "Changed token policy",
+            WebhookCreate => "Added webhook",
+            WebhookUpdate => "Edited webhook",
+            WebhookDelete => "Deleted webhook",
+            WebhookRotateSecret => "Rotated webhook secret",
         }
     }
 }
@@ -155,6 +171,7 @@ pub enum AuditTargetKind {
     Token,
     Admin,
     Role,
+    Webhook,
 }
 
 impl AuditTargetKind {
@@ -163,11 +180,12 @@ impl AuditTargetKind {
             AuditTargetKind::Token => "token",
             AuditTargetKind::Admin => "admin",
             AuditTargetKind::Role => "role",
+            AuditTargetKind::Webhook => "webhook",
         }
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        [Self::Token, Self::Admin, Self::Role]
+        [Self::Token, Self::Admin, Self::Role, Self::Webhook]
             .into_iter()
             .find(|k| k.as_str() == value)
     }

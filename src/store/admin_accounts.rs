@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::audit::{INSERT_AUDIT_EVENT, insert_audit_query};
+use super::audit::{INSERT_AUDIT_EVENT, append_audit, insert_audit_query};
 use super::{NewAuditEvent, Store, StoreError, StoreResult, on_pool};
 use crate::model::{AdminListEntry, AdminStatus, AuditTargetKind, RoleRef};
 
@@ -126,7 +126,7 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
             let added = audit.about(AuditTargetKind::Admin, id, name);
-            insert_audit_query!(&added).execute(&mut *tx).await?;
+            append_audit!(tx, &added);
             tx.commit().await?;
             id
         });
@@ -178,7 +178,7 @@ impl Store {
                 tx.rollback().await?;
                 AdminChangeOutcome::WouldLeaveNoSuperAdmin
             } else {
-                insert_audit_query!(audit).execute(&mut *tx).await?;
+                append_audit!(tx, audit);
                 tx.commit().await?;
                 AdminChangeOutcome::Changed
             }
@@ -201,7 +201,7 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            insert_audit_query!(audit).execute(&mut *tx).await?;
+            append_audit!(tx, audit);
             tx.commit().await?
         });
         Ok(())
@@ -241,7 +241,7 @@ impl Store {
                 .bind(keep)
                 .execute(&mut *tx)
                 .await?;
-            insert_audit_query!(audit).execute(&mut *tx).await?;
+            append_audit!(tx, audit);
             tx.commit().await?
         });
         Ok(())

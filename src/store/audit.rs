@@ -50,6 +50,25 @@ macro_rules! insert_audit_query {
 }
 pub(super) use insert_audit_query;
 
+/// Appends `$event` to the audit log inside the transaction `$tx` of the change it
+/// records and, when the change is one webhooks announce (a token change), queues its
+/// delivery to every subscribed endpoint in the same transaction: the one place every
+/// audited change passes, so no change is announced that did not commit, nor missed.
+/// The delivery is queued before the audit row, so the store test that makes the audit
+/// row fail proves a rolled-back change takes its queued deliveries with it.
+macro_rules! append_audit {
+    ($tx:ident, $event:expr) => {{
+        let event: &NewAuditEvent<'_> = $event;
+        if let Some(outbox) = $crate::webhooks::OutboxEvent::from_audit(event) {
+            $crate::store::webhook_outbox::enqueue_query!(&outbox)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        insert_audit_query!(event).execute(&mut *$tx).await?;
+    }};
+}
+pub(super) use append_audit;
+
 /// Runs `$change` (a bound `UPDATE` for one row, written inside `on_pool!` so that each
 /// backend binds its own) and, if it changed that row, appends `$audit`, in one
 /// transaction: `true` when it landed.
@@ -58,7 +77,7 @@ macro_rules! update_audited {
         let mut tx = $pool.begin().await?;
         let landed = $change.execute(&mut *tx).await?.rows_affected() == 1;
         if landed {
-            insert_audit_query!($audit).execute(&mut *tx).await?;
+            append_audit!(tx, $audit);
         }
         tx.commit().await?;
         landed
@@ -179,10 +198,11 @@ fn page_sql(query: &AuditQuery, limit: i64) -> Sql {
 
 impl Store {
     pub async fn insert_audit_event(&self, event: &NewAuditEvent<'_>) -> StoreResult<()> {
-        on_pool!(self, |pool| insert_audit_query!(event)
-            .execute(pool)
-            .await
-            .map(drop)?);
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            append_audit!(tx, event);
+            tx.commit().await?;
+        });
         Ok(())
     }
 

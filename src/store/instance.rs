@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::audit::{INSERT_AUDIT_EVENT, insert_audit_query};
+use super::audit::{INSERT_AUDIT_EVENT, append_audit, insert_audit_query};
 use super::tokens::{INSERT_TOKEN, insert_token_query, permissions_json};
 use super::{NewAuditEvent, NewTokenRecord, Store, StoreResult, on_pool};
 use crate::model::AuditTargetKind;
@@ -41,7 +41,7 @@ impl Store {
                         .fetch_one(&mut *tx)
                         .await?;
                     let created = audit.about(AuditTargetKind::Token, id, token.name);
-                    insert_audit_query!(&created).execute(&mut *tx).await?;
+                    append_audit!(tx, &created);
                 }
             }
             tx.commit().await?;

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sqlx::FromRow;
 
-use super::audit::{INSERT_AUDIT_EVENT, insert_audit_query, update_audited};
+use super::audit::{INSERT_AUDIT_EVENT, append_audit, insert_audit_query, update_audited};
 use super::{NewAuditEvent, Store, StoreError, StoreResult, on_pool};
 use crate::lifetime::unexpired_sql;
 use crate::policy::TokenPolicy;

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::audit::{INSERT_AUDIT_EVENT, insert_audit_query, update_audited};
+use super::audit::{INSERT_AUDIT_EVENT, append_audit, insert_audit_query, update_audited};
 use super::{NewAuditEvent, Store, StoreError, StoreResult, on_pool};
 use crate::admins::access::BuiltInRole;
 use crate::model::{AdminPermission, AuditTargetKind, RoleView};
@@ -119,7 +119,7 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
             let created = audit.about(AuditTargetKind::Role, id, name);
-            insert_audit_query!(&created).execute(&mut *tx).await?;
+            append_audit!(tx, &created);
             tx.commit().await?;
             id
         });
@@ -177,7 +177,7 @@ impl Store {
                 .await?
                 .rows_affected();
             if deleted == 1 {
-                insert_audit_query!(audit).execute(&mut *tx).await?;
+                append_audit!(tx, audit);
                 tx.commit().await?;
                 RoleDeletion::Deleted
             } else {

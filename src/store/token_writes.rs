@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::audit::{INSERT_AUDIT_EVENT, insert_audit_query, update_audited};
+use super::audit::{INSERT_AUDIT_EVENT, append_audit, insert_audit_query, update_audited};
 use super::tokens::{parse_permissions, parse_restrictions, parse_type, permissions_json};
 use super::{NewAuditEvent, Store, StoreResult, on_pool};
 use crate::catalog::Permission;
@@ -213,7 +213,7 @@ impl Store {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                insert_audit_query!(audit).execute(&mut *tx).await?;
+                append_audit!(tx, audit);
             }
             tx.commit().await?;
             landed

@@ -2,7 +2,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ipnet::IpNet;
 use sqlx::FromRow;
 
-use super::audit::{INSERT_AUDIT_EVENT, insert_audit_query};
+use super::audit::{INSERT_AUDIT_EVENT, append_audit, insert_audit_query};
 use super::{NewAuditEvent, Store, StoreError, StoreResult, on_pool};
 use crate::catalog::Permission;
 use crate::model::{
@@ -232,7 +232,7 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
             let created = audit.about(AuditTargetKind::Token, id, token.name);
-            insert_audit_query!(&created).execute(&mut *tx).await?;
+            append_audit!(tx, &created);
             tx.commit().await?;
             id
         });

@@ -102,6 +102,8 @@ mod token_widening;
 mod tokens;
 /// Usage counted in memory and flushed in batches.
 mod usage;
+/// Webhook endpoints, the outbox and claiming deliveries.
+mod webhooks;
 
 const PASSWORD: &str = "correct horse battery staple";
 

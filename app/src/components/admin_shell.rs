@@ -76,6 +76,9 @@ fn TopBar(admin: AdminView) -> impl IntoView {
                 {admin.can(AdminPermission::PolicyManage).then(|| view! {
                     <A href=paths::TOKEN_POLICY>"Token policy"</A>
                 })}
+                {admin.can(AdminPermission::WebhooksManage).then(|| view! {
+                    <A href=paths::WEBHOOKS>"Webhooks"</A>
+                })}
             </nav>
             <div class="account">
                 <NotificationBell />

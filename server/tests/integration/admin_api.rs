@@ -9,6 +9,7 @@ mod list;
 mod policy;
 mod reconfirm;
 mod restrictions;
+mod webhooks;
 
 use crate::common::{Reply, TestApp};
 use axum::body::Body;

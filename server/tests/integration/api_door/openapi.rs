@@ -240,6 +240,7 @@ async fn the_panel_reference_is_read_from_the_document_for_signed_in_admins_only
             "forward-auth",
             "admin-tokens",
             "admin-policy",
+            "admin-webhooks",
             "meta"
         ]
     );
@@ -321,7 +322,10 @@ async fn each_admin_operation_answers_only_documented_statuses() {
             Some(json!({"name": format!("for {method} {path}"), "type": "read-only"})),
         )
         .await;
-        let uri = path.replace("{id}", &made.body["data"]["id"].to_string());
+        let mut uri = path.replace("{id}", &made.body["data"]["id"].to_string());
+        if path.starts_with("/admin/api/webhooks") {
+            uri = webhook_uri(&app, &cookie, &path).await;
+        }
         // Resuming and ending a grace period need a token that is held or rolling.
         let before = match path.as_str() {
             "/admin/api/tokens/{id}/resume" => Some(("suspend", None)),
@@ -346,6 +350,9 @@ async fn each_admin_operation_answers_only_documented_statuses() {
             ("post", "/admin/api/tokens") => Some(
                 json!({"name": format!("new via {method}"), "type": "full-access", "duration": 7}),
             ),
+            ("post", "/admin/api/webhooks") => {
+                Some(json!({"url": "https://hooks.example.com/new", "events": ["token.revoked"]}))
+            }
             ("patch", _) => Some(json!({"description": "changed"})),
             ("put", "/admin/api/policy") | ("post", "/admin/api/policy/preview") => Some(
                 json!({"max_lifetime_days": 365, "default_duration_days": 30, "require_expiry": true, "expiry_warning_days": [7, 1]}),
@@ -376,7 +383,20 @@ async fn each_admin_operation_answers_only_documented_statuses() {
         }
         checked += 1;
     }
-    assert_eq!(checked, 14);
+    assert_eq!(checked, 23);
+}
+
+/// `path` with `{id}` a fresh webhook endpoint's, or for redeliver a delivery's.
+async fn webhook_uri(app: &TestApp, cookie: &str, path: &str) -> String {
+    let hook = json!({"url": "https://hooks.example.com/", "events": ["token.created"]});
+    let made = send(app, "post", "/admin/api/webhooks", Some(cookie), Some(hook)).await;
+    let id = made.body["data"]["id"].to_string();
+    if path != "/admin/api/webhooks/deliveries/{id}/redeliver" {
+        return path.replace("{id}", &id);
+    }
+    let test = format!("/admin/api/webhooks/{id}/test");
+    let queued = send(app, "post", &test, Some(cookie), None).await;
+    path.replace("{id}", &queued.body["data"]["id"].to_string())
 }
 
 async fn send(
