@@ -163,6 +163,28 @@ pub fn unexpired_sql(expiry: &str, now: &str) -> String {
     format!("{expiry} > {now}")
 }
 
+/// The duration a token's current expiry was chosen with (its expiry minus the moment
+/// it was set): what a renew extends it by, and the longest warning threshold that makes
+/// sense for it. `None` when it never expires, or for a moment that is not before it.
+pub fn renewal(
+    expires_at: Option<DateTime<Utc>>,
+    set_at: Option<DateTime<Utc>>,
+) -> Option<chrono::Duration> {
+    let lifetime = expires_at? - set_at?;
+    (lifetime > chrono::Duration::zero()).then_some(lifetime)
+}
+
+/// "30 days", "12 hours": how long a renew gives, as the panel and messages say it.
+pub fn describe(duration: chrono::Duration) -> String {
+    let days = duration.num_days();
+    if days >= 1 {
+        let days = (duration + chrono::Duration::hours(12)).num_days();
+        return format!("{days} day{}", if days == 1 { "" } else { "s" });
+    }
+    let hours = duration.num_hours().max(1);
+    format!("{hours} hour{}", if hours == 1 { "" } else { "s" })
+}
+
 /// When a token saved now expires: a preset counted from now, never, or a custom moment
 /// that must lie in the future (and within years a database can store).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -317,5 +339,14 @@ mod tests {
     #[test]
     fn the_presets_in_words_name_each_preset() {
         assert_eq!(TokenLifetime::day_presets_in_words(), "7, 30 or 90");
+    }
+
+    #[test]
+    fn durations_read_as_days_or_hours() {
+        assert_eq!(describe(chrono::Duration::days(30)), "30 days");
+        assert_eq!(describe(chrono::Duration::days(1)), "1 day");
+        assert_eq!(describe(chrono::Duration::hours(30)), "1 day");
+        assert_eq!(describe(chrono::Duration::hours(5)), "5 hours");
+        assert_eq!(describe(chrono::Duration::minutes(5)), "1 hour");
     }
 }

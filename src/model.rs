@@ -90,6 +90,10 @@ pub struct TokenView {
     /// The client address of that last use.
     pub last_used_ip: Option<String>,
     pub expires_at: Option<DateTime<Utc>>,
+    /// When that expiry was chosen (the create, an edit of it, a renew); `None` when the
+    /// token never expires. A renew extends by `expires_at - expiry_set_at`.
+    #[serde(default)]
+    pub expiry_set_at: Option<DateTime<Utc>>,
     /// When the token was revoked; it stays listed (under the "revoked" filter) as history.
     pub revoked_at: Option<DateTime<Utc>>,
     /// The revoking admin's name; `None` for working tokens, and once that admin is gone.
@@ -112,6 +116,9 @@ pub struct TokenView {
     /// Set when the token was revoked because its value was reported as leaked.
     #[serde(default)]
     pub leak: Option<LeakReport>,
+    /// Revoked by the policy's inactivity rule (by Tollgate, not an admin).
+    #[serde(default)]
+    pub revoked_unused: bool,
 }
 
 impl TokenView {
@@ -134,6 +141,12 @@ impl TokenView {
         }
     }
 
+    /// How long a renew extends the token: the duration its current expiry was chosen
+    /// with. `None` when it never expires.
+    pub fn renewal(&self) -> Option<chrono::Duration> {
+        crate::lifetime::renewal(self.expires_at, self.expiry_set_at)
+    }
+
     /// The previous value still works at `now` (a regenerate's grace period).
     pub fn previous_value_works(&self, now: DateTime<Utc>) -> bool {
         self.previous_value
@@ -154,6 +167,9 @@ impl TokenView {
     /// reported leaked"; `None` while it works.
     pub fn revocation_label(&self) -> Option<String> {
         self.revoked_at?;
+        if self.revoked_unused {
+            return Some(format!("by {TOLLGATE_ITSELF}: unused"));
+        }
         Some(match (&self.leak, &self.revoked_by) {
             (Some(_), _) => "reported as leaked".to_owned(),
             (None, Some(name)) => format!("by {name}"),

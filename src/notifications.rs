@@ -1,6 +1,6 @@
 //! Telling admins what changed: every admin who may read tokens hears when one is created
-//! (who, when, the masked token; never its value) or reported as leaked, in the panel and,
-//! with SMTP configured, by email.
+//! (who, when, the masked token; never its value), reported as leaked, about to expire, or
+//! revoked for not being used, in the panel and, with SMTP configured, by email.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -32,13 +32,15 @@ pub use service::Notifications;
 
 #[cfg(feature = "server")]
 mod service {
-    use chrono::Utc;
+    use chrono::{DateTime, Utc};
 
     use super::Inbox;
     use crate::error::ServiceError;
+    use crate::lifetime::describe;
     use crate::model::{AdminPermission, AdminView, TokenView, format_time};
     use crate::notifications::mailer::{Email, Mailer};
-    use crate::store::Store;
+    use crate::store::{ExpiringToken, ExpiryWarning, Store};
+    use crate::webhooks::OutboxEvent;
 
     /// How many notifications the bell lists.
     const INBOX_SIZE: i64 = 20;
@@ -78,6 +80,79 @@ mod service {
             }
         }
 
+        /// Warns every admin who may read tokens that `token` expires soon (the warning
+        /// `days` before), with a bell entry, the `token.expiring` webhook event and, with
+        /// SMTP configured, an email: `true` when this call sent it. The store marks it sent
+        /// in the same transaction, so it goes out once across instances and restarts.
+        pub async fn token_expiring(
+            &self,
+            token: &ExpiringToken,
+            days: u32,
+            now: DateTime<Utc>,
+        ) -> Result<bool, ServiceError> {
+            let recipients = self.token_readers().await?;
+            let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
+            let news = TokenNews::expiring(token, now);
+            let link = crate::panel_paths::token(token.id);
+            let event = OutboxEvent::expiring(token.id, &token.name, token.expires_at, days, now);
+            let warning = ExpiryWarning {
+                token_id: token.id,
+                days,
+                expires_at: token.expires_at,
+                recipients: &ids,
+                message: &news.summary,
+                link: &link,
+                event: &event,
+            };
+            let sent = self.store.claim_expiry_warning(&warning, now).await?;
+            if sent {
+                self.mail_in_background(news, recipients);
+            }
+            Ok(sent)
+        }
+
+        /// One summary for every admin who may read tokens of the tokens the inactivity
+        /// rule just revoked (never one notification per token).
+        pub async fn unused_revoked(&self, names: &[String], days: u32) {
+            if names.is_empty() {
+                return;
+            }
+            let news = TokenNews::unused_revoked(names, days);
+            let told = async {
+                let recipients = self.token_readers().await?;
+                let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
+                let link = format!("{}?status=revoked", crate::panel_paths::TOKENS);
+                self.store
+                    .insert_notifications(&ids, None, &news.summary, Some(&link), Utc::now())
+                    .await?;
+                self.mail_in_background(news, recipients);
+                Ok::<(), ServiceError>(())
+            };
+            if let Err(error) = told.await {
+                tracing::warn!(%error, "could not notify admins of revoked unused tokens");
+            }
+        }
+
+        /// The active admins whose role may read tokens: who hears about tokens.
+        async fn token_readers(&self) -> Result<Vec<AdminView>, ServiceError> {
+            Ok(self
+                .store
+                .active_admins()
+                .await?
+                .into_iter()
+                .filter(|admin| admin.can(AdminPermission::ApiTokensRead))
+                .collect())
+        }
+
+        /// Mails `news` to each of `recipients` without making the caller wait: SMTP can
+        /// take seconds.
+        fn mail_in_background(&self, news: TokenNews, recipients: Vec<AdminView>) {
+            if let Some(mailer) = &self.mailer {
+                let mailer = mailer.clone();
+                tokio::spawn(async move { news.mail(&mailer, recipients).await });
+            }
+        }
+
         /// A bell entry linking to `token` for every admin who may read tokens (already
         /// read for `actor`, who knows), and an email to each in the background.
         async fn tell_token_readers(
@@ -86,23 +161,13 @@ mod service {
             token: &TokenView,
             news: TokenNews,
         ) -> Result<(), ServiceError> {
-            let recipients: Vec<AdminView> = self
-                .store
-                .active_admins()
-                .await?
-                .into_iter()
-                .filter(|admin| admin.can(AdminPermission::ApiTokensRead))
-                .collect();
+            let recipients = self.token_readers().await?;
             let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
             let link = crate::panel_paths::token(token.id);
             self.store
                 .insert_notifications(&ids, actor, &news.summary, Some(&link), Utc::now())
                 .await?;
-            if let Some(mailer) = &self.mailer {
-                let mailer = mailer.clone();
-                // SMTP can take seconds; whoever caused the news does not wait.
-                tokio::spawn(async move { news.mail(&mailer, recipients).await });
-            }
+            self.mail_in_background(news, recipients);
             Ok(())
         }
 
@@ -211,6 +276,62 @@ mod service {
             );
             Self {
                 subject: format!("API token \"{}\" reported as leaked", token.name),
+                summary,
+                body,
+            }
+        }
+
+        fn expiring(token: &ExpiringToken, now: DateTime<Utc>) -> Self {
+            let left = describe(token.expires_at - now);
+            let expires = format_time(token.expires_at);
+            let summary = format!(
+                "The API token “{}” ({}) expires in {left}, on {expires}. Renew it on its page to keep it working.",
+                token.name, token.hint
+            );
+            let body = format!(
+                "An API token expires soon.\n\n\
+                 Name:       {name}\n\
+                 Token:      {hint} (masked)\n\
+                 Expires:    {expires} (in {left})\n\
+                 Its page:   {path} in Tollgate\n\n\
+                 Renew it there to keep the same value working for as long again as it was\n\
+                 first given (within the token policy), or regenerate it if the value must change.\n",
+                name = token.name,
+                hint = token.hint,
+                path = crate::panel_paths::token(token.id),
+            );
+            Self {
+                subject: format!("API token \"{}\" expires in {left}", token.name),
+                summary,
+                body,
+            }
+        }
+
+        fn unused_revoked(names: &[String], days: u32) -> Self {
+            const LISTED: usize = 10;
+            let mut list: Vec<String> = names
+                .iter()
+                .take(LISTED)
+                .map(|n| format!("“{n}”"))
+                .collect();
+            if names.len() > LISTED {
+                list.push(format!("and {} more", names.len() - LISTED));
+            }
+            let count = match names.len() {
+                1 => "1 API token".to_owned(),
+                n => format!("{n} API tokens"),
+            };
+            let summary = format!(
+                "Tollgate revoked {count} unused for {days} days, as the token policy says: {}.",
+                list.join(", ")
+            );
+            let body = format!(
+                "{summary}\n\nEach is in Settings > Audit log as revoked by {by}; the list's\n\
+                 \"Revoked\" filter shows them. Whoever still needs one needs a new token.\n",
+                by = crate::model::TOLLGATE_ITSELF,
+            );
+            Self {
+                subject: format!("Tollgate revoked {count} unused for {days} days"),
                 summary,
                 body,
             }

@@ -34,16 +34,16 @@ pub struct TokenPolicy {
     /// What the create form starts with, in days; `None`: unlimited. 7, 30 and 90 are the
     /// form's presets; another count starts the form on a custom date.
     pub default_duration_days: Option<u32>,
-    /// Days before expiry at which admins are warned, longest first (used by the expiry
-    /// warnings; stored with the policy so one page sets both).
+    /// Days before expiry at which admins are warned, longest first (see
+    /// [`crate::tokens::expiry_warnings`]; stored with the policy so one page sets both).
     pub expiry_warning_days: Vec<u32>,
     /// The longest a token may live from when it is issued, changed or regenerated;
     /// `None`: no maximum.
     pub max_lifetime_days: Option<u32>,
     /// Every token must have an expiry (implied by a maximum lifetime).
     pub require_expiry: bool,
-    /// Tokens unused for this many days are to be revoked (previewed now; a later job
-    /// revokes them); `None`: never.
+    /// Working tokens unused for this many days are revoked by the lifecycle job
+    /// ([`crate::tokens::lifecycle`]); `None`: never.
     pub revoke_unused_after_days: Option<u32>,
 }
 

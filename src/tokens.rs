@@ -27,6 +27,8 @@ pub mod cache;
 pub mod change_feed;
 /// Changing and ending a token: edit, regenerate, revoke.
 mod edits;
+/// Warning admins before a token expires, once per threshold.
+pub mod expiry_warnings;
 /// The list's current view over every page, as CSV or JSON, a page at a time.
 pub mod export;
 /// The two tokens a new instance starts with.
@@ -35,16 +37,22 @@ mod first_start;
 pub mod format;
 /// Suspending and resuming, ending a grace period.
 pub mod holds;
+/// Revoking tokens nobody uses, as the token policy says.
+mod inactivity;
 /// Shortening the expiry of tokens outside the token policy.
 mod into_policy;
 /// Leaked-token reports: a value anyone found is revoked at once.
 pub mod leaks;
+/// The timer jobs: expiry warnings and the inactivity rule.
+pub mod lifecycle;
 /// A new token value with its hash and hint: the one way tokens are made.
 pub mod mint;
 /// Usage quotas, leased by instances in blocks.
 pub mod quota;
 /// Per-token rate limits (GCRA), per instance.
 pub mod rate_limit;
+/// Renewing: the same value, a new expiry, by the original duration.
+pub mod renew;
 /// Many tokens at once, for load tests.
 pub mod seed;
 /// Usage (last use, per-day counts), buffered in memory and flushed in batches.

@@ -1,5 +1,5 @@
 //! The admin JSON API (`/admin/api`): the token list and its export, create, read, edit,
-//! regenerate, suspend, resume and revoke, the token policy, and webhook endpoints, for
+//! regenerate, renew, suspend, resume and revoke, the token policy, and webhook endpoints, for
 //! scripts and CI. Signed in like the panel (the admin session cookie), with the same
 //! validation and the same core services; refuses cross-site changes.
 
@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens/{id}/suspend", post(tokens::suspend))
         .route("/tokens/{id}/resume", post(tokens::resume))
         .route("/tokens/{id}/end-grace", post(tokens::end_grace))
+        .route("/tokens/{id}/renew", post(tokens::renew))
         .route("/policy", get(policy::show).put(policy::update))
         .route("/policy/preview", post(policy::preview))
         .route("/policy/bring-into-policy", post(policy::bring_into_policy))

@@ -198,13 +198,18 @@ impl Application {
     }
 }
 
-/// Flushes token usage every `flush` and purges ended sessions every hour.
+/// Flushes token usage every `flush`, runs the token lifecycle jobs (expiry warnings, the
+/// inactivity rule) every minute, and purges ended sessions every hour.
 async fn background_jobs(core: Tollgate, flush: Duration) {
     let mut flush_tick = tokio::time::interval(flush);
+    let mut lifecycle_tick = tokio::time::interval(Duration::from_secs(60));
     let mut purge_tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tokio::select! {
             _ = flush_tick.tick() => core.flush_usage().await,
+            _ = lifecycle_tick.tick() => {
+                core.tokens.run_lifecycle_jobs(chrono::Utc::now()).await;
+            }
             _ = purge_tick.tick() => {
                 if let Err(error) = core.admins.purge_expired_sessions().await {
                     tracing::warn!(%error, "could not purge expired sessions");

@@ -23,6 +23,7 @@ pub enum AuditAction {
     TokenCreate,
     TokenUpdate,
     TokenRegenerate,
+    TokenRenew,
     TokenRevoke,
     TokenSuspend,
     TokenResume,
@@ -49,7 +50,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 31] = [
+    pub const ALL: [AuditAction; 32] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -59,6 +60,7 @@ impl AuditAction {
         AuditAction::TokenCreate,
         AuditAction::TokenUpdate,
         AuditAction::TokenRegenerate,
+        AuditAction::TokenRenew,
         AuditAction::TokenRevoke,
         AuditAction::TokenSuspend,
         AuditAction::TokenResume,
@@ -96,6 +98,7 @@ impl AuditAction {
             TokenCreate => "token.create",
             TokenUpdate => "token.update",
             TokenRegenerate => "token.regenerate",
+            TokenRenew => "token.renew",
             TokenRevoke => "token.revoke",
             TokenSuspend => "token.suspend",
             TokenResume => "token.resume",
@@ -138,6 +141,7 @@ impl AuditAction {
             TokenCreate => "Created token",
             TokenUpdate => "Edited token",
             TokenRegenerate => "Regenerated token",
+            TokenRenew => "Renewed token",
             TokenRevoke => "Revoked token",
             TokenSuspend => "Suspended token",
             TokenResume => "Resumed token",

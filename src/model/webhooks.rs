@@ -94,6 +94,8 @@ impl WebhookEvent {
             AuditAction::TokenCreate => Some(WebhookEvent::TokenCreated),
             AuditAction::TokenUpdate => Some(WebhookEvent::TokenUpdated),
             AuditAction::TokenRegenerate => Some(WebhookEvent::TokenRegenerated),
+            // A renew changes the expiry: an update, its detail says how.
+            AuditAction::TokenRenew => Some(WebhookEvent::TokenUpdated),
             AuditAction::TokenRevoke => Some(WebhookEvent::TokenRevoked),
             AuditAction::TokenSuspend => Some(WebhookEvent::TokenSuspended),
             AuditAction::TokenResume => Some(WebhookEvent::TokenResumed),

@@ -51,6 +51,15 @@ fn working_at_first_placeholder() -> String {
     )
 }
 
+/// The working tokens not used since `$2` (never used: not since their creation), at `$1`:
+/// what the inactivity rule counts in the preview and revokes in its job.
+pub(super) fn unused_where() -> String {
+    format!(
+        "{} AND COALESCE(last_used_at, created_at) <= $2",
+        working_at_first_placeholder()
+    )
+}
+
 /// The working tokens outside `policy`: `$1` is now, `$2` the latest expiry allowed (only
 /// named when the policy has a maximum). `None`: the policy puts nothing outside.
 fn outside_where(policy: &TokenPolicy) -> Option<String> {
@@ -160,9 +169,8 @@ impl Store {
     /// never used counts from its creation).
     pub async fn count_unused(&self, days: u32, now: DateTime<Utc>) -> StoreResult<i64> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM api_tokens WHERE {} \
-             AND COALESCE(last_used_at, created_at) <= $2",
-            working_at_first_placeholder()
+            "SELECT COUNT(*) FROM api_tokens WHERE {}",
+            unused_where()
         ));
         let cutoff = now - Duration::days(i64::from(days));
         let (count,): (i64,) = on_pool!(self, |pool| sqlx::query_as(sql)

@@ -18,6 +18,8 @@ use crate::validate::fold;
 
 /// `revoked_reason` of a token revoked because its value was reported as leaked.
 pub(super) const REVOKED_AS_LEAKED: &str = "leaked";
+/// `revoked_reason` of a token the inactivity rule revoked.
+pub(super) const REVOKED_AS_UNUSED: &str = "unused";
 
 /// Who or what revokes a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +31,8 @@ pub enum Revocation<'a> {
         source: Option<&'a str>,
         reported_from: Option<&'a str>,
     },
+    /// The policy's inactivity rule: unused for that many days.
+    Unused,
 }
 
 /// What a change is checked against: the token's hash (`None` once revoked), whether it is
@@ -41,6 +45,8 @@ pub struct TokenState {
     pub permissions: Vec<Permission>,
     /// `None`: never expires.
     pub expires_at: Option<DateTime<Utc>>,
+    /// When that expiry was chosen (see [`crate::model::TokenView::expiry_set_at`]).
+    pub expiry_set_at: Option<DateTime<Utc>>,
     pub restrictions: Restrictions,
     pub suspended: bool,
     /// The previous value's hash, while it may still be in caches (a grace period).
@@ -55,6 +61,7 @@ struct TokenStateRow {
     token_type: String,
     permissions: String,
     expires_at: Option<DateTime<Utc>>,
+    expiry_set_at: Option<DateTime<Utc>>,
     restrictions: String,
     suspended: bool,
     previous_hash: Option<String>,
@@ -104,7 +111,8 @@ struct QuotaRow {
 impl Store {
     pub async fn token_state(&self, id: i64) -> StoreResult<Option<TokenState>> {
         const SQL: &str = "SELECT name, token_hash, revoked_at, token_type, permissions, \
-                           expires_at, restrictions, suspended_at IS NOT NULL AS suspended, \
+                           expires_at, expiry_set_at, restrictions, \
+                           suspended_at IS NOT NULL AS suspended, \
                            previous_hash FROM api_tokens WHERE id = $1";
         let row: Option<TokenStateRow> = on_pool!(self, |pool| sqlx::query_as(SQL)
             .bind(id)
@@ -118,6 +126,7 @@ impl Store {
                 hash: r.token_hash,
                 revoked_at: r.revoked_at,
                 expires_at: r.expires_at,
+                expiry_set_at: r.expiry_set_at,
                 restrictions: parse_restrictions(&r.restrictions)?,
                 suspended: r.suspended,
                 previous_hash: r.previous_hash,
@@ -142,6 +151,7 @@ impl Store {
                  token_type = COALESCE($3, token_type), \
                  permissions = COALESCE($4, permissions), \
                  expires_at = CASE WHEN $5 THEN $6 ELSE expires_at END, \
+                 expiry_set_at = CASE WHEN $5 THEN $16 ELSE expiry_set_at END, \
                  name_fold = COALESCE($9, name_fold), \
                  description_fold = COALESCE($10, description_fold), \
                  restrictions = COALESCE($11, restrictions), \
@@ -171,7 +181,9 @@ impl Store {
                 .bind(metadata.as_deref())
                 .bind(update.quota.is_some())
                 .bind(update.quota.and_then(|q| q.remaining))
-                .bind(update.quota.and_then(|q| q.period_start)),
+                .bind(update.quota.and_then(|q| q.period_start))
+                // A new expiry is chosen at the moment of the change.
+                .bind(audit.at),
             audit
         ));
         Ok(landed)
@@ -348,6 +360,7 @@ impl Store {
                 source,
                 reported_from,
             } => (None, Some(REVOKED_AS_LEAKED), source, reported_from),
+            Revocation::Unused => (None, Some(REVOKED_AS_UNUSED), None, None),
         };
         let landed = on_pool!(self, |pool| update_audited!(
             pool,

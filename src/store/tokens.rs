@@ -76,6 +76,7 @@ pub(super) struct TokenRow {
     revoked_reason: Option<String>,
     leak_source: Option<String>,
     leak_reported_from: Option<String>,
+    expiry_set_at: Option<DateTime<Utc>>,
 }
 
 #[derive(FromRow)]
@@ -101,7 +102,8 @@ macro_rules! token_view_columns {
             "t.created_at, t.last_used_at, t.last_used_ip, t.expires_at, ",
             "t.revoked_at, r.name AS revoked_by_name, t.restrictions, t.metadata, ",
             "t.quota_remaining, t.suspended_at, s.name AS suspended_by_name, t.suspend_reason, ",
-            "t.previous_hint, t.previous_until, t.revoked_reason, t.leak_source, t.leak_reported_from ",
+            "t.previous_hint, t.previous_until, t.revoked_reason, t.leak_source, t.leak_reported_from, ",
+            "t.expiry_set_at ",
             "FROM api_tokens t LEFT JOIN admins a ON a.id = t.created_by ",
             "LEFT JOIN admins r ON r.id = t.revoked_by ",
             "LEFT JOIN admins s ON s.id = t.suspended_by ",
@@ -119,8 +121,9 @@ macro_rules! select_token_views {
 
 pub(super) const INSERT_TOKEN: &str = "INSERT INTO api_tokens \
      (name, description, token_type, permissions, token_hash, hint, created_by, created_at, expires_at, \
-      name_fold, description_fold, restrictions, metadata, quota_remaining, quota_period_start) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id";
+      name_fold, description_fold, restrictions, metadata, quota_remaining, quota_period_start, \
+      expiry_set_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $8) RETURNING id";
 
 /// [`INSERT_TOKEN`] with a [`NewTokenRecord`] bound, for whichever backend runs it. The
 /// folded name and description are computed here, so no writer can forget them.
@@ -208,6 +211,9 @@ impl TryFrom<TokenRow> for TokenView {
                 .previous_hint
                 .zip(row.previous_until)
                 .map(|(hint, until)| PreviousValue { hint, until }),
+            expiry_set_at: row.expires_at.and(row.expiry_set_at),
+            revoked_unused: row.revoked_reason.as_deref()
+                == Some(super::token_writes::REVOKED_AS_UNUSED),
             leak: (row.revoked_reason.as_deref() == Some(super::token_writes::REVOKED_AS_LEAKED))
                 .then_some(LeakReport {
                     reported_from: row.leak_reported_from,

@@ -12,7 +12,7 @@ use crate::model::{
     AdminPermission, AuditAction, BULK_REVOKE_MAX, CreatedToken, FieldError, Grace, TokenPatch,
     TokenView,
 };
-use crate::store::{QuotaReset, Revocation, StoreError, TokenState, TokenUpdate};
+use crate::store::{NewAuditEvent, QuotaReset, Revocation, StoreError, TokenState, TokenUpdate};
 use crate::tokens::mint::mint;
 use crate::validate::TokenEdit;
 use crate::validate::token_edit::Current;
@@ -104,7 +104,11 @@ impl Tokens {
             };
             let detail = edit.describe(&state.name);
             let name = update.name.unwrap_or(&state.name);
-            let audit = Self::audit_event(admin, AuditAction::TokenUpdate, id, name, &detail);
+            // At the moment the new expiry (if any) was counted from.
+            let audit = NewAuditEvent {
+                at: now,
+                ..Self::audit_event(admin, AuditAction::TokenUpdate, id, name, &detail)
+            };
             if self
                 .store
                 .update_token(id, &hash, &update, &audit)

@@ -49,6 +49,15 @@ struct SettingChange<'a> {
     detail: &'a str,
 }
 
+/// A token expires soon: which, when, and the warning's threshold.
+#[derive(Serialize)]
+struct Expiring<'a> {
+    days: u32,
+    expires_at: String,
+    id: i64,
+    name: &'a str,
+}
+
 /// "Send a test event".
 #[derive(Serialize)]
 struct TestData<'a> {
@@ -101,6 +110,24 @@ impl OutboxEvent {
                 Some(Self::new(event, None, audit.at, &data))
             }
         }
+    }
+
+    /// A `token.expiring` event: token `id` (named `name`) expires at `expires_at`, and
+    /// this is its warning `days` before.
+    pub fn expiring(
+        id: i64,
+        name: &str,
+        expires_at: DateTime<Utc>,
+        days: u32,
+        at: DateTime<Utc>,
+    ) -> Self {
+        let data = Expiring {
+            days,
+            expires_at: expires_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            id,
+            name,
+        };
+        Self::new(WebhookEvent::TokenExpiring, Some(id), at, &data)
     }
 
     /// A `webhook.test` event for one endpoint.

@@ -15,7 +15,7 @@ use super::access::add_and_sign_in;
 use super::{first_admin, token_request};
 
 /// Sets a token's creation and last use, as time passing would have.
-async fn backdate(
+pub(super) async fn backdate(
     core: &Tollgate,
     id: i64,
     created: DateTime<Utc>,

@@ -74,6 +74,8 @@ mod first_start;
 mod inventory;
 /// Leaked-token reports: revoked at once, audited, announced, throttled.
 mod leaks;
+/// Expiry warnings, renewing, and the inactivity rule, with the clock moved by hand.
+mod lifecycle;
 /// Who hears of new tokens, and what they are told.
 mod notifications;
 /// Revocation through a database outage, on a private Postgres cluster.

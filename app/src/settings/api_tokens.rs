@@ -20,7 +20,7 @@ pub mod server_fns;
 
 use leptos::prelude::*;
 
-pub use changes::{get_token, regenerate_token, update_token};
+pub use changes::{get_token, regenerate_token, renew_token, update_token};
 pub use detail::TokenDetailsPage;
 pub use duration_choice::{DurationChoice, chosen_lifetime, custom_lifetime, date_value};
 pub use edit::EditTokenPage;

@@ -247,11 +247,11 @@ fn Policy(
                 </div>
                 <div class="field">
                     <TextField field="expiry_warning_days" id="policy-warnings" label="Expiry warnings (days before)" value=warnings error />
-                    <p class="hint">"Up to 5, separated by commas, like 7, 1."</p>
+                    <p class="hint">"Up to 5, separated by commas, like 7, 1. Every admin who may read tokens is told once per token and threshold; empty: no warnings."</p>
                 </div>
                 <div class="field">
                     <TextField field="revoke_unused_after_days" id="policy-unused" label="Revoke tokens unused for (days)" kind="number" value=unused error />
-                    <p class="hint">"Empty: never. Previewed here; tokens never used count from their creation."</p>
+                    <p class="hint">"Empty: never. Checked every 10 minutes; a token never used counts from its creation. Each one revoked is audited, and the admins get one summary."</p>
                 </div>
             </div>
             {password_field}

@@ -113,6 +113,16 @@ pub async fn resume(
     Ok(Json(TokenData::new(token)))
 }
 
+/// `POST /admin/api/tokens/{id}/renew`: the same value, a new expiry.
+pub async fn renew(
+    State(state): State<AppState>,
+    AdminSession(admin): AdminSession,
+    Path(id): Path<String>,
+) -> Result<Json<TokenData>, ApiError> {
+    let token = state.core.tokens.renew(&admin, token_id(&id)?).await?;
+    Ok(Json(TokenData::new(token)))
+}
+
 /// `POST /admin/api/tokens/{id}/end-grace`: the previous value stops now.
 pub async fn end_grace(
     State(state): State<AppState>,

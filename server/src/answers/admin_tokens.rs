@@ -28,6 +28,11 @@ pub struct AdminToken {
     /// `null`: never expires.
     #[schema(required = true)]
     pub expires_at: Option<DateTime<Utc>>,
+    /// When that expiry was chosen (the create, an edit of it, a renew): a renew extends the
+    /// token by `expires_at` − `expiry_set_at`, from the moment of the renew. `null` when it
+    /// never expires.
+    #[schema(required = true)]
+    pub expiry_set_at: Option<DateTime<Utc>>,
     /// `tg_…` and the last four characters.
     #[schema(example = "tg_…a1B2")]
     pub hint: String,
@@ -65,6 +70,10 @@ pub struct AdminToken {
     /// The revoking admin's name; `null` for working tokens, and once that admin is gone.
     #[schema(required = true)]
     pub revoked_by: Option<String>,
+    /// Why Tollgate revoked it when no admin did: `leaked` (a leak report) or `unused`
+    /// (the token policy's inactivity rule); `null` otherwise.
+    #[schema(required = true, value_type = Option<String>, example = "unused")]
+    pub revoked_reason: Option<&'static str>,
     #[schema(schema_with = super::token_status)]
     pub status: TokenStatus,
     /// `null` unless suspended.
@@ -166,13 +175,21 @@ impl AdminToken {
             suspended,
             previous_value,
             leak,
+            expiry_set_at,
+            revoked_unused,
         } = token;
+        let revoked_reason = if leak.is_some() {
+            Some("leaked")
+        } else {
+            revoked_unused.then_some("unused")
+        };
         Self {
             created_at,
             created_by,
             created_by_removed,
             description,
             expires_at,
+            expiry_set_at,
             hint,
             id,
             last_used_at,
@@ -188,6 +205,7 @@ impl AdminToken {
             restrictions,
             revoked_at,
             revoked_by,
+            revoked_reason,
             status,
             suspended: suspended.map(Hold::from),
             token_type,

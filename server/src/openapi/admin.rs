@@ -54,6 +54,10 @@ pub fn paths() -> Paths {
             "/admin/api/tokens/{id}/end-grace",
             PathItem::new(HttpMethod::Post, end_grace()),
         )
+        .path(
+            "/admin/api/tokens/{id}/renew",
+            PathItem::new(HttpMethod::Post, renew()),
+        )
         .build()
 }
 
@@ -219,6 +223,16 @@ fn end_grace() -> Operation {
         .param(token_id())
         .answers("200", "The token, without a previous value.", Some(answer::<TokenData>()))
         .answers("409", "The token is revoked, or has no previous value that still works.", Some(answer::<ErrorResponse>()))
+        .fails(&[Failure::BadRequest, Failure::NotFound])
+        .build()
+}
+
+fn renew() -> Operation {
+    op("admin.tokens.renew", "Renew a token", "api_tokens.update")
+        .describe("The same value keeps working, with a new expiry: now + the duration the current expiry was chosen with (`expires_at` − `expiry_set_at`), capped at the token policy's maximum lifetime. Audited. Lets the token work longer, so it needs a recently typed password (`403 password_confirmation_required` otherwise). Regenerate instead when the value must change.")
+        .param(token_id())
+        .answers("200", "The renewed token.", Some(answer::<TokenData>()))
+        .answers("409", "The token is revoked, never expires, has expired, or would not be extended (`details` names `expires_at` and says why).", Some(answer::<ErrorResponse>()))
         .fails(&[Failure::BadRequest, Failure::NotFound])
         .build()
 }

@@ -8,6 +8,7 @@ mod export;
 mod list;
 mod policy;
 mod reconfirm;
+mod renew;
 mod restrictions;
 mod webhooks;
 

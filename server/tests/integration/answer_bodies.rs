@@ -114,6 +114,7 @@ fn redact(value: &mut Value) {
                 let placeholder = match key.as_str() {
                     "id" if value.is_number() => "[id]",
                     "created_at" | "updated_at" | "last_used_at" | "expires_at" | "revoked_at"
+                    | "expiry_set_at"
                         if value.is_string() =>
                     {
                         "[timestamp]"

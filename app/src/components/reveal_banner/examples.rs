@@ -87,6 +87,8 @@ mod tests {
                 suspended: None,
                 previous_value: None,
                 leak: None,
+                expiry_set_at: None,
+                revoked_unused: false,
             },
             secret: RevealedSecret("tg_value".into()),
         }

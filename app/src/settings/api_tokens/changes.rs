@@ -1,4 +1,4 @@
-//! Changing a token from the panel: read one, edit it, give it a new value (suspending
+//! Changing a token from the panel: read one, edit it, give it a new value, renew it (suspending
 //! and resuming are in `holds`). Each is a
 //! session check plus one core call; the core validates and drops the verifier's cache
 //! entry, so a change holds from the very next API request.
@@ -64,6 +64,20 @@ pub async fn regenerate_token(
     rpc.core
         .tokens
         .regenerate(&admin, id, grace)
+        .await
+        .map_err(|e| rpc.reject(e))
+}
+
+/// The same value, a new expiry: extended by the duration its expiry was chosen with,
+/// within the policy. Widens, so the core wants the password confirmed (the panel's
+/// password dialog answers it).
+#[server(prefix = "/rpc", endpoint = "renew_token", input = Json)]
+pub async fn renew_token(id: i64) -> Result<TokenView, AppError> {
+    let rpc = Rpc::current();
+    let admin = rpc.require_admin().await?;
+    rpc.core
+        .tokens
+        .renew(&admin, id)
         .await
         .map_err(|e| rpc.reject(e))
 }

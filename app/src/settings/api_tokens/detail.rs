@@ -1,12 +1,13 @@
 //! Settings > API Tokens > one token: what it is, its status, how it may be used, how much
 //! it was used lately, and what can be done to it (edit, copy, suspend, regenerate with a
-//! grace period, revoke, narrow to what it uses). Each part of the page is a module; they
+//! grace period, renew, revoke, narrow to what it uses). Each part of the page is a module; they
 //! report what they did through one [`PageChange`].
 
 mod grace;
 mod hold;
 mod leak;
 mod least_privilege;
+mod renew;
 mod restrictions;
 mod usage_chart;
 
@@ -31,6 +32,7 @@ pub(super) use hold::SuspendReasonField;
 use hold::{SuspendButton, SuspendDialog, SuspendFlow, SuspendedBanner};
 use leak::LeakFacts;
 use least_privilege::LeastPrivilegeHint;
+use renew::ExpiryFact;
 use restrictions::RestrictionsCard;
 use usage_chart::UsageChart;
 
@@ -290,7 +292,7 @@ fn TokenSummary(details: TokenDetails, flows: Flows, page: PageChange) -> impl I
                 <dt>"Created"</dt>
                 <dd>{format!("{} by {}", format_time(token.created_at), token.creator_label())}</dd>
                 <dt>"Last used"</dt><dd>{last_used}</dd>
-                <dt>"Expires"</dt><dd>{token.expires_at.map_or_else(never, format_time)}</dd>
+                <dt>"Expires"</dt><dd><ExpiryFact token=token.clone() page /></dd>
                 {revoked}
                 {leak}
                 {history}

@@ -424,6 +424,8 @@ mod tests {
             suspended: None,
             previous_value: None,
             leak: None,
+            expiry_set_at: None,
+            revoked_unused: false,
         }
     }
 
