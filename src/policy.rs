@@ -94,11 +94,18 @@ impl From<&TokenPolicy> for PolicyRequest {
     }
 }
 
+/// How many of the tokens the inactivity rule would revoke a preview names.
+pub const PREVIEW_NAMES: i64 = 10;
+
 /// What saving a candidate policy would do today, before it is saved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct PolicyPreview {
     /// Working tokens (not revoked, not expired) the candidate would put outside the policy.
     pub outside_policy: i64,
+    /// The names of the first [`PREVIEW_NAMES`] of those the inactivity rule would revoke,
+    /// longest unused first.
+    #[serde(default)]
+    pub unused_names: Vec<String>,
     /// Working tokens the inactivity rule would revoke today.
     pub unused_to_revoke: i64,
 }

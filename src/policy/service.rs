@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 
-use super::{PolicyPreview, PolicyRequest, TokenPolicy};
+use super::{PREVIEW_NAMES, PolicyPreview, PolicyRequest, TokenPolicy};
 use crate::admins::access::{require, require_confirmed};
 use crate::admins::actor::Actor;
 use crate::audit::{By, event};
@@ -44,12 +44,18 @@ impl Policies {
         let candidate = TokenPolicy::parse(request).map_err(ServiceError::Invalid)?;
         let now = Utc::now();
         let outside_policy = self.store.count_outside_policy(&candidate, now).await?;
-        let unused_to_revoke = match candidate.revoke_unused_after_days {
-            Some(days) => self.store.count_unused(days, now).await?,
-            None => 0,
+        let (unused_to_revoke, unused_names) = match candidate.revoke_unused_after_days {
+            Some(days) => (
+                self.store.count_unused(days, now).await?,
+                self.store
+                    .unused_token_names(days, now, PREVIEW_NAMES)
+                    .await?,
+            ),
+            None => (0, Vec::new()),
         };
         Ok(PolicyPreview {
             outside_policy,
+            unused_names,
             unused_to_revoke,
         })
     }

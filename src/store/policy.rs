@@ -165,6 +165,29 @@ impl Store {
         Ok(count)
     }
 
+    /// The names of the first `limit` working tokens unused for `days` days at `now`,
+    /// longest unused first: what the policy page names before the rule is saved.
+    pub async fn unused_token_names(
+        &self,
+        days: u32,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<String>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT name FROM api_tokens WHERE {} \
+             ORDER BY COALESCE(last_used_at, created_at), id LIMIT $3",
+            unused_where()
+        ));
+        let cutoff = now - Duration::days(i64::from(days));
+        let names: Vec<(String,)> = on_pool!(self, |pool| sqlx::query_as(sql)
+            .bind(now)
+            .bind(cutoff)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?);
+        Ok(names.into_iter().map(|(name,)| name).collect())
+    }
+
     /// How many working tokens have not been used for `days` days at `now` (a token
     /// never used counts from its creation).
     pub async fn count_unused(&self, days: u32, now: DateTime<Utc>) -> StoreResult<i64> {

@@ -16,6 +16,7 @@ store_tests!(
     what_cannot_be_renewed_is_refused_and_unchanged,
     the_inactivity_rule_revokes_each_unused_token_audited_with_one_summary,
     the_inactivity_job_runs_once_per_lease,
+    the_preview_names_the_tokens_the_rule_would_revoke,
 );
 store_tests!(
     instances: two_instances_send_each_warning_once,
@@ -411,7 +412,32 @@ async fn two_instances_revoke_unused_tokens_once_with_one_summary(db: &TestDb) {
     assert_eq!(ran.len(), 1, "one instance took the lease: {rounds:?}");
     assert_eq!(ran[0].len(), 6);
     let told = bell(&db.core, &admin).await;
-    let summaries = told.iter().filter(|m| m.contains("unused for 30 days")).count();
+    let summaries = told
+        .iter()
+        .filter(|m| m.contains("unused for 30 days"))
+        .count();
     assert_eq!(summaries, 1, "{told:?}");
     other.store.close().await;
+}
+
+async fn the_preview_names_the_tokens_the_rule_would_revoke(core: &Tollgate) {
+    let admin = first_admin(core).await;
+    let old = month(core, &admin, "old").await;
+    let older = month(core, &admin, "older").await;
+    month(core, &admin, "new").await;
+    age(core, &old, Duration::days(20)).await;
+    age(core, &older, Duration::days(25)).await;
+    let rule = PolicyRequest {
+        revoke_unused_after_days: Some(14),
+        default_duration_days: Some(30),
+        expiry_warning_days: vec![7, 1],
+        ..PolicyRequest::default()
+    };
+    let preview = core.policy.preview(&admin, &rule).await.unwrap();
+    assert_eq!(preview.unused_to_revoke, 2);
+    assert_eq!(
+        preview.unused_names,
+        ["older", "old"],
+        "longest unused first"
+    );
 }

@@ -69,6 +69,14 @@ fn PolicyStart() -> impl IntoView {
 
 /// "With these settings, 2 working tokens would be outside the policy …"
 fn preview_sentence(preview: PolicyPreview) -> String {
+    let named = |names: &[String], count: i64| {
+        let mut listed: Vec<String> = names.iter().map(|n| format!("“{n}”")).collect();
+        let rest = count - names.len() as i64;
+        if rest > 0 {
+            listed.push(format!("and {rest} more"));
+        }
+        listed.join(", ")
+    };
     let tokens = |n: i64| {
         if n == 1 {
             "1 working token".to_owned()
@@ -82,8 +90,9 @@ fn preview_sentence(preview: PolicyPreview) -> String {
     );
     if preview.unused_to_revoke > 0 {
         text.push_str(&format!(
-            " The inactivity rule would revoke {} unused today.",
-            tokens(preview.unused_to_revoke)
+            " The inactivity rule would revoke {} unused today: {}.",
+            tokens(preview.unused_to_revoke),
+            named(&preview.unused_names, preview.unused_to_revoke)
         ));
     }
     text
@@ -138,7 +147,7 @@ fn Policy(
         .as_ref()
         .is_some_and(AppError::asks_for_password);
     let refused_here = RwSignal::new(returned_error);
-    let preview = RwSignal::new(returned.as_ref().and_then(|r| r.preview));
+    let preview = RwSignal::new(returned.as_ref().and_then(|r| r.preview.clone()));
     if let Some(returned) = &returned {
         // What a form posted without JavaScript did, for the page it was sent back to.
         if returned.saved {

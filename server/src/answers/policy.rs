@@ -60,6 +60,9 @@ pub struct PolicyImpact {
     /// Working tokens (not revoked, not expired) that would be outside the policy. They
     /// keep working; "bring into policy" shortens them.
     pub outside_policy: i64,
+    /// The names of the first 10 tokens the inactivity rule would revoke, longest unused
+    /// first.
+    pub unused_names: Vec<String>,
     /// Working tokens the inactivity rule would revoke today.
     pub unused_to_revoke: i64,
 }
@@ -76,6 +79,7 @@ impl PolicyPreviewData {
         Self {
             data: PolicyImpact {
                 outside_policy: preview.outside_policy,
+                unused_names: preview.unused_names,
                 unused_to_revoke: preview.unused_to_revoke,
             },
         }

@@ -208,7 +208,7 @@ async fn the_preview_counts_and_bring_into_policy_shortens() {
     assert_eq!(preview.status, 200, "{}", preview.body);
     assert_eq!(
         preview.body,
-        json!({"data": {"outside_policy": 2, "unused_to_revoke": 0}})
+        json!({"data": {"outside_policy": 2, "unused_names": [], "unused_to_revoke": 0}})
     );
     let preview = call(
         &app,
