@@ -85,7 +85,7 @@ fn core_with_tokens(
         let request = NewTokenRequest {
             name: "bench".into(),
             description: String::new(),
-            lifetime: TokenLifetime::Unlimited,
+            lifetime: Some(TokenLifetime::Unlimited),
             token_type: TokenType::ReadOnly,
             permissions: Vec::new(),
             ..Default::default()

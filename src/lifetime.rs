@@ -14,8 +14,9 @@ use crate::policy::TokenPolicy;
 /// the field its errors name: the message lands beside the input that caused it.
 pub const FIELD: &str = "duration";
 
-/// How long a token lives: a preset, no expiry, or until a chosen moment. Without a
-/// choice (an API create that sends no duration, a fresh form) it is 30 days.
+/// How long a token lives: a preset, no expiry, or until a chosen moment. The default
+/// (30 days) is the default token policy's default duration; a create without a choice
+/// gets the default of the policy in force (see [`TokenPolicy::default_lifetime`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum TokenLifetime {
     #[serde(rename = "7")]

@@ -11,7 +11,7 @@ pub use listing::{
     SortColumn, SortDirection, TokenListParams, TokenListQuery, TokenPage, TokenSort, TokenStatus,
 };
 mod list_filters;
-pub use list_filters::{CreatorFilter, ExportFormat, TokenCreator, UnusedFor};
+pub use list_filters::{CreatorFilter, ExportFormat, PolicyFilter, TokenCreator, UnusedFor};
 mod admin;
 pub use admin::*;
 mod restrictions;
@@ -119,6 +119,11 @@ pub struct TokenView {
     /// Revoked by the policy's inactivity rule (by Tollgate, not an admin).
     #[serde(default)]
     pub revoked_unused: bool,
+    /// The token works but the policy in force would not allow its expiry today
+    /// ([`crate::policy::TokenPolicy::puts_outside`]). Set by the services that show
+    /// tokens, which read the policy; `false` as the store reads a row.
+    #[serde(default)]
+    pub outside_policy: bool,
 }
 
 impl TokenView {
@@ -248,7 +253,10 @@ pub struct NewTokenRequest {
     pub name: String,
     #[serde(default)]
     pub description: String,
-    pub lifetime: TokenLifetime,
+    /// `None`: the token policy's default duration (an API create that sends none), which
+    /// the core resolves when it reads the policy.
+    #[serde(default)]
+    pub lifetime: Option<TokenLifetime>,
     #[serde(rename = "type")]
     pub token_type: TokenType,
     #[serde(default)]

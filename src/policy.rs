@@ -14,7 +14,7 @@ use chrono::{DateTime, Duration, DurationRound, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::lifetime::{self, TokenLifetime};
-use crate::model::FieldError;
+use crate::model::{FieldError, TokenView};
 
 /// Reading, previewing and saving the policy: the admin use cases.
 #[cfg(feature = "server")]
@@ -239,6 +239,34 @@ impl TokenPolicy {
             (None, _) => !self.require_expiry && self.max_lifetime_days.is_none(),
             (Some(at), Some(latest)) => at <= latest,
             (Some(_), None) => true,
+        }
+    }
+
+    /// Whether `token` is outside the policy at `now`: it works (not revoked, not expired)
+    /// and its expiry is one [`Self::allows`] refuses. The flag the list and the token's
+    /// page show; [`Self::outside_sql`] is the same rule for the store.
+    pub fn puts_outside(&self, token: &TokenView, now: DateTime<Utc>) -> bool {
+        token.revoked_at.is_none() && !token.is_expired(now) && !self.allows(token.expires_at, now)
+    }
+
+    /// Sets each view's `outside_policy` flag, for this one reading of the policy.
+    pub fn mark_outside<'a>(
+        &self,
+        tokens: impl IntoIterator<Item = &'a mut TokenView>,
+        now: DateTime<Utc>,
+    ) {
+        for token in tokens {
+            token.outside_policy = self.puts_outside(token, now);
+        }
+    }
+
+    /// Why a token expiring at `expires_at` (`None`: never) is outside the policy, in the
+    /// words of its badge's tooltip.
+    pub fn why_outside(&self, expires_at: Option<DateTime<Utc>>) -> String {
+        match (expires_at, self.max_lifetime_days) {
+            (None, _) => "Never expires; the policy requires an expiry.".to_owned(),
+            (Some(_), Some(max)) => format!("Expires after the policy's maximum of {max} days."),
+            (Some(_), None) => "Its expiry is outside the token policy.".to_owned(),
         }
     }
 
@@ -541,6 +569,29 @@ mod tests {
         assert_eq!(
             policy.outside_sql("e", "$1").unwrap(),
             "(e IS NULL OR e > $1)"
+        );
+    }
+
+    #[test]
+    fn the_badge_says_why_a_token_is_outside() {
+        let now = Utc::now();
+        let max = TokenPolicy::parse(&request(Some(90), Some(30))).unwrap();
+        assert_eq!(
+            max.why_outside(Some(now + Duration::days(200))),
+            "Expires after the policy's maximum of 90 days."
+        );
+        assert_eq!(
+            max.why_outside(None),
+            "Never expires; the policy requires an expiry."
+        );
+        let must_expire = TokenPolicy::parse(&PolicyRequest {
+            require_expiry: true,
+            ..request(None, Some(30))
+        })
+        .unwrap();
+        assert_eq!(
+            must_expire.why_outside(None),
+            "Never expires; the policy requires an expiry."
         );
     }
 

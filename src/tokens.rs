@@ -200,12 +200,20 @@ impl Tokens {
         self.view(id).await
     }
 
-    /// One token, revoked ones too; for the services' own use.
+    /// One token, revoked ones too, marked when it is outside the policy in force; for
+    /// the services' own use (every answer that shows a token comes through here).
     async fn view(&self, id: i64) -> Result<TokenView, ServiceError> {
-        self.store
+        let mut token = self
+            .store
             .token(id)
             .await?
-            .ok_or(ServiceError::NotFound("token"))
+            .ok_or(ServiceError::NotFound("token"))?;
+        // Only a working token can be outside: the others need no policy read.
+        if token.revoked_at.is_none() {
+            let policy = self.store.token_policy().await?;
+            policy.mark_outside([&mut token], Utc::now());
+        }
+        Ok(token)
     }
 
     /// A token (revoked ones too), its usage chart's data, the permissions its requests
@@ -267,10 +275,15 @@ impl Tokens {
             .map(|text| ListCursor::decode(text, query.sort))
             .transpose()
             .map_err(|e| ServiceError::Invalid(vec![e]))?;
-        Ok(self
+        // Read once for the page: its filter and every row's flag.
+        let policy = self.store.token_policy().await?;
+        let now = Utc::now();
+        let mut page = self
             .store
-            .list_tokens(query, after.as_ref(), Utc::now())
-            .await?)
+            .list_tokens(query, &policy, after.as_ref(), now)
+            .await?;
+        policy.mark_outside(&mut page.data, now);
+        Ok(page)
     }
 
     /// The admins who created tokens (gone ones too): the list's "Created by" choices.

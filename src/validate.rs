@@ -160,7 +160,11 @@ impl NewToken {
     ) -> Result<Self, Vec<FieldError>> {
         let name = Name::parse("name", &request.name);
         let description = Description::parse(&request.description);
-        let expiry = Expiry::parse_within(request.lifetime, policy, now);
+        // No choice: the policy's default, which is within it by construction.
+        let lifetime = request
+            .lifetime
+            .unwrap_or_else(|| policy.default_lifetime(now));
+        let expiry = Expiry::parse_within(lifetime, policy, now);
         let grant = Grant::parse(catalog, request.token_type, &request.permissions);
         let ends = expiry.as_ref().ok().and_then(|e| e.at());
         let restrictions = ValidRestrictions::parse(&request.restrictions, ends);
@@ -292,7 +296,7 @@ mod tests {
         NewTokenRequest {
             name: name.into(),
             description: String::new(),
-            lifetime: TokenLifetime::Days30,
+            lifetime: Some(TokenLifetime::Days30),
             token_type,
             permissions,
             ..Default::default()
@@ -445,7 +449,7 @@ mod tests {
         let c = Catalog::default();
         let mut req = request("", TokenType::Custom, vec![]);
         req.description = "x".repeat(600);
-        req.lifetime = TokenLifetime::Until(Utc::now() - chrono::Duration::days(1));
+        req.lifetime = Some(TokenLifetime::Until(Utc::now() - chrono::Duration::days(1)));
         let fields: Vec<_> = NewToken::parse(&c, &req, &TokenPolicy::default(), Utc::now())
             .unwrap_err()
             .into_iter()

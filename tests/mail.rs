@@ -145,7 +145,7 @@ async fn every_admin_is_mailed_the_masked_token_never_its_value() {
             &NewTokenRequest {
                 name: "deploy bot".into(),
                 description: String::new(),
-                lifetime: TokenLifetime::Days30,
+                lifetime: Some(TokenLifetime::Days30),
                 token_type: TokenType::FullAccess,
                 permissions: Vec::new(),
                 ..Default::default()

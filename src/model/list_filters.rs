@@ -1,6 +1,7 @@
-//! The token list's review filters (unused for a while, by creator) and the export's
-//! format: what an organisation admin reviewing the inventory asks for. Each reads its
-//! one query parameter and says, on a bad value, which values it takes.
+//! The token list's review filters (unused for a while, by creator, outside the token
+//! policy) and the export's format: what an organisation admin reviewing the inventory
+//! asks for. Each reads its one query parameter and says, on a bad value, which values it
+//! takes.
 
 use serde::{Deserialize, Serialize};
 
@@ -114,6 +115,46 @@ impl TokenCreator {
     }
 }
 
+/// "Outside policy": the working tokens whose expiry the policy in force would not allow
+/// today (see [`crate::policy::TokenPolicy::outside_sql`]). A filter of its own rather
+/// than a status: an outside token is still active, suspended or about to expire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PolicyFilter {
+    Outside,
+}
+
+impl PolicyFilter {
+    pub const FIELD: &str = "policy";
+    pub const ALL: [PolicyFilter; 1] = [PolicyFilter::Outside];
+
+    /// The parameter's value: `outside`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyFilter::Outside => "outside",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PolicyFilter::Outside => "Outside policy",
+        }
+    }
+
+    pub fn parse(value: &str) -> Result<Self, FieldError> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.as_str() == value)
+            .ok_or_else(|| {
+                FieldError::new(
+                    Self::FIELD,
+                    format!(
+                        "Unknown `policy` value `{value}`: use outside (working tokens the token policy would not allow today), or leave it out."
+                    ),
+                )
+            })
+    }
+}
+
 /// What an export is written as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -199,6 +240,20 @@ mod tests {
             let error = CreatorFilter::parse(bad).unwrap_err();
             assert_eq!(error.field, "created_by");
             assert!(error.message.contains("`gone`"), "{}", error.message);
+        }
+    }
+
+    #[test]
+    fn policy_takes_outside() {
+        assert_eq!(
+            PolicyFilter::parse("outside").unwrap(),
+            PolicyFilter::Outside
+        );
+        assert_eq!(PolicyFilter::Outside.as_str(), "outside");
+        for bad in ["inside", "Outside", "1", "outside "] {
+            let error = PolicyFilter::parse(bad).unwrap_err();
+            assert_eq!(error.field, "policy");
+            assert!(error.message.contains("use outside"), "{}", error.message);
         }
     }
 

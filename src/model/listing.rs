@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{CreatorFilter, FieldError, TokenType, TokenView, UnusedFor};
+use super::{CreatorFilter, FieldError, PolicyFilter, TokenType, TokenView, UnusedFor};
+use crate::policy::TokenPolicy;
 
 /// Longest search text accepted; longer is surely not a token's name or description.
 pub const SEARCH_MAX: usize = 100;
@@ -153,6 +154,9 @@ pub struct TokenListParams {
     /// An admin's id, or `gone`.
     #[serde(default)]
     pub created_by: Option<String>,
+    /// `outside`: working tokens outside the token policy.
+    #[serde(default)]
+    pub policy: Option<String>,
 }
 
 /// One page's worth of the token list, validated.
@@ -173,6 +177,8 @@ pub struct TokenListQuery {
     pub limit: u32,
     pub unused: Option<UnusedFor>,
     pub created_by: Option<CreatorFilter>,
+    #[serde(default)]
+    pub policy: Option<PolicyFilter>,
 }
 
 impl Default for TokenListQuery {
@@ -187,6 +193,7 @@ impl Default for TokenListQuery {
             limit: DEFAULT_LIMIT,
             unused: None,
             created_by: None,
+            policy: None,
         }
     }
 }
@@ -270,6 +277,12 @@ impl TokenListQuery {
                 Err(error) => errors.push(error),
             }
         }
+        if let Some(value) = given(&params.policy) {
+            match PolicyFilter::parse(&value) {
+                Ok(policy) => query.policy = Some(policy),
+                Err(error) => errors.push(error),
+            }
+        }
         query.after = given(&params.after);
         if let Some(value) = given(&params.limit) {
             match value.parse::<u32>() {
@@ -313,6 +326,11 @@ impl TokenListQuery {
 pub struct TokenPage {
     pub data: Vec<TokenView>,
     pub next_cursor: Option<String>,
+    /// The token policy the page was read under: what its `policy=outside` filter and its
+    /// rows' `outside_policy` were judged by, so the panel's badges say why with the same
+    /// policy (the admin API leaves it out: `GET /admin/api/policy` has it).
+    #[serde(default)]
+    pub policy: TokenPolicy,
 }
 
 #[cfg(test)]
@@ -332,6 +350,7 @@ mod tests {
                 "limit" => p.limit = value,
                 "unused" => p.unused = value,
                 "created_by" => p.created_by = value,
+                "policy" => p.policy = value,
                 _ => unreachable!(),
             }
         }
@@ -366,8 +385,10 @@ mod tests {
             ("limit", "10"),
             ("unused", "90"),
             ("created_by", "gone"),
+            ("policy", "outside"),
         ]))
         .unwrap();
+        assert_eq!(query.policy, Some(PolicyFilter::Outside));
         assert_eq!(query.unused, Some(UnusedFor::Days90));
         assert_eq!(query.created_by, Some(CreatorFilter::Gone));
         assert_eq!(query.search.as_deref(), Some("deploy"));
@@ -388,6 +409,7 @@ mod tests {
             ("search", &"x".repeat(101)),
             ("unused", "60"),
             ("created_by", "nobody"),
+            ("policy", "inside"),
         ]))
         .unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
@@ -400,6 +422,7 @@ mod tests {
                 "sort",
                 "unused",
                 "created_by",
+                "policy",
                 "limit"
             ]
         );
@@ -413,12 +436,14 @@ mod tests {
         let query = TokenListQuery::parse_export(&params(&[
             ("unused", "30"),
             ("created_by", "7"),
+            ("policy", "outside"),
             ("sort", "last_used_at"),
             ("limit", " "),
         ]))
         .unwrap();
         assert_eq!(query.unused, Some(UnusedFor::Days30));
         assert_eq!(query.created_by, Some(CreatorFilter::Admin(7)));
+        assert_eq!(query.policy, Some(PolicyFilter::Outside));
         let errors = TokenListQuery::parse_export(&params(&[("after", "abc"), ("limit", "1000")]))
             .unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();

@@ -1,9 +1,11 @@
-//! The token policy's one row, and the working tokens a policy puts outside it.
+//! The token policy's one row, and the working tokens a policy puts outside it (one
+//! condition, [`outside_condition`], for the count, the ids and the list's filter).
 
 use chrono::{DateTime, Duration, Utc};
 use sqlx::FromRow;
 
 use super::audit::{INSERT_AUDIT_EVENT, append_audit, insert_audit_query, update_audited};
+use super::token_list::{Bind, Sql, bind_all};
 use super::{NewAuditEvent, Store, StoreError, StoreResult, on_pool};
 use crate::lifetime::unexpired_sql;
 use crate::policy::TokenPolicy;
@@ -43,11 +45,12 @@ impl TryFrom<PolicyRow> for TokenPolicy {
     }
 }
 
-/// A token that works (not revoked, not expired at `$1`), as the token list means it.
-fn working_at_first_placeholder() -> String {
+/// A token that works (not revoked, not expired at the placeholder `now`), as the token
+/// list means it; `alias` prefixes the columns (`t.`, or empty).
+fn working_sql(alias: &str, now: &str) -> String {
     format!(
-        "revoked_at IS NULL AND {}",
-        unexpired_sql("COALESCE(expires_at, 'infinity')", "$1")
+        "{alias}revoked_at IS NULL AND {}",
+        unexpired_sql(&format!("COALESCE({alias}expires_at, 'infinity')"), now)
     )
 }
 
@@ -56,15 +59,45 @@ fn working_at_first_placeholder() -> String {
 pub(super) fn unused_where() -> String {
     format!(
         "{} AND COALESCE(last_used_at, created_at) <= $2",
-        working_at_first_placeholder()
+        working_sql("", "$1")
     )
 }
 
-/// The working tokens outside `policy`: `$1` is now, `$2` the latest expiry allowed (only
-/// named when the policy has a maximum). `None`: the policy puts nothing outside.
-fn outside_where(policy: &TokenPolicy) -> Option<String> {
-    let outside = policy.outside_sql("expires_at", "$2")?;
-    Some(format!("{} AND {outside}", working_at_first_placeholder()))
+/// The working tokens outside `policy` at `now`, as a condition on the token columns
+/// (prefixed by `alias`), its moments bound into `sql`: what "bring into policy" shortens,
+/// the policy page counts and the list's `policy=outside` filter shows. `None`: the policy
+/// puts nothing outside (and nothing was bound).
+pub(super) fn outside_condition(
+    policy: &TokenPolicy,
+    alias: &str,
+    now: DateTime<Utc>,
+    sql: &mut Sql,
+) -> Option<String> {
+    let expires_at = format!("{alias}expires_at");
+    // Asked before binding: Postgres refuses a bound value the text never names.
+    policy.outside_sql(&expires_at, "")?;
+    let now_placeholder = sql.bind(Bind::Time(Some(now)));
+    // Named by the condition exactly when the policy has a maximum.
+    let latest = match policy.latest_expiry(now) {
+        Some(latest) => sql.bind(Bind::Time(Some(latest))),
+        None => String::new(),
+    };
+    let outside = policy.outside_sql(&expires_at, &latest)?;
+    Some(format!(
+        "{} AND {outside}",
+        working_sql(alias, &now_placeholder)
+    ))
+}
+
+/// `SELECT {what} FROM api_tokens` narrowed to the tokens outside `policy` at `now`, then
+/// `rest`; `None` when the policy puts nothing outside.
+fn select_outside(policy: &TokenPolicy, now: DateTime<Utc>, what: &str, rest: &str) -> Option<Sql> {
+    let mut sql = Sql::default();
+    let condition = outside_condition(policy, "", now, &mut sql)?;
+    sql.push(&format!(
+        "SELECT {what} FROM api_tokens WHERE {condition}{rest}"
+    ));
+    Some(sql)
 }
 
 impl Store {
@@ -121,24 +154,14 @@ impl Store {
         policy: &TokenPolicy,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<i64>> {
-        let Some(condition) = outside_where(policy) else {
+        let Some(Sql { text, binds }) = select_outside(policy, now, "id", " ORDER BY id") else {
             return Ok(Vec::new());
         };
         // Safe: built from fixed fragments; the moments are bound.
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT id FROM api_tokens WHERE {condition} ORDER BY id"
-        ));
-        let latest = policy.latest_expiry(now);
-        let ids: Vec<(i64,)> = on_pool!(self, |pool| {
-            let query = sqlx::query_as(sql).bind(now);
-            // Postgres refuses a bound value the text never names (`$2` is absent when
-            // the policy only requires an expiry).
-            let query = match latest {
-                Some(latest) => query.bind(latest),
-                None => query,
-            };
-            query.fetch_all(pool).await?
-        });
+        let text = sqlx::AssertSqlSafe(text);
+        let ids: Vec<(i64,)> = on_pool!(self, |pool| bind_all!(sqlx::query_as(text), &binds)
+            .fetch_all(pool)
+            .await?);
         Ok(ids.into_iter().map(|(id,)| id).collect())
     }
 
@@ -148,20 +171,14 @@ impl Store {
         policy: &TokenPolicy,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        let Some(condition) = outside_where(policy) else {
+        let Some(Sql { text, binds }) = select_outside(policy, now, "COUNT(*)", "") else {
             return Ok(0);
         };
         // Safe: built from fixed fragments; the moments are bound.
-        let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM api_tokens WHERE {condition}"));
-        let latest = policy.latest_expiry(now);
-        let (count,): (i64,) = on_pool!(self, |pool| {
-            let query = sqlx::query_as(sql).bind(now);
-            let query = match latest {
-                Some(latest) => query.bind(latest),
-                None => query,
-            };
-            query.fetch_one(pool).await?
-        });
+        let text = sqlx::AssertSqlSafe(text);
+        let (count,): (i64,) = on_pool!(self, |pool| bind_all!(sqlx::query_as(text), &binds)
+            .fetch_one(pool)
+            .await?);
         Ok(count)
     }
 

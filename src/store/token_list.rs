@@ -9,14 +9,16 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 
+use super::policy::outside_condition;
 use super::token_writes::REVOKED_AS_LEAKED;
 use super::tokens::{TokenRow, token_view_columns};
 use super::{Store, StoreError, StoreResult, on_pool};
 use crate::lifetime::{expired_sql, unexpired_sql};
 use crate::model::{
-    AdminStatus, CreatorFilter, FieldError, SortColumn, SortDirection, TokenCreator,
+    AdminStatus, CreatorFilter, FieldError, PolicyFilter, SortColumn, SortDirection, TokenCreator,
     TokenListQuery, TokenPage, TokenSort, TokenStatus, TokenView,
 };
+use crate::policy::TokenPolicy;
 use crate::validate::{Lines, fold, text};
 
 /// Where the previous page ended: its last row's sort key and id, and the sort it was
@@ -162,7 +164,12 @@ pub(super) fn like_pattern(search: &str) -> String {
 /// (`key > k`), each ordered and limited, merged. The row comparison `(key, id) > (k, i)`
 /// reads the same but SQLite only seeks on its first column, so a deep page inside a
 /// large tie (every token of one type, every never-used token) would scan the tie.
-fn list_sql(query: &TokenListQuery, after: Option<&ListCursor>, now: DateTime<Utc>) -> Sql {
+fn list_sql(
+    query: &TokenListQuery,
+    policy: &TokenPolicy,
+    after: Option<&ListCursor>,
+    now: DateTime<Utc>,
+) -> Sql {
     let column = query.sort.column;
     let key = sort_key(column);
     let mut sql = Sql::default();
@@ -244,6 +251,13 @@ fn list_sql(query: &TokenListQuery, after: Option<&ListCursor>, now: DateTime<Ut
             " AND t.created_by IN (SELECT g.id FROM admins g WHERE g.status <> 'active')",
         ),
     }
+    if query.policy == Some(PolicyFilter::Outside) {
+        // The one condition the policy page counts and "bring into policy" shortens by.
+        match outside_condition(policy, "t.", now, &mut sql) {
+            Some(outside) => base.push_str(&format!(" AND {outside}")),
+            None => base.push_str(" AND 1 = 0"),
+        }
+    }
     let (compare, direction) = match query.sort.direction {
         SortDirection::Asc => (">", "ASC"),
         SortDirection::Desc => ("<", "DESC"),
@@ -317,14 +331,15 @@ pub(super) use bind_all;
 
 impl Store {
     /// One page of tokens matching `query`, continuing after `after`; "expired" means
-    /// expired at `now`.
+    /// expired at `now`, "outside policy" outside `policy` at `now`.
     pub async fn list_tokens(
         &self,
         query: &TokenListQuery,
+        policy: &TokenPolicy,
         after: Option<&ListCursor>,
         now: DateTime<Utc>,
     ) -> StoreResult<TokenPage> {
-        let Sql { text, binds } = list_sql(query, after, now);
+        let Sql { text, binds } = list_sql(query, policy, after, now);
         // Safe: `text` is built only from the fixed fragments above; values are bound.
         let text = sqlx::AssertSqlSafe(text);
         let mut rows: Vec<ListedRow> =
@@ -345,7 +360,11 @@ impl Store {
             }
             _ => None,
         };
-        Ok(TokenPage { data, next_cursor })
+        Ok(TokenPage {
+            data,
+            next_cursor,
+            policy: policy.clone(),
+        })
     }
 
     /// Every admin who created a token, whatever their status now, by name: the "Created
@@ -404,7 +423,7 @@ mod tests {
             sort: TokenSort::parse("-last_used_at").unwrap(),
             ..TokenListQuery::default()
         };
-        let sql = list_sql(&query, None, Utc::now()).text;
+        let sql = list_sql(&query, &TokenPolicy::default(), None, Utc::now()).text;
         assert!(
             sql.ends_with(
                 "ORDER BY COALESCE(t.last_used_at, '-infinity') DESC, t.id DESC LIMIT $1"

@@ -219,6 +219,8 @@ impl TryFrom<TokenRow> for TokenView {
                     reported_from: row.leak_reported_from,
                     source: row.leak_source,
                 }),
+            // The services judge it against the policy they read (TokenPolicy::mark_outside).
+            outside_policy: false,
         })
     }
 }

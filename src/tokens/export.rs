@@ -16,6 +16,7 @@ use crate::admins::actor::Actor;
 use crate::audit::{By, event};
 use crate::error::ServiceError;
 use crate::model::{AdminPermission, AuditAction, ExportFormat, TokenListQuery};
+use crate::policy::TokenPolicy;
 use crate::store::{ListCursor, Store};
 use crate::validate::{Lines, text};
 
@@ -42,6 +43,8 @@ enum Progress {
 pub struct TokenExport {
     store: Store,
     query: TokenListQuery,
+    /// The policy at the export's start, for its `policy=outside` filter.
+    policy: TokenPolicy,
     format: ExportFormat,
     /// Statuses are as at the export's start, on every page alike.
     now: DateTime<Utc>,
@@ -68,7 +71,7 @@ impl TokenExport {
         };
         let page = self
             .store
-            .list_tokens(&self.query, after.as_ref(), self.now)
+            .list_tokens(&self.query, &self.policy, after.as_ref(), self.now)
             .await?;
         let mut out = String::new();
         if first {
@@ -123,6 +126,9 @@ fn describe(query: &TokenListQuery, format: ExportFormat) -> String {
     if let Some(creator) = query.created_by {
         parts.push(format!("created_by={}", creator.as_param()));
     }
+    if let Some(policy) = query.policy {
+        parts.push(format!("policy={}", policy.as_str()));
+    }
     parts.push(format!("sort={}", query.sort.as_param()));
     parts.join(" ")
 }
@@ -146,6 +152,7 @@ impl Tokens {
             limit: EXPORT_PAGE,
             ..query.clone()
         };
+        let policy = self.store.token_policy().await?;
         let detail = describe(&query, format);
         let audit = event(&By::Admin(by), AuditAction::TokenExport, None, &detail);
         self.store.insert_audit_event(&audit).await?;
@@ -157,6 +164,7 @@ impl Tokens {
         Ok(TokenExport {
             store: self.store.clone(),
             query,
+            policy,
             format,
             now: Utc::now(),
             progress: Progress::Start,
@@ -167,7 +175,7 @@ impl Tokens {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{CreatorFilter, TokenSort, TokenStatus, UnusedFor};
+    use crate::model::{CreatorFilter, PolicyFilter, TokenSort, TokenStatus, UnusedFor};
 
     #[test]
     fn the_audit_detail_names_the_format_and_the_view() {
@@ -176,12 +184,13 @@ mod tests {
             status: Some(TokenStatus::Revoked),
             unused: Some(UnusedFor::Days30),
             created_by: Some(CreatorFilter::Gone),
+            policy: Some(PolicyFilter::Outside),
             sort: TokenSort::parse("last_used_at").unwrap(),
             ..TokenListQuery::default()
         };
         assert_eq!(
             describe(&query, ExportFormat::Csv),
-            "format=csv search=\"deploy\" status=revoked unused=30 created_by=gone sort=last_used_at"
+            "format=csv search=\"deploy\" status=revoked unused=30 created_by=gone policy=outside sort=last_used_at"
         );
         assert_eq!(
             describe(&TokenListQuery::default(), ExportFormat::Json),

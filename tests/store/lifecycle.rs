@@ -135,7 +135,7 @@ async fn revoked_and_short_lived_tokens_are_not_warned(core: &Tollgate) {
     );
     // A 3-day token: no "7 days left" the moment it is made, but the 1-day warning.
     let three_days = NewTokenRequest {
-        lifetime: TokenLifetime::Until(Utc::now() + Duration::days(3)),
+        lifetime: Some(TokenLifetime::Until(Utc::now() + Duration::days(3))),
         ..token_request("short", TokenType::ReadOnly, vec![])
     };
     let short = core.tokens.create(&admin, &three_days).await.unwrap().token;
@@ -190,7 +190,7 @@ async fn a_renew_extends_by_the_original_duration_within_the_policy(core: &Tollg
 
     // A stricter policy since: a renew gives at most its maximum.
     let quarter = NewTokenRequest {
-        lifetime: TokenLifetime::Days90,
+        lifetime: Some(TokenLifetime::Days90),
         ..token_request("quarter", TokenType::ReadOnly, vec![])
     };
     let quarter = core.tokens.create(&admin, &quarter).await.unwrap().token;
@@ -241,7 +241,7 @@ async fn age(core: &Tollgate, token: &TokenView, by: Duration) {
 async fn what_cannot_be_renewed_is_refused_and_unchanged(core: &Tollgate) {
     let admin = first_admin(core).await;
     let forever = NewTokenRequest {
-        lifetime: TokenLifetime::Unlimited,
+        lifetime: Some(TokenLifetime::Unlimited),
         ..token_request("forever", TokenType::ReadOnly, vec![])
     };
     let forever = core.tokens.create(&admin, &forever).await.unwrap().token;
@@ -397,7 +397,7 @@ async fn two_instances_revoke_unused_tokens_once_with_one_summary(db: &TestDb) {
     db.core.policy.save(&admin, &rule).await.unwrap();
     for n in 0..6 {
         let request = NewTokenRequest {
-            lifetime: TokenLifetime::Days90,
+            lifetime: Some(TokenLifetime::Days90),
             ..token_request(&format!("idle {n}"), TokenType::ReadOnly, vec![])
         };
         db.core.tokens.create(&admin, &request).await.unwrap();

@@ -82,6 +82,8 @@ mod notifications;
 mod outage;
 /// The token policy: enforced at every write, previewed, brought into.
 mod policy;
+/// Tokens outside the policy: flagged, filtered, exported; the policy's default lifetime.
+mod policy_outside;
 #[path = "../common/private_postgres.rs"]
 mod private_postgres;
 /// Networks, rate limits, quotas, suspend, not-before, grace periods, metadata.
@@ -232,7 +234,7 @@ fn token_request(
     NewTokenRequest {
         name: name.into(),
         description: "for tests".into(),
-        lifetime: TokenLifetime::Days30,
+        lifetime: Some(TokenLifetime::Days30),
         token_type,
         permissions,
         ..Default::default()

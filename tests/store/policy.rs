@@ -33,7 +33,7 @@ fn policy_refusal<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> String
 
 async fn create(core: &Tollgate, admin: &Actor, name: &str, lifetime: TokenLifetime) -> i64 {
     let request = tollgate::model::NewTokenRequest {
-        lifetime,
+        lifetime: Some(lifetime),
         ..token_request(name, TokenType::ReadOnly, vec![])
     };
     core.tokens.create(admin, &request).await.unwrap().token.id
@@ -154,7 +154,7 @@ pub async fn create_edit_and_regenerate_outside_the_policy_are_refused(core: &To
 
 fn token_request_for(name: &str, lifetime: TokenLifetime) -> tollgate::model::NewTokenRequest {
     tollgate::model::NewTokenRequest {
-        lifetime,
+        lifetime: Some(lifetime),
         ..token_request(name, TokenType::ReadOnly, vec![])
     }
 }

@@ -141,7 +141,7 @@ pub async fn an_invalid_edit_changes_nothing(core: &Tollgate) {
 pub async fn a_custom_expiry_date_must_lie_ahead(core: &Tollgate) {
     let admin = first_admin(core).await;
     let mut request = token_request("dated", TokenType::ReadOnly, vec![]);
-    request.lifetime = TokenLifetime::Until(Utc::now() - Duration::minutes(1));
+    request.lifetime = Some(TokenLifetime::Until(Utc::now() - Duration::minutes(1)));
     let err = core.tokens.create(&admin, &request).await.unwrap_err();
     assert!(
         matches!(&err, ServiceError::Invalid(e) if e[0].field == "duration"),
@@ -150,7 +150,7 @@ pub async fn a_custom_expiry_date_must_lie_ahead(core: &Tollgate) {
     let at = (Utc::now() + Duration::days(45))
         .duration_trunc(Duration::seconds(1))
         .unwrap();
-    request.lifetime = TokenLifetime::Until(at);
+    request.lifetime = Some(TokenLifetime::Until(at));
     let created = core.tokens.create(&admin, &request).await.unwrap();
     assert_eq!(created.token.expires_at, Some(at));
     let secret = Some(created.secret.expose());

@@ -8,6 +8,7 @@ use tollgate::model::{
     SortColumn, SortDirection, TokenLifetime, TokenListQuery, TokenSort, TokenStatus, TokenType,
     TokenView,
 };
+use tollgate::policy::TokenPolicy;
 use tollgate::store::Store;
 use tollgate::{ServiceError, Tollgate};
 
@@ -64,7 +65,7 @@ async fn six_tokens(core: &Tollgate) -> Actor {
     let mut ids = Vec::new();
     for (name, token_type, permissions, lifetime, description) in specs {
         let mut request = token_request(name, token_type, permissions);
-        request.lifetime = lifetime;
+        request.lifetime = Some(lifetime);
         request.description = description.into();
         let created = core.tokens.create(&admin, &request).await.unwrap();
         if name == "alpha" || name == "foxtrot" {
@@ -251,7 +252,7 @@ pub async fn the_status_filters_and_the_expired_predicate_agree_at_the_boundary(
     let admin = first_admin(core).await;
     let day = (Utc::now() + Duration::days(2)).date_naive();
     let mut request = token_request("edge", TokenType::ReadOnly, vec![]);
-    request.lifetime = TokenLifetime::until_day(day);
+    request.lifetime = Some(TokenLifetime::until_day(day));
     let created = core.tokens.create(&admin, &request).await.unwrap();
     let at = created.token.expires_at.unwrap();
     assert_eq!(at, tollgate::lifetime::midnight_utc(day));
@@ -267,7 +268,11 @@ pub async fn the_status_filters_and_the_expired_predicate_agree_at_the_boundary(
                     ..TokenListQuery::default()
                 };
                 async move {
-                    let page = core.store.list_tokens(&query, None, now).await.unwrap();
+                    let page = core
+                        .store
+                        .list_tokens(&query, &TokenPolicy::default(), None, now)
+                        .await
+                        .unwrap();
                     page.data.iter().any(|t| t.id == created.token.id)
                 }
             };

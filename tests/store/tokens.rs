@@ -179,7 +179,7 @@ async fn revoking_stops_a_token_at_once(core: &Tollgate) {
 async fn expired_tokens_are_refused(core: &Tollgate) {
     let admin = first_admin(core).await;
     let mut request = token_request("weekly", TokenType::ReadOnly, vec![]);
-    request.lifetime = TokenLifetime::Days7;
+    request.lifetime = Some(TokenLifetime::Days7);
     let created = core.tokens.create(&admin, &request).await.unwrap();
     let secret = Some(created.secret.expose());
     let expires = created.token.expires_at.unwrap();
@@ -199,7 +199,7 @@ async fn expired_tokens_are_refused(core: &Tollgate) {
     );
 
     let mut forever = token_request("forever", TokenType::ReadOnly, vec![]);
-    forever.lifetime = TokenLifetime::Unlimited;
+    forever.lifetime = Some(TokenLifetime::Unlimited);
     let forever = core.tokens.create(&admin, &forever).await.unwrap();
     assert_eq!(forever.token.expires_at, None);
     let far_future = Utc::now() + Duration::days(365 * 50);

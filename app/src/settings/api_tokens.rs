@@ -15,6 +15,8 @@ pub mod forms;
 pub mod holds;
 mod list;
 mod new;
+/// The "Outside policy" badge, on the list and the token's page.
+mod policy_badge;
 mod revoke;
 pub mod server_fns;
 

@@ -147,6 +147,12 @@ fn Policy(
         .as_ref()
         .is_some_and(AppError::asks_for_password);
     let refused_here = RwSignal::new(returned_error);
+    // The bring form's refusal when it was posted without JavaScript; it asks for the
+    // password in that form.
+    let bring_returned = returned.as_ref().and_then(|r| r.bring_error.clone());
+    let bring_asks_for_password = bring_returned
+        .as_ref()
+        .is_some_and(AppError::asks_for_password);
     let preview = RwSignal::new(returned.as_ref().and_then(|r| r.preview.clone()));
     if let Some(returned) = &returned {
         // What a form posted without JavaScript did, for the page it was sent back to.
@@ -226,7 +232,22 @@ fn Policy(
     let password_field = asks_for_password.then(|| {
         view! { <PasswordAgainField why="Changing the token policy needs your password again. Type it, then Save policy." error /> }
     });
-    let bring_error = Signal::derive(move || bring.value().get().and_then(Result::err));
+    let bring_error = Signal::derive(move || {
+        bring
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| bring_returned.clone())
+    });
+    let bring_password_field = bring_asks_for_password.then(|| {
+        view! { <PasswordAgainField why="Bringing tokens into policy needs your password again. Type it, then Bring into policy." error=bring_error /> }
+    });
+    // A wrong password is said under its field; anything else above the button.
+    let bring_alert = move || {
+        bring_error
+            .get()
+            .filter(|e| !e.field_errors().iter().any(|f| f.field == "password"))
+    };
 
     view! {
         {move || saved.get().then(|| view! {
@@ -295,9 +316,10 @@ fn Policy(
             {move || brought.get().map(|b| view! {
                 <p class="alert ok result" role="status" data-testid="policy-brought">{brought_sentence(b)}</p>
             })}
-            {move || bring_error.get().map(|e| view! { <p class="alert error" role="alert">{e.explain()}</p> })}
+            {move || bring_alert().map(|e| view! { <p class="alert error" role="alert" data-testid="bring-refused">{e.explain()}</p> })}
             <form method="post" action=BringIntoPolicyForm::url()
                 on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); bring.dispatch(()); }>
+                {bring_password_field}
                 <button type="submit" id="bring-into-policy" class="button primary"
                     disabled=outside_now == 0 || cannot_manage.is_some()>
                     "Bring into policy"

@@ -31,7 +31,8 @@ pub struct CreateTokenBody {
     token_type: Option<TokenType>,
     #[serde(default)]
     permissions: Vec<Permission>,
-    /// Absent: the default lifetime (30 days), as on the panel; `null`: never expires.
+    /// Absent: the token policy's default duration, as the panel's create form starts on;
+    /// `null`: never expires.
     #[serde(default, deserialize_with = "present")]
     duration: Option<Option<Value>>,
     /// Absent or `null`: none.
@@ -126,11 +127,12 @@ fn parse_date(text: &str) -> Option<TokenLifetime> {
 impl CreateTokenBody {
     /// The core's create request, or what is missing or malformed (all at once).
     pub fn into_request(self) -> Result<NewTokenRequest, Vec<FieldError>> {
-        let lifetime = match &self.duration {
-            // The panel's default too.
-            None => Ok(TokenLifetime::default()),
-            Some(value) => parse_duration(value.as_ref()),
-        };
+        // Absent: the core gives the policy's default.
+        let lifetime = self
+            .duration
+            .as_ref()
+            .map(|value| parse_duration(value.as_ref()))
+            .transpose();
         let token_type = self.token_type.ok_or_else(|| {
             FieldError::new(
                 "type",

@@ -52,6 +52,11 @@ pub struct AdminToken {
     pub metadata: Metadata,
     #[schema(example = "CI publisher")]
     pub name: String,
+    /// The token works, but the token policy in force would not allow its expiry today
+    /// (it expires later than the maximum lifetime allows, or never while the policy
+    /// requires an expiry). It keeps working; `GET /admin/api/tokens?policy=outside` lists
+    /// these, and "bring into policy" shortens them.
+    pub outside_policy: bool,
     /// `resource.action`; empty unless the type is `custom`.
     #[schema(value_type = Vec<String>, example = json!(["articles.create"]))]
     pub permissions: Vec<Permission>,
@@ -177,6 +182,7 @@ impl AdminToken {
             leak,
             expiry_set_at,
             revoked_unused,
+            outside_policy,
         } = token;
         let revoked_reason = if leak.is_some() {
             Some("leaked")
@@ -197,6 +203,7 @@ impl AdminToken {
             leak: leak.map(Leak::from),
             metadata,
             name,
+            outside_policy,
             permissions,
             previous_value: previous_value
                 .filter(|_| previous_works)

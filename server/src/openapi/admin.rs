@@ -114,6 +114,7 @@ fn list() -> Operation {
         .param(query("status", "`active`, `suspended`, `expired`, `revoked`, or `leaked` (revoked because the value was reported to `POST /api/tokens/leaked`). Default: every token not revoked."))
         .param(query("unused", UNUSED))
         .param(query("created_by", CREATED_BY))
+        .param(query("policy", POLICY))
         .param(query("sort", SORT))
         .param(query("after", "The `next_cursor` of the previous page (same sort)."))
         .param(query("limit", "Tokens per page, 1 to 100. Default 50."))
@@ -124,6 +125,7 @@ fn list() -> Operation {
 
 const UNUSED: &str = "`30` or `90`: tokens with no use in that many days; a token never used counts from its creation.";
 const CREATED_BY: &str = "An administrator's id (their tokens, whatever their status now), or `gone`: tokens created by an administrator since deactivated or removed.";
+const POLICY: &str = "`outside`: working tokens (not revoked, not expired) whose expiry the token policy in force would not allow today, the ones `outside_policy` marks; with no maximum and no required expiry, none.";
 const SORT: &str = "`name`, `type`, `created_at`, `last_used_at` or `expires_at`; a leading `-` sorts descending. Default `-created_at`. By `last_used_at`, a token never used counts as the oldest use (first ascending, last descending).";
 
 fn export() -> Operation {
@@ -135,6 +137,7 @@ fn export() -> Operation {
         .param(query("status", "As for the list."))
         .param(query("unused", UNUSED))
         .param(query("created_by", CREATED_BY))
+        .param(query("policy", POLICY))
         .param(query("sort", SORT))
         .response("200", export::response())
         .fails(&[Failure::BadRequest])

@@ -9,7 +9,7 @@ use tollgate::catalog::Catalog;
 use tollgate::lifetime::{self, TokenLifetime};
 use tollgate::model::{
     CreatorFilter, ExportFormat, Grace, LEAK_REPORT_MAX, LEAK_SOURCE_MAX, LEAKED_STATUS, MAX_LIMIT,
-    SEARCH_MAX, SortColumn, TokenStatus, TokenType, UnusedFor,
+    PolicyFilter, SEARCH_MAX, SortColumn, TokenStatus, TokenType, UnusedFor,
 };
 use tollgate::tokens::holds::REASON_MAX;
 use tollgate::validate::restrictions::QUOTA_MAX;
@@ -83,13 +83,12 @@ fn string_of(format: KnownFormat, example: &str) -> ObjectBuilder {
 }
 
 /// How long a token lives: a preset number of days, a future date or time, or `null` /
-/// `"unlimited"`; the presets and the default are the core's (`tollgate::lifetime`).
+/// `"unlimited"`; the presets are the core's (`tollgate::lifetime`), the default the policy's.
 fn duration() -> OneOfBuilder {
     let unlimited = TokenLifetime::Unlimited.as_str();
-    let default_days = TokenLifetime::default().days().unwrap_or_default();
     OneOfBuilder::new()
         .description(Some(format!(
-            "{} (days from now); a future date (`2027-01-31`, 00:00 UTC) or RFC 3339 time before the year 10000; `\"{unlimited}\"` or `null` for no expiry. Absent on create: {default_days} days.",
+            "{} (days from now); a future date (`2027-01-31`, 00:00 UTC) or RFC 3339 time before the year 10000; `\"{unlimited}\"` or `null` for no expiry. Absent on create: the token policy's default duration (`default_duration_days`, 30 days unless changed).",
             TokenLifetime::day_presets_in_words()
         )))
         .item(
@@ -326,6 +325,7 @@ pub fn list_parameter(name: &str) -> RefOr<Schema> {
                 .collect(),
         ),
         "unused" => one_of(UnusedFor::ALL.map(|u| u.as_str().to_owned()).to_vec()),
+        "policy" => one_of(PolicyFilter::ALL.map(|p| p.as_str().to_owned()).to_vec()),
         "format" => one_of(ExportFormat::ALL.map(|f| f.as_str().to_owned()).to_vec()),
         "created_by" => ObjectBuilder::new()
             .schema_type(Type::String)

@@ -7,6 +7,7 @@ mod create;
 mod export;
 mod list;
 mod policy;
+mod policy_outside;
 mod reconfirm;
 mod renew;
 mod restrictions;

@@ -89,6 +89,7 @@ mod tests {
                 leak: None,
                 expiry_set_at: None,
                 revoked_unused: false,
+                outside_policy: false,
             },
             secret: RevealedSecret("tg_value".into()),
         }

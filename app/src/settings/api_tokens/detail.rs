@@ -18,8 +18,10 @@ use leptos_router::components::A;
 use tollgate::model::{
     AdminPermission, CreatedToken, TokenDetails, TokenStatus, TokenView, USAGE_DAYS, format_time,
 };
+use tollgate::policy::TokenPolicy;
 
 use super::edit::SavedNotice;
+use super::policy_badge::OutsidePolicyBadge;
 use super::revoke::{RevokeConfirmation, RevokeFlow, RevokeOutcomeMessage};
 use super::{get_token_details, handed_over_token, route_id};
 use crate::components::{
@@ -27,6 +29,7 @@ use crate::components::{
 };
 use crate::error::AppError;
 use crate::paths;
+use crate::settings::policy::token_form_policy;
 use grace::{GracePeriod, RegenerateDialog, RegenerateFlow};
 pub(super) use hold::SuspendReasonField;
 use hold::{SuspendButton, SuspendDialog, SuspendFlow, SuspendedBanner};
@@ -84,7 +87,13 @@ fn TokenDetailsView() -> impl IntoView {
             None => Ok(None),
         }
     });
-    let refresh = Callback::new(move |()| details.refetch());
+    // What the "Outside policy" badge says why with.
+    let policy = Resource::new(|| (), |()| token_form_policy());
+    // Read again with the token, so the badge's reason is the policy its flag was judged by.
+    let refresh = Callback::new(move |()| {
+        details.refetch();
+        policy.refetch();
+    });
     // Kept out of the token's view, which is drawn anew on each refresh.
     let result = ResultMessage::new("token-change-result");
     let page = PageChange { result, refresh };
@@ -108,12 +117,13 @@ fn TokenDetailsView() -> impl IntoView {
         {move || revealed.get().map(|created| view! { <RevealBanner created verb="regenerated" /> })}
         <Transition fallback=|| view! { <p class="loading">"Loading the token…"</p> }>
             {move || Suspend::new(async move {
+                let policy = policy.await.ok();
                 match details.await {
                     Ok(details) => {
                         let (id, name) = (details.token.id, details.token.name.clone());
                         let flows = Flows { regenerate, suspend, revoke };
                         view! {
-                            <TokenSummary details flows page />
+                            <TokenSummary details flows page policy />
                             <RegenerateDialog flow=regenerate id name=name.clone() />
                             <SuspendDialog flow=suspend id name />
                         }
@@ -213,7 +223,13 @@ fn ChangeActions(token: TokenView, flows: Flows) -> impl IntoView {
 }
 
 #[component]
-fn TokenSummary(details: TokenDetails, flows: Flows, page: PageChange) -> impl IntoView {
+fn TokenSummary(
+    details: TokenDetails,
+    flows: Flows,
+    page: PageChange,
+    /// The policy in force, for the "Outside policy" badge's reason.
+    policy: Option<TokenPolicy>,
+) -> impl IntoView {
     let token = details.token.clone();
     let usage = details.usage.clone();
     let never = || "Never".to_owned();
@@ -274,6 +290,7 @@ fn TokenSummary(details: TokenDetails, flows: Flows, page: PageChange) -> impl I
                 <div class="title-row">
                     <h1>{token.name.clone()}</h1>
                     <StatusBadge token=token.clone() />
+                    <OutsidePolicyBadge outside=token.outside_policy expires_at=token.expires_at policy />
                 </div>
                 <p class="muted">{token.description.clone()}</p>
             </div>

@@ -19,6 +19,7 @@ use crate::components::{
 };
 use crate::error::AppError;
 use crate::paths;
+use crate::settings::policy::token_form_policy;
 
 /// Settings > API Tokens > one token > Edit: name, description, type, permissions, expiry,
 /// restrictions and metadata.
@@ -42,6 +43,7 @@ fn EditTokenStart() -> impl IntoView {
         }
     });
     let catalog = catalog_resource();
+    let policy = Resource::new(|| (), |_| token_form_policy());
     // The form as the browser posted it without JavaScript, when the server refused it.
     let returned = Resource::new(id, |id| async move {
         match id {
@@ -53,9 +55,12 @@ fn EditTokenStart() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading the token…"</p> }>
             {move || Suspend::new(async move {
                 let returned = returned.await.ok().flatten();
+                // Without it, the form offers every choice, as the create form does; the
+                // core still holds every edit to the policy.
+                let policy = policy.await.ok();
                 match token.await {
                     Ok(token) if token.revoked_at.is_some() => view! { <RevokedNotice token /> }.into_any(),
-                    Ok(token) => view! { <EditTokenForm token catalog returned /> }.into_any(),
+                    Ok(token) => view! { <EditTokenForm token catalog policy returned /> }.into_any(),
                     Err(error) => view! {
                         <A href=paths::TOKENS attr:class="back">"← API Tokens"</A>
                         <p role="alert" class="alert error">{error.to_string()}</p>
@@ -119,6 +124,8 @@ pub fn SavedNotice() -> impl IntoView {
 fn EditTokenForm(
     token: TokenView,
     catalog: Resource<Result<tollgate::catalog::Catalog, AppError>>,
+    /// The token policy, for the choices the duration offers.
+    policy: Option<tollgate::policy::TokenPolicy>,
     /// What was posted without JavaScript and refused: the form starts from it.
     returned: Option<ReturnedForm>,
 ) -> impl IntoView {
@@ -231,7 +238,7 @@ fn EditTokenForm(
                     <DescriptionField value=description error />
                 </div>
                 <div class="field">
-                    <DurationField choice=duration date error current=current_expiry />
+                    <DurationField choice=duration date error current=current_expiry policy />
                 </div>
                 <div class="field">
                     <TypeField value=token_type />

@@ -72,7 +72,7 @@ impl TokenForm {
         Ok(NewTokenRequest {
             name: self.name.clone(),
             description: self.description.clone(),
-            lifetime: lifetime.unwrap_or_default(),
+            lifetime,
             token_type,
             permissions: permissions.into_iter().collect(),
             restrictions,
@@ -393,7 +393,7 @@ mod tests {
         let request = form().to_request().unwrap();
         assert_eq!(request.name, "CI");
         assert_eq!(request.token_type, TokenType::Custom);
-        assert_eq!(request.lifetime, TokenLifetime::Days30);
+        assert_eq!(request.lifetime, Some(TokenLifetime::Days30));
         let permissions: BTreeSet<String> =
             request.permissions.iter().map(|p| p.to_string()).collect();
         assert_eq!(
@@ -426,6 +426,7 @@ mod tests {
             leak: None,
             expiry_set_at: None,
             revoked_unused: false,
+            outside_policy: false,
         }
     }
 
@@ -563,6 +564,6 @@ mod tests {
         }
         .to_request()
         .unwrap();
-        assert!(matches!(request.lifetime, TokenLifetime::Until(_)));
+        assert!(matches!(request.lifetime, Some(TokenLifetime::Until(_))));
     }
 }

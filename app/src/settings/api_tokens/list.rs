@@ -157,7 +157,12 @@ fn ListView(
     open_bulk: Callback<Chosen>,
     open_bulk_suspend: Callback<Chosen>,
 ) -> impl IntoView {
-    let TokenPage { data, next_cursor } = page;
+    // The policy the rows were judged by: the "Outside policy" badges' reasons.
+    let TokenPage {
+        data,
+        next_cursor,
+        policy,
+    } = page;
     if data.is_empty() && !is_filtered(&params) && params.after.is_none() {
         return view! { <EmptyState /> }.into_any();
     }
@@ -232,7 +237,7 @@ fn ListView(
                     {suspend_button}
                 </div>
             })}
-            <TokenTable tokens=data params=params.clone() now selection to_revoke />
+            <TokenTable tokens=data params=params.clone() now policy selection to_revoke />
             <Pager params next_cursor />
         }
         .into_any()

@@ -169,7 +169,7 @@ fn NewTokenForm(
         submit.dispatch(NewTokenRequest {
             name: name.get(),
             description: description.get(),
-            lifetime: lifetime.unwrap_or_default(),
+            lifetime,
             token_type,
             // Only custom tokens carry a list; the others get theirs from the type.
             permissions: if token_type == TokenType::Custom {

@@ -23,10 +23,15 @@ pub struct PolicyFields {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyOutcome {
     pub fields: PolicyFields,
+    /// The policy form's refusal.
     pub error: Option<AppError>,
     pub preview: Option<PolicyPreview>,
     pub saved: bool,
     pub brought: Option<BroughtIntoPolicy>,
+    /// The "Bring into policy" form's refusal: shown by that form, which asks for the
+    /// password itself when it is due (the policy form's Save would not bring anything).
+    #[serde(default)]
+    pub bring_error: Option<AppError>,
 }
 
 fn days(field: &str, text: &str) -> Result<Option<i64>, FieldError> {

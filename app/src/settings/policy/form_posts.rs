@@ -48,6 +48,7 @@ pub async fn policy_form(
         preview: None,
         saved: false,
         brought: None,
+        bring_error: None,
     };
     let request = confirmed.and_then(|()| fields.to_request());
     match request {
@@ -69,7 +70,9 @@ pub async fn policy_form(
     Ok(())
 }
 
-/// "Bring into policy", posted.
+/// "Bring into policy", posted. It needs a recently typed password: when the window has
+/// closed, the page comes back with a password field in this form, and `password`
+/// confirms it first.
 #[server(prefix = "/rpc", endpoint = "bring_into_policy_form")]
 pub async fn bring_into_policy_form(#[server(default)] password: String) -> Result<(), AppError> {
     let rpc = Rpc::current();
@@ -89,16 +92,17 @@ pub async fn bring_into_policy_form(#[server(default)] password: String) -> Resu
         Ok(policy) => PolicyFields::of(&policy),
         Err(_) => PolicyFields::default(),
     };
-    let (brought, error) = match brought {
+    let (brought, bring_error) = match brought {
         Ok(brought) => (Some(brought), None),
         Err(error) => (None, Some(error)),
     };
     let outcome = PolicyOutcome {
         fields,
-        error,
+        error: None,
         preview: None,
         saved: false,
         brought,
+        bring_error,
     };
     rpc.hand_off(HandoffFor::PolicyPage, Handoff::Policy(Box::new(outcome)));
     rpc.redirect(crate::paths::TOKEN_POLICY);

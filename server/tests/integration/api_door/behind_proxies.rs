@@ -126,7 +126,7 @@ async fn metadata_reaches_the_service(tollgate: &LiveTollgate, proxy: &Proxy) {
     let metadata = Metadata(map);
     let request = NewTokenRequest {
         name: "partner".into(),
-        lifetime: TokenLifetime::Days7,
+        lifetime: Some(TokenLifetime::Days7),
         token_type: TokenType::ReadOnly,
         metadata: metadata.clone(),
         ..Default::default()

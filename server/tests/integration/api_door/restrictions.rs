@@ -23,7 +23,7 @@ async fn token_with(
 ) -> (i64, String) {
     let request = NewTokenRequest {
         name: name.into(),
-        lifetime: TokenLifetime::Days7,
+        lifetime: Some(TokenLifetime::Days7),
         token_type: TokenType::ReadOnly,
         restrictions,
         ..Default::default()
@@ -232,7 +232,7 @@ async fn metadata_reaches_verify_and_the_forward_auth_upstream() {
     map.insert("plan".into(), "pro".into());
     let request = NewTokenRequest {
         name: "partner".into(),
-        lifetime: TokenLifetime::Days7,
+        lifetime: Some(TokenLifetime::Days7),
         token_type: TokenType::ReadOnly,
         metadata: Metadata(map),
         ..Default::default()

@@ -198,7 +198,7 @@ pub async fn make_token(
     let request = NewTokenRequest {
         name: name.into(),
         description: String::new(),
-        lifetime: TokenLifetime::Days7,
+        lifetime: Some(TokenLifetime::Days7),
         token_type,
         permissions: permissions.iter().map(|p| p.parse().unwrap()).collect(),
         ..Default::default()
@@ -219,7 +219,12 @@ pub async fn active_tokens(core: &Tollgate) -> Vec<tollgate::model::TokenView> {
     };
     let page = core
         .store
-        .list_tokens(&query, None, chrono::Utc::now())
+        .list_tokens(
+            &query,
+            &tollgate::policy::TokenPolicy::default(),
+            None,
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     page.data

@@ -13,7 +13,8 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 use tollgate::model::{
-    LEAKED_STATUS, LEAKED_STATUS_LABEL, TokenListParams, TokenStatus, TokenType, UnusedFor,
+    LEAKED_STATUS, LEAKED_STATUS_LABEL, PolicyFilter, TokenListParams, TokenStatus, TokenType,
+    UnusedFor,
 };
 
 use super::query::{TOKENS_PATH, changed, href};
@@ -41,6 +42,7 @@ pub fn ListControls(params: Memo<TokenListParams>) -> impl IntoView {
     let search_ref = NodeRef::<html::Input>::new();
     let type_ref = NodeRef::<html::Select>::new();
     let status_ref = NodeRef::<html::Select>::new();
+    let policy_ref = NodeRef::<html::Select>::new();
     let unused_ref = NodeRef::<html::Select>::new();
     let creator_ref = NodeRef::<html::Select>::new();
     let pending_search = StoredValue::new(None::<TimeoutHandle>);
@@ -104,6 +106,16 @@ pub fn ListControls(params: Memo<TokenListParams>) -> impl IntoView {
             );
         }
     };
+    let on_policy = {
+        let go = go.clone();
+        move |event| {
+            let value = event_target_value(&event);
+            go(
+                changed(&params.get_untracked(), |p| p.policy = Some(value)),
+                false,
+            );
+        }
+    };
     let on_unused = {
         let go = go.clone();
         move |event| {
@@ -138,6 +150,9 @@ pub fn ListControls(params: Memo<TokenListParams>) -> impl IntoView {
         if let Some(select) = status_ref.get() {
             select.set_value(params.status.as_deref().unwrap_or_default());
         }
+        if let Some(select) = policy_ref.get() {
+            select.set_value(params.policy.as_deref().unwrap_or_default());
+        }
         if let Some(select) = unused_ref.get() {
             select.set_value(params.unused.as_deref().unwrap_or_default());
         }
@@ -151,6 +166,7 @@ pub fn ListControls(params: Memo<TokenListParams>) -> impl IntoView {
     };
     let type_value = chosen(|p| &p.token_type);
     let status_value = chosen(|p| &p.status);
+    let policy_value = chosen(|p| &p.policy);
     let unused_value = chosen(|p| &p.unused);
     let type_options = TokenType::ALL.map(|t| {
         view! { <option value=t.as_str() selected=type_value == t.as_str()>{t.label()}</option> }
@@ -162,6 +178,9 @@ pub fn ListControls(params: Memo<TokenListParams>) -> impl IntoView {
     let leaked_option = view! {
         <option value=LEAKED_STATUS selected=status_value == LEAKED_STATUS>{LEAKED_STATUS_LABEL}</option>
     };
+    let policy_options = PolicyFilter::ALL.map(|p| {
+        view! { <option value=p.as_str() selected=policy_value == p.as_str()>{p.label()}</option> }
+    });
     let unused_options = UnusedFor::ALL.map(|u| {
         view! { <option value=u.as_str() selected=unused_value == u.as_str()>{u.label()}</option> }
     });
@@ -204,6 +223,13 @@ pub fn ListControls(params: Memo<TokenListParams>) -> impl IntoView {
                     <option value="" selected=status_value.is_empty()>{DEFAULT_STATUS_LABEL}</option>
                     {status_options}
                     {leaked_option}
+                </select>
+            </label>
+            <label>
+                "Policy"
+                <select name="policy" aria-label="Policy" node_ref=policy_ref on:change=on_policy>
+                    <option value="" selected=policy_value.is_empty()>"Any"</option>
+                    {policy_options}
                 </select>
             </label>
             <label>

@@ -1,5 +1,5 @@
 //! The list's state lives in the URL query
-//! (`?search=&type=&status=&unused=&created_by=&sort=&after=&limit=`),
+//! (`?search=&type=&status=&policy=&unused=&created_by=&sort=&after=&limit=`),
 //! so a reload or a shared link shows the same view. These turn the query into the list
 //! parameters and back into links.
 
@@ -23,6 +23,7 @@ pub fn params_from(query: &ParamsMap) -> TokenListParams {
         limit: query.get("limit"),
         unused: query.get("unused"),
         created_by: query.get("created_by"),
+        policy: query.get("policy"),
     }
 }
 
@@ -37,6 +38,7 @@ fn query_string(params: &TokenListParams) -> String {
         ("search", &params.search),
         ("type", &params.token_type),
         ("status", &params.status),
+        ("policy", &params.policy),
         ("unused", &params.unused),
         ("created_by", &params.created_by),
         ("sort", &params.sort),
@@ -75,6 +77,7 @@ pub fn is_filtered(params: &TokenListParams) -> bool {
         &params.search,
         &params.token_type,
         &params.status,
+        &params.policy,
         &params.unused,
         &params.created_by,
     ]
@@ -129,6 +132,7 @@ mod tests {
             status: Some("revoked".into()),
             unused: Some("90".into()),
             created_by: Some("gone".into()),
+            policy: Some("outside".into()),
             sort: Some("-last_used_at".into()),
             after: Some("abc".into()),
             limit: Some("10".into()),
@@ -141,6 +145,7 @@ mod tests {
             "status=revoked",
             "unused=90",
             "created%5Fby=gone",
+            "policy=outside",
             "sort=%2Dlast%5Fused%5Fat",
             "format=csv",
         ] {

@@ -1,6 +1,7 @@
 //! The token table: sortable headers, one row per token with a select checkbox, its
-//! restrictions in short under its status, and the row's Revoke button. Times read "2 minutes ago" (the exact time on hover); a token that
-//! expires within a week says so in amber. On a phone the same markup is laid out as one
+//! restrictions in short under its status (and "Outside policy" when the token policy
+//! would not allow its expiry today), and the row's Revoke button. Times read "2 minutes
+//! ago" (the exact time on hover); a token that expires within a week says so in amber. On a phone the same markup is laid out as one
 //! card per token, each cell labelled by its `data-label` (style/main.css).
 
 use chrono::{DateTime, Duration, Utc};
@@ -10,7 +11,9 @@ use tollgate::model::{
     AdminPermission, Restrictions, SortColumn, SortDirection, TokenListParams, TokenStatus,
     TokenView, format_time,
 };
+use tollgate::policy::TokenPolicy;
 
+use super::super::policy_badge::OutsidePolicyBadge;
 use super::query::{changed, current_sort, href, toggled_sort};
 use super::selection::Selection;
 use crate::Revealed;
@@ -26,6 +29,8 @@ pub fn TokenTable(
     /// The server's time when the page was fetched. Statuses are judged by it, and the
     /// relative times start from it, so the hydrated table matches the server's.
     now: DateTime<Utc>,
+    /// The policy the rows were judged by, for the "Outside policy" badges' reasons.
+    policy: TokenPolicy,
     selection: RwSignal<Selection>,
     to_revoke: RwSignal<Option<TokenView>>,
 ) -> impl IntoView {
@@ -65,7 +70,8 @@ pub fn TokenTable(
         .map(|token| {
             let index = selectable.iter().position(|id| *id == token.id);
             let rows = selectable.clone();
-            view! { <TokenRow token now clock index rows selection to_revoke /> }
+            let policy = policy.clone();
+            view! { <TokenRow token now clock policy index rows selection to_revoke /> }
         })
         .collect_view();
 
@@ -120,6 +126,7 @@ fn TokenRow(
     token: TokenView,
     now: DateTime<Utc>,
     clock: Clock,
+    policy: TokenPolicy,
     /// The row's place among the selectable rows; `None` for a revoked token.
     index: Option<usize>,
     rows: Vec<i64>,
@@ -234,6 +241,7 @@ fn TokenRow(
             // it works now.
             <td class="status" data-label="Status">
                 {status}
+                <OutsidePolicyBadge outside=token.outside_policy expires_at=token.expires_at policy=Some(policy) />
                 <RestrictionChips restrictions=token.restrictions.clone() />
             </td>
             <td class="row-actions">{revoke}</td>
