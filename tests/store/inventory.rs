@@ -7,7 +7,6 @@ use tollgate::model::{
     AdminStatus, AuditAction, AuditQuery, CreatorFilter, ExportFormat, RoleRequest, TokenListQuery,
     TokenSort, TokenType, UnusedFor,
 };
-use tollgate::store::Store;
 use tollgate::tokens::export::EXPORT_PAGE;
 use tollgate::{ServiceError, Tollgate};
 
@@ -22,26 +21,10 @@ pub(super) async fn backdate(
     last_used: Option<DateTime<Utc>>,
 ) {
     let sql = "UPDATE api_tokens SET created_at = $1, last_used_at = $2 WHERE id = $3";
-    match &core.store {
-        Store::Sqlite(pool) => drop(
-            sqlx::query(sql)
-                .bind(created)
-                .bind(last_used)
-                .bind(id)
-                .execute(pool)
-                .await
-                .unwrap(),
-        ),
-        Store::Postgres(pool) => drop(
-            sqlx::query(sql)
-                .bind(created)
-                .bind(last_used)
-                .bind(id)
-                .execute(pool)
-                .await
-                .unwrap(),
-        ),
-    }
+    execute!(
+        core,
+        sqlx::query(sql).bind(created).bind(last_used).bind(id)
+    );
 }
 
 async fn names_listed(core: &Tollgate, by: &Actor, query: TokenListQuery) -> Vec<String> {

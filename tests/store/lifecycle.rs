@@ -217,25 +217,14 @@ async fn age(core: &Tollgate, token: &TokenView, by: Duration) {
     let created = token.created_at - by;
     let set = token.expiry_set_at.map(|at| at - by);
     let expires = token.expires_at.map(|at| at - by);
-    let done = match &core.store {
-        Store::Sqlite(pool) => sqlx::query(sql)
+    execute!(
+        core,
+        sqlx::query(sql)
             .bind(created)
             .bind(set)
             .bind(expires)
             .bind(token.id)
-            .execute(pool)
-            .await
-            .map(drop),
-        Store::Postgres(pool) => sqlx::query(sql)
-            .bind(created)
-            .bind(set)
-            .bind(expires)
-            .bind(token.id)
-            .execute(pool)
-            .await
-            .map(drop),
-    };
-    done.unwrap();
+    );
 }
 
 async fn what_cannot_be_renewed_is_refused_and_unchanged(core: &Tollgate) {

@@ -60,6 +60,18 @@ macro_rules! store_tests {
     };
 }
 
+/// Runs `$query` (a bound `sqlx::query`, written once) on whichever backend `$core` uses,
+/// for tests that set a row as time passing would have left it (a token's dates).
+macro_rules! execute {
+    ($core:expr, $query:expr) => {
+        match &$core.store {
+            tollgate::store::Store::Sqlite(pool) => $query.execute(pool).await.map(drop),
+            tollgate::store::Store::Postgres(pool) => $query.execute(pool).await.map(drop),
+        }
+        .unwrap()
+    };
+}
+
 /// Roles and permission checks.
 mod access;
 /// Managing administrators, profiles and the command line.

@@ -10,7 +10,6 @@ use tollgate::model::{
     ExportFormat, PolicyFilter, TokenLifetime, TokenListQuery, TokenSort, TokenStatus, TokenType,
 };
 use tollgate::policy::{PolicyRequest, TokenPolicy};
-use tollgate::store::Store;
 
 use super::{first_admin, token_request};
 
@@ -25,24 +24,7 @@ async fn create(core: &Tollgate, admin: &Actor, name: &str, lifetime: TokenLifet
 /// Sets a token's expiry, as time passing would have made it come.
 async fn set_expiry(core: &Tollgate, id: i64, at: DateTime<Utc>) {
     let sql = "UPDATE api_tokens SET expires_at = $1 WHERE id = $2";
-    match &core.store {
-        Store::Sqlite(pool) => drop(
-            sqlx::query(sql)
-                .bind(at)
-                .bind(id)
-                .execute(pool)
-                .await
-                .unwrap(),
-        ),
-        Store::Postgres(pool) => drop(
-            sqlx::query(sql)
-                .bind(at)
-                .bind(id)
-                .execute(pool)
-                .await
-                .unwrap(),
-        ),
-    }
+    execute!(core, sqlx::query(sql).bind(at).bind(id));
 }
 
 fn policy(max: Option<i64>, default: Option<i64>, require_expiry: bool) -> PolicyRequest {
