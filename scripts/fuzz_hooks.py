@@ -34,6 +34,10 @@ UNPREDICTABLE = {
     # The default duration must lie within the maximum, and may be `null` only without a
     # maximum or a required expiry: a rule across fields.
     ("PUT", "/admin/api/policy"): {"default_duration_days"},
+    # A webhook URL must name a host, be https unless it is loopback, and never be a
+    # link-local or metadata address: rules on what the URL means, past any pattern.
+    ("POST", "/admin/api/webhooks"): {"url"},
+    ("PATCH", "/admin/api/webhooks/{id}"): {"url"},
     ("POST", "/admin/api/policy/preview"): {"default_duration_days"},
 }
 

@@ -88,6 +88,7 @@ fn fields() -> ObjectBuilder {
             ObjectBuilder::new()
                 .schema_type(Type::String)
                 .max_length(Some(URL_MAX))
+                .pattern(Some("^https?://"))
                 .description(Some("`https://…`; plain `http://` only to loopback (localhost, 127.0.0.1, [::1]). No user name or password, no fragment, never a link-local or metadata address (169.254.0.0/16, fe80::/10).")),
         )
         .property(
