@@ -59,7 +59,13 @@ fn description() -> ObjectBuilder {
         .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
         .description(Some("Trimmed; `null` means none."))
         .max_length(Some(DESCRIPTION_MAX))
-        .pattern(Some(format!("^[^{}]*$", text::refused_class(Lines::Many))))
+        .pattern(Some(description_pattern()))
+}
+
+/// What a description may hold (a token's, a webhook's): no control character but line
+/// breaks, as `validate::text` checks it.
+pub(super) fn description_pattern() -> String {
+    format!("^[^{}]*$", text::refused_class(Lines::Many))
 }
 
 /// `resource.action` from this server's catalog, each once.

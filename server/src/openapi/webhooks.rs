@@ -96,6 +96,7 @@ fn fields() -> ObjectBuilder {
             ObjectBuilder::new()
                 .schema_type(Type::String)
                 .max_length(Some(DESCRIPTION_MAX))
+                .pattern(Some(super::token_requests::description_pattern()))
                 .description(Some("For the other admins; may be empty.")),
         )
         .property("events", events)
