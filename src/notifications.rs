@@ -80,17 +80,19 @@ mod service {
             }
         }
 
-        /// Warns every admin who may read tokens that `token` expires soon (the warning
-        /// `days` before), with a bell entry, the `token.expiring` webhook event and, with
-        /// SMTP configured, an email: `true` when this call sent it. The store marks it sent
-        /// in the same transaction, so it goes out once across instances and restarts.
+        /// Warns `readers` (every admin who may read tokens, [`Self::token_readers`], read
+        /// once per round) that `token` expires soon (the warning `days` before), with a
+        /// bell entry, the `token.expiring` webhook event and, with SMTP configured, an
+        /// email: `true` when this call sent it. The store marks it sent in the same
+        /// transaction, so it goes out once across instances and restarts.
         pub async fn token_expiring(
             &self,
             token: &ExpiringToken,
             days: u32,
+            readers: &[AdminView],
             now: DateTime<Utc>,
         ) -> Result<bool, ServiceError> {
-            let recipients = self.token_readers().await?;
+            let recipients = readers.to_vec();
             let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
             let news = TokenNews::expiring(token, now);
             let link = crate::panel_paths::token(token.id);
@@ -134,7 +136,7 @@ mod service {
         }
 
         /// The active admins whose role may read tokens: who hears about tokens.
-        async fn token_readers(&self) -> Result<Vec<AdminView>, ServiceError> {
+        pub async fn token_readers(&self) -> Result<Vec<AdminView>, ServiceError> {
             Ok(self
                 .store
                 .active_admins()

@@ -44,8 +44,13 @@ impl Tokens {
             return Ok(0);
         };
         let until = now + Duration::days(i64::from(longest));
+        let expiring = self.store.tokens_expiring(now, until).await?;
+        if expiring.is_empty() {
+            return Ok(0);
+        }
+        let readers = self.notifications.token_readers().await?;
         let mut sent = 0;
-        for token in self.store.tokens_expiring(now, until).await? {
+        for token in expiring {
             let due = due_threshold(
                 &policy.expiry_warning_days,
                 token.expires_at,
@@ -53,7 +58,10 @@ impl Tokens {
                 now,
             );
             if let Some(days) = due
-                && self.notifications.token_expiring(&token, days, now).await?
+                && self
+                    .notifications
+                    .token_expiring(&token, days, &readers, now)
+                    .await?
             {
                 tracing::info!(token_id = token.id, days, "expiry warning sent");
                 sent += 1;
