@@ -370,6 +370,17 @@ impl FieldError {
     }
 }
 
+/// `“a”, “b”, and 3 more`: the names `shown` of `total` things, as notifications and the
+/// policy preview list them.
+pub fn quoted_names(shown: &[String], total: i64) -> String {
+    let mut listed: Vec<String> = shown.iter().map(|n| format!("“{n}”")).collect();
+    let rest = total - shown.len() as i64;
+    if rest > 0 {
+        listed.push(format!("and {rest} more"));
+    }
+    listed.join(", ")
+}
+
 /// Formats a UTC time the same way on the server and in the browser, so hydration matches.
 pub fn format_time(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()

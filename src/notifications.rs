@@ -37,7 +37,7 @@ mod service {
     use super::Inbox;
     use crate::error::ServiceError;
     use crate::lifetime::describe;
-    use crate::model::{AdminPermission, AdminView, TokenView, format_time};
+    use crate::model::{AdminPermission, AdminView, TokenView, format_time, quoted_names};
     use crate::notifications::mailer::{Email, Mailer};
     use crate::store::{ExpiringToken, ExpiryWarning, Store};
     use crate::webhooks::OutboxEvent;
@@ -60,8 +60,15 @@ mod service {
         /// creator, who knows) and mails them in the background. Never fails the creation
         /// it reports: a lost notification is logged.
         pub async fn token_created(&self, creator: &AdminView, token: &TokenView) {
-            let news = TokenNews::created(creator, token);
-            if let Err(error) = self.tell_token_readers(Some(creator.id), token, news).await {
+            let news = News::created(creator, token);
+            let link = crate::panel_paths::token(token.id);
+            let told = self.tell(
+                AdminPermission::ApiTokensRead,
+                Some(creator.id),
+                &link,
+                news,
+            );
+            if let Err(error) = told.await {
                 tracing::warn!(%error, token_id = token.id, "could not notify admins of a new token");
             }
         }
@@ -74,8 +81,10 @@ mod service {
             previous_only: bool,
             source: Option<&str>,
         ) {
-            let news = TokenNews::leaked(token, previous_only, source);
-            if let Err(error) = self.tell_token_readers(None, token, news).await {
+            let news = News::leaked(token, previous_only, source);
+            let link = crate::panel_paths::token(token.id);
+            let told = self.tell(AdminPermission::ApiTokensRead, None, &link, news);
+            if let Err(error) = told.await {
                 tracing::warn!(%error, token_id = token.id, "could not notify admins of a leaked token");
             }
         }
@@ -94,7 +103,7 @@ mod service {
         ) -> Result<bool, ServiceError> {
             let recipients = readers.to_vec();
             let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
-            let news = TokenNews::expiring(token, now);
+            let news = News::expiring(token, now);
             let link = crate::panel_paths::token(token.id);
             let event = OutboxEvent::expiring(token.id, &token.name, token.expires_at, days, now);
             let warning = ExpiryWarning {
@@ -119,17 +128,9 @@ mod service {
             if names.is_empty() {
                 return;
             }
-            let news = TokenNews::unused_revoked(names, days);
-            let told = async {
-                let recipients = self.token_readers().await?;
-                let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
-                let link = format!("{}?status=revoked", crate::panel_paths::TOKENS);
-                self.store
-                    .insert_notifications(&ids, None, &news.summary, Some(&link), Utc::now())
-                    .await?;
-                self.mail_in_background(news, recipients);
-                Ok::<(), ServiceError>(())
-            };
+            let news = News::unused_revoked(names, days);
+            let link = format!("{}?status=revoked", crate::panel_paths::TOKENS);
+            let told = self.tell(AdminPermission::ApiTokensRead, None, &link, news);
             if let Err(error) = told.await {
                 tracing::warn!(%error, "could not notify admins of revoked unused tokens");
             }
@@ -137,37 +138,46 @@ mod service {
 
         /// The active admins whose role may read tokens: who hears about tokens.
         pub async fn token_readers(&self) -> Result<Vec<AdminView>, ServiceError> {
+            self.admins_who_may(AdminPermission::ApiTokensRead).await
+        }
+
+        async fn admins_who_may(
+            &self,
+            permission: AdminPermission,
+        ) -> Result<Vec<AdminView>, ServiceError> {
             Ok(self
                 .store
                 .active_admins()
                 .await?
                 .into_iter()
-                .filter(|admin| admin.can(AdminPermission::ApiTokensRead))
+                .filter(|admin| admin.can(permission))
                 .collect())
         }
 
         /// Mails `news` to each of `recipients` without making the caller wait: SMTP can
         /// take seconds.
-        fn mail_in_background(&self, news: TokenNews, recipients: Vec<AdminView>) {
+        fn mail_in_background(&self, news: News, recipients: Vec<AdminView>) {
             if let Some(mailer) = &self.mailer {
                 let mailer = mailer.clone();
                 tokio::spawn(async move { news.mail(&mailer, recipients).await });
             }
         }
 
-        /// A bell entry linking to `token` for every admin who may read tokens (already
-        /// read for `actor`, who knows), and an email to each in the background.
-        async fn tell_token_readers(
+        /// A bell entry linking to `link` for every active admin whose role allows
+        /// `permission` (already read for `actor`, who knows), and an email to each in the
+        /// background: how every piece of news but the expiry warning (which the store
+        /// writes with its marker) reaches the admins.
+        async fn tell(
             &self,
+            permission: AdminPermission,
             actor: Option<i64>,
-            token: &TokenView,
-            news: TokenNews,
+            link: &str,
+            news: News,
         ) -> Result<(), ServiceError> {
-            let recipients = self.token_readers().await?;
+            let recipients = self.admins_who_may(permission).await?;
             let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
-            let link = crate::panel_paths::token(token.id);
             self.store
-                .insert_notifications(&ids, actor, &news.summary, Some(&link), Utc::now())
+                .insert_notifications(&ids, actor, &news.summary, Some(link), Utc::now())
                 .await?;
             self.mail_in_background(news, recipients);
             Ok(())
@@ -177,51 +187,12 @@ mod service {
         /// being given up on: a bell entry and, with SMTP configured, an email. Once per
         /// stretch of failure (the store marks the endpoint), never once per event.
         pub async fn webhook_failing(&self, endpoint_id: i64, url: &str) {
-            if let Err(error) = self.tell_webhook_failing(endpoint_id, url).await {
+            let link = crate::panel_paths::webhook(endpoint_id);
+            let news = News::webhook_failing(url);
+            let told = self.tell(AdminPermission::WebhooksManage, None, &link, news);
+            if let Err(error) = told.await {
                 tracing::warn!(%error, endpoint_id, "could not notify admins of a failing webhook");
             }
-        }
-
-        async fn tell_webhook_failing(
-            &self,
-            endpoint_id: i64,
-            url: &str,
-        ) -> Result<(), ServiceError> {
-            let recipients: Vec<AdminView> = self
-                .store
-                .active_admins()
-                .await?
-                .into_iter()
-                .filter(|admin| admin.can(AdminPermission::WebhooksManage))
-                .collect();
-            let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
-            let summary = format!(
-                "Webhook deliveries to {url} are failing: Tollgate gave up on an event after retrying for a day."
-            );
-            let link = crate::panel_paths::webhook(endpoint_id);
-            self.store
-                .insert_notifications(&ids, None, &summary, Some(&link), Utc::now())
-                .await?;
-            if let Some(mailer) = &self.mailer {
-                let mailer = mailer.clone();
-                let body = format!(
-                    "{summary}\n\nNew events are still tried. See the endpoint's recent deliveries, fix the receiver and redeliver, under Settings > Webhooks.\n"
-                );
-                tokio::spawn(async move {
-                    for recipient in recipients {
-                        let email = Email {
-                            to_name: recipient.name.clone(),
-                            to_address: recipient.email.clone(),
-                            subject: "Tollgate webhook deliveries are failing".to_owned(),
-                            body: body.clone(),
-                        };
-                        if let Err(error) = mailer.send(email).await {
-                            tracing::warn!(%error, admin_id = recipient.id, "could not email a notification");
-                        }
-                    }
-                });
-            }
-            Ok(())
         }
 
         pub async fn inbox(&self, admin: &AdminView) -> Result<Inbox, ServiceError> {
@@ -238,13 +209,13 @@ mod service {
     }
 
     /// What to say about a token: the masked hint only, never its value.
-    struct TokenNews {
+    struct News {
         subject: String,
         summary: String,
         body: String,
     }
 
-    impl TokenNews {
+    impl News {
         fn leaked(token: &TokenView, previous_only: bool, source: Option<&str>) -> Self {
             let found = source.map_or_else(String::new, |s| format!(" It was found at {s}."));
             let (summary, done) = if previous_only {
@@ -309,23 +280,28 @@ mod service {
             }
         }
 
-        fn unused_revoked(names: &[String], days: u32) -> Self {
-            const LISTED: usize = 10;
-            let mut list: Vec<String> = names
-                .iter()
-                .take(LISTED)
-                .map(|n| format!("“{n}”"))
-                .collect();
-            if names.len() > LISTED {
-                list.push(format!("and {} more", names.len() - LISTED));
+        fn webhook_failing(url: &str) -> Self {
+            let summary = format!(
+                "Webhook deliveries to {url} are failing: Tollgate gave up on an event after retrying for a day."
+            );
+            Self {
+                subject: "Tollgate webhook deliveries are failing".to_owned(),
+                body: format!(
+                    "{summary}\n\nNew events are still tried. See the endpoint's recent deliveries, fix the receiver and redeliver, under Settings > Webhooks.\n"
+                ),
+                summary,
             }
+        }
+
+        fn unused_revoked(names: &[String], days: u32) -> Self {
+            let shown = &names[..names.len().min(crate::policy::PREVIEW_NAMES as usize)];
             let count = match names.len() {
                 1 => "1 API token".to_owned(),
                 n => format!("{n} API tokens"),
             };
             let summary = format!(
                 "Tollgate revoked {count} unused for {days} days, as the token policy says: {}.",
-                list.join(", ")
+                quoted_names(shown, names.len() as i64)
             );
             let body = format!(
                 "{summary}\n\nEach is in Settings > Audit log as revoked by {by}; the list's\n\

@@ -13,7 +13,7 @@ pub use server_fns::token_form_policy;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use tollgate::model::{AdminPermission, format_time};
+use tollgate::model::{AdminPermission, format_time, quoted_names};
 use tollgate::policy::{BroughtIntoPolicy, PolicyPreview};
 
 use crate::components::{
@@ -69,14 +69,6 @@ fn PolicyStart() -> impl IntoView {
 
 /// "With these settings, 2 working tokens would be outside the policy …"
 fn preview_sentence(preview: PolicyPreview) -> String {
-    let named = |names: &[String], count: i64| {
-        let mut listed: Vec<String> = names.iter().map(|n| format!("“{n}”")).collect();
-        let rest = count - names.len() as i64;
-        if rest > 0 {
-            listed.push(format!("and {rest} more"));
-        }
-        listed.join(", ")
-    };
     let tokens = |n: i64| {
         if n == 1 {
             "1 working token".to_owned()
@@ -92,7 +84,7 @@ fn preview_sentence(preview: PolicyPreview) -> String {
         text.push_str(&format!(
             " The inactivity rule would revoke {} unused today: {}.",
             tokens(preview.unused_to_revoke),
-            named(&preview.unused_names, preview.unused_to_revoke)
+            quoted_names(&preview.unused_names, preview.unused_to_revoke)
         ));
     }
     text
