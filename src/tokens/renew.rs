@@ -16,8 +16,8 @@ use crate::model::{AdminPermission, AuditAction, FieldError, TokenView, format_t
 use crate::policy::TokenPolicy;
 use crate::store::{NewAuditEvent, TokenUpdate};
 
-/// Where a renew takes a token's expiry, or why it can't: the one rule, pure, so the
-/// panel could ask it too.
+/// Where a renew takes a token's expiry, or why it can't: the one rule, pure, so it is
+/// tested without a database or a clock.
 pub fn renewed_expiry(
     expires_at: Option<DateTime<Utc>>,
     expiry_set_at: Option<DateTime<Utc>>,
