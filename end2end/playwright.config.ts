@@ -50,7 +50,8 @@ export default defineConfig({
   projects: [
     {
       name: 'chromium',
-      testIgnore: [/_nojs\.spec\.ts/],
+      // `*.pair.spec.ts` need two instances: playwright.pair.config.ts runs them.
+      testIgnore: [/_nojs\.spec\.ts/, /\.pair\.spec\.ts/],
     },
     // The forms again with JavaScript off: the browser posts them itself.
     {

@@ -4,6 +4,10 @@
 // set to a free port; also usable by hand (`E2E_PORT=3100 node start-server.mjs`). Build
 // first with `cargo leptos build --release`. The data directory is a new temp dir each time
 // (so every instance starts with no administrator) and is removed when the server stops.
+//
+// For the two-instance test bed (tests/two-instances.ts) the database and the key come from
+// E2E_DATABASE_URL and E2E_SECRET_KEY (the same for both instances, as in production), and
+// E2E_TRUSTED_PROXIES names the load balancer in front.
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -39,12 +43,17 @@ const env = {
   LEPTOS_SITE_ADDR: process.env.LEPTOS_SITE_ADDR ?? ADDR,
 };
 
-const child = spawn(
-  binary,
-  // Usage is flushed every second so the usage chart test waits one second, not five.
-  ['serve', '--addr', ADDR, '--data-dir', dataDir, '--site-root', siteRoot, '--usage-flush-seconds', '1'],
-  { cwd: repo, env, stdio: 'inherit' },
-);
+// Usage is flushed every second so the usage chart test waits one second, not five.
+const args = ['serve', '--addr', ADDR, '--data-dir', dataDir, '--site-root', siteRoot, '--usage-flush-seconds', '1'];
+// Passed as the environment variables the server reads, so they never show in `ps`; never
+// inherited from the shell that runs the tests (its DATABASE_URL is not the test's).
+delete env.DATABASE_URL;
+delete env.TOLLGATE_SECRET_KEY;
+if (process.env.E2E_DATABASE_URL) env.DATABASE_URL = process.env.E2E_DATABASE_URL;
+if (process.env.E2E_SECRET_KEY) env.TOLLGATE_SECRET_KEY = process.env.E2E_SECRET_KEY;
+if (process.env.E2E_TRUSTED_PROXIES) args.push('--trusted-proxies', process.env.E2E_TRUSTED_PROXIES);
+
+const child = spawn(binary, args, { cwd: repo, env, stdio: 'inherit' });
 
 function removeDataDir() {
   fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, the core's unit tests, the store suite on SQLite
 # and on Postgres, the router tests, the fuzz run against the documented API, and the
-# Playwright suite in Chromium against the release build. Stops at the first failure.
+# Playwright suite in Chromium against the release build, once with one instance per spec
+# file and once through two instances behind nginx. Stops at the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
@@ -29,3 +30,6 @@ cargo leptos build --release
 
 say "Playwright in Chromium"
 (cd end2end && CI=1 npx playwright test)
+
+say "Playwright again, through two instances on one Postgres behind a round-robin nginx"
+(cd end2end && CI=1 npx playwright test -c playwright.pair.config.ts)

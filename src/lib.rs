@@ -44,6 +44,9 @@ pub mod error;
 /// Failures per key (a client address, an account) in a fixed window.
 #[cfg(feature = "server")]
 pub mod failure_throttle;
+/// What a no-JS form post leaves, sealed, for the page it redirects to, on any instance.
+#[cfg(feature = "server")]
+pub mod form_handoffs;
 /// What a door knows about a request: client address and browser, https, the session.
 #[cfg(feature = "server")]
 pub mod request_context;

@@ -10,6 +10,7 @@ use crate::audit::Audit;
 use crate::catalog::Catalog;
 use crate::content::Content;
 use crate::failure_throttle::{self, FailureThrottle};
+use crate::form_handoffs::FormHandoffs;
 use crate::notifications::Notifications;
 use crate::notifications::mailer::Mailer;
 use crate::policy::service::Policies;
@@ -78,6 +79,8 @@ pub struct Tollgate {
     pub audit: Audit,
     pub policy: Policies,
     pub webhooks: Webhooks,
+    /// What a no-JS form post leaves for the page it redirects to (sealed, in the database).
+    pub form_handoffs: FormHandoffs,
     cache: TokenCache,
 }
 
@@ -100,6 +103,7 @@ impl Tollgate {
             reconfirm_window: settings.reconfirm_window,
         };
         Self {
+            form_handoffs: FormHandoffs::new(store.clone(), &key),
             admins: Admins::new(
                 store.clone(),
                 sessions,

@@ -14,6 +14,7 @@ mod audit;
 mod change_log;
 mod documents;
 mod folding;
+mod form_handoffs;
 mod instance;
 mod lifecycle;
 mod notifications;

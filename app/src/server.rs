@@ -25,7 +25,7 @@ use crate::settings::api_docs::ApiReference;
 
 mod handoff;
 mod refusal;
-pub use handoff::{Handoff, HandoffFor, Handoffs, TakenByRequest};
+pub use handoff::{Handoff, HandoffFor, TakenByRequest};
 pub use refusal::Refusal;
 
 /// What the server binary hands every server function and page render.
@@ -34,8 +34,6 @@ pub struct ServerContext {
     pub core: Tollgate,
     /// The API reference page's content, read from the OpenAPI document at start-up.
     pub api_reference: Arc<ApiReference>,
-    /// What a form posted without JavaScript leaves for the page it redirects to.
-    pub handoffs: Handoffs,
     /// How often token usage is written; the token list refreshes itself as often.
     pub usage_flush: std::time::Duration,
 }
@@ -44,8 +42,8 @@ pub struct ServerContext {
 pub struct Rpc {
     pub core: Tollgate,
     pub api_reference: Arc<ApiReference>,
-    pub handoffs: Handoffs,
-    /// What this request took from `handoffs` already.
+    /// What this page render took from the no-JS handoffs already (none in a server
+    /// function called over HTTP).
     pub taken: Option<TakenByRequest>,
     /// The request as the server read it (its `request_context` middleware).
     request: RequestContext,
@@ -58,13 +56,11 @@ impl Rpc {
         let ServerContext {
             core,
             api_reference,
-            handoffs,
             ..
         } = expect_context::<ServerContext>();
         Self {
             core,
             api_reference,
-            handoffs,
             taken: use_context::<TakenByRequest>(),
             request: request_context(),
             response: use_context::<ResponseOptions>(),
@@ -170,17 +166,21 @@ impl Rpc {
         }
     }
 
-    /// Leaves `value` for this session's next read of `page` (see [`Handoffs`]).
-    pub fn hand_off(&self, page: HandoffFor, value: Handoff) {
+    /// Leaves `value` for this session's next read of `page`, on any instance (see
+    /// [`handoff`]).
+    pub async fn hand_off(&self, page: HandoffFor, value: Handoff) {
         if let Some(session) = self.session_secret() {
-            self.handoffs.put(&session, page, value);
+            handoff::hand_off(&self.core, &session, page, &value).await;
         }
     }
 
-    /// What this session was handed for `page`, once per request (see [`Handoffs`]).
-    pub fn take_handoff(&self, page: HandoffFor) -> Option<Handoff> {
+    /// What this session was handed for `page`, once per request (see [`handoff`]).
+    pub async fn take_handoff(&self, page: HandoffFor) -> Option<Handoff> {
         let session = self.session_secret()?;
-        self.handoffs.take_once(self.taken.as_ref(), &session, page)
+        match &self.taken {
+            Some(taken) => taken.take(&self.core, &session, page).await,
+            None => handoff::take(&self.core, &session, page).await,
+        }
     }
 
     /// For responses that carry a token's value: no cache may keep them.

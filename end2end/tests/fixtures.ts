@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
-import path from 'node:path';
+import { startServer } from './server-process';
+import { startBed } from './two-instances';
 
 import {
   test as base,
@@ -52,84 +51,64 @@ export const refusedServerFunction: AllowedConsoleError = (message) =>
 // Instances: each spec file gets a Tollgate of its own.
 // ---------------------------------------------------------------------------------------------
 
-/** One running server (`start-server.mjs`: the release build on a throwaway data dir). */
-type Instance = { url: string; stop: () => Promise<void> };
+/**
+ * What the tests of one spec file talk to: `url` is the one address they use; `direct` are
+ * the instances behind it (one for the `single` bed, where `url` is that instance; two behind
+ * nginx for the `pair` bed).
+ */
+export type Instance = {
+  url: string;
+  direct: string[];
+  stop: () => Promise<void>;
+  /** The pair bed only: restarts instance 0 or 1 in place (see tests/two-instances.ts). */
+  restart?: (which: 0 | 1) => Promise<void>;
+};
 
-const START_SERVER = path.resolve(__dirname, '..', 'start-server.mjs');
+/**
+ * Where the specs run: `single` (playwright.config.ts), one release build on its own SQLite
+ * database per spec file; `pair` (playwright.pair.config.ts), two instances on one Postgres
+ * database behind a round-robin nginx per spec file (tests/two-instances.ts).
+ */
+export type BedKind = 'single' | 'pair';
 
-/** A port nothing listens on now: the kernel picks it, we let it go and hand it on. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
+async function createFirstAdmin(url: string): Promise<void> {
+  const response = await fetch(`${url}/rpc/create_first_admin`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      input: { email: ADMIN_EMAIL, name: ADMIN_NAME, password: ADMIN_PASSWORD, password_confirm: ADMIN_PASSWORD },
+    }),
   });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(killer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-/** Starts a fresh server and waits for `/healthz`; with `firstAdmin`, creates Ada Admin. */
-async function startInstance(firstAdmin: boolean): Promise<Instance> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [START_SERVER], {
-    env: { ...process.env, E2E_PORT: String(port), RUST_LOG: process.env.RUST_LOG ?? 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // Kept for the error message if the server never comes up.
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const stop = () => stopChild(child);
-
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the server on ${url} exited before it was ready:\n${output}`);
-    }
-    const ready = await fetch(`${url}/healthz`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ready) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`the server on ${url} was not ready within 60 s:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  if (!response.ok) {
+    throw new Error(`creating the first administrator on ${url}: ${response.status} ${await response.text()}`);
   }
+}
 
+/** Starts a fresh bed; with `firstAdmin`, creates Ada Admin through it. */
+async function startInstance(bed: BedKind, firstAdmin: boolean): Promise<Instance> {
+  const instance: Instance =
+    bed === 'pair'
+      ? await startBed()
+      : await startServer().then((started) => ({ ...started, direct: [started.url] }));
   if (firstAdmin) {
-    const response = await fetch(`${url}/rpc/create_first_admin`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        input: { email: ADMIN_EMAIL, name: ADMIN_NAME, password: ADMIN_PASSWORD, password_confirm: ADMIN_PASSWORD },
-      }),
-    });
-    if (!response.ok) {
-      await stop();
-      throw new Error(`creating the first administrator on ${url}: ${response.status} ${await response.text()}`);
+    try {
+      await createFirstAdmin(instance.url);
+    } catch (error) {
+      await instance.stop();
+      throw error;
     }
   }
-  return { url, stop };
+  return instance;
 }
+
+/**
+ * A pair nobody has used for this long is stopped (a later test of its file gets a new one):
+ * a worker runs through many spec files, and 33 idle pairs would hold more connections than
+ * Postgres allows. Single instances (SQLite) are cheap and live as long as the worker.
+ */
+const PAIR_IDLE_MS = 15_000;
+
+type Entry = { instance: Promise<Instance>; users: number; idle?: NodeJS.Timeout };
 
 /**
  * The instances of one worker, one per spec file: a file's tests share its server (serial
@@ -138,21 +117,46 @@ async function startInstance(firstAdmin: boolean): Promise<Instance> {
  * one instance in each worker that runs some of them.
  */
 class Instances {
-  private readonly byFile = new Map<string, Promise<Instance>>();
+  private readonly byFile = new Map<string, Entry>();
 
-  for(file: string, firstAdmin: boolean): Promise<Instance> {
-    let instance = this.byFile.get(file);
-    if (instance === undefined) {
-      instance = startInstance(firstAdmin);
-      this.byFile.set(file, instance);
+  constructor(private readonly bed: BedKind) {}
+
+  /** The file's instance, started if need be; call `release` when the test is done with it. */
+  async use(file: string, firstAdmin: boolean): Promise<{ instance: Instance; release: () => void }> {
+    let entry = this.byFile.get(file);
+    if (entry === undefined) {
+      entry = { instance: startInstance(this.bed, firstAdmin), users: 0 };
+      this.byFile.set(file, entry);
     }
-    return instance;
+    const held = entry;
+    clearTimeout(held.idle);
+    held.users += 1;
+    const release = () => {
+      held.users -= 1;
+      if (this.bed !== 'pair' || held.users > 0) return;
+      held.idle = setTimeout(() => {
+        if (this.byFile.get(file) !== held || held.users > 0) return;
+        this.byFile.delete(file);
+        void held.instance.then((i) => i.stop(), () => undefined);
+      }, PAIR_IDLE_MS);
+    };
+    try {
+      return { instance: await held.instance, release };
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
 
   async stopAll(): Promise<void> {
     const started = [...this.byFile.values()];
     this.byFile.clear();
-    await Promise.all(started.map((instance) => instance.then((i) => i.stop(), () => undefined)));
+    await Promise.all(
+      started.map((entry) => {
+        clearTimeout(entry.idle);
+        return entry.instance.then((i) => i.stop(), () => undefined);
+      }),
+    );
   }
 }
 
@@ -165,14 +169,22 @@ type Fixtures = {
    * with `test.use({ firstAdmin: false })`, with no administrator at all.
    */
   firstAdmin: boolean;
+  /** The file's bed: its address, and the instances behind it. */
+  instance: Instance;
 };
 
-type WorkerFixtures = { instances: Instances };
+type WorkerFixtures = {
+  /** Set per project in the config: `single` or `pair` (see {@link BedKind}). */
+  bed: BedKind;
+  instances: Instances;
+};
 
 export const test = base.extend<Fixtures, WorkerFixtures>({
+  bed: ['single', { option: true, scope: 'worker' }],
+
   instances: [
-    async ({}, use) => {
-      const instances = new Instances();
+    async ({ bed }, use) => {
+      const instances = new Instances(bed);
       await use(instances);
       await instances.stopAll();
     },
@@ -182,8 +194,17 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
   firstAdmin: [true, { option: true }],
 
   // Every page, context and `request` of a test talks to its file's own instance.
-  baseURL: async ({ instances, firstAdmin }, use, testInfo) => {
-    await use((await instances.for(testInfo.file, firstAdmin)).url);
+  baseURL: async ({ instance }, use) => {
+    await use(instance.url);
+  },
+
+  instance: async ({ instances, firstAdmin }, use, testInfo) => {
+    const { instance, release } = await instances.use(testInfo.file, firstAdmin);
+    try {
+      await use(instance);
+    } finally {
+      release();
+    }
   },
 
   allowedConsoleErrors: [[refusedServerFunction], { option: true }],

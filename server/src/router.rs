@@ -62,7 +62,6 @@ pub fn router(state: AppState) -> Router {
     let context = ServerContext {
         core: state.core.clone(),
         api_reference: Arc::new(openapi::reference(&document)),
-        handoffs: app::server::Handoffs::purged_on_a_timer(),
         usage_flush: state.usage_flush,
     };
     // Served as built: the document only changes with the configuration.

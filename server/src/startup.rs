@@ -199,7 +199,8 @@ impl Application {
 }
 
 /// Flushes token usage every `flush`, runs the token lifecycle jobs (expiry warnings, the
-/// inactivity rule) every minute, and purges ended sessions every hour.
+/// inactivity rule) and drops the no-JS handoffs nobody came for every minute, and purges
+/// ended sessions every hour.
 async fn background_jobs(core: Tollgate, flush: Duration) {
     let mut flush_tick = tokio::time::interval(flush);
     let mut lifecycle_tick = tokio::time::interval(Duration::from_secs(60));
@@ -208,7 +209,11 @@ async fn background_jobs(core: Tollgate, flush: Duration) {
         tokio::select! {
             _ = flush_tick.tick() => core.flush_usage().await,
             _ = lifecycle_tick.tick() => {
-                core.tokens.run_lifecycle_jobs(chrono::Utc::now()).await;
+                let now = chrono::Utc::now();
+                core.tokens.run_lifecycle_jobs(now).await;
+                if let Err(error) = core.form_handoffs.purge(now).await {
+                    tracing::warn!(%error, "could not purge stale form handoffs");
+                }
             }
             _ = purge_tick.tick() => {
                 if let Err(error) = core.admins.purge_expired_sessions().await {

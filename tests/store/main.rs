@@ -82,6 +82,8 @@ mod audit;
 mod content;
 /// The tokens a new database starts with.
 mod first_start;
+/// What a no-JS form post leaves, sealed, for the page it redirects to.
+mod form_handoffs;
 /// Reviewing the inventory: unused and creator filters, the streamed export.
 mod inventory;
 /// Leaked-token reports: revoked at once, audited, announced, throttled.

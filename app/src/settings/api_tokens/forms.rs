@@ -7,7 +7,8 @@
 //! hand it to the same core call, and answer with a redirect (303, so a reload never posts
 //! twice): to the token's page, or back to the form. What that page must show and a URL
 //! must not carry (the new token's value; what was typed and why it was refused) waits in
-//! [`Handoffs`](crate::server::Handoffs) for that one page load.
+//! the no-JS handoffs ([`crate::server::Handoff`]: sealed in the database, so any instance
+//! finds them) for that one page load.
 
 // Form posts need flat server-function arguments, one per field: fourteen to sixteen
 // here. (A struct argument would need `form[name]` field names, and `#[server(flatten)]`
@@ -242,7 +243,7 @@ pub async fn create_token_form(
         Ok(created) => {
             let page = crate::paths::token(created.token.id);
             let slot = HandoffFor::Reveal(created.token.id);
-            rpc.hand_off(slot, Handoff::Reveal(created));
+            rpc.hand_off(slot, Handoff::Reveal(created)).await;
             rpc.redirect(&page);
         }
         Err(error) => {
@@ -251,7 +252,7 @@ pub async fn create_token_form(
                 error,
                 shown: None,
             });
-            rpc.hand_off(HandoffFor::CreateForm, returned);
+            rpc.hand_off(HandoffFor::CreateForm, returned).await;
             rpc.redirect(crate::paths::NEW_TOKEN);
         }
     }
@@ -335,7 +336,7 @@ pub async fn update_token_form(
                 error,
                 shown: shown.map(Box::new),
             });
-            rpc.hand_off(HandoffFor::EditForm(id), returned);
+            rpc.hand_off(HandoffFor::EditForm(id), returned).await;
             rpc.redirect(&crate::paths::edit_token(id));
         }
     }
@@ -351,7 +352,7 @@ pub async fn returned_token_form(edit: Option<i64>) -> Result<Option<ReturnedFor
         return Ok(None);
     }
     let page = edit.map_or(HandoffFor::CreateForm, HandoffFor::EditForm);
-    Ok(match rpc.take_handoff(page) {
+    Ok(match rpc.take_handoff(page).await {
         Some(Handoff::Form(returned)) => Some(returned),
         _ => None,
     })
@@ -366,7 +367,7 @@ pub async fn handed_over_token(id: i64) -> Result<Option<CreatedToken>, AppError
     if rpc.signed_in_actor().await?.is_none() {
         return Ok(None);
     }
-    Ok(match rpc.take_handoff(HandoffFor::Reveal(id)) {
+    Ok(match rpc.take_handoff(HandoffFor::Reveal(id)).await {
         Some(Handoff::Reveal(created)) => Some(created),
         _ => None,
     })

@@ -1,7 +1,7 @@
 //! The policy page's forms posted by the browser itself, for when JavaScript is off: the
 //! same core calls as the hydrated page, answered with a redirect (303) back to the page,
 //! which finds what happened (what was typed, the refusal, the preview or the result) in
-//! the [`Handoffs`](crate::server::Handoffs), as the token forms do.
+//! the no-JS handoffs ([`crate::server::Handoff`]), as the token forms do.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -65,7 +65,8 @@ pub async fn policy_form(
             Err(error) => outcome.error = Some(rpc.reject(error)),
         },
     }
-    rpc.hand_off(HandoffFor::PolicyPage, Handoff::Policy(Box::new(outcome)));
+    rpc.hand_off(HandoffFor::PolicyPage, Handoff::Policy(Box::new(outcome)))
+        .await;
     rpc.redirect(crate::paths::TOKEN_POLICY);
     Ok(())
 }
@@ -104,7 +105,8 @@ pub async fn bring_into_policy_form(#[server(default)] password: String) -> Resu
         brought,
         bring_error,
     };
-    rpc.hand_off(HandoffFor::PolicyPage, Handoff::Policy(Box::new(outcome)));
+    rpc.hand_off(HandoffFor::PolicyPage, Handoff::Policy(Box::new(outcome)))
+        .await;
     rpc.redirect(crate::paths::TOKEN_POLICY);
     Ok(())
 }
@@ -117,7 +119,7 @@ pub async fn returned_policy_form() -> Result<Option<PolicyOutcome>, AppError> {
     if rpc.signed_in_actor().await?.is_none() {
         return Ok(None);
     }
-    Ok(match rpc.take_handoff(HandoffFor::PolicyPage) {
+    Ok(match rpc.take_handoff(HandoffFor::PolicyPage).await {
         Some(Handoff::Policy(outcome)) => Some(*outcome),
         _ => None,
     })

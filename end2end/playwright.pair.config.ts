@@ -1,0 +1,29 @@
+import { defineConfig } from '@playwright/test';
+
+import base from './playwright.config';
+
+/**
+ * The whole suite again, through two instances: per spec file, two release builds on one
+ * Postgres database with one secret key, behind a real nginx doing round-robin with no
+ * sticky sessions (tests/two-instances.ts), so consecutive requests of every flow land on
+ * different instances. Plus `*.pair.spec.ts`, which only make sense there (the load
+ * balancer alternates; a revoke on one instance is refused by the other within 100 ms).
+ *
+ * Needs TOLLGATE_TEST_POSTGRES_URL (scripts/test.sh starts Postgres and exports it).
+ */
+export default defineConfig({
+  ...base,
+  outputDir: './test-results-pair',
+  projects: [
+    {
+      name: 'pair-chromium',
+      testIgnore: [/_nojs\.spec\.ts/],
+      use: { bed: 'pair' },
+    },
+    {
+      name: 'pair-chromium-nojs',
+      testMatch: /_nojs\.spec\.ts/,
+      use: { bed: 'pair', javaScriptEnabled: false },
+    },
+  ],
+});
