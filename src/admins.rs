@@ -182,6 +182,7 @@ impl Admins {
         let attempt = self
             .throttle
             .reserve(&request.email, origin.ip)
+            .await
             .map_err(ServiceError::TooManyAttempts)?;
         let credentials = match Email::parse(&request.email) {
             Ok(email) => self.store.admin_credentials(email.as_str()).await?,
@@ -192,13 +193,13 @@ impl Admins {
             Ok(matches) => matches,
             Err(busy) => {
                 // Nothing was checked: that is no failed guess.
-                self.throttle.forgive(attempt);
+                self.throttle.forgive(attempt).await;
                 return Err(busy);
             }
         };
         match credentials {
             Some(credentials) if matches => {
-                self.throttle.forgive(attempt);
+                self.throttle.forgive(attempt).await;
                 let admin = credentials.admin;
                 let visitor = By::Visitor {
                     name: &admin.name,
@@ -289,6 +290,7 @@ impl Admins {
         let attempt = self
             .throttle
             .reserve(&me.email, me.origin.ip)
+            .await
             .map_err(ServiceError::TooManyAttempts)?;
         let stored = self
             .store
@@ -297,7 +299,7 @@ impl Admins {
             .ok_or(ServiceError::NotFound("administrator"))?;
         match self.passwords.verify(password, Some(stored)).await {
             Ok(true) => {
-                self.throttle.forgive(attempt);
+                self.throttle.forgive(attempt).await;
                 Ok(())
             }
             Ok(false) => {
@@ -317,7 +319,7 @@ impl Admins {
                 Err(ServiceError::invalid(field, &message))
             }
             Err(busy) => {
-                self.throttle.forgive(attempt);
+                self.throttle.forgive(attempt).await;
                 Err(busy)
             }
         }

@@ -4,6 +4,14 @@
 //! A fixed window per key: the first failure opens it, and once `limit` failures fall
 //! inside it every attempt for that key is refused until it closes, right or not
 //! (otherwise a lucky guess would still get through).
+//!
+//! This is one instance's view; [`shared`] shares the counts with the other instances
+//! through the database and falls back on this view when the database can't be asked.
+
+/// The counts shared by every instance, through the database.
+pub mod shared;
+
+pub use shared::{FailureWindows, Reservation, SharedThrottle, ThrottleKind};
 
 use std::hash::Hash;
 use std::net::IpAddr;
@@ -19,7 +27,7 @@ const CAPACITY: u64 = 100_000;
 /// One key's window. Behind a lock, so "is there a failure left? then count one" is a
 /// single step that racing attempts can't both pass.
 struct Window {
-    opened: Instant,
+    closes_at: Instant,
     failures: u32,
 }
 
@@ -44,7 +52,8 @@ impl<K: Hash + Eq + Send + Sync + 'static> FailureThrottle<K> {
             limit,
             window,
             // Evicted once unused for a whole window: by then its own window has closed
-            // too (it opened no later than its last use), so nothing is forgotten early.
+            // too (it closes at most a window after its last use), so nothing is
+            // forgotten early.
             windows: moka::sync::Cache::builder()
                 .max_capacity(CAPACITY)
                 .time_to_idle(window)
@@ -100,10 +109,41 @@ impl<K: Hash + Eq + Send + Sync + 'static> FailureThrottle<K> {
         }
     }
 
+    /// Raises `key`'s window to what the instances counted together: `failures`, in a
+    /// window closing in `closes_in`. Never lowers it, so answers arriving out of order
+    /// can't reopen a door, and this instance refuses as soon as it has seen the shared
+    /// window full.
+    pub fn observe(&self, key: K, failures: u32, closes_in: Duration) {
+        if self.limit == 0 {
+            return;
+        }
+        let window = self.window_of(key);
+        let mut window = lock(&window);
+        self.restart_if_closed(&mut window);
+        if failures > window.failures {
+            window.failures = failures;
+            // Another clock: never trust it for longer than a window.
+            window.closes_at = Instant::now() + closes_in.min(self.window);
+        }
+    }
+
+    /// Forgets `key`'s failures (its password was reset).
+    pub fn lift(&self, key: &K) {
+        self.windows.invalidate(key);
+    }
+
+    pub fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    pub fn window(&self) -> Duration {
+        self.window
+    }
+
     fn window_of(&self, key: K) -> Arc<Mutex<Window>> {
         self.windows.get_with(key, || {
             Arc::new(Mutex::new(Window {
-                opened: Instant::now(),
+                closes_at: Instant::now() + self.window,
                 failures: 0,
             }))
         })
@@ -112,15 +152,16 @@ impl<K: Hash + Eq + Send + Sync + 'static> FailureThrottle<K> {
     /// A window that has closed, or that holds no failures, starts again now: the first
     /// failure opens it.
     fn restart_if_closed(&self, window: &mut Window) {
-        if window.failures == 0 || window.opened.elapsed() >= self.window {
-            window.opened = Instant::now();
+        let now = Instant::now();
+        if window.failures == 0 || now >= window.closes_at {
+            window.closes_at = now + self.window;
             window.failures = 0;
         }
     }
 
     /// How long until `window` takes attempts again, if it is full now.
     fn refusal(&self, window: &Window) -> Option<Duration> {
-        let left = self.window.checked_sub(window.opened.elapsed())?;
+        let left = window.closes_at.checked_duration_since(Instant::now())?;
         // Round up: "retry after 0 seconds" would invite an immediate retry.
         (window.failures >= self.limit).then(|| Duration::from_secs(left.as_secs() + 1))
     }
@@ -205,6 +246,33 @@ mod tests {
         assert_eq!(throttle.reserve(IP), Ok(0));
         assert!(throttle.reserve(IP).is_err());
         assert_eq!(throttle.reserve(OTHER), Ok(2));
+    }
+
+    #[test]
+    fn an_observed_shared_count_raises_the_window_and_never_lowers_it() {
+        let throttle = FailureThrottle::new(3, Duration::from_secs(60));
+        throttle.record_failure(IP);
+        throttle.observe(IP, 3, Duration::from_secs(20));
+        let retry_after = throttle.check(&IP).unwrap_err();
+        assert!(retry_after <= Duration::from_secs(21), "{retry_after:?}");
+        throttle.observe(IP, 1, Duration::from_secs(60));
+        assert!(throttle.check(&IP).is_err(), "a lower count is no news");
+        assert!(throttle.check(&OTHER).is_ok());
+    }
+
+    #[test]
+    fn an_observed_window_lasts_no_longer_than_a_window() {
+        let throttle = FailureThrottle::new(1, Duration::from_secs(60));
+        throttle.observe(IP, 1, Duration::from_secs(3600));
+        assert!(throttle.check(&IP).unwrap_err() <= Duration::from_secs(61));
+    }
+
+    #[test]
+    fn a_lifted_key_starts_afresh() {
+        let throttle = FailureThrottle::new(1, Duration::from_secs(60));
+        throttle.record_failure(IP);
+        throttle.lift(&IP);
+        assert!(throttle.check(&IP).is_ok());
     }
 
     #[test]

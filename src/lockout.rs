@@ -13,11 +13,11 @@ pub const RESET_COMMAND: &str = "tollgate admin reset-password --email <email>";
 
 pub const WRONG_CREDENTIALS: &str = "Email or password is incorrect.";
 
-/// Who can lift a lock, and how. The throttle lives in the server's memory, so a reset
-/// password alone does not lift it: a restart does.
+/// Who can lift a lock, and how. The count is in the database, shared by every instance:
+/// a restart no longer lifts it, and a reset password does, everywhere.
 fn way_out() -> String {
     format!(
-        "Forgot the password? An administrator with access to the server can set a new one with \"{RESET_COMMAND}\"; restarting Tollgate lifts the lock at once."
+        "Forgot the password? An administrator with access to the server can set a new one with \"{RESET_COMMAND}\", which also lifts the lock at once."
     )
 }
 

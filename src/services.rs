@@ -9,7 +9,7 @@ use crate::admins::{self, Admins, SessionSettings};
 use crate::audit::Audit;
 use crate::catalog::Catalog;
 use crate::content::Content;
-use crate::failure_throttle::{self, FailureThrottle};
+use crate::failure_throttle::{self, FailureWindows, SharedThrottle, ThrottleKind};
 use crate::form_handoffs::FormHandoffs;
 use crate::notifications::Notifications;
 use crate::notifications::mailer::Mailer;
@@ -97,6 +97,9 @@ impl Tollgate {
         };
         let notifications = Notifications::new(store.clone(), settings.mailer);
         let audit = Audit::new(store.clone());
+        // Every throttle counts with the other instances on this database.
+        let failure_windows =
+            FailureWindows::new(store.clone(), key.clone()).watching(cache.clone());
         let sessions = SessionSettings {
             ttl: settings.session_ttl,
             idle: settings.session_idle,
@@ -107,7 +110,9 @@ impl Tollgate {
             admins: Admins::new(
                 store.clone(),
                 sessions,
-                settings.sign_in_throttle,
+                settings
+                    .sign_in_throttle
+                    .shared_through(failure_windows.clone()),
                 audit.clone(),
             ),
             roles: Roles::new(store.clone()),
@@ -118,13 +123,19 @@ impl Tollgate {
                 catalog.clone(),
                 cache.clone(),
                 notifications.clone(),
+                failure_windows.clone(),
             ),
             verifier: Verifier {
                 store: store.clone(),
                 key,
                 catalog: catalog.clone(),
                 cache: cache.clone(),
-                throttle: FailureThrottle::new(settings.throttle_limit, settings.throttle_window),
+                throttle: SharedThrottle::new(
+                    ThrottleKind::BadTokenAddress,
+                    settings.throttle_limit,
+                    settings.throttle_window,
+                )
+                .shared_through(failure_windows),
                 usage: usage.clone(),
                 rate_limits: Default::default(),
                 quotas: Default::default(),

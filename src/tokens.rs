@@ -7,7 +7,7 @@ use crate::admins::actor::Actor;
 use crate::audit::{By, event};
 use crate::catalog::Catalog;
 use crate::error::ServiceError;
-use crate::failure_throttle::FailureThrottle;
+use crate::failure_throttle::{FailureWindows, SharedThrottle};
 use crate::model::{
     AdminPermission, AdminView, AuditAction, AuditTargetKind, CreatedToken, DailyUsage, FieldError,
     NewTokenRequest, PermissionUse, TokenCreator, TokenDetails, TokenListQuery, TokenPage,
@@ -83,8 +83,8 @@ pub struct Tokens {
     /// The verifier's cache: every change to a token drops its entry here.
     cache: TokenCache,
     notifications: Notifications,
-    /// Leak reports per client address.
-    leak_reports: FailureThrottle,
+    /// Leak reports per client address, counted with the other instances'.
+    leak_reports: SharedThrottle,
 }
 
 impl Tokens {
@@ -94,6 +94,7 @@ impl Tokens {
         catalog: Arc<Catalog>,
         cache: TokenCache,
         notifications: Notifications,
+        failure_windows: FailureWindows,
     ) -> Self {
         Self {
             store,
@@ -101,7 +102,7 @@ impl Tokens {
             catalog,
             cache,
             notifications,
-            leak_reports: leaks::report_throttle(),
+            leak_reports: leaks::report_throttle().shared_through(failure_windows),
         }
     }
 

@@ -24,7 +24,8 @@ pub enum AdminCommand {
         #[arg(long)]
         role: String,
     },
-    /// Set a new password (read like `create`'s) and sign the admin out everywhere.
+    /// Set a new password (read like `create`'s), sign the admin out everywhere and lift
+    /// their sign-in lock.
     ResetPassword {
         #[arg(long)]
         email: String,
@@ -75,7 +76,11 @@ async fn execute(config: &Config, command: AdminCommand) -> Result<String, Admin
             core.admins
                 .reset_password_from_command_line(&email, &password)
                 .await
-                .map(|()| format!("New password set for {email}; their sessions have ended."))
+                .map(|()| {
+                    format!(
+                        "New password set for {email}; their sessions have ended and their sign-in lock is lifted."
+                    )
+                })
         }
     };
     core.store.close().await;

@@ -65,7 +65,8 @@ impl Admins {
             .await
     }
 
-    /// Sets a new password for the admin with this email and ends their sessions.
+    /// Sets a new password for the admin with this email, ends their sessions and lifts
+    /// their sign-in lock.
     pub async fn reset_password_from_command_line(
         &self,
         email: &str,
@@ -96,6 +97,8 @@ impl Admins {
         self.store
             .set_admin_password(id, &hash, None, &audit)
             .await?;
+        // The lock was for guesses at the old password: on every instance, it ends now.
+        self.throttle.lift_account(email.as_str()).await?;
         tracing::info!(admin_id = id, "password reset from the command line");
         Ok(())
     }

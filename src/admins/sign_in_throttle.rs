@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
-use crate::failure_throttle::FailureThrottle;
+use crate::failure_throttle::{FailureWindows, Reservation, SharedThrottle, ThrottleKind};
 
 /// Failures one account may see per window: few, since only one person types its password.
 pub const PER_ACCOUNT: u32 = 5;
@@ -16,10 +16,12 @@ pub const PER_ADDRESS: u32 = 30;
 /// How long a lock lasts at most; the sign-in wording ([`crate::lockout`]) says the same.
 pub const WINDOW: Duration = Duration::from_secs(crate::lockout::LOCK_MINUTES * 60);
 
+/// Counts in memory until [`shared_through`](Self::shared_through) a database, as
+/// [`crate::Tollgate::new`] does: then every attempt is counted there, on any instance.
 #[derive(Clone)]
 pub struct SignInThrottle {
-    accounts: FailureThrottle<AccountKey>,
-    addresses: FailureThrottle<IpAddr>,
+    accounts: SharedThrottle<AccountKey>,
+    addresses: SharedThrottle<IpAddr>,
 }
 
 /// An account as the throttle knows it: the SHA-256 of the email, lowercased and trimmed.
@@ -30,8 +32,8 @@ type AccountKey = [u8; 32];
 /// [`SignInThrottle::forgive`] takes back when the password was right (or never checked).
 #[must_use = "an attempt stays counted as a failure unless forgiven"]
 pub struct Attempt {
-    account: AccountKey,
-    address: Option<IpAddr>,
+    account: (AccountKey, Reservation),
+    address: Option<(IpAddr, Reservation)>,
     failures_left: u32,
 }
 
@@ -60,40 +62,64 @@ impl Default for SignInThrottle {
 impl SignInThrottle {
     pub fn new(per_account: u32, per_address: u32, window: Duration) -> Self {
         Self {
-            accounts: FailureThrottle::new(per_account, window),
-            addresses: FailureThrottle::new(per_address, window),
+            accounts: SharedThrottle::new(ThrottleKind::SignInAccount, per_account, window),
+            addresses: SharedThrottle::new(ThrottleKind::SignInAddress, per_address, window),
+        }
+    }
+
+    /// Counts every attempt in `windows`' database, with the other instances'.
+    pub fn shared_through(self, windows: FailureWindows) -> Self {
+        Self {
+            accounts: self.accounts.shared_through(windows.clone()),
+            addresses: self.addresses.shared_through(windows),
         }
     }
 
     /// Counts a password attempt for `email` from `client_ip` as failed *before* it is
-    /// checked, so racing attempts can't all pass a count made before any of them failed.
-    /// `Err(retry_after)`, with nothing counted, while the account or the address has used
-    /// up its failures.
-    pub fn reserve(&self, email: &str, client_ip: Option<IpAddr>) -> Result<Attempt, Duration> {
+    /// checked, so racing attempts (on any instances) can't all pass a count made before
+    /// any of them failed. `Err(retry_after)`, with nothing counted, while the account or
+    /// the address has used up its failures.
+    pub async fn reserve(
+        &self,
+        email: &str,
+        client_ip: Option<IpAddr>,
+    ) -> Result<Attempt, Duration> {
         let account = account_key(email);
-        let mut failures_left = self.accounts.reserve(account)?;
+        let account_reserved = self.accounts.reserve(account).await?;
+        let mut failures_left = account_reserved.failures_left();
+        let mut address = None;
         if let Some(ip) = client_ip {
-            match self.addresses.reserve(ip) {
-                Ok(address_left) => failures_left = failures_left.min(address_left),
+            match self.addresses.reserve(ip).await {
+                Ok(reserved) => {
+                    failures_left = failures_left.min(reserved.failures_left());
+                    address = Some((ip, reserved));
+                }
                 Err(retry_after) => {
-                    self.accounts.forgive(&account);
+                    self.accounts.forgive(&account, account_reserved).await;
                     return Err(retry_after);
                 }
             }
         }
         Ok(Attempt {
-            account,
-            address: client_ip,
+            account: (account, account_reserved),
+            address,
             failures_left,
         })
     }
 
     /// Takes back an attempt: the password was right, or it was never checked.
-    pub fn forgive(&self, attempt: Attempt) {
-        self.accounts.forgive(&attempt.account);
-        if let Some(ip) = attempt.address {
-            self.addresses.forgive(&ip);
+    pub async fn forgive(&self, attempt: Attempt) {
+        let (account, reserved) = attempt.account;
+        self.accounts.forgive(&account, reserved).await;
+        if let Some((ip, reserved)) = attempt.address {
+            self.addresses.forgive(&ip, reserved).await;
         }
+    }
+
+    /// Lifts `email`'s lock on every instance (its password was reset); its addresses'
+    /// counts stay.
+    pub async fn lift_account(&self, email: &str) -> crate::store::StoreResult<()> {
+        self.accounts.lift(&account_key(email)).await
     }
 }
 
@@ -109,57 +135,59 @@ mod tests {
     const HOME: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1)));
     const OFFICE: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 2)));
 
-    #[test]
-    fn an_account_closes_after_its_failures_from_any_address_and_any_case() {
+    #[tokio::test]
+    async fn an_account_closes_after_its_failures_from_any_address_and_any_case() {
         let throttle = SignInThrottle::new(2, 100, WINDOW);
-        let _ = throttle.reserve("ada@example.com", HOME).unwrap();
-        let _ = throttle.reserve("ADA@example.com ", OFFICE).unwrap();
-        assert!(throttle.reserve("ada@example.com", OFFICE).is_err());
-        assert!(throttle.reserve("grace@example.com", HOME).is_ok());
+        let _ = throttle.reserve("ada@example.com", HOME).await.unwrap();
+        let _ = throttle.reserve("ADA@example.com ", OFFICE).await.unwrap();
+        assert!(throttle.reserve("ada@example.com", OFFICE).await.is_err());
+        assert!(throttle.reserve("grace@example.com", HOME).await.is_ok());
     }
 
-    #[test]
-    fn an_address_closes_after_its_failures_on_any_account() {
+    #[tokio::test]
+    async fn an_address_closes_after_its_failures_on_any_account() {
         let throttle = SignInThrottle::new(100, 2, WINDOW);
-        let _ = throttle.reserve("a@example.com", HOME).unwrap();
-        let _ = throttle.reserve("b@example.com", HOME).unwrap();
-        assert!(throttle.reserve("c@example.com", HOME).is_err());
-        assert!(throttle.reserve("c@example.com", OFFICE).is_ok());
-        assert!(throttle.reserve("c@example.com", None).is_ok());
+        let _ = throttle.reserve("a@example.com", HOME).await.unwrap();
+        let _ = throttle.reserve("b@example.com", HOME).await.unwrap();
+        assert!(throttle.reserve("c@example.com", HOME).await.is_err());
+        assert!(throttle.reserve("c@example.com", OFFICE).await.is_ok());
+        assert!(throttle.reserve("c@example.com", None).await.is_ok());
     }
 
-    #[test]
-    fn a_forgiven_attempt_leaves_no_failure_behind() {
+    #[tokio::test]
+    async fn a_forgiven_attempt_leaves_no_failure_behind() {
         let throttle = SignInThrottle::new(1, 1, WINDOW);
         for _ in 0..5 {
-            let attempt = throttle.reserve("ada@example.com", HOME).unwrap();
-            throttle.forgive(attempt);
+            let attempt = throttle.reserve("ada@example.com", HOME).await.unwrap();
+            throttle.forgive(attempt).await;
         }
-        let _ = throttle.reserve("ada@example.com", HOME).unwrap();
-        assert!(throttle.reserve("ada@example.com", OFFICE).is_err());
+        let _ = throttle.reserve("ada@example.com", HOME).await.unwrap();
+        assert!(throttle.reserve("ada@example.com", OFFICE).await.is_err());
     }
 
-    #[test]
-    fn an_address_refusal_does_not_count_against_the_account() {
+    #[tokio::test]
+    async fn an_address_refusal_does_not_count_against_the_account() {
         let throttle = SignInThrottle::new(1, 1, WINDOW);
-        let _ = throttle.reserve("a@example.com", HOME).unwrap();
-        assert!(throttle.reserve("ada@example.com", HOME).is_err());
-        assert!(throttle.reserve("ada@example.com", OFFICE).is_ok());
+        let _ = throttle.reserve("a@example.com", HOME).await.unwrap();
+        assert!(throttle.reserve("ada@example.com", HOME).await.is_err());
+        assert!(throttle.reserve("ada@example.com", OFFICE).await.is_ok());
     }
 
-    #[test]
-    fn an_attempt_knows_the_failures_left_on_the_tighter_of_account_and_address() {
+    #[tokio::test]
+    async fn an_attempt_knows_the_failures_left_on_the_tighter_of_account_and_address() {
         let throttle = SignInThrottle::new(3, 4, WINDOW);
-        let left = |email: &str, ip| throttle.reserve(email, ip).unwrap().failures_left();
-        assert_eq!(left("ada@example.com", HOME), 2);
-        assert_eq!(
-            left("nobody@example.com", HOME),
-            2,
-            "unknown emails count alike"
-        );
-        assert_eq!(left("ada@example.com", OFFICE), 1);
-        assert_eq!(left("grace@example.com", HOME), 1, "the address has 1 left");
-        assert_eq!(left("ada@example.com", None), 0);
+        let mut lefts = Vec::new();
+        for (email, ip) in [
+            ("ada@example.com", HOME),
+            ("nobody@example.com", HOME),
+            ("ada@example.com", OFFICE),
+            ("grace@example.com", HOME),
+            ("ada@example.com", None),
+        ] {
+            lefts.push(throttle.reserve(email, ip).await.unwrap().failures_left());
+        }
+        // Unknown emails count alike; grace@ is held to the address's one left.
+        assert_eq!(lefts, [2, 2, 1, 1, 0]);
     }
 
     #[test]

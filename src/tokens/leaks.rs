@@ -19,7 +19,7 @@ use super::edits::ATTEMPTS;
 use crate::admins::actor::RequestOrigin;
 use crate::audit::{By, event};
 use crate::error::ServiceError;
-use crate::failure_throttle::FailureThrottle;
+use crate::failure_throttle::{SharedThrottle, ThrottleKind};
 use crate::model::{
     AuditAction, AuditTargetKind, LEAK_REPORT_MAX, LEAK_SOURCE_MAX, LeakReportReceipt,
     LeakReportRequest, is_web_address,
@@ -34,9 +34,14 @@ use crate::validate::{Lines, text};
 pub const REPORTS_PER_WINDOW: u32 = 20;
 pub const REPORT_WINDOW: Duration = Duration::from_secs(60);
 
-/// Reports per client address (every report counts, not only failures).
-pub(super) fn report_throttle() -> FailureThrottle {
-    FailureThrottle::new(REPORTS_PER_WINDOW, REPORT_WINDOW)
+/// Reports per client address (every report counts, not only failures, and is never taken
+/// back: reserved in the shared window, so the limit holds across instances exactly).
+pub(super) fn report_throttle() -> SharedThrottle {
+    SharedThrottle::new(
+        ThrottleKind::LeakReportAddress,
+        REPORTS_PER_WINDOW,
+        REPORT_WINDOW,
+    )
 }
 
 /// A report as checked at the edge: the distinct values that pass the checksum, where they
@@ -118,6 +123,7 @@ impl Tokens {
         let address = origin.ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
         self.leak_reports
             .reserve(address)
+            .await
             .map_err(ServiceError::TooManyReports)?;
         let report = LeakReport::parse(request)?;
         for value in &report.values {

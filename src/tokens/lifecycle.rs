@@ -1,6 +1,7 @@
 //! The token lifecycle jobs every instance runs on a timer: expiry warnings (claimed one
 //! by one in the database, so any instance may send any) and the inactivity rule (under a
-//! lease, so one instance revokes and one summary goes out).
+//! lease, so one instance revokes and one summary goes out), and the purge of the
+//! throttles' closed failure windows.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -38,6 +39,10 @@ impl Tokens {
             },
             Ok(false) => {}
             Err(error) => tracing::warn!(%error, "could not take the inactivity job's lease"),
+        }
+        // Any instance may purge: deleting a closed window twice deletes nothing.
+        if let Err(error) = self.store.purge_closed_failure_windows(now).await {
+            tracing::warn!(%error, "could not purge closed failure windows");
         }
         round
     }

@@ -15,7 +15,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::catalog::{Catalog, Permission, allows};
-use crate::failure_throttle::FailureThrottle;
+use crate::failure_throttle::SharedThrottle;
 use crate::lifetime::has_passed;
 use crate::server_key::ServerKey;
 use crate::store::{Store, TokenAuthRecord};
@@ -176,7 +176,7 @@ pub struct Verifier {
     pub(crate) key: Arc<ServerKey>,
     pub(crate) catalog: Arc<Catalog>,
     pub(crate) cache: TokenCache,
-    pub(crate) throttle: FailureThrottle,
+    pub(crate) throttle: SharedThrottle,
     pub(crate) usage: UsageRecorder,
     pub(crate) rate_limits: RateLimiters,
     pub(crate) quotas: QuotaLeases,
@@ -205,6 +205,7 @@ impl Verifier {
         client_ip: Option<IpAddr>,
         now: DateTime<Utc>,
     ) -> Result<VerifiedToken, Rejection> {
+        // Memory only: a request that does not fail never waits for the database here.
         if let Some(ip) = client_ip {
             self.throttle
                 .check(&ip)
@@ -217,7 +218,10 @@ impl Verifier {
             Some(ip),
         ) = (&result, client_ip)
         {
-            self.throttle.record_failure(ip);
+            // One write, with the other instances' count, per failure, never per valid
+            // request. Boxed, like `read`: only a failure gets here, and without the box
+            // every request's future would carry the store's.
+            Box::pin(self.throttle.record_failure(ip)).await;
         }
         let entry = result?;
         let rate = self.restrict(&entry, client_ip, now)?;

@@ -104,6 +104,8 @@ mod private_postgres;
 mod restrictions;
 /// Two instances on one Postgres: a revoke on one reaches the other.
 mod second_instance;
+/// The throttles counted across instances, in the database; only failures write.
+mod shared_throttles;
 /// The first admin, signing in, sessions, and the failed sign-in throttle.
 mod sign_in;
 /// Sign-in under attack: racing guesses, every password check throttled.
