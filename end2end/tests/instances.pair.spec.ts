@@ -162,6 +162,7 @@ test('a rolling restart behind the load balancer drops no request and loses no u
   const served = answers.get('200') ?? 0;
   expect(Object.fromEntries(answers)).toEqual({ '200': served });
   expect(served).toBeGreaterThan(100);
+  console.log(`rolling restart: ${served} requests through nginx, every one answered 200 and counted`);
   await signIn(page);
   await expect
     .poll(

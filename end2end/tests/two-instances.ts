@@ -57,7 +57,7 @@ async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>
 
 /** The nginx configuration: the upstream block of docs/DEPLOYMENT.md, on loopback. */
 function nginxConf(dir: string, port: number, instances: string[]): string {
-  const servers = instances.map((url) => `        server ${new URL(url).host};`).join('\n');
+  const servers = instances.map((url) => `        server ${new URL(url).host} max_fails=0;`).join('\n');
   return `daemon off;
 master_process off;
 pid ${dir}/nginx.pid;
@@ -73,18 +73,23 @@ http {
 
     # --- as in docs/DEPLOYMENT.md, from here ---
     upstream tollgate {
-        # Round-robin, the default: each request goes to the next instance.
+        # Round-robin, the default: each request goes to the next instance. max_fails=0: never
+        # mark an instance down for fail_timeout (10 s) after a refused connection, or the
+        # first instance of a rolling restart would still count as down when the second stops,
+        # and nginx would answer 502 "no live upstreams" with both running.
 ${servers}
     }
     server {
         listen 127.0.0.1:${port};
         location / {
             proxy_pass http://tollgate;
-            proxy_set_header Host $host;
+            proxy_set_header Host $http_host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto $scheme;
-            # A request an instance could not take (it is restarting) goes to the next one.
+            # A request an instance could not take (it is restarting) goes to the next one;
+            # a host that does not answer at all is given up on quickly.
             proxy_next_upstream error timeout http_502 http_503;
+            proxy_connect_timeout 1s;
         }
     # --- to here ---
         # For the tests only: which instance answered.
