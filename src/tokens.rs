@@ -43,13 +43,15 @@ mod inactivity;
 mod into_policy;
 /// Leaked-token reports: a value anyone found is revoked at once.
 pub mod leaks;
+/// How large a block of a shared allowance (quota, rate window) an instance leases.
+pub mod lease_blocks;
 /// The timer jobs: expiry warnings and the inactivity rule.
 pub mod lifecycle;
 /// A new token value with its hash and hint: the one way tokens are made.
 pub mod mint;
 /// Usage quotas, leased by instances in blocks.
 pub mod quota;
-/// Per-token rate limits (GCRA), per instance.
+/// Per-token rate limits in fixed windows, leased by instances in blocks.
 pub mod rate_limit;
 /// Renewing: the same value, a new expiry, by the original duration.
 pub mod renew;

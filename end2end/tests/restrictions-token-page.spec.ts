@@ -143,7 +143,7 @@ test('a quota is shown in words and what it has left can be set, with the passwo
   await forgetConfirmation(page);
   await gotoHydrated(page, tokenPage(id));
   const section = page.getByRole('region', { name: 'Restrictions' });
-  await expect(section.getByTestId('restriction-rate')).toHaveText('10 requests per minute (counted on each instance)');
+  await expect(section.getByTestId('restriction-rate')).toHaveText('10 requests per minute (all instances together)');
   await expect(section.getByTestId('restriction-networks').getByRole('listitem')).toHaveText([
     '127.0.0.1/32',
     '10.0.0.0/8',

@@ -119,7 +119,8 @@ impl RatePeriod {
     }
 }
 
-/// At most `requests` requests per `per`, counted on each instance (see the README).
+/// At most `requests` requests in each `per` of the clock, all instances together (see
+/// `crate::tokens::rate_limit`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RateLimit {

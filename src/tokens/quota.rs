@@ -9,13 +9,12 @@
 //!   `instances × block` requests more than the new count.
 //! - Undershoot: an instance that stops (or drops an idle token's slot) loses the rest
 //!   of its block, so the token may be refused up to `instances × block` requests early.
-//! - Block size: [`first_block`] (a tenth of the quota, at most 100), doubled each time a
-//!   block is spent within [`BUSY`] of being leased, so a busy token leases about once a
-//!   second instead of once per 100 requests (a locked `UPDATE` takes milliseconds,
-//!   which spread over 100 requests was most of a cache hit's cost); back to the first
-//!   size once it is used slowly again. Never more than a tenth of the quota nor
-//!   [`BLOCK_MAX`], so what a stopped instance loses stays at most a tenth of the quota,
-//!   and for a busy token about a second of its traffic.
+//! - Block size: [`lease_blocks`] (a tenth of the quota, at most 100, doubled for a busy
+//!   token), so a busy token leases about once a second instead of once per 100 requests
+//!   (a locked `UPDATE` takes milliseconds, which spread over 100 requests was most of a
+//!   cache hit's cost). Never more than a tenth of the quota, so what a stopped instance
+//!   loses stays at most a tenth of the quota, and for a busy token about a second of its
+//!   traffic.
 //! - A refilling quota is filled up by whichever instance first leases in a new period;
 //!   a block leased in the previous period is worth nothing in the new one.
 
@@ -26,28 +25,11 @@ use chrono::{DateTime, Utc};
 
 use crate::model::Quota;
 use crate::store::{QuotaGrant, Store, StoreResult};
+use crate::tokens::lease_blocks;
 
-/// The first block an instance leases of a quota: a tenth, between 1 and 100.
+/// The first block an instance leases of a quota (see [`lease_blocks`]).
 pub fn first_block(quota: Quota) -> i64 {
-    (quota.requests / 10).clamp(1, 100)
-}
-
-/// The most requests one instance leases at a time, however busy the token.
-pub const BLOCK_MAX: i64 = 100_000;
-
-/// A block spent sooner than this after it was leased: the next one is twice as large.
-pub const BUSY: Duration = Duration::from_secs(1);
-
-/// The block to lease after one of `last` requests leased at `leased_at`: doubled while
-/// blocks go within [`BUSY`], the first size again after ten times that.
-fn next_block(quota: Quota, last: Option<(i64, Instant)>, now: Instant) -> i64 {
-    let first = first_block(quota);
-    let largest = (quota.requests / 10).clamp(first, BLOCK_MAX);
-    match last {
-        Some((size, at)) if now.duration_since(at) < BUSY => (size * 2).min(largest),
-        Some((size, at)) if now.duration_since(at) < BUSY * 10 => size.clamp(first, largest),
-        _ => first,
-    }
+    lease_blocks::first_block(quota.requests)
 }
 
 /// The quota is used up: when it is filled up again (`None`: only when an admin says).
@@ -138,7 +120,7 @@ impl QuotaSlot {
             return Ok(allowed);
         }
         let started = Instant::now();
-        let block = next_block(quota, self.locked().last_block, started);
+        let block = lease_blocks::next_block(quota.requests, self.locked().last_block, started);
         let refill = period_start.map(|start| (quota.requests, start));
         let QuotaGrant {
             granted,
@@ -192,39 +174,6 @@ impl QuotaLeases {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn quota(requests: i64) -> Quota {
-        Quota {
-            requests,
-            refill: None,
-        }
-    }
-
-    #[test]
-    fn first_blocks_are_a_tenth_between_one_and_a_hundred() {
-        assert_eq!(first_block(quota(5)), 1);
-        assert_eq!(first_block(quota(250)), 25);
-        assert_eq!(first_block(quota(1_000_000)), 100);
-    }
-
-    #[test]
-    fn a_busy_token_leases_ever_larger_blocks_up_to_a_tenth_and_the_cap() {
-        let now = Instant::now();
-        let big = quota(1_000_000_000);
-        let soon = now - BUSY / 2;
-        assert_eq!(next_block(big, None, now), 100);
-        assert_eq!(next_block(big, Some((100, soon)), now), 200);
-        assert_eq!(next_block(big, Some((BLOCK_MAX, soon)), now), BLOCK_MAX);
-        assert_eq!(
-            next_block(quota(3000), Some((200, soon)), now),
-            300,
-            "a tenth"
-        );
-        assert_eq!(next_block(quota(30), Some((3, soon)), now), 3);
-        // Used at a steady pace: the size holds; after a pause: back to the first.
-        assert_eq!(next_block(big, Some((800, now - BUSY * 3)), now), 800);
-        assert_eq!(next_block(big, Some((800, now - BUSY * 11)), now), 100);
-    }
 
     #[test]
     fn a_lease_only_decides_for_its_epoch_and_period() {

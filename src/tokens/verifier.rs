@@ -2,7 +2,8 @@
 //! (on a miss) one indexed read → expired? suspended? started? from an allowed network?
 //! within its rate limit? → permission → quota → usage counted in memory. Every
 //! restriction is in the cached entry, so a cache hit still makes no database call (a
-//! quota leases a block now and then, see [`crate::tokens::quota`]).
+//! rate limit or a quota leases a block now and then, see [`crate::tokens::rate_limit`]
+//! and [`crate::tokens::quota`]).
 //! Everything before the cache is pure computation, so garbage costs nothing, and a
 //! client that keeps presenting bad tokens is refused before any of it.
 
@@ -224,7 +225,7 @@ impl Verifier {
             Box::pin(self.throttle.record_failure(ip)).await;
         }
         let entry = result?;
-        let rate = self.restrict(&entry, client_ip, now)?;
+        let rate = self.restrict(&entry, client_ip, now).await?;
         Ok(VerifiedToken {
             entry,
             client_ip,
@@ -234,8 +235,9 @@ impl Verifier {
     }
 
     /// The restrictions that apply before the permission: suspended, not yet valid,
-    /// outside the allowed networks, over the rate limit. Each refusal is counted.
-    fn restrict(
+    /// outside the allowed networks, over the rate limit (which may lease a block of it,
+    /// see [`crate::tokens::rate_limit`]). Each refusal is counted.
+    async fn restrict(
         &self,
         entry: &CachedToken,
         client_ip: Option<IpAddr>,
@@ -260,18 +262,25 @@ impl Verifier {
                 return refuse(Outcome::Forbidden, Rejection::IpNotAllowed(ip));
             }
         }
-        match &entry.limiter {
-            None => Ok(None),
-            Some(limiter) => match limiter.check() {
-                Ok(state) => Ok(Some(state)),
-                Err(over) => refuse(
-                    Outcome::Limited,
-                    Rejection::RateLimited {
-                        retry_after: over.retry_after,
-                        state: over.state,
-                    },
-                ),
-            },
+        let (Some(limiter), Some(limit)) = (&entry.limiter, record.restrictions.rate_limit) else {
+            return Ok(None);
+        };
+        let checked = limiter
+            .check(&self.store, record.id, limit, now)
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "rate limit lease failed");
+                Rejection::Unavailable
+            })?;
+        match checked {
+            Ok(state) => Ok(Some(state)),
+            Err(over) => refuse(
+                Outcome::Limited,
+                Rejection::RateLimited {
+                    retry_after: over.retry_after,
+                    state: over.state,
+                },
+            ),
         }
     }
 
@@ -280,7 +289,7 @@ impl Verifier {
         let limiter = record
             .restrictions
             .rate_limit
-            .map(|limit| self.rate_limits.for_token(record.id, limit));
+            .map(|_| self.rate_limits.for_token(record.id));
         let quota = record
             .restrictions
             .quota

@@ -77,3 +77,73 @@ async fn postgres_an_instance_not_following_changes_trusts_no_cached_copy() {
     b.store.close().await;
     db.finish().await;
 }
+
+/// A changed rate limit reaches another instance through the change feed: B, refused under
+/// the old limit of 2 an hour, lets the rest of the raised one (5) through, and together
+/// the two never let more than the new limit through in the window.
+#[tokio::test]
+async fn postgres_a_changed_rate_limit_reaches_another_instance() {
+    use tollgate::model::{RateLimit, RatePeriod, Restrictions, TokenPatch};
+    let db = TestDb::postgres().await;
+    let a = &db.core;
+    let b = db.second_instance().await;
+    let follow = tokio::spawn(b.follow_token_changes().await.unwrap());
+    let admin = first_admin(a).await;
+    let limit = |requests| Restrictions {
+        rate_limit: Some(RateLimit {
+            requests,
+            per: RatePeriod::Hour,
+        }),
+        ..Restrictions::default()
+    };
+    let request = NewTokenRequest {
+        restrictions: limit(2),
+        ..token_request("limited", TokenType::ReadOnly, vec![])
+    };
+    let created = a.tokens.create(&admin, &request).await.unwrap();
+    let secret = Some(created.secret.expose());
+    let now = tollgate::tokens::rate_limit::window_start(RatePeriod::Hour, Utc::now())
+        + Duration::minutes(30);
+    let allowed = |instance: &Tollgate| {
+        let verifier = instance.verifier.clone();
+        async move {
+            match verifier.authenticate_at(secret, None, now).await {
+                Ok(_) => true,
+                Err(Rejection::RateLimited { .. }) => false,
+                Err(other) => panic!("{other:?}"),
+            }
+        }
+    };
+    assert!(allowed(&b).await && allowed(&b).await);
+    assert!(!allowed(&b).await, "over the old limit");
+
+    let changed_at = std::time::Instant::now();
+    let raised = TokenPatch {
+        restrictions: Some(limit(5)),
+        ..TokenPatch::default()
+    };
+    a.tokens
+        .update(&admin, created.token.id, &raised)
+        .await
+        .unwrap();
+    while !allowed(&b).await {
+        assert!(
+            changed_at.elapsed() < std::time::Duration::from_secs(5),
+            "instance B still holds to the old limit 5 s after the change"
+        );
+        tokio::task::yield_now().await;
+    }
+    println!(
+        "a changed rate limit reached B in {:?}",
+        changed_at.elapsed()
+    );
+    let mut more = 0;
+    for instance in [a, &b, a, &b, a, &b] {
+        more += usize::from(allowed(instance).await);
+    }
+    assert_eq!(more, 2, "3 of the 5 were let through already");
+    follow.abort();
+    let _ = follow.await;
+    b.store.close().await;
+    db.finish().await;
+}

@@ -59,7 +59,7 @@ fn rate_limit() -> OneOfBuilder {
             )
             .required("requests")
             .required("per"),
-        "At most `requests` per second, minute or hour, counted on each instance; over it: `429 rate_limited` with `Retry-After`. Every answer to the token carries `RateLimit-Policy` and `RateLimit`. `null`: no limit.",
+        "At most `requests` in each second, minute or hour of the clock, all instances together; over it: `429 rate_limited` with `Retry-After`. Every answer to the token carries `RateLimit-Policy` and `RateLimit`. `null`: no limit.",
     )
 }
 

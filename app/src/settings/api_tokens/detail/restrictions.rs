@@ -182,7 +182,7 @@ fn rate_sentence(rate: RateLimit) -> String {
         "requests"
     };
     format!(
-        "{} {noun} per {per} (counted on each instance)",
+        "{} {noun} per {per} (all instances together)",
         thousands(i64::from(rate.requests))
     )
 }
@@ -258,7 +258,7 @@ mod tests {
         };
         assert_eq!(
             rate_sentence(ten),
-            "10 requests per minute (counted on each instance)"
+            "10 requests per minute (all instances together)"
         );
         let one = RateLimit {
             requests: 1,
@@ -266,7 +266,7 @@ mod tests {
         };
         assert_eq!(
             rate_sentence(one),
-            "1 request per hour (counted on each instance)"
+            "1 request per hour (all instances together)"
         );
     }
 
