@@ -15,10 +15,22 @@ fi
 if ! pg_lsclusters -h | awk '{print $1" "$2" "$4}' | grep -q "^$PG_VERSION main online"; then
   pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" main start >&2
 fi
-for _ in $(seq 1 30); do
-  su postgres -c "pg_isready -q -h 127.0.0.1" && break
-  sleep 0.5
-done
+wait_ready() {
+  for _ in $(seq 1 30); do
+    su postgres -c "pg_isready -q -h 127.0.0.1" && break
+    sleep 0.5
+  done
+}
+wait_ready
+
+# The two-instance browser run keeps a few pairs of servers per worker alive (each pool
+# holds up to 17 connections): the default 100 runs out and the servers answer 503.
+MAX_CONNECTIONS=400
+if [ "$(su postgres -c "psql -tAq -c 'SHOW max_connections'")" -lt "$MAX_CONNECTIONS" ]; then
+  su postgres -c "psql -q -c 'ALTER SYSTEM SET max_connections = $MAX_CONNECTIONS'" >/dev/null
+  pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" main restart >&2
+  wait_ready
+fi
 
 # CREATEDB: the store tests give each test its own database and drop it afterwards.
 su postgres -c "psql -q -v ON_ERROR_STOP=1" >/dev/null <<SQL

@@ -106,7 +106,7 @@ async function startInstance(bed: BedKind, firstAdmin: boolean): Promise<Instanc
  * a worker runs through many spec files, and 33 idle pairs would hold more connections than
  * Postgres allows. Single instances (SQLite) are cheap and live as long as the worker.
  */
-const PAIR_IDLE_MS = 15_000;
+const PAIR_IDLE_MS = 5_000;
 
 type Entry = { instance: Promise<Instance>; users: number; idle?: NodeJS.Timeout };
 
