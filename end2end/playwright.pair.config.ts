@@ -14,6 +14,11 @@ import base from './playwright.config';
 export default defineConfig({
   ...base,
   outputDir: './test-results-pair',
+  // One retry, here only, for a known flake not yet understood (issue 16's note): once in two
+  // whole pair runs, restrictions-token-page.spec.ts "without JavaScript the page reads the
+  // same" hit a hydration panic (tachys hydration.rs:163) through two instances. A retried
+  // test is still listed as flaky in the output; remove this once the cause is fixed.
+  retries: 1,
   projects: [
     {
       name: 'pair-chromium',
