@@ -5,7 +5,7 @@ import base from './playwright.config';
 /**
  * Regenerates the README's screenshots in `../docs/` against a fresh server:
  *
- *   cargo leptos build --release
+ *   cargo leptos build --release --precompress
  *   cd end2end && npx playwright test -c playwright.screenshots.config.ts
  *
  * Not part of the default run (`testDir` differs). The spec gets a blank instance of its own

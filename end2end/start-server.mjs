@@ -2,7 +2,7 @@
 //
 // Started once per spec file by the `instances` fixture in tests/fixtures.ts, with E2E_PORT
 // set to a free port; also usable by hand (`E2E_PORT=3100 node start-server.mjs`). Build
-// first with `cargo leptos build --release`. The data directory is a new temp dir each time
+// first with `cargo leptos build --release --precompress` (scripts/build.sh). The data directory is a new temp dir each time
 // (so every instance starts with no administrator) and is removed when the server stops.
 //
 // For the two-instance test bed (tests/two-instances.ts) the database and the key come from
@@ -24,7 +24,7 @@ const siteRoot = path.join(repo, 'target', 'site');
 
 if (!fs.existsSync(binary)) {
   console.error(`tollgate binary not found at ${binary}`);
-  console.error('build first: cargo leptos build --release');
+  console.error('build first: cargo leptos build --release --precompress');
   process.exit(1);
 }
 

@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
+. scripts/build.sh
 
 say "building Tollgate (release; the first build takes about 10 minutes)"
-cargo leptos build --release
+release_build
 exec target/release/tollgate serve "$@"

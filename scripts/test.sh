@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
+. scripts/build.sh
 
 say "starting Postgres for the store tests"
 TOLLGATE_TEST_POSTGRES_URL="$(scripts/postgres.sh)"
@@ -25,8 +26,9 @@ cargo test -p app --features ssr
 say "fuzzing the documented API (schemathesis)"
 scripts/fuzz.sh
 
-say "release build for the browser tests"
-cargo leptos build --release
+say "release build for the browser tests, and the wasm's size budget"
+release_build
+scripts/wasm-budget.sh
 
 say "Playwright in Chromium"
 (cd end2end && CI=1 npx playwright test)

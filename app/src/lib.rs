@@ -20,7 +20,7 @@ pub mod settings;
 pub use tollgate::panel_paths as paths;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use tollgate::model::CreatedToken;
@@ -49,6 +49,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
+                // The build names the stylesheet by its content's hash, as it does the wasm.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -91,7 +93,6 @@ pub fn App() -> impl IntoView {
     provide_hydrated();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/tollgate.css" />
         <Title formatter=|page: String| format!("{page} · Tollgate") />
         <Router>
             <Routes fallback=NotFound>

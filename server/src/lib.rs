@@ -31,6 +31,8 @@ pub mod router;
 pub mod security;
 /// A server function's error answer gets its error's status and `Retry-After`.
 pub mod server_fn_status;
+/// The built panel's files: hashed names, precompressed copies, what may be cached.
+pub mod site_assets;
 /// Opening the store, binding the port, background jobs, graceful shutdown.
 pub mod startup;
 

@@ -24,6 +24,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::answers::{Health, Readiness};
 use crate::api_door::ForwardAuthHeaders;
+use crate::site_assets::{self, SiteAssets};
 use crate::{admin_api, api_door, body_limit, openapi, request_context, security};
 
 /// What every handler can reach.
@@ -31,6 +32,9 @@ use crate::{admin_api, api_door, body_limit, openapi, request_context, security}
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub core: Tollgate,
+    /// The built panel: where its files are, which of them are named by their hash.
+    #[from_ref(skip)]
+    pub assets: SiteAssets,
     #[from_ref(skip)]
     pub secure_cookies: bool,
     #[from_ref(skip)]
@@ -109,7 +113,11 @@ pub fn router(state: AppState) -> Router {
         // answer, leaving the page without them (seen in Chromium: about 1 page load in 40 got
         // the strict default policy and never hydrated).
         .fallback_service(
-            ServeDir::new(&*state.leptos_options.site_root).fallback(
+            // A browser that takes brotli or gzip gets the copy the build compressed.
+            ServeDir::new(state.assets.root())
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(
                 leptos_axum::file_and_error_handler_with_context::<AppState, _>(
                     move || {
                         provide_context(context.clone());
@@ -125,7 +133,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(body_limit::read_whole_body))
         .layer(DefaultBodyLimit::max(body_limit::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security::refuse_cross_site))
-        .layer(axum::middleware::from_fn(security::no_store_unless_static))
+        .layer(axum::middleware::from_fn_with_state(
+            state.assets.clone(),
+            site_assets::cache_control,
+        ))
         // Read once, before any door: every door takes the client's address and session
         // from here.
         .layer(axum::middleware::from_fn_with_state(

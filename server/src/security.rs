@@ -1,10 +1,10 @@
 //! Browser-facing protections: the Content-Security-Policy of each page (scripts only by
-//! per-response nonce), the other security headers, no caching of anything but static
-//! assets, and the refusal of cross-site requests that would change state with an admin's
-//! cookie.
+//! per-response nonce), the other security headers, and the refusal of cross-site requests
+//! that would change state with an admin's cookie. (What may be cached is
+//! [`crate::site_assets`]'s.)
 
 use axum::extract::Request;
-use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, HOST, ORIGIN};
+use axum::http::header::{CONTENT_SECURITY_POLICY, HOST, ORIGIN};
 use axum::http::uri::Authority;
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
@@ -39,26 +39,6 @@ pub fn set_page_policy() {
     if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce)) {
         response.insert_header(CONTENT_SECURITY_POLICY, value);
     }
-}
-
-/// Where the built panel's assets (wasm, JavaScript, CSS) are served: the same for everyone,
-/// so caches may keep them.
-const STATIC_ASSETS: &str = "/pkg/";
-
-/// Marks every answer but static assets `Cache-Control: no-store` (unless the handler chose
-/// its own): pages and server-function answers show token metadata and admins' emails, and
-/// a shared or back-button cache must not keep them. One rule here, rather than in each of
-/// the page, `/rpc` and admin-API handlers.
-pub async fn no_store_unless_static(request: Request, next: Next) -> Response {
-    let cacheable = request.uri().path().starts_with(STATIC_ASSETS);
-    let mut response = next.run(request).await;
-    if !cacheable {
-        response
-            .headers_mut()
-            .entry(CACHE_CONTROL)
-            .or_insert(HeaderValue::from_static("no-store"));
-    }
-    response
 }
 
 /// Where requests are authenticated by the admin's session cookie. The bearer-token API is

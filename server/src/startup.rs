@@ -1,8 +1,6 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use leptos::prelude::LeptosOptions;
-use leptos_config::Env;
 use tokio::net::TcpListener;
 use tollgate::admins::sign_in_throttle::SignInThrottle;
 use tollgate::catalog::Catalog;
@@ -15,6 +13,7 @@ use tollgate::{Settings, Tollgate};
 use crate::config::Config;
 use crate::connections::{self, ConnectionLimits};
 use crate::router::{AppState, router};
+use crate::site_assets::{SiteAssets, SiteError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -36,6 +35,8 @@ pub enum StartupError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("the built panel (--site-root): {0}")]
+    Site(#[from] SiteError),
     #[error("cannot follow token changes in the database: {0}")]
     Changes(StoreError),
     #[error("mail (--smtp-url / --smtp-from): {0}")]
@@ -130,15 +131,10 @@ impl Application {
                     source,
                 })?;
         let addr = listener.local_addr().map_err(StartupError::Serve)?;
-        let leptos_options = LeptosOptions::builder()
-            .output_name("tollgate")
-            .site_root(config.site_root.display().to_string())
-            .site_pkg_dir("pkg")
-            .site_addr(addr)
-            .env(Env::PROD)
-            .build();
+        let assets = SiteAssets::read(&config.site_root)?;
         let state = AppState {
-            leptos_options,
+            leptos_options: assets.leptos_options(addr),
+            assets,
             core,
             secure_cookies: config.secure_cookies,
             api: config.api_settings(),

@@ -3,6 +3,8 @@
 
 /// Roles: a server function refuses what the admin's role does not allow.
 mod access;
+/// The built panel's files: hashed names, compressed copies, how long they are kept.
+mod assets;
 /// The Content-Security-Policy and the refusal of cross-site changes.
 mod browser_safety;
 /// The forms posted without JavaScript: redirects and what the next page shows.

@@ -10,10 +10,10 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use leptos::prelude::LeptosOptions;
 use serde_json::Value;
 use server::config::Config;
 use server::router::{AppState, router};
+use server::site_assets::SiteAssets;
 use server::startup::open_core;
 use tollgate::Tollgate;
 use tollgate::admins::actor::{Actor, RequestOrigin};
@@ -26,6 +26,7 @@ pub const CLIENT: &str = "127.0.0.1:40000";
 pub struct TestApp {
     pub router: Router,
     pub core: Tollgate,
+    site_root: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -60,12 +61,11 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = Config::for_tests(dir.path().to_path_buf());
     adjust(&mut config);
     let core = open_core(&config).await.unwrap();
-    let leptos_options = LeptosOptions::builder()
-        .output_name("tollgate")
-        .site_root(dir.path().display().to_string())
-        .build();
+    std::fs::create_dir_all(&config.site_root).unwrap();
+    let assets = SiteAssets::read(&config.site_root).unwrap();
     let state = AppState {
-        leptos_options,
+        leptos_options: assets.leptos_options(config.addr),
+        assets,
         core: core.clone(),
         secure_cookies: false,
         api: config.api_settings(),
@@ -74,6 +74,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     TestApp {
         router: router(state),
         core,
+        site_root: config.site_root,
         _dir: dir,
     }
 }
@@ -168,7 +169,7 @@ impl TestApp {
 
     /// The folder the app serves static files from (`pkg/…`).
     pub fn site_root(&self) -> &std::path::Path {
-        self._dir.path()
+        &self.site_root
     }
 
     pub async fn admin(&self) -> Actor {
