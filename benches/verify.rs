@@ -56,11 +56,12 @@ fn every_restriction() -> (Restrictions, Metadata) {
     (restrictions, Metadata(map))
 }
 
-/// A core on a throwaway SQLite database with two read-only tokens: one unrestricted,
-/// one with [`every_restriction`].
+/// A core on a throwaway SQLite database with read-only tokens: one unrestricted, and
+/// `restricted` with [`every_restriction`].
 fn core_with_tokens(
     runtime: &tokio::runtime::Runtime,
-) -> (Tollgate, String, String, tempfile::TempDir) {
+    restricted: usize,
+) -> (Tollgate, String, Vec<String>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     runtime.block_on(async {
@@ -92,19 +93,18 @@ fn core_with_tokens(
         };
         let plain = core.tokens.create(&admin, &request).await.unwrap();
         let (restrictions, metadata) = every_restriction();
-        let request = NewTokenRequest {
-            name: "bench, restricted".into(),
-            restrictions,
-            metadata,
-            ..request
-        };
-        let restricted = core.tokens.create(&admin, &request).await.unwrap();
-        (
-            core,
-            plain.secret.expose().to_owned(),
-            restricted.secret.expose().to_owned(),
-            dir,
-        )
+        let mut values = Vec::new();
+        for n in 0..restricted {
+            let request = NewTokenRequest {
+                name: format!("bench, restricted {n}"),
+                restrictions: restrictions.clone(),
+                metadata: metadata.clone(),
+                ..request.clone()
+            };
+            let created = core.tokens.create(&admin, &request).await.unwrap();
+            values.push(created.secret.expose().to_owned());
+        }
+        (core, plain.secret.expose().to_owned(), values, dir)
     })
 }
 
@@ -113,7 +113,8 @@ fn verify(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
-    let (core, token, restricted, _dir) = core_with_tokens(&runtime);
+    let (core, token, restricted, _dir) = core_with_tokens(&runtime, 1);
+    let restricted = &restricted[0];
     let needed = Permission::new("articles", Action::FindOne);
     let client = Some("192.0.2.1".parse().unwrap());
 
@@ -132,7 +133,7 @@ fn verify(c: &mut Criterion) {
             runtime
                 .block_on(
                     core.verifier
-                        .verify(Some(black_box(&restricted)), client, &needed),
+                        .verify(Some(black_box(restricted)), client, &needed),
                 )
                 .unwrap()
         })
@@ -151,5 +152,56 @@ fn verify(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, parse_and_hash, verify);
+/// Cache hits from several threads at once, as the server's worker threads make them:
+/// whatever the verifier shares (the cache, the usage counters, the throttles, the rate
+/// and quota leases) shows here as contention. Reported per verification: with no
+/// contention, N threads take 1/N of one thread's time each. The unrestricted token is the
+/// same on every thread (one hot entry); each thread has a restricted token of its own,
+/// since one token's rate limit (at most a million a second) is less than two threads ask.
+fn verify_from_several_threads(c: &mut Criterion) {
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .max(2);
+    // A runtime whose own workers drive the database and timers while the bench's threads
+    // block on verifications (as axum's workers would).
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (core, token, restricted, _dir) = core_with_tokens(&runtime, threads);
+    let needed = Permission::new("articles", Action::FindOne);
+    let client = Some("192.0.2.1".parse().unwrap());
+    let verify = |token: &str| {
+        runtime
+            .block_on(
+                core.verifier
+                    .verify(Some(black_box(token)), client, &needed),
+            )
+            .unwrap()
+    };
+    let same = vec![token; threads];
+    let mut group = c.benchmark_group(format!("full verify, cache hit, {threads} threads at once"));
+    for (name, tokens) in [
+        ("no restriction", &same),
+        ("every restriction", &restricted),
+    ] {
+        tokens.iter().for_each(|token| drop(verify(token))); // into the cache
+        group.bench_function(name, |b| {
+            b.iter_custom(|iterations| {
+                let each = iterations.div_ceil(threads as u64);
+                let start = std::time::Instant::now();
+                std::thread::scope(|scope| {
+                    for token in tokens {
+                        scope.spawn(|| (0..each).for_each(|_| drop(verify(token))));
+                    }
+                });
+                start.elapsed()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, parse_and_hash, verify, verify_from_several_threads);
 criterion_main!(benches);
