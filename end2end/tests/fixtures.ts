@@ -210,10 +210,29 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
   allowedConsoleErrors: [[refusedServerFunction], { option: true }],
 
   failOnBrowserErrors: [
-    async ({ page, allowedConsoleErrors }, use) => {
+    async ({ page, allowedConsoleErrors }, use, testInfo) => {
       const errors: string[] = [];
+      // What a hydration panic needs to be understood: the HTML the page was hydrated from,
+      // which instance sent it (the pair's nginx says), and the server functions the page
+      // called after it arrived. Kept for the latest page only; attached when it threw.
+      let served = { url: '', upstream: '', html: '', calls: [] as string[] };
+      page.on('response', async (response) => {
+        const request = response.request();
+        if (request.resourceType() === 'document' && request.frame() === page.mainFrame()) {
+          served = { url: response.url(), upstream: response.headers()['x-upstream'] ?? '', html: '', calls: [] };
+          const current = served;
+          current.html = await response.text().catch((error: Error) => `(body unavailable: ${error.message})`);
+        } else if (new URL(response.url()).pathname.startsWith('/rpc/')) {
+          served.calls.push(`${request.method()} ${new URL(response.url()).pathname} → ${response.status()} ${response.headers()['x-upstream'] ?? ''}`);
+        }
+      });
       page.on('pageerror', (error) => {
         errors.push(`pageerror: ${error.name}: ${error.message}`);
+        const { url, upstream, html, calls } = served;
+        void testInfo.attach(`page that threw (${errors.length})`, {
+          contentType: 'text/html',
+          body: `<!-- ${url} from ${upstream || 'the one instance'}; then: ${calls.join('; ') || 'no server function'} -->\n${html}`,
+        });
       });
       page.on('console', (message) => {
         if (message.type() !== 'error') return;
