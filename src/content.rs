@@ -1,3 +1,5 @@
+mod cache;
+
 use std::sync::Arc;
 
 use chrono::Utc;
@@ -6,6 +8,7 @@ use serde_json::{Map, Value};
 use crate::catalog::Catalog;
 use crate::error::ServiceError;
 use crate::store::{Document, Store};
+use cache::DocumentCache;
 
 /// The most documents one list request returns.
 pub const LIST_LIMIT: i64 = 100;
@@ -17,11 +20,18 @@ pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024;
 pub struct Content {
     store: Store,
     catalog: Arc<Catalog>,
+    /// On SQLite only, where every write comes through here (see [`cache`]).
+    cache: Option<DocumentCache>,
 }
 
 impl Content {
     pub fn new(store: Store, catalog: Arc<Catalog>) -> Self {
-        Self { store, catalog }
+        let cache = matches!(store, Store::Sqlite(_)).then(DocumentCache::default);
+        Self {
+            store,
+            catalog,
+            cache,
+        }
     }
 
     pub fn has_resource(&self, resource: &str) -> bool {
@@ -33,12 +43,14 @@ impl Content {
         Ok(self.store.list_documents(resource, LIST_LIMIT).await?)
     }
 
-    pub async fn get(&self, resource: &str, id: i64) -> Result<Document, ServiceError> {
+    pub async fn get(&self, resource: &str, id: i64) -> Result<Arc<Document>, ServiceError> {
         self.require_resource(resource)?;
-        self.store
-            .document(resource, id)
-            .await?
-            .ok_or(ServiceError::NotFound("document"))
+        let read = self.store.document(resource, id);
+        let found = match &self.cache {
+            Some(cache) => cache.read_through(resource, id, read).await?,
+            None => read.await?.map(Arc::new),
+        };
+        found.ok_or(ServiceError::NotFound("document"))
     }
 
     /// Stores a new document. The body must be a JSON object of at most 64 KiB.
@@ -60,18 +72,30 @@ impl Content {
     ) -> Result<Document, ServiceError> {
         self.require_resource(resource)?;
         let fields = document_fields(body)?;
-        self.store
+        let replaced = self
+            .store
             .replace_document(resource, id, &fields, Utc::now())
-            .await?
-            .ok_or(ServiceError::NotFound("document"))
+            .await;
+        self.forget(resource, id);
+        replaced?.ok_or(ServiceError::NotFound("document"))
     }
 
     pub async fn delete(&self, resource: &str, id: i64) -> Result<(), ServiceError> {
         self.require_resource(resource)?;
-        if self.store.delete_document(resource, id).await? {
+        let deleted = self.store.delete_document(resource, id).await;
+        self.forget(resource, id);
+        if deleted? {
             Ok(())
         } else {
             Err(ServiceError::NotFound("document"))
+        }
+    }
+
+    /// After every write to a document, whatever its outcome (an error may still have
+    /// committed): the next read asks the database.
+    fn forget(&self, resource: &str, id: i64) {
+        if let Some(cache) = &self.cache {
+            cache.forget(resource, id);
         }
     }
 

@@ -6,7 +6,7 @@ use super::*;
 async fn documents_can_be_read_replaced_and_deleted(core: &Tollgate) {
     let first = core.content.list("articles").await.unwrap()[0].clone();
     let found = core.content.get("articles", first.id).await.unwrap();
-    assert_eq!(found, first);
+    assert_eq!(*found, first);
     assert!(matches!(
         core.content.get("authors", first.id).await,
         Err(ServiceError::NotFound("document")),
@@ -63,7 +63,62 @@ async fn content_is_seeded_and_accepts_new_documents(core: &Tollgate) {
     ));
 }
 
+/// Read once, a document is answered from memory on SQLite, where every write comes
+/// through the core; on Postgres another instance may change it, so every read asks the
+/// database. A write through the core is seen at once on both.
+async fn documents_are_kept_in_memory_only_where_one_process_writes(core: &Tollgate) {
+    let created = core
+        .content
+        .create("articles", serde_json::json!({"title": "Cached"}))
+        .await
+        .unwrap();
+    assert_eq!(
+        core.content
+            .get("articles", created.id)
+            .await
+            .unwrap()
+            .fields["title"],
+        "Cached"
+    );
+
+    // Another writer (a second instance on Postgres) changes the row behind this one's back.
+    execute!(
+        core,
+        sqlx::query("UPDATE documents SET body = '{\"title\": \"Elsewhere\"}' WHERE id = $1")
+            .bind(created.id)
+    );
+    let read = core.content.get("articles", created.id).await.unwrap();
+    let expected = match &core.store {
+        Store::Sqlite(_) => "Cached",
+        Store::Postgres(_) => "Elsewhere",
+    };
+    assert_eq!(read.fields["title"], expected);
+
+    core.content
+        .replace(
+            "articles",
+            created.id,
+            serde_json::json!({"title": "Replaced"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        core.content
+            .get("articles", created.id)
+            .await
+            .unwrap()
+            .fields["title"],
+        "Replaced"
+    );
+    core.content.delete("articles", created.id).await.unwrap();
+    assert!(matches!(
+        core.content.get("articles", created.id).await,
+        Err(ServiceError::NotFound("document")),
+    ));
+}
+
 store_tests!(
     content_is_seeded_and_accepts_new_documents,
     documents_can_be_read_replaced_and_deleted,
+    documents_are_kept_in_memory_only_where_one_process_writes,
 );

@@ -80,7 +80,7 @@ async fn find_one(
     Path(OnDocument { id }): Path<OnDocument>,
 ) -> Result<Json<Value>, ApiError> {
     let document = state.core.content.get(&resource, document_id(&id)?).await?;
-    Ok(Json(json!({ "data": document })))
+    Ok(Json(json!({ "data": &*document })))
 }
 
 /// `PUT /api/{resource}/{id}` with a JSON object that replaces the document.
