@@ -47,7 +47,7 @@ pub enum SiteError {
         source: std::io::Error,
     },
     #[error(
-        "{path}, line {line}: expected `js: <hash>`, `wasm: <hash>` or `css: <hash>` (rebuild with `cargo leptos build --release`)"
+        "{path}, line {line}: expected `js: <hash>`, `wasm: <hash>` or `css: <hash>` (rebuild with `cargo leptos build --release --precompress`, as scripts/build.sh does)"
     )]
     Malformed { path: String, line: usize },
 }
@@ -109,13 +109,15 @@ impl SiteAssets {
     }
 
     /// How long a browser may keep the answer to `path`.
+    /// Every request passes here, the API door's too: the prefix test first, so only
+    /// `/pkg/` paths are looked up among the hashed names.
     fn cache_control(&self, path: &str) -> HeaderValue {
-        if self.hashed.contains(path) {
-            IMMUTABLE
-        } else if is_built_file(path) {
-            REVALIDATE
-        } else {
+        if !is_built_file(path) {
             NO_STORE
+        } else if self.hashed.contains(path) {
+            IMMUTABLE
+        } else {
+            REVALIDATE
         }
     }
 }
